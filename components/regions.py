@@ -1,0 +1,60 @@
+"""Which AWS regions run SES, and the per-region host names that DNS records point at.
+
+The region list comes from botocore's bundled endpoint data (the ``email`` service, which is
+what both the SES v1 and v2 APIs use), so it follows the pinned botocore instead of a list copied
+by hand. No Pulumi import.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+from typing import Any, cast
+
+DEFAULT_DKIM_DOMAIN = "dkim.amazonses.com"
+
+REGIONAL_DKIM_DOMAINS: dict[str, str] = {
+    region: f"dkim.{region}.amazonses.com"
+    for region in (
+        "af-south-1",
+        "ap-northeast-3",
+        "ap-southeast-3",
+        "eu-south-1",
+        "il-central-1",
+        "us-gov-east-1",
+    )
+}
+"""Regions whose Easy DKIM CNAMEs point below a regional domain instead of
+``dkim.amazonses.com`` (AWS General Reference, "Amazon SES endpoints and quotas", DKIM domain
+column). Any region can be overridden per domain with ``dkimDomain``."""
+
+
+@functools.cache
+def ses_regions() -> frozenset[str]:
+    """Every region, in every partition botocore knows, that has an SES endpoint."""
+    endpoints_file = importlib.resources.files("botocore") / "data" / "endpoints.json"
+    data = cast(dict[str, Any], json.loads(endpoints_file.read_text(encoding="utf-8")))
+    regions: set[str] = set()
+    for partition in cast(list[dict[str, Any]], data["partitions"]):
+        services = cast(dict[str, Any], partition.get("services", {}))
+        endpoints = cast(dict[str, Any], services.get("email", {}).get("endpoints", {}))
+        regions.update(
+            name for name in endpoints if "fips" not in name and not name.startswith("fips")
+        )
+    return frozenset(regions)
+
+
+def dkim_domain(region: str) -> str:
+    """The domain Easy DKIM CNAME targets live under for ``region``."""
+    return REGIONAL_DKIM_DOMAINS.get(region, DEFAULT_DKIM_DOMAIN)
+
+
+def mail_from_mx_host(region: str) -> str:
+    """The feedback MX host a custom MAIL FROM domain must point at."""
+    return f"feedback-smtp.{region}.amazonses.com"
+
+
+def smtp_host(region: str) -> str:
+    """The SES SMTP interface endpoint for ``region``."""
+    return f"email-smtp.{region}.amazonaws.com"

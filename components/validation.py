@@ -1,0 +1,277 @@
+"""Collecting configuration problems so that all of them are reported at once.
+
+Every parser takes a :class:`Problems` collector and keeps going after a bad value, so the user
+sees every mistake in one run, each naming the key, the value and what is allowed. Nothing here
+imports Pulumi: the offline plan, the checks and the tests use it as it is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar, cast
+
+_MISSING = object()
+
+E = TypeVar("E", bound=StrEnum)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One bad configuration value."""
+
+    key: str
+    """Full path of the key, e.g. ``ses:domains[0].dmarc.policy``."""
+    value: object
+    """The value found (``None`` when the key is missing)."""
+    allowed: str
+    """What would have been accepted, in words."""
+
+    def __str__(self) -> str:
+        shown = "(missing)" if self.value is None else repr(self.value)
+        return f"{self.key} = {shown}: {self.allowed}"
+
+
+class ConfigError(Exception):
+    """Raised once, after parsing, when any configuration value was bad."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = [f"{count} configuration problem{'s' if count != 1 else ''}:"]
+        lines += [f"  - {problem}" for problem in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class Problems:
+    """Accumulates :class:`ConfigProblem` objects across a whole configuration."""
+
+    def __init__(self) -> None:
+        self._items: list[ConfigProblem] = []
+
+    def add(self, key: str, value: object, allowed: str) -> None:
+        self._items.append(ConfigProblem(key, value, allowed))
+
+    def __iter__(self) -> Iterator[ConfigProblem]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def raise_if_any(self) -> None:
+        if self._items:
+            raise ConfigError(self._items)
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """A ``; did you mean 'x'?`` suffix when ``word`` is close to one of ``choices``."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        lowered = {choice.lower(): choice for choice in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def as_mapping(value: object) -> dict[str, object] | None:
+    """``value`` as a string-keyed mapping, or ``None`` when it is not a mapping."""
+    if not isinstance(value, dict):
+        return None
+    return {str(key): item for key, item in cast(dict[object, object], value).items()}
+
+
+def as_list(value: object) -> list[object] | None:
+    """``value`` as a list, or ``None`` when it is not a list."""
+    return cast(list[object], value) if isinstance(value, list) else None
+
+
+class Fields:
+    """Typed, path-aware access to one configuration object (a JSON/YAML mapping).
+
+    Each accessor records the key as known; :meth:`finish` then reports every key that no
+    accessor asked for, with a "did you mean" suggestion. A wrong type is reported and the
+    accessor returns the default, so parsing continues and every problem is found.
+    """
+
+    def __init__(self, raw: object, path: str, problems: Problems) -> None:
+        self.path = path
+        self.problems = problems
+        self._known: list[str] = []
+        mapping = as_mapping(raw)
+        self._raw: dict[str, object] = mapping or {}
+        if mapping is None:
+            problems.add(path, raw, "must be an object (a mapping of keys to values)")
+
+    def key_path(self, key: str) -> str:
+        """``path.key``; a path ending in ``:`` is a config namespace (``ses:domains``)."""
+        if not self.path or self.path.endswith(":"):
+            return f"{self.path}{key}"
+        return f"{self.path}.{key}"
+
+    def has(self, key: str) -> bool:
+        return key in self._raw
+
+    def _get(self, key: str) -> object:
+        self._known.append(key)
+        value = self._raw.get(key, _MISSING)
+        return _MISSING if value is None else value
+
+    def raw(self, key: str) -> object | None:
+        """The value as it is, with no type check (``None`` when absent)."""
+        value = self._get(key)
+        return None if value is _MISSING else value
+
+    def string(self, key: str, default: str | None = None, *, required: bool = False) -> str | None:
+        value = self._get(key)
+        if value is _MISSING:
+            if required:
+                self.problems.add(self.key_path(key), None, "is required (a string)")
+            return default
+        if not isinstance(value, str):
+            self.problems.add(self.key_path(key), value, "must be a string")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        self.problems.add(self.key_path(key), value, "must be true or false")
+        return default
+
+    def integer(self, key: str, default: int, *, minimum: int, maximum: int) -> int:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value.strip())
+        if number is None or not minimum <= number <= maximum:
+            self.problems.add(
+                self.key_path(key), value, f"must be a whole number from {minimum} to {maximum}"
+            )
+            return default
+        return number
+
+    def number(self, key: str, default: float, *, minimum: float, maximum: float) -> float:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            try:
+                number = float(value)
+            except ValueError:
+                number = None
+        if number is None or not math.isfinite(number) or not minimum <= number <= maximum:
+            self.problems.add(
+                self.key_path(key), value, f"must be a number from {minimum:g} to {maximum:g}"
+            )
+            return default
+        return number
+
+    def choice(self, key: str, enum: type[E], default: E) -> E:
+        value = self._get(key)
+        if value is _MISSING:
+            return default
+        allowed = [member.value for member in enum]
+        if isinstance(value, str) and value in allowed:
+            return enum(value)
+        hint = did_you_mean(value, allowed) if isinstance(value, str) else ""
+        self.problems.add(self.key_path(key), value, f"must be one of {', '.join(allowed)}{hint}")
+        return default
+
+    def string_list(self, key: str) -> list[tuple[str, str]]:
+        """A list of strings, each paired with its own key path for later messages."""
+        value = self._get(key)
+        if value is _MISSING:
+            return []
+        values = as_list(value)
+        if values is None:
+            self.problems.add(self.key_path(key), value, "must be a list of strings")
+            return []
+        items: list[tuple[str, str]] = []
+        for index, item in enumerate(values):
+            item_path = f"{self.key_path(key)}[{index}]"
+            if isinstance(item, str):
+                items.append((item_path, item))
+            else:
+                self.problems.add(item_path, item, "must be a string")
+        return items
+
+    def string_map(self, key: str) -> dict[str, str]:
+        value = self._get(key)
+        if value is _MISSING:
+            return {}
+        mapping = as_mapping(value)
+        if mapping is None:
+            self.problems.add(self.key_path(key), value, "must be a mapping of strings to strings")
+            return {}
+        result: dict[str, str] = {}
+        for name, item in mapping.items():
+            if isinstance(item, str):
+                result[name] = item
+            else:
+                self.problems.add(f"{self.key_path(key)}.{name}", item, "must be a string")
+        return result
+
+    def mapping(self, key: str) -> Fields | None:
+        """The nested object at ``key`` (``None`` when absent)."""
+        value = self._get(key)
+        if value is _MISSING:
+            return None
+        return Fields(value, self.key_path(key), self.problems)
+
+    def objects(self, key: str) -> list[Fields]:
+        """A list of nested objects."""
+        value = self._get(key)
+        if value is _MISSING:
+            return []
+        values = as_list(value)
+        if values is None:
+            self.problems.add(self.key_path(key), value, "must be a list of objects")
+            return []
+        return [
+            Fields(item, f"{self.key_path(key)}[{index}]", self.problems)
+            for index, item in enumerate(values)
+        ]
+
+    def finish(self) -> None:
+        """Report every key present in the object that no accessor asked for."""
+        for key in self._raw:
+            if key not in self._known:
+                self.problems.add(
+                    self.key_path(key),
+                    self._raw[key],
+                    f"is not a known key; known keys here: {', '.join(sorted(set(self._known)))}"
+                    + did_you_mean(key, self._known),
+                )
+
+
+def check_each(
+    items: list[tuple[str, str]], problems: Problems, parse: Callable[[str], T], allowed: str
+) -> list[T]:
+    """Apply ``parse`` to each (path, text) pair; a ``ValueError`` becomes a problem."""
+    parsed: list[T] = []
+    for path, text in items:
+        try:
+            parsed.append(parse(text))
+        except ValueError as error:
+            problems.add(path, text, f"{allowed} ({error})")
+    return parsed
