@@ -437,7 +437,10 @@ def _parse_domain(
     dns = _parse_dns(fields.mapping("dns"), name, problems)
     address_items = fields.string_list("emailIdentities")
     addresses = check_each(
-        address_items, problems, normalize_address, "must be an email address such as test@example.com"
+        address_items,
+        problems,
+        normalize_address,
+        "must be an email address such as test@example.com",
     )
     tags = _parse_tags(fields, "tags", problems)
     protect = fields.boolean("protect", default_protect)

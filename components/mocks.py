@@ -1,0 +1,169 @@
+"""Deterministic stand-ins for provider-computed values, for the offline plan and the tests.
+
+``PlanMocks`` answers every resource registration and data-source call the way the AWS and
+Cloudflare providers would in shape (ARNs, ids, DKIM tokens, access keys), with values derived
+from the resource's name and inputs only, so evaluating the same configuration twice gives the
+same plan. ``RecordingMonitor`` keeps what the program declared: type, name, parent and the inputs
+as sent over the wire, with every secret replaced by ``"[secret]"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime.mocks import MockMonitor
+
+ACCOUNT_ID = "123456789012"
+"""The account id every mocked ARN uses."""
+SECRET_PLACEHOLDER = "[secret]"
+"""What a secret input looks like in a recorded plan."""
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+
+
+def stable_hex(*parts: str, length: int = 32) -> str:
+    """A deterministic lowercase hex string derived from ``parts``."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:length]
+
+
+def _arn(service: str, region: str, resource: str) -> str:
+    return f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{resource}"
+
+
+def _region(inputs: dict[str, Any]) -> str:
+    return str(inputs.get("region") or "us-east-1")
+
+
+def _email_identity(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    identity = str(inputs["emailIdentity"])
+    dkim = dict(cast(dict[str, Any], inputs.get("dkimSigningAttributes") or {}))
+    is_domain = "@" not in identity
+    if is_domain and "domainSigningSelector" not in dkim:
+        dkim["tokens"] = [stable_hex("dkim", identity, str(index)) for index in range(3)]
+        dkim.setdefault("nextSigningKeyLength", "RSA_2048_BIT")
+        dkim["currentSigningKeyLength"] = dkim["nextSigningKeyLength"]
+        dkim["signingAttributesOrigin"] = "AWS_SES"
+    elif is_domain:
+        dkim.pop("domainSigningPrivateKey", None)
+        dkim["signingAttributesOrigin"] = "EXTERNAL"
+    dkim["status"] = "PENDING"
+    return {
+        "arn": _arn("ses", _region(inputs), f"identity/{identity}"),
+        "identityType": "DOMAIN" if is_domain else "EMAIL_ADDRESS",
+        "dkimSigningAttributes": dkim,
+        "verifiedForSendingStatus": False,
+    }
+
+
+def _named_arn(
+    service: str, prefix: str, key: str
+) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    def outputs(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        return {"arn": _arn(service, _region(inputs), f"{prefix}{inputs.get(key) or name}")}
+
+    return outputs
+
+
+COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    "aws:sesv2/emailIdentity:EmailIdentity": _email_identity,
+    "aws:sesv2/configurationSet:ConfigurationSet": _named_arn(
+        "ses", "configuration-set/", "configurationSetName"
+    ),
+}
+"""Per resource type: outputs the provider computes, from the logical name and the inputs.
+Features add their resource types here."""
+
+
+@dataclass(frozen=True)
+class DeclaredResource:
+    """One resource as the program declared it."""
+
+    type: str
+    name: str
+    parent: str | None
+    """The parent's logical name (``None`` for children of the stack)."""
+    inputs: dict[str, Any]
+    """Inputs as sent to the engine (camelCase keys), secrets replaced by ``"[secret]"``."""
+    secret_paths: tuple[str, ...]
+    """Dotted paths of the inputs that were marked secret."""
+
+
+def _unwrap_secrets(value: Any, path: str, secret_paths: list[str]) -> Any:
+    if isinstance(value, dict):
+        mapping = cast(dict[str, Any], value)
+        if mapping.get(_SECRET_SIG_KEY) == _SECRET_SIG:
+            secret_paths.append(path)
+            return SECRET_PLACEHOLDER
+        return {
+            key: _unwrap_secrets(item, f"{path}.{key}" if path else key, secret_paths)
+            for key, item in mapping.items()
+        }
+    if isinstance(value, list):
+        items = cast(list[Any], value)
+        return [_unwrap_secrets(item, f"{path}[{i}]", secret_paths) for i, item in enumerate(items)]
+    return value
+
+
+class RecordingMonitor(MockMonitor):
+    """A mock monitor that remembers each registration with its parent and secret markers."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.declared: list[DeclaredResource] = []
+        self._names_by_urn: dict[str, str] = {}
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)  # pyright: ignore[reportUnknownMemberType]
+        if request.type != "pulumi:pulumi:Stack":
+            raw = json_format.MessageToDict(request.object)
+            secret_paths: list[str] = []
+            inputs = cast(dict[str, Any], _unwrap_secrets(raw, "", secret_paths))
+            self._names_by_urn[response.urn] = request.name
+            self.declared.append(
+                DeclaredResource(
+                    type=request.type,
+                    name=request.name,
+                    parent=self._names_by_urn.get(request.parent),
+                    inputs=inputs,
+                    secret_paths=tuple(secret_paths),
+                )
+            )
+        return response
+
+
+class PlanMocks(pulumi.runtime.Mocks):
+    """Provider stand-ins: every resource echoes its inputs plus deterministic computed values."""
+
+    def new_resource(
+        self, args: pulumi.runtime.MockResourceArgs
+    ) -> tuple[str | None, dict[str, Any]]:
+        inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType]
+        computed = COMPUTED_OUTPUTS.get(args.typ)
+        outputs = {**inputs, **(computed(args.name, inputs) if computed else {})}
+        resource_id = f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
+        return resource_id, outputs
+
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        call_args: dict[str, Any] = args.args  # pyright: ignore[reportUnknownMemberType]
+        if args.token == "aws:route53/getZone:getZone":
+            name = str(call_args.get("name") or "example.com").rstrip(".")
+            zone_id = call_args.get("zoneId") or "Z" + stable_hex("zone", name, length=20).upper()
+            return {"zoneId": zone_id, "id": zone_id, "name": name}, None
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            arn = f"arn:aws:iam::{ACCOUNT_ID}:user/plan"
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": arn,
+                "id": ACCOUNT_ID,
+                "userId": "AIDPLAN",
+            }, None
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
+        return {}, None
