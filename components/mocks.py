@@ -118,7 +118,7 @@ class RecordingMonitor(MockMonitor):
         self._names_by_urn: dict[str, str] = {}
 
     def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)  # pyright: ignore[reportUnknownMemberType]
+        response = super().RegisterResource(request)  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
         if request.type != "pulumi:pulumi:Stack":
             raw = json_format.MessageToDict(request.object)
             secret_paths: list[str] = []
@@ -142,7 +142,7 @@ class PlanMocks(pulumi.runtime.Mocks):
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType]
+        inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
         computed = COMPUTED_OUTPUTS.get(args.typ)
         outputs = {**inputs, **(computed(args.name, inputs) if computed else {})}
         resource_id = f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
@@ -151,7 +151,7 @@ class PlanMocks(pulumi.runtime.Mocks):
     def call(
         self, args: pulumi.runtime.MockCallArgs
     ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        call_args: dict[str, Any] = args.args  # pyright: ignore[reportUnknownMemberType]
+        call_args: dict[str, Any] = args.args  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
         if args.token == "aws:route53/getZone:getZone":
             name = str(call_args.get("name") or "example.com").rstrip(".")
             zone_id = call_args.get("zoneId") or "Z" + stable_hex("zone", name, length=20).upper()
