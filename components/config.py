@@ -88,8 +88,8 @@ class MailFromConfig:
 
     enabled: bool = True
     """Set up a custom MAIL FROM domain (MX + SPF records, ``EmailIdentityMailFromAttributes``)."""
-    domain: str = ""
-    """The MAIL FROM domain, a strict subdomain of the identity (default ``mail.<domain>``)."""
+    domain: str | None = None
+    """The MAIL FROM domain, a strict subdomain of the identity (``None``: ``mail.<domain>``)."""
     behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
     """What SES does if the MX record goes missing."""
 
@@ -143,7 +143,7 @@ class DnsConfig:
     zone_id: str | None = None
     """Hosted zone id (Route 53 ``Z...``) or Cloudflare zone id (32 hex digits)."""
     zone_name: str | None = None
-    """Route 53: find the public hosted zone by this name (default: the domain itself)."""
+    """Route 53: find the public hosted zone by this name (``None``: the domain itself)."""
     ttl: int = DEFAULT_TTL
     """TTL of every record, seconds."""
 
@@ -156,10 +156,14 @@ class DomainConfig:
     """The domain, lowercase A-labels, no trailing dot."""
     region: str
     """The AWS region the identity lives in."""
-    dkim: DkimConfig
-    mail_from: MailFromConfig
-    dmarc: DmarcConfig
-    dns: DnsConfig
+    dkim: DkimConfig = field(default_factory=DkimConfig)
+    """DKIM signing (Easy DKIM, 2048-bit, by default)."""
+    mail_from: MailFromConfig = field(default_factory=MailFromConfig)
+    """Custom MAIL FROM (on, ``mail.<domain>``, by default)."""
+    dmarc: DmarcConfig = field(default_factory=DmarcConfig)
+    """The DMARC record (on, ``p=none``, by default)."""
+    dns: DnsConfig = field(default_factory=DnsConfig)
+    """Where the records are written (Route 53 zone named after the domain by default)."""
     email_identities: tuple[str, ...] = ()
     """Email address identities (the sandbox's verified senders and recipients)."""
     tags: Mapping[str, str] = field(default_factory=dict[str, str])
@@ -169,7 +173,13 @@ class DomainConfig:
 
     @property
     def dkim_target_domain(self) -> str:
+        """Where Easy DKIM CNAMEs point: the override, or the region's DKIM domain."""
         return self.dkim.target_domain or dkim_domain(self.region)
+
+    @property
+    def mail_from_domain(self) -> str:
+        """The custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
+        return self.mail_from.domain or f"{DEFAULT_MAIL_FROM_LABEL}.{self.name}"
 
 
 @dataclass(frozen=True)
@@ -288,16 +298,15 @@ def _parse_dkim(
 def _parse_mail_from(
     fields: Fields | None, domain: str | None, problems: Problems
 ) -> MailFromConfig:
-    default_domain = f"{DEFAULT_MAIL_FROM_LABEL}.{domain}" if domain else ""
     if fields is None:
-        return MailFromConfig(domain=default_domain)
+        return MailFromConfig()
     enabled = fields.boolean("enabled", True)
     subdomain = fields.string("subdomain")
     behavior = fields.choice(
         "behaviorOnMxFailure", MxFailureBehavior, MxFailureBehavior.USE_DEFAULT_VALUE
     )
     fields.finish()
-    mail_from = default_domain
+    mail_from: str | None = None
     if subdomain is not None and domain:
         candidate = subdomain if "." in subdomain.rstrip(".") else f"{subdomain}.{domain}"
         try:
@@ -341,7 +350,7 @@ def _parse_dmarc(fields: Fields | None, problems: Problems) -> DmarcConfig:
 
 def _parse_dns(fields: Fields | None, domain: str | None, problems: Problems) -> DnsConfig:
     if fields is None:
-        return DnsConfig(zone_name=domain)
+        return DnsConfig()
     provider = fields.choice("provider", DnsProviderKind, DnsProviderKind.ROUTE53)
     zone_id = fields.string("zoneId")
     zone_name = fields.string("zoneName")
@@ -365,8 +374,6 @@ def _parse_dns(fields: Fields | None, domain: str | None, problems: Problems) ->
                 zone_id,
                 "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
             )
-        if zone_id is None and zone_name is None:
-            zone_name = domain
     elif provider is DnsProviderKind.CLOUDFLARE:
         if zone_id is None:
             problems.add(

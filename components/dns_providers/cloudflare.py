@@ -1,0 +1,39 @@
+"""Cloudflare: records in a zone given by id (provider config ``cloudflare:apiToken``)."""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_cloudflare as cloudflare
+
+from ..records import DnsRecord, RecordType
+from .base import RecordWriter
+
+
+def cloudflare_content(record: DnsRecord) -> str:
+    """The ``content`` Cloudflare takes: MX host without priority; TXT as quoted
+    character-strings when it needs more than one."""
+    if record.type is RecordType.MX:
+        return record.mx_host
+    if record.type is RecordType.TXT and len(record.txt_strings) > 1:
+        return " ".join(f'"{part}"' for part in record.txt_strings)
+    return record.value
+
+
+class CloudflareWriter(RecordWriter):
+    """One ``cloudflare.DnsRecord`` per record, never proxied (mail records must not be)."""
+
+    def write(
+        self, resource_name: str, slot: DnsRecord, record: pulumi.Output[DnsRecord]
+    ) -> pulumi.Resource | None:
+        return cloudflare.DnsRecord(
+            resource_name,
+            zone_id=self.domain.dns.zone_id,
+            name=record.apply(lambda r: r.name),
+            type=slot.type.value,
+            ttl=slot.ttl,
+            content=record.apply(cloudflare_content),
+            priority=slot.mx_priority if slot.type is RecordType.MX else None,
+            proxied=False if slot.type is RecordType.CNAME else None,
+            comment=f"SES {slot.purpose.value} for {self.domain.name}",
+            opts=pulumi.ResourceOptions(parent=self.parent),
+        )
