@@ -1,0 +1,152 @@
+"""DMARC records (RFC 7489, with the DMARCbis tags np, psd and t accepted). Never raises."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_POLICIES = frozenset({"none", "quarantine", "reject"})
+KNOWN_TAGS = frozenset(
+    {"v", "p", "sp", "np", "adkim", "aspf", "pct", "fo", "rf", "ri", "rua", "ruf", "psd", "t"}
+)
+_TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_SIZE_RE = re.compile(r"^[0-9]+[kmgtKMGT]?$")
+_LOCAL_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]+$")
+_LABEL_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?$")
+
+
+def looks_like_dmarc(text: str) -> bool:
+    """A TXT record at ``_dmarc`` that was meant to be a DMARC record (even if malformed)."""
+    return "dmarc1" in text.lower()
+
+
+def is_dmarc(text: str) -> bool:
+    """RFC 7489 6.6.3: records not starting with ``v=DMARC1`` are discarded by receivers."""
+    return re.match(r"^v\s*=\s*DMARC1\s*(;|$)", text) is not None
+
+
+@dataclass
+class DmarcRecord:
+    text: str
+    tags: dict[str, str] = field(default_factory=dict[str, str])
+    errors: list[str] = field(default_factory=list[str])
+    warnings: list[str] = field(default_factory=list[str])
+    report_domains: list[str] = field(default_factory=list[str])  # rua/ruf mailto domains
+
+    def normalized(self) -> str:
+        """Tags in canonical form, for comparing a published record with the expected one."""
+        return "; ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
+
+
+def _valid_domain(name: str) -> bool:
+    name = name.rstrip(".")
+    labels = name.split(".")
+    return len(labels) >= 2 and len(name) <= 253 and all(_LABEL_RE.match(lbl) for lbl in labels)
+
+
+def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
+    for raw in value.split(","):
+        uri = raw.strip()
+        if not uri:
+            record.errors.append(f"{tag}: empty URI in the list")
+            continue
+        size = ""
+        if "!" in uri:
+            uri, size = uri.rsplit("!", 1)
+            if not _SIZE_RE.match(size):
+                record.errors.append(f"{tag}: invalid size limit '!{size}'")
+        if not uri.lower().startswith("mailto:"):
+            record.errors.append(f"{tag}: '{uri}' is not a mailto: URI")
+            continue
+        address = uri[len("mailto:") :]
+        local, at, dom = address.rpartition("@")
+        if not at or not local or not _LOCAL_RE.match(local) or not _valid_domain(dom):
+            record.errors.append(f"{tag}: '{uri}' is not a valid mailto: address")
+            continue
+        dom = dom.lower().rstrip(".")
+        if dom not in record.report_domains:
+            record.report_domains.append(dom)
+
+
+def parse_dmarc(text: str) -> DmarcRecord:
+    """Parse one DMARC record (TXT strings already joined)."""
+    record = DmarcRecord(text=text)
+    parts = [p.strip() for p in text.split(";")]
+    if parts and parts[-1] == "":
+        parts.pop()  # a trailing ';' is allowed
+    if not parts or not is_dmarc(text):
+        record.errors.append("must start with 'v=DMARC1' (exactly, as the first tag)")
+    for index, part in enumerate(parts):
+        if not part:
+            record.errors.append("empty tag (two ';' in a row)")
+            continue
+        name, eq, value = part.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not _TAG_RE.match(name):
+            record.errors.append(f"'{part}' is not a tag=value pair")
+            continue
+        key = name.lower()
+        if key in record.tags:
+            record.errors.append(f"tag '{key}' appears more than once")
+            continue
+        if key == "v" and index != 0:
+            record.errors.append("'v=' must be the first tag")
+        record.tags[key] = value
+    tags = record.tags
+    if "v" in tags and tags["v"] != "DMARC1":
+        record.errors.append(f"v={tags['v']}: the version must be exactly 'DMARC1'")
+    if "p" not in tags:
+        record.errors.append("the required policy tag 'p' is missing")
+    for key in ("p", "sp", "np"):
+        if key in tags and tags[key].lower() not in _POLICIES:
+            record.errors.append(f"{key}={tags[key]}: must be none, quarantine or reject")
+    for key in ("adkim", "aspf"):
+        if key in tags and tags[key].lower() not in ("r", "s"):
+            record.errors.append(f"{key}={tags[key]}: must be r (relaxed) or s (strict)")
+    if "pct" in tags:
+        pct = tags["pct"]
+        if not pct.isdigit() or not 0 <= int(pct) <= 100:
+            record.errors.append(f"pct={pct}: must be an integer from 0 to 100")
+    if "ri" in tags:
+        ri = tags["ri"]
+        if not ri.isdigit() or int(ri) > 0xFFFFFFFF:
+            record.errors.append(f"ri={ri}: must be a 32-bit unsigned integer")
+    if "fo" in tags:
+        opts = [o.strip() for o in tags["fo"].split(":")]
+        bad = [o for o in opts if o.lower() not in ("0", "1", "d", "s")]
+        if bad:
+            record.errors.append(f"fo={tags['fo']}: options must be 0, 1, d or s")
+    if "rf" in tags:
+        formats = [f.strip().lower() for f in tags["rf"].split(":")]
+        if any(not f for f in formats):
+            record.errors.append(f"rf={tags['rf']}: empty report format")
+        elif any(f != "afrf" for f in formats):
+            record.warnings.append(f"rf={tags['rf']}: 'afrf' is the only registered format")
+    if "psd" in tags and tags["psd"].lower() not in ("y", "n", "u"):
+        record.errors.append(f"psd={tags['psd']}: must be y, n or u")
+    if "t" in tags and tags["t"].lower() not in ("y", "n"):
+        record.errors.append(f"t={tags['t']}: must be y or n")
+    for key in ("rua", "ruf"):
+        if key in tags:
+            _check_uris(key, tags[key], record)
+    unknown = [k for k in tags if k not in KNOWN_TAGS]
+    if unknown:
+        record.warnings.append(
+            "unknown tags are ignored by receivers: " + ", ".join(sorted(unknown))
+        )
+    return record
+
+
+def is_external(report_domain: str, domain: str) -> bool:
+    """Whether a report destination needs an authorisation record (RFC 7489 7.1).
+
+    Without a public-suffix list the organisational domain is not known; a destination is treated
+    as internal when it is the domain itself, below it or above it. A sibling subdomain is
+    therefore checked too; the authorisation record it then needs is harmless.
+    """
+    r, d = report_domain.lower().rstrip("."), domain.lower().rstrip(".")
+    return not (r == d or r.endswith("." + d) or d.endswith("." + r))
+
+
+def authorisation_name(domain: str, report_domain: str) -> str:
+    return f"{domain.lower().rstrip('.')}._report._dmarc.{report_domain.lower().rstrip('.')}"

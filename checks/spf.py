@@ -1,0 +1,361 @@
+"""SPF (RFC 7208): a parser that never raises, and the lookup-limit evaluation of a record tree.
+
+``parse_spf`` checks syntax only. ``evaluate_spf`` walks the include/redirect tree through a
+caller-supplied async lookup function, counting DNS-lookup terms (limit 10) and void lookups
+(limit 2), as RFC 7208 section 4.6.4 requires of a receiver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+LOOKUP_LIMIT = 10
+VOID_LIMIT = 2
+# Bound the tree walk whatever the records say (cycles, huge records): beyond the limit the
+# record is already a permerror, so there is nothing more to learn.
+_MAX_NODES = 40
+
+MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
+LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
+_QUALIFIERS = "+-?~"
+_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\-_.]*$")
+_MACRO_RE = re.compile(r"%(?:\{[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.\-+,/_=]*\}|%|_|-)")
+# toplabel: alphanumeric with at least one letter, or with inner hyphens (RFC 7208 7.1)
+_TOPLABEL_RE = re.compile(r"^(?=.*[A-Za-z-])[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?$")
+_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?$")
+
+
+def is_spf(text: str) -> bool:
+    """True when a TXT record is an SPF record (``v=spf1`` followed by a space or nothing)."""
+    lowered = text.lower()
+    return lowered == "v=spf1" or lowered.startswith("v=spf1 ")
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: Literal["mechanism", "modifier"]
+    name: str  # lowercased mechanism or modifier name
+    qualifier: str  # "+", "-", "?", "~" ("" for modifiers)
+    domain: str | None  # domain-spec for include/a/mx/ptr/exists/redirect/exp, None when absent
+    text: str  # the term as written
+
+    @property
+    def has_macro(self) -> bool:
+        return self.domain is not None and "%" in self.domain
+
+
+@dataclass
+class SpfRecord:
+    text: str
+    terms: list[Term] = field(default_factory=list[Term])
+    errors: list[str] = field(default_factory=list[str])
+    warnings: list[str] = field(default_factory=list[str])
+
+    def includes(self) -> list[str]:
+        return [
+            t.domain.lower().rstrip(".") for t in self.terms if t.name == "include" and t.domain
+        ]
+
+    def redirect(self) -> str | None:
+        for t in self.terms:
+            if t.name == "redirect" and t.domain:
+                return t.domain.lower().rstrip(".")
+        return None
+
+    def normalized(self) -> str:
+        """The record with whitespace collapsed and names lowercased, for comparisons."""
+        parts = ["v=spf1"]
+        for t in self.terms:
+            parts.append(t.text.lower())
+        return " ".join(parts)
+
+
+def _valid_domain_spec(spec: str) -> bool:
+    """RFC 7208 domain-spec: a macro-string ending in a toplabel or a macro-expand."""
+    if not spec or len(spec) > 253 * 2:
+        return False
+    if any(ord(c) < 0x21 or ord(c) > 0x7E for c in spec):
+        return False
+    stripped = _MACRO_RE.sub("", spec)
+    if "%" in stripped:
+        return False  # a '%' not part of a valid macro
+    if spec != stripped:
+        # With macros the expansion is only known at evaluation time; the text after the last
+        # macro must still not be malformed.
+        return ".." not in stripped
+    name = spec[:-1] if spec.endswith(".") else spec
+    labels = name.split(".")
+    if len(labels) < 2 or len(name) > 253:
+        return False
+    if not all(_LABEL_RE.match(label) for label in labels):
+        return False
+    return bool(_TOPLABEL_RE.match(labels[-1]))
+
+
+def _valid_cidr(text: str, maximum: int) -> bool:
+    return (
+        text.isdigit()
+        and len(text) <= 3
+        and int(text) <= maximum
+        and not (len(text) > 1 and text.startswith("0"))
+    )
+
+
+def _split_dual_cidr(value: str) -> tuple[str, list[str]]:
+    """Split ``domain/24//64`` into the domain and its cidr parts."""
+    if "//" in value:
+        head, v6 = value.split("//", 1)
+        if "/" in head:
+            dom, v4 = head.split("/", 1)
+            return dom, [f"4:{v4}", f"6:{v6}"]
+        return head, [f"6:{v6}"]
+    if "/" in value:
+        dom, v4 = value.split("/", 1)
+        return dom, [f"4:{v4}"]
+    return value, []
+
+
+def _parse_term(word: str, record: SpfRecord) -> Term | None:
+    qualifier = ""
+    body = word
+    if body and body[0] in _QUALIFIERS:
+        qualifier, body = body[0], body[1:]
+    # A modifier is name=value where name is not a mechanism followed by ':' or '/'.
+    eq = body.find("=")
+    colon = body.find(":")
+    slash = body.find("/")
+    seps = [i for i in (colon, slash) if i >= 0]
+    first_sep = min(seps) if seps else -1
+    if eq > 0 and (first_sep < 0 or eq < first_sep):
+        name, value = body[:eq], body[eq + 1 :]
+        if qualifier:
+            record.errors.append(f"'{word}': a modifier takes no qualifier")
+            return None
+        if not _NAME_RE.match(name):
+            record.errors.append(f"'{word}': invalid modifier name")
+            return None
+        lname = name.lower()
+        if lname in ("redirect", "exp"):
+            if not _valid_domain_spec(value):
+                record.errors.append(f"'{word}': invalid domain '{value}'")
+                return None
+            return Term("modifier", lname, "", value, word)
+        if lname in MECHANISMS:
+            record.errors.append(f"'{word}': '{name}' is a mechanism, not a modifier")
+            return None
+        return Term("modifier", lname, "", value, word)
+
+    if first_sep >= 0:
+        name, rest = body[:first_sep], body[first_sep:]
+    else:
+        name, rest = body, ""
+    lname = name.lower()
+    if lname not in MECHANISMS:
+        record.errors.append(f"'{word}': unknown mechanism '{name}'")
+        return None
+    qual = qualifier or "+"
+    if lname == "all":
+        if rest:
+            record.errors.append(f"'{word}': 'all' takes no argument")
+            return None
+        return Term("mechanism", "all", qual, None, word)
+    if lname in ("include", "exists"):
+        if not rest.startswith(":") or not _valid_domain_spec(rest[1:]):
+            record.errors.append(f"'{word}': '{lname}' needs ':<domain>'")
+            return None
+        return Term("mechanism", lname, qual, rest[1:], word)
+    if lname in ("ip4", "ip6"):
+        if not rest.startswith(":"):
+            record.errors.append(f"'{word}': '{lname}' needs ':<network>'")
+            return None
+        net = rest[1:]
+        addr, _, cidr = net.partition("/")
+        try:
+            if lname == "ip4":
+                ipaddress.IPv4Address(addr)
+            else:
+                ipaddress.IPv6Address(addr)
+        except ValueError:
+            record.errors.append(f"'{word}': invalid {lname} address '{addr}'")
+            return None
+        if "/" in net and not _valid_cidr(cidr, 32 if lname == "ip4" else 128):
+            record.errors.append(f"'{word}': invalid prefix length '/{cidr}'")
+            return None
+        return Term("mechanism", lname, qual, None, word)
+    # a, mx, ptr: optional ':domain', then (a, mx) an optional dual cidr length.
+    domain: str | None = None
+    cidrs: list[str] = []
+    if rest.startswith(":"):
+        if lname == "ptr":
+            domain = rest[1:]
+        else:
+            domain, cidrs = _split_dual_cidr(rest[1:])
+        if not _valid_domain_spec(domain):
+            record.errors.append(f"'{word}': invalid domain '{domain}'")
+            return None
+    elif rest.startswith("/") and lname != "ptr":
+        _, cidrs = _split_dual_cidr(rest)
+    elif rest:
+        record.errors.append(f"'{word}': unexpected '{rest}'")
+        return None
+    for c in cidrs:
+        family, length = c.split(":", 1)
+        if not _valid_cidr(length, 32 if family == "4" else 128):
+            record.errors.append(f"'{word}': invalid prefix length '{length}'")
+            return None
+    return Term("mechanism", lname, qual, domain, word)
+
+
+def parse_spf(text: str) -> SpfRecord:
+    """Parse one SPF record (the TXT strings already joined). Never raises."""
+    record = SpfRecord(text=text)
+    if not is_spf(text):
+        record.errors.append("does not start with 'v=spf1'")
+        return record
+    if any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
+        record.errors.append("contains characters outside printable ASCII")
+    words = text.split(" ")[1:]
+    seen_modifiers: set[str] = set()
+    saw_all = False
+    for word in words:
+        if not word:
+            continue  # runs of spaces are allowed
+        term = _parse_term(word, record)
+        if term is None:
+            continue
+        if term.kind == "modifier" and term.name in ("redirect", "exp"):
+            if term.name in seen_modifiers:
+                record.errors.append(f"'{term.name}=' appears more than once")
+                continue
+            seen_modifiers.add(term.name)
+        if saw_all and term.kind == "mechanism":
+            record.warnings.append(f"'{word}' comes after 'all' and is never evaluated")
+        if term.name == "all":
+            saw_all = True
+            if term.qualifier == "+":
+                record.errors.append("'+all' (or bare 'all') lets any host send for the domain")
+        if term.name == "ptr":
+            record.warnings.append("'ptr' is deprecated (RFC 7208 5.5) and slow; avoid it")
+        record.terms.append(term)
+    if saw_all and "redirect" in seen_modifiers:
+        record.warnings.append("'redirect=' is ignored because the record has an 'all' mechanism")
+    return record
+
+
+# ---- evaluation of the include/redirect tree ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TxtLookup:
+    """What the lookup function reports for one name."""
+
+    status: Literal["ok", "nxdomain", "nodata", "error"]
+    texts: tuple[str, ...] = ()
+    error: str = ""
+
+
+LookupFn = Callable[[str, str], Awaitable[TxtLookup]]
+"""``lookup(name, rdtype)`` returning the answer through the resolver (texts: rdata text)."""
+
+
+@dataclass
+class SpfEvaluation:
+    lookups: int = 0
+    void_lookups: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])  # (code, text)
+    warnings: list[str] = field(default_factory=list[str])
+    unchecked: list[str] = field(default_factory=list[str])  # lookups that failed (not errors)
+    visited: list[str] = field(default_factory=list[str])
+
+
+async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfEvaluation:
+    """Count lookups and void lookups across the whole tree below ``record``.
+
+    The tree is walked level by level and all lookups of one level are issued together.
+    """
+    ev = SpfEvaluation()
+    # Each frontier entry: (record, the domain it was published at, path for messages)
+    frontier: list[tuple[SpfRecord, str, str]] = [(record, domain, domain)]
+    nodes = 0
+    while frontier and nodes < _MAX_NODES:
+        jobs: list[tuple[str, Term, str, str]] = []  # (kind, term, target, path)
+        for rec, dom, path in frontier:
+            nodes += 1
+            for term in rec.terms:
+                if term.name not in LOOKUP_TERMS:
+                    continue
+                if term.name == "redirect" and any(t.name == "all" for t in rec.terms):
+                    continue
+                ev.lookups += 1
+                if term.has_macro:
+                    ev.warnings.append(
+                        f"'{term.text}' in {path} uses macros; its target is not checked"
+                    )
+                    continue
+                target = (term.domain or dom).lower().rstrip(".")
+                jobs.append((term.name, term, target, path))
+        if ev.lookups > LOOKUP_LIMIT:
+            break
+        results = await asyncio.gather(
+            *(_lookup_term(kind, target, lookup) for kind, _, target, _ in jobs)
+        )
+        next_frontier: list[tuple[SpfRecord, str, str]] = []
+        for (kind, term, target, path), result in zip(jobs, results, strict=True):
+            if result.status == "error":
+                ev.unchecked.append(f"{target} ({kind}): {result.error}")
+                continue
+            if result.status in ("nxdomain", "nodata"):
+                ev.void_lookups += 1
+            if kind not in ("include", "redirect"):
+                continue
+            spfs = [t for t in result.texts if is_spf(t)]
+            where = f"{path} -> {target}"
+            if not spfs:
+                ev.errors.append(
+                    (
+                        "spf_include_error",
+                        f"'{term.text}' in {path}: {target} publishes no SPF record (permerror)",
+                    )
+                )
+                continue
+            if len(spfs) > 1:
+                ev.errors.append(("spf_include_error", f"{where}: {len(spfs)} SPF records"))
+                continue
+            child = parse_spf(spfs[0])
+            for err in child.errors:
+                ev.errors.append(("spf_include_error", f"{where}: {err}"))
+            ev.visited.append(target)
+            next_frontier.append((child, target, where))
+        frontier = next_frontier
+    if ev.lookups > LOOKUP_LIMIT:
+        ev.errors.append(
+            (
+                "spf_too_many_lookups",
+                f"more than {LOOKUP_LIMIT} DNS-lookup terms across the include/redirect tree "
+                f"(at least {ev.lookups}; permerror)",
+            )
+        )
+    if ev.void_lookups > VOID_LIMIT:
+        ev.errors.append(
+            (
+                "spf_void_lookups",
+                f"{ev.void_lookups} void lookups (names with no answer); receivers give up "
+                f"after {VOID_LIMIT} (permerror)",
+            )
+        )
+    return ev
+
+
+async def _lookup_term(kind: str, target: str, lookup: LookupFn) -> TxtLookup:
+    if kind in ("include", "redirect"):
+        return await lookup(target, "TXT")
+    if kind == "mx":
+        return await lookup(target, "MX")
+    if kind == "ptr":
+        return TxtLookup("ok")  # depends on the connecting IP: nothing to look up statically
+    return await lookup(target, "A")
