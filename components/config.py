@@ -15,6 +15,7 @@ from enum import StrEnum
 from urllib.parse import unquote, urlsplit
 
 from .dkim_keys import ByodkimKey, load_byodkim_key
+from .feedback_config import FeedbackConfig, parse_domain_set_ref, parse_feedback
 from .names import is_subdomain, normalize_address, normalize_domain
 from .regions import dkim_domain, ses_regions
 from .validation import Fields, Problems, as_mapping, check_each, did_you_mean
@@ -170,6 +171,9 @@ class DomainConfig:
     """Tags for this domain's taggable resources (merged over the stack's ``tags``)."""
     protect: bool = False
     """Protect the identity from deletion (``pulumi destroy`` refuses)."""
+    configuration_set: str | bool = True
+    """``configurationSet``: a name from ``configurationSets``, ``True`` (the domain's own set,
+    built from ``feedback``) or ``False`` (none); resolved in ``StackConfig.feedback``."""
 
     @property
     def dkim_target_domain(self) -> str:
@@ -191,6 +195,10 @@ class StackConfig:
     """Tags applied to every taggable resource."""
     protect: bool = False
     """Default for each domain's ``protect``."""
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
+    """Configuration sets, feedback topics, alarms (see ``components/feedback_config.py``)."""
+    warnings: tuple[str, ...] = ()
+    """Findings that do not stop the stack; the program logs them, the plan prints them."""
 
 
 def _parse_mailto(text: str) -> str:
@@ -451,6 +459,7 @@ def _parse_domain(
     )
     tags = _parse_tags(fields, "tags", problems)
     protect = fields.boolean("protect", default_protect)
+    configuration_set = parse_domain_set_ref(fields)
     fields.finish()
     seen: set[str] = set()
     for index, address in enumerate(addresses):
@@ -461,7 +470,18 @@ def _parse_domain(
         seen.add(address)
     if name is None or region is None:
         return None
-    return DomainConfig(name, region, dkim, mail_from, dmarc, dns, tuple(addresses), tags, protect)
+    return DomainConfig(
+        name,
+        region,
+        dkim,
+        mail_from,
+        dmarc,
+        dns,
+        tuple(addresses),
+        tags,
+        protect,
+        configuration_set,
+    )
 
 
 def parse_stack_config(
@@ -498,11 +518,12 @@ def parse_stack_config(
         if isinstance(named, str):
             secret_keys_named.add(named)
     _report_duplicates(domains, namespace, problems)
+    feedback = parse_feedback(top, domains, aws_region, problems)
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
     problems.raise_if_any()
-    return StackConfig(tuple(domains), tags, protect)
+    return StackConfig(tuple(domains), tags, protect, feedback, feedback.warnings)
 
 
 def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Problems) -> None:
