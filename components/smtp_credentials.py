@@ -1,0 +1,160 @@
+"""SES SMTP credentials, endpoints and the least-privilege sending policy, as pure functions.
+
+No Pulumi import: the ``SmtpUser`` component, the mocks, the checks and the tests all use these.
+
+- :func:`smtp_password_v4` is AWS's documented conversion of an IAM secret access key into an SES
+  SMTP password for one region (SigV4-style HMAC-SHA256 chain, version byte ``0x04``, base64).
+- :func:`smtp_endpoint` gives the SMTP host and ports of a region.
+- :func:`send_policy` builds the IAM policy that allows only ``ses:SendRawEmail`` on the given
+  identity and configuration-set ARNs, with optional ``ses:FromAddress`` / ``ses:Recipients``
+  conditions. It never produces ``Resource: "*"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+SMTP_DATE = "11111111"
+SMTP_SERVICE = "ses"
+SMTP_TERMINAL = "aws4_request"
+SMTP_MESSAGE = "SendRawEmail"
+SMTP_VERSION = 0x04
+
+STARTTLS_PORTS: tuple[int, ...] = (25, 587, 2587)
+"""SES SMTP ports that start in plain text and upgrade with STARTTLS."""
+TLS_WRAPPER_PORTS: tuple[int, ...] = (465, 2465)
+"""SES SMTP ports that speak TLS from the first byte (implicit TLS, "SMTPS")."""
+
+SEND_ACTION = "ses:SendRawEmail"
+"""The only action an SMTP user needs: the SMTP interface calls SendRawEmail."""
+POLICY_VERSION = "2012-10-17"
+POLICY_SID = "SendRawEmailFromOwnIdentities"
+
+
+def smtp_password_v4(secret_access_key: str, region: str) -> str:
+    """The SES SMTP password for ``region`` derived from an IAM secret access key.
+
+    AWS's documented algorithm (SES Developer Guide, "Obtaining Amazon SES SMTP credentials",
+    converting an existing secret access key): HMAC-SHA256 chained over the date ``11111111``,
+    the region, ``ses``, ``aws4_request`` and the message ``SendRawEmail``, starting from the key
+    ``"AWS4" + secret``; the version byte ``0x04`` is prepended and the result base64-encoded.
+    """
+    if not secret_access_key:
+        raise ValueError("the secret access key is empty")
+    if not region:
+        raise ValueError("the region is empty")
+    signature = ("AWS4" + secret_access_key).encode("utf-8")
+    for message in (SMTP_DATE, region, SMTP_SERVICE, SMTP_TERMINAL, SMTP_MESSAGE):
+        signature = hmac.new(signature, message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(bytes([SMTP_VERSION]) + signature).decode("ascii")
+
+
+def smtp_passwords(secret_access_key: str, regions: list[str]) -> dict[str, str]:
+    """:func:`smtp_password_v4` for each region, keyed by region."""
+    return {region: smtp_password_v4(secret_access_key, region) for region in regions}
+
+
+@dataclass(frozen=True)
+class SmtpEndpoint:
+    """Where a region's SES SMTP interface listens."""
+
+    region: str
+    """The AWS region."""
+    host: str
+    """``email-smtp.<region>.amazonaws.com``."""
+    starttls_ports: tuple[int, ...] = STARTTLS_PORTS
+    """Ports that start in plain text and must be upgraded with STARTTLS before AUTH."""
+    tls_wrapper_ports: tuple[int, ...] = TLS_WRAPPER_PORTS
+    """Ports that speak TLS from the first byte."""
+
+    def as_output(self) -> dict[str, Any]:
+        """The shape exported in the ``smtp`` stack output (camelCase keys)."""
+        return {
+            "host": self.host,
+            "starttlsPorts": list(self.starttls_ports),
+            "tlsWrapperPorts": list(self.tls_wrapper_ports),
+        }
+
+
+def smtp_host(region: str) -> str:
+    """The SES SMTP interface host of ``region``."""
+    return f"email-smtp.{region}.amazonaws.com"
+
+
+def smtp_endpoint(region: str) -> SmtpEndpoint:
+    """Host and ports of the SES SMTP interface in ``region``."""
+    return SmtpEndpoint(region=region, host=smtp_host(region))
+
+
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("eusc-"):
+        return "aws-eusc"
+    return "aws"
+
+
+def identity_arn(partition: str, region: str, account_id: str, identity: str) -> str:
+    """``arn:<partition>:ses:<region>:<account>:identity/<domain or address>``."""
+    return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"
+
+
+def configuration_set_arn(partition: str, region: str, account_id: str, name: str) -> str:
+    """``arn:<partition>:ses:<region>:<account>:configuration-set/<name>``."""
+    return f"arn:{partition}:ses:{region}:{account_id}:configuration-set/{name}"
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def send_policy(
+    identity_arns: list[str],
+    configuration_set_arns: list[str] | None = None,
+    from_addresses: list[str] | None = None,
+    recipients: list[str] | None = None,
+) -> dict[str, Any]:
+    """The IAM policy document that lets an SMTP user send, and nothing else.
+
+    One statement: ``ses:SendRawEmail`` on exactly the identity ARNs (and the configuration-set
+    ARNs: SES also authorizes the configuration set a message uses, whether named in the
+    ``X-SES-CONFIGURATION-SET`` header or set as the identity's default). ``ses:FromAddress`` and
+    ``ses:Recipients`` are request-level condition keys of SendRawEmail, so the conditions hold for
+    every resource SES evaluates. ``from_addresses`` become ``StringLike`` on ``ses:FromAddress``;
+    ``recipients`` become ``ForAllValues:StringLike`` on ``ses:Recipients`` (every recipient must
+    match one pattern).
+    """
+    resources = _unique(list(identity_arns))
+    if not resources:
+        raise ValueError("an SMTP policy needs at least one identity ARN")
+    for arn in [*resources, *(configuration_set_arns or [])]:
+        if "*" in arn or not arn.startswith("arn:"):
+            raise ValueError(f"{arn!r} is not a single SES resource ARN")
+    resources += [arn for arn in _unique(configuration_set_arns or []) if arn not in resources]
+    statement: dict[str, Any] = {
+        "Sid": POLICY_SID,
+        "Effect": "Allow",
+        "Action": SEND_ACTION,
+        "Resource": resources,
+    }
+    condition: dict[str, dict[str, Any]] = {}
+    if from_addresses:
+        condition["StringLike"] = {"ses:FromAddress": _unique(list(from_addresses))}
+    if recipients:
+        condition["ForAllValues:StringLike"] = {"ses:Recipients": _unique(list(recipients))}
+        # ForAllValues is also true when the key is absent; require it to be present.
+        condition["Null"] = {"ses:Recipients": "false"}
+    if condition:
+        statement["Condition"] = condition
+    return {"Version": POLICY_VERSION, "Statement": [statement]}
