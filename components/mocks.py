@@ -150,12 +150,12 @@ class PlanMocks(pulumi.runtime.Mocks):
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
-    ) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+    ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         call_args: dict[str, Any] = args.args  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
         if args.token == "aws:route53/getZone:getZone":
             name = str(call_args.get("name") or "example.com").rstrip(".")
             zone_id = call_args.get("zoneId") or "Z" + stable_hex("zone", name, length=20).upper()
-            return {"zoneId": zone_id, "id": zone_id, "name": name}, None
+            return {"zoneId": zone_id, "id": zone_id, "name": name}, []
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             arn = f"arn:aws:iam::{ACCOUNT_ID}:user/plan"
             return {
@@ -163,7 +163,7 @@ class PlanMocks(pulumi.runtime.Mocks):
                 "arn": arn,
                 "id": ACCOUNT_ID,
                 "userId": "AIDPLAN",
-            }, None
+            }, []
         if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, None
-        return {}, None
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}, []
+        return {}, []

@@ -1,0 +1,264 @@
+"""The offline plan: run the real ``__main__.py`` for a stack under the SDK's mock runtime.
+
+    python -m components.plan --stack dev [--json] [--zone-file PATH]
+
+No Pulumi CLI, no cloud: provider-computed values (DKIM tokens, ARNs, ids) come from the
+deterministic stand-ins in ``components.mocks``. Encrypted (``secure:``) config values cannot be
+decrypted without the CLI; each is replaced by a throwaway 2048-bit RSA private key made for the
+run (the only secrets this project reads from config are BYODKIM keys), and the plan says so.
+
+Exit status: 0 the plan was made; 2 bad usage or bad configuration (each problem named);
+1 the program failed for another reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import runpy
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class PlanUsageError(Exception):
+    """The stack or project files cannot be read."""
+
+
+@dataclass(frozen=True)
+class StackFiles:
+    """What the CLI would give the program: project name, config map, secret keys."""
+
+    project: str
+    config: dict[str, str]
+    """Full keys (``ses:domains``) to the wire form the runtime sees: JSON text for structured
+    values, plain strings otherwise."""
+    placeholder_keys: tuple[str, ...]
+    """Keys whose encrypted values were replaced by a stand-in."""
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlanUsageError(f"{path} does not exist") from None
+    except yaml.YAMLError as error:
+        raise PlanUsageError(f"{path} is not valid YAML: {error}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise PlanUsageError(f"{path} must hold a mapping at the top level")
+    return cast(dict[str, Any], loaded)
+
+
+def _placeholder_secret() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+def _wire(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=False)
+
+
+def read_stack_files(stack: str, project_dir: Path = PROJECT_DIR) -> StackFiles:
+    """Read ``Pulumi.yaml`` (project name, config defaults) and ``Pulumi.<stack>.yaml``."""
+    project_file = _load_yaml(project_dir / "Pulumi.yaml")
+    project = project_file.get("name")
+    if not isinstance(project, str):
+        raise PlanUsageError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+    stack_file = _load_yaml(project_dir / f"Pulumi.{stack}.yaml")
+    config: dict[str, str] = {}
+    for key, declaration in cast(dict[str, Any], project_file.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(declaration, dict) and "default" in declaration:
+            config[full_key] = _wire(cast(dict[str, Any], declaration)["default"])
+        elif isinstance(declaration, dict) and "value" in declaration:
+            config[full_key] = _wire(cast(dict[str, Any], declaration)["value"])
+    placeholders: list[str] = []
+    secret_stand_in: str | None = None
+    for key, value in cast(dict[str, Any], stack_file.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, dict) and set(cast(dict[str, Any], value)) == {"secure"}:
+            secret_stand_in = secret_stand_in or _placeholder_secret()
+            config[full_key] = secret_stand_in
+            placeholders.append(full_key)
+        else:
+            config[full_key] = _wire(value)
+    return StackFiles(project, config, tuple(placeholders))
+
+
+@dataclass(frozen=True)
+class Plan:
+    stack: str
+    resources: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    placeholder_keys: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "resources": self.resources, "outputs": self.outputs}
+
+
+class _ProgramFailed(Exception):
+    pass
+
+
+def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
+    """Evaluate the stack program under mocks. Raises ``ConfigError`` for bad configuration."""
+    import pulumi
+    from pulumi.runtime import settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await  # pyright: ignore[reportPrivateUsage]
+
+    from .mocks import SECRET_PLACEHOLDER, PlanMocks, RecordingMonitor
+    from .pulumi_config import read_stack_config
+
+    files = read_stack_files(stack, project_dir)
+    mocks = PlanMocks()
+    monitor = RecordingMonitor(mocks)
+    errors: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record.getMessage())
+
+    logger = logging.getLogger(f"components.plan.{stack}")
+    logger.propagate = False
+    logger.handlers = [_Collect()]
+    pulumi.runtime.set_mocks(
+        mocks, project=files.project, stack=stack, preview=False, logger=logger, monitor=monitor
+    )
+    pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
+    read_stack_config()  # bad configuration stops here, before any resource
+
+    def program() -> None:
+        try:
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        except SystemExit as exit_:
+            raise _ProgramFailed("; ".join(errors) or f"exit status {exit_.code}") from None
+
+    _sync_await(run_pulumi_func(program))
+    root = settings.get_root_resource()
+    stack_outputs = cast(dict[str, Any], getattr(root, "outputs", {}))
+    outputs: dict[str, Any] = {}
+    for name in sorted(stack_outputs):
+        output = pulumi.Output.from_input(stack_outputs[name])
+        is_secret = _sync_await(output.is_secret())
+        outputs[name] = SECRET_PLACEHOLDER if is_secret else _sync_await(output.future())
+    resources = [
+        {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
+        for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
+    ]
+    return Plan(stack, resources, outputs, files.placeholder_keys)
+
+
+def render_tree(resources: list[dict[str, Any]]) -> str:
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for resource in resources:
+        children.setdefault(resource["parent"], []).append(resource)
+    lines: list[str] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for resource in children.get(parent, []):
+            lines.append(f"{'  ' * depth}{resource['type']}  {resource['name']}")
+            walk(resource["name"], depth + 1)
+
+    walk(None, 0)
+    return "\n".join(lines)
+
+
+def render_records(records: list[dict[str, Any]]) -> str:
+    rows = [("NAME", "TYPE", "TTL", "PURPOSE", "VALUE")] + [
+        (r["name"], r["type"], str(r["ttl"]), r["purpose"], r["value"]) for r in records
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        for row in rows
+    )
+
+
+def _records_of(plan: Plan) -> list[dict[str, Any]]:
+    records = plan.outputs.get("dns_records", [])
+    return cast(list[dict[str, Any]], records if isinstance(records, list) else [])
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .records import DnsRecord, Purpose, RecordType, zone_file
+    from .validation import ConfigError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m components.plan",
+        description="Evaluate the stack program offline under the Pulumi SDK's mock runtime.",
+    )
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--json", action="store_true", help="print the whole plan as JSON")
+    parser.add_argument(
+        "--zone-file",
+        metavar="PATH",
+        help="write the records as a BIND zone fragment ('-': stdout)",
+    )
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        plan = make_plan(args.stack, args.project_dir)
+    except PlanUsageError as error:
+        print(f"plan: {error}", file=sys.stderr)
+        return 2
+    except ConfigError as error:
+        print(f"plan: stack {args.stack!r}: {error}", file=sys.stderr)
+        return 2
+    except _ProgramFailed as error:
+        print(f"plan: the program stopped: {error}", file=sys.stderr)
+        return 1
+    for key in plan.placeholder_keys:
+        print(f"plan: {key} is encrypted; a throwaway stand-in was used", file=sys.stderr)
+    records = _records_of(plan)
+    if args.zone_file:
+        text = zone_file(
+            DnsRecord(
+                r["domain"],
+                r["name"],
+                RecordType(r["type"]),
+                r["value"],
+                r["ttl"],
+                Purpose(r["purpose"]),
+                "",
+            )
+            for r in records
+        )
+        if args.zone_file == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.zone_file).write_text(text, encoding="utf-8")
+    if args.json:
+        print(json.dumps(plan.to_json(), indent=2))
+    elif args.zone_file != "-":
+        print(f"Stack {plan.stack}: {len(plan.resources)} resources\n")
+        print(render_tree(plan.resources))
+        print(f"\nDNS records ({len(records)}):\n")
+        print(render_records(records))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

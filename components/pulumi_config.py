@@ -1,0 +1,43 @@
+"""Reading the stack's configuration from the Pulumi runtime into the typed model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from .config import StackConfig, parse_stack_config
+
+
+def _decode(text: Any) -> object:
+    """Structured config arrives as JSON text; plain values stay strings."""
+    if isinstance(text, str) and text[:1] in "[{":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return text
+    return text
+
+
+def project_config_values(namespace: str) -> dict[str, object]:
+    """Every config value in the project's namespace, keyed without the namespace."""
+    everything: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    prefix = f"{namespace}:"
+    return {
+        key.removeprefix(prefix): _decode(value)
+        for key, value in sorted(everything.items())
+        if key.startswith(prefix)
+    }
+
+
+def read_stack_config() -> StackConfig:
+    """Validate the running stack's configuration; raises ``ConfigError`` listing every problem."""
+    namespace = pulumi.get_project()
+    aws_region = runtime_config.get_config("aws:region")
+    return parse_stack_config(
+        project_config_values(namespace),
+        namespace=namespace,
+        aws_region=aws_region if isinstance(aws_region, str) else None,
+    )

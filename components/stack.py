@@ -1,0 +1,41 @@
+"""The whole stack: every component the configuration asks for, and the stack outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+
+from .config import StackConfig
+from .domain import SesDomain, SesDomainArgs
+
+
+def build_stack(config: StackConfig) -> dict[str, Any]:
+    """Declare every resource for ``config`` and return the stack outputs by name."""
+    domains = {
+        domain.name: SesDomain(domain.name, SesDomainArgs(domain=domain, tags=config.tags))
+        for domain in config.domains
+    }
+    dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
+    return {
+        "dns_records": dns_records.apply(
+            lambda per_domain: [record for records in per_domain for record in records]
+        ),
+        "identities": {
+            name: {
+                "arn": component.arn,
+                "region": config_domain.region,
+                "dkim_status": component.dkim_status,
+                "verified_for_sending": component.verified_for_sending,
+                "mail_from_domain": component.mail_from_domain,
+            }
+            for (name, component), config_domain in zip(
+                domains.items(), config.domains, strict=True
+            )
+        },
+        "email_identities": {
+            address: arn
+            for component in domains.values()
+            for address, arn in component.email_identity_arns.items()
+        },
+    }
