@@ -10,6 +10,7 @@ as sent over the wire, with every secret replaced by ``"[secret]"``.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -69,11 +70,40 @@ def _named_arn(
     return outputs
 
 
+def _kms_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    key_id = str(uuid.UUID(stable_hex("kms", name)))
+    return {"keyId": key_id, "arn": _arn("kms", _region(inputs), f"key/{key_id}")}
+
+
+def _sqs_queue(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    queue = str(inputs.get("name") or name)
+    region = _region(inputs)
+    return {
+        "arn": _arn("sqs", region, queue),
+        "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
+    }
+
+
+def _subscription(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"arn": f"{inputs.get('topic')}:{uuid.UUID(stable_hex('subscription', name))}"}
+
+
+def _dashboard(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {"dashboardArn": _arn("cloudwatch", "", f"dashboard/{inputs.get('dashboardName')}")}
+
+
 COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:sesv2/emailIdentity:EmailIdentity": _email_identity,
     "aws:sesv2/configurationSet:ConfigurationSet": _named_arn(
         "ses", "configuration-set/", "configurationSetName"
     ),
+    # feedback loop (components/feedback.py)
+    "aws:sns/topic:Topic": _named_arn("sns", "", "name"),
+    "aws:sns/topicSubscription:TopicSubscription": _subscription,
+    "aws:kms/key:Key": _kms_key,
+    "aws:sqs/queue:Queue": _sqs_queue,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm:", "name"),
+    "aws:cloudwatch/dashboard:Dashboard": _dashboard,
 }
 """Per resource type: outputs the provider computes, from the logical name and the inputs.
 Features add their resource types here."""
