@@ -92,7 +92,55 @@ def _dashboard(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     return {"dashboardArn": _arn("cloudwatch", "", f"dashboard/{inputs.get('dashboardName')}")}
 
 
+def _provider_region() -> str:
+    return pulumi.Config("aws").get("region") or "us-east-1"
+
+
+def _iam_arn(kind: str) -> Callable[[str, dict[str, Any]], dict[str, Any]]:
+    def outputs(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        path = str(inputs.get("path") or "/")
+        return {
+            "arn": f"arn:aws:iam::{ACCOUNT_ID}:{kind}{path}{inputs.get('name') or name}",
+            "uniqueId": "AID" + stable_hex(kind, name, length=17).upper(),
+        }
+
+    return outputs
+
+
+def _access_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """An access key: id ``AKIA...`` (the SMTP username), a 40-character secret, and the
+    provider's ``sesSmtpPasswordV4`` for the provider's region, derived with the real algorithm."""
+    from .smtp_credentials import smtp_password_v4
+
+    secret = (stable_hex("secret", name, length=64) + stable_hex("secret2", name))[:40]
+    return {
+        "id": "AKIA" + stable_hex("access-key", name, length=16).upper(),
+        "secret": secret,
+        "sesSmtpPasswordV4": smtp_password_v4(secret, _provider_region()),
+        "status": inputs.get("status") or "Active",
+        "createDate": "2026-01-01T00:00:00Z",
+    }
+
+
+def _secret(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    secret_name = str(inputs.get("name") or name)
+    suffix = stable_hex("secret-suffix", secret_name, length=6)
+    return {"arn": _arn("secretsmanager", _region(inputs), f"secret:{secret_name}-{suffix}")}
+
+
+def _secret_version(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "arn": str(inputs.get("secretId") or name),
+        "versionId": stable_hex("version", name, length=36),
+    }
+
+
 COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
+    "aws:iam/user:User": _iam_arn("user"),
+    "aws:iam/group:Group": _iam_arn("group"),
+    "aws:iam/accessKey:AccessKey": _access_key,
+    "aws:secretsmanager/secret:Secret": _secret,
+    "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:sesv2/emailIdentity:EmailIdentity": _email_identity,
     "aws:sesv2/configurationSet:ConfigurationSet": _named_arn(
         "ses", "configuration-set/", "configurationSetName"
@@ -106,7 +154,7 @@ COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
 }
 """Per resource type: outputs the provider computes, from the logical name and the inputs.
-Features add their resource types here."""
+An ``"id"`` entry becomes the resource's id. Features add their resource types here."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +222,11 @@ class PlanMocks(pulumi.runtime.Mocks):
     ) -> tuple[str | None, dict[str, Any]]:
         inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
         computed = COMPUTED_OUTPUTS.get(args.typ)
-        outputs = {**inputs, **(computed(args.name, inputs) if computed else {})}
-        resource_id = f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
+        extra = computed(args.name, inputs) if computed else {}
+        resource_id = (
+            str(extra.pop("id", "")) or f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
+        )
+        outputs = {**inputs, **extra}
         return resource_id, outputs
 
     def call(

@@ -55,6 +55,9 @@ class SmtpIdentity:
     """A domain (``example.com``) or an email address identity (``alerts@example.com``)."""
     domain: str
     """The configured domain the identity belongs to."""
+    home: bool = True
+    """True in the domain's configured region, where this stack declares the identity; False in
+    an extra region (the identity must be verified there outside this stack)."""
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,10 @@ def _identities(
             or is_subdomain(address.split("@")[1], domain.name)
         ]
         for region in [domain.region, *[r for r in extra_regions if r != domain.region]]:
-            identities += [SmtpIdentity(region, identity, domain.name) for identity in own]
+            identities += [
+                SmtpIdentity(region, identity, domain.name, region == domain.region)
+                for identity in own
+            ]
     return tuple(regions), tuple(identities)
 
 

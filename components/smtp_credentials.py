@@ -72,11 +72,11 @@ class SmtpEndpoint:
     """Ports that speak TLS from the first byte."""
 
     def as_output(self) -> dict[str, Any]:
-        """The shape exported in the ``smtp`` stack output (camelCase keys)."""
+        """The shape exported in the ``smtp`` stack output."""
         return {
             "host": self.host,
-            "starttlsPorts": list(self.starttls_ports),
-            "tlsWrapperPorts": list(self.tls_wrapper_ports),
+            "starttls_ports": list(self.starttls_ports),
+            "tls_wrapper_ports": list(self.tls_wrapper_ports),
         }
 
 
