@@ -18,6 +18,7 @@ from .dkim_keys import ByodkimKey, load_byodkim_key
 from .feedback_config import FeedbackConfig, parse_domain_set_ref, parse_feedback
 from .names import is_subdomain, normalize_address, normalize_domain
 from .regions import dkim_domain, ses_regions
+from .smtp_config import SmtpUserConfig, parse_smtp_users
 from .validation import Fields, Problems, as_mapping, check_each, did_you_mean
 
 DEFAULT_TTL = 1800
@@ -199,6 +200,8 @@ class StackConfig:
     """Configuration sets, feedback topics, alarms (see ``components/feedback_config.py``)."""
     warnings: tuple[str, ...] = ()
     """Findings that do not stop the stack; the program logs them, the plan prints them."""
+    smtp_users: tuple[SmtpUserConfig, ...] = ()
+    """``smtpUsers``: IAM users with SES SMTP credentials (see ``components/smtp_config.py``)."""
 
 
 def _parse_mailto(text: str) -> str:
@@ -519,11 +522,16 @@ def parse_stack_config(
             secret_keys_named.add(named)
     _report_duplicates(domains, namespace, problems)
     feedback = parse_feedback(top, domains, aws_region, problems)
+    smtp_users = parse_smtp_users(
+        top, domains, namespace, problems, domain_sets=feedback.domain_sets
+    )
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
     problems.raise_if_any()
-    return StackConfig(tuple(domains), tags, protect, feedback, feedback.warnings)
+    return StackConfig(
+        tuple(domains), tags, protect, feedback, feedback.warnings, smtp_users=smtp_users
+    )
 
 
 def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Problems) -> None:
