@@ -730,8 +730,15 @@ class _TagParser:
         return _parse_tags(fields, key, self.problems)
 
 
+_NO_SUBSCRIBERS = (
+    "alarms.subscriptions: the reputation alerts topic has no subscribers; an alarm would change "
+    "state without telling anyone"
+)
+
+
 def _parse_alarms(fields: Fields | None, problems: Problems, warnings: list[str]) -> AlarmsConfig:
     if fields is None:
+        warnings.append(_NO_SUBSCRIBERS)
         return AlarmsConfig()
     enabled = fields.boolean("enabled", True)
     thresholds: dict[str, float] = {}
@@ -765,10 +772,7 @@ def _parse_alarms(fields: Fields | None, problems: Problems, warnings: list[str]
         )
     fields.finish()
     if enabled and not subscriptions:
-        warnings.append(
-            f"{fields.key_path('subscriptions')}: the alerts topic has no subscribers; an alarm "
-            "would change state without telling anyone"
-        )
+        warnings.append(_NO_SUBSCRIBERS)
     return AlarmsConfig(
         enabled,
         thresholds["bounceRateThreshold"],

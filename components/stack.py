@@ -8,14 +8,27 @@ import pulumi
 
 from .config import StackConfig
 from .domain import SesDomain, SesDomainArgs
+from .feedback import FeedbackLoop
 
 
 def build_stack(config: StackConfig) -> dict[str, Any]:
     """Declare every resource for ``config`` and return the stack outputs by name."""
+    for warning in config.warnings:
+        pulumi.log.warn(warning)
+    feedback = FeedbackLoop(config.feedback, config.tags)
     domains = {
-        domain.name: SesDomain(domain.name, SesDomainArgs(domain=domain, tags=config.tags))
+        domain.name: SesDomain(
+            domain.name,
+            SesDomainArgs(
+                domain=domain,
+                tags=config.tags,
+                configuration_set_name=feedback.set_name_for(domain.name),
+            ),
+        )
         for domain in config.domains
     }
+    for name, component in domains.items():
+        feedback.identity_feedback(name, component.identity.email_identity)
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     return {
         "dns_records": dns_records.apply(
@@ -38,4 +51,5 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
             for component in domains.values()
             for address, arn in component.email_identity_arns.items()
         },
+        **feedback.outputs(),
     }
