@@ -132,6 +132,7 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     from .pulumi_config import read_stack_config
 
     files = read_stack_files(stack, project_dir)
+    settings.ROOT.set(None)  # a fresh root stack, also when planning twice in one process
     mocks = PlanMocks()
     monitor = RecordingMonitor(mocks)
     errors: list[str] = []
@@ -148,7 +149,9 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         mocks, project=files.project, stack=stack, preview=False, logger=logger, monitor=monitor
     )
     pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
-    read_stack_config()  # bad configuration stops here, before any resource
+    stack_config = read_stack_config()  # bad configuration stops here, before any resource
+    for warning in stack_config.warnings:
+        print(f"plan: warning: {warning}", file=sys.stderr)
 
     def program() -> None:
         try:
@@ -251,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             Path(args.zone_file).write_text(text, encoding="utf-8")
     if args.json:
-        print(json.dumps(plan.to_json(), indent=2))
+        print(json.dumps(plan.to_json(), indent=2, sort_keys=True))
     elif args.zone_file != "-":
         print(f"Stack {plan.stack}: {len(plan.resources)} resources\n")
         print(render_tree(plan.resources))

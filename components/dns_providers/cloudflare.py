@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pulumi
-import pulumi_cloudflare as cloudflare
 
 from ..records import DnsRecord, RecordType
 from .base import RecordWriter
@@ -25,7 +24,10 @@ class CloudflareWriter(RecordWriter):
     def write(
         self, resource_name: str, slot: DnsRecord, record: pulumi.Output[DnsRecord]
     ) -> pulumi.Resource | None:
-        return cloudflare.DnsRecord(
+        # pulumi_cloudflare imports its whole SDK at once (seconds); only stacks using it pay.
+        from pulumi_cloudflare import DnsRecord as CloudflareRecord
+
+        return CloudflareRecord(
             resource_name,
             zone_id=self.domain.dns.zone_id,
             name=record.apply(lambda r: r.name),
