@@ -465,12 +465,11 @@ def _parse_domain(
     configuration_set = parse_domain_set_ref(fields)
     fields.finish()
     seen: set[str] = set()
-    for index, address in enumerate(addresses):
-        if address in seen:
-            problems.add(
-                f"{fields.key_path('emailIdentities')}[{index}]", address, "is listed twice"
-            )
-        seen.add(address)
+    for path, text in address_items:
+        folded = text.strip().lower()
+        if folded in seen:
+            problems.add(path, text, "is listed twice")
+        seen.add(folded)
     if name is None or region is None:
         return None
     return DomainConfig(
