@@ -409,7 +409,8 @@ def _parse_events(
         return default
     allowed = [member.value for member in EventType]
     events: list[EventType] = []
-    for path, text in fields.string_list(key):
+    items = fields.string_list(key)
+    for path, text in items:
         if text in allowed:
             event = EventType(text)
             if event in events:
@@ -422,8 +423,8 @@ def _parse_events(
                 f"is not an SES event type; one of {', '.join(allowed)}"
                 + did_you_mean(text.upper(), allowed),
             )
-    if not events and fields.has(key):
-        problems.add(fields.key_path(key), fields.raw(key), "must list at least one event type")
+    if not items and fields.has(key) and isinstance(fields.raw(key), list):
+        problems.add(fields.key_path(key), [], "must list at least one event type")
     return tuple(dict.fromkeys(events))
 
 
@@ -434,6 +435,7 @@ def _parse_subscriptions(
     seen: dict[tuple[str, str], str] = {}
     for item in fields.objects(key):
         protocol_given = item.has("protocol")
+        protocol_valid = item.raw("protocol") in {p.value for p in SubscriptionProtocol}
         protocol = item.choice("protocol", SubscriptionProtocol, SubscriptionProtocol.EMAIL)
         endpoint = item.string("endpoint", required=True)
         raw_default = protocol is SubscriptionProtocol.SQS
@@ -445,6 +447,8 @@ def _parse_subscriptions(
                 None,
                 "is required: one of " + ", ".join(p.value for p in SubscriptionProtocol),
             )
+            continue
+        if not protocol_valid:
             continue
         if raw and protocol not in (SubscriptionProtocol.SQS, SubscriptionProtocol.HTTPS):
             problems.add(
@@ -511,7 +515,6 @@ def _parse_topics(fields: Fields, problems: Problems) -> tuple[TopicConfig, ...]
                 kind,
                 "topic names are 1-30 lowercase letters, digits and '-', starting with a letter",
             )
-            topic_fields.finish()
             continue
         default_events = DEFAULT_TOPIC_EVENTS.get(kind, ())
         if not default_events and not topic_fields.has("events"):
@@ -731,14 +734,16 @@ class _TagParser:
 
 
 _NO_SUBSCRIBERS = (
-    "alarms.subscriptions: the reputation alerts topic has no subscribers; an alarm would change "
+    "{path}.subscriptions: the reputation alerts topic has no subscribers; an alarm would change "
     "state without telling anyone"
 )
 
 
-def _parse_alarms(fields: Fields | None, problems: Problems, warnings: list[str]) -> AlarmsConfig:
+def _parse_alarms(
+    fields: Fields | None, path: str, problems: Problems, warnings: list[str]
+) -> AlarmsConfig:
     if fields is None:
-        warnings.append(_NO_SUBSCRIBERS)
+        warnings.append(_NO_SUBSCRIBERS.format(path=path))
         return AlarmsConfig()
     enabled = fields.boolean("enabled", True)
     thresholds: dict[str, float] = {}
@@ -772,7 +777,7 @@ def _parse_alarms(fields: Fields | None, problems: Problems, warnings: list[str]
         )
     fields.finish()
     if enabled and not subscriptions:
-        warnings.append(_NO_SUBSCRIBERS)
+        warnings.append(_NO_SUBSCRIBERS.format(path=path))
     return AlarmsConfig(
         enabled,
         thresholds["bounceRateThreshold"],
@@ -904,7 +909,7 @@ def parse_feedback(
 
     if used_default:
         warnings.extend(default_warnings)
-    alarms = _parse_alarms(top.mapping("alarms"), problems, warnings)
+    alarms = _parse_alarms(top.mapping("alarms"), top.key_path("alarms"), problems, warnings)
     regions = tuple(sorted({domain.region for domain in domains}))
     suppression: AccountSuppressionConfig | None = None
     suppression_fields = top.mapping("accountSuppression")
