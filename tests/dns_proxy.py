@@ -27,7 +27,7 @@ import dns.rdatatype
 
 from tests.knot_server import free_port, random_loopback
 
-FAULTS = ("drop", "servfail", "refused", "truncate", "ok")
+FAULTS = ("drop", "servfail", "refused", "truncate", "garbage", "ok")
 
 
 @dataclass
@@ -99,6 +99,8 @@ class DnsProxy:
 
     @staticmethod
     def _synth(query: dns.message.Message, fault: str) -> bytes:
+        if fault == "garbage":  # the right id and flags, then nonsense
+            return struct.pack("!HH", query.id, 0x8180) + b"\x00\x01\x00\x05\xff\xfe\x07junk"
         response = dns.message.make_response(query)
         if fault == "servfail":
             response.set_rcode(dns.rcode.SERVFAIL)
@@ -162,7 +164,7 @@ class DnsProxy:
                 if fault == "drop":
                     await asyncio.sleep(30)
                     return
-                if fault in ("servfail", "refused") and query is not None:
+                if fault in ("servfail", "refused", "garbage") and query is not None:
                     answer = self._synth(query, fault)
                 else:
                     answer = await self._tcp_forward(data)

@@ -155,7 +155,7 @@ zone:
     def serial(self, zone: str) -> int | None:
         query = dns.message.make_query(zone, dns.rdatatype.SOA)
         try:
-            response = dns.query.udp(query, self.address, port=self.port, timeout=0.2)
+            response = dns.query.udp(query, self.address, port=self.port, timeout=0.05)
         except (dns.exception.DNSException, OSError):
             return None
         if response.rcode() != dns.rcode.NOERROR or not response.answer:
