@@ -16,6 +16,7 @@ from typing import cast
 
 SUBCOMMAND_MODULES: list[str] = [
     "checks.verify",
+    "checks.smtp",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
