@@ -673,3 +673,32 @@ def test_domain_without_a_set_keeps_forwarding_and_gets_no_feedback_resource() -
     )
     assert "configurationSetName" not in one(declared, "example.com-identity").inputs
     assert outputs["configuration_sets"] == {}
+
+
+def test_dev_stack_offline_plan_includes_the_feedback_loop() -> None:
+    """The dev stack's offline plan (python -m components.plan --stack dev) has the whole loop."""
+    from components.plan import make_plan
+
+    plan = make_plan("dev")
+    types = Counter(r["type"] for r in plan.resources)
+    assert types["ses:index:ConfigurationSet"] == 1
+    assert types["ses:index:FeedbackTopics"] == 1
+    assert types["ses:index:IdentityFeedback"] == 1
+    assert types["ses:index:ReputationAlarms"] == 1
+    assert types["aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"] == 4
+    assert types["aws:kms/key:Key"] == 1
+    assert types["aws:cloudwatch/metricAlarm:MetricAlarm"] == 2
+    identity = next(r for r in plan.resources if r["name"] == "dev.example.com-identity")
+    assert identity["inputs"]["configurationSetName"] == "dev-example-com"
+    feedback_sets = plan.outputs["configuration_sets"]
+    assert sorted(feedback_sets["dev-example-com"]["topics"]) == ["bounce", "complaint", "delivery"]
+    assert sorted(feedback_sets["dev-example-com"]["queues"]) == ["bounce", "complaint"]
+    assert plan.outputs["reputation_alarms"]["us-east-1"]["alarm_names"] == [
+        "ses-bounce-rate",
+        "ses-complaint-rate",
+    ]
+    for resource in plan.resources:
+        if "policy" in resource["inputs"] and resource["type"] != "aws:sqs/queue:Queue":
+            document = json.loads(resource["inputs"]["policy"])
+            for sid, issue in lint(document):
+                assert (sid, issue) in ACCEPTED_FINDINGS, (resource["name"], sid, issue)
