@@ -385,6 +385,23 @@ def _auth_login(username: str, password: str) -> _AuthAnswer:
     return answer
 
 
+class _Client(smtplib.SMTP):
+    """``smtplib.SMTP`` that knows the name to verify the certificate against before connecting
+    (the stock class learns it only when the constructor itself connects)."""
+
+    def __init__(self, server_name: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._host = server_name
+
+
+class _TlsClient(smtplib.SMTP_SSL):
+    """``smtplib.SMTP_SSL`` with the same fix: implicit TLS verifies ``server_name``."""
+
+    def __init__(self, server_name: str, timeout: float, context: ssl.SSLContext) -> None:
+        super().__init__(timeout=timeout, context=context)
+        self._host = server_name
+
+
 class _Session:
     """One SMTP conversation; each method is one phase and raises on failure."""
 
@@ -408,10 +425,11 @@ class _Session:
         self.client: smtplib.SMTP | None = None
 
     def connect(self) -> smtplib.SMTP:
+        client: smtplib.SMTP
         if self.mode == "tls":
-            client = smtplib.SMTP_SSL(timeout=self.timeout, context=self.context)
+            client = _TlsClient(self.host, self.timeout, self.context)
         else:
-            client = smtplib.SMTP(timeout=self.timeout)
+            client = _Client(self.host, self.timeout)
         self.client = client
         code, banner = client.connect(self.host, self.port)
         self.transcript.append(Step("connect", code, _text(banner)[:80]))
@@ -483,11 +501,12 @@ class _Session:
             raise
         self.transcript.append(Step("DATA", code, _text(reply)[:120]))
         _expect(code, reply, (250,))
+        message_id = _message_id(_text(reply))
         self.step = "QUIT"
         with contextlib.suppress(smtplib.SMTPException, OSError):
             code, reply = client.quit()
             self.transcript.append(Step("QUIT", code, _text(reply)[:40]))
-        return _message_id(_text(reply))
+        return message_id
 
     def close(self) -> None:
         if self.client is not None:
