@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,7 +85,13 @@ class SesDomain(pulumi.ComponentResource):
                 opts=child,
             )
 
-        tokens = identity.dkim_signing_attributes.apply(lambda attributes: attributes.tokens or [])
+        # BYODKIM records need no token, and must not inherit the secretness of the private
+        # key that sits beside the tokens in the identity's DKIM attributes.
+        tokens: pulumi.Output[Sequence[str]] = (
+            identity.dkim_signing_attributes.apply(lambda attributes: attributes.tokens or [])
+            if domain.dkim.mode is DkimMode.EASY
+            else pulumi.Output.from_input([])
+        )
         records = tokens.apply(lambda found: required_records(domain, found))
         writer = writer_for(domain, self)
         for slot in record_slots(domain):
@@ -106,8 +112,10 @@ class SesDomain(pulumi.ComponentResource):
         self.arn = identity.arn
         self.identity = identity
         self.dns_records = records.apply(lambda found: [record.to_json() for record in found])
-        self.dkim_status = identity.dkim_signing_attributes.apply(
-            lambda attributes: attributes.status or "UNKNOWN"
+        self.dkim_status = pulumi.Output.unsecret(  # a status, not the BYODKIM key beside it
+            identity.dkim_signing_attributes.apply(
+                lambda attributes: attributes.status or "UNKNOWN"
+            )
         )
         self.verified_for_sending = identity.verified_for_sending_status
         self.mail_from_domain = domain.mail_from_domain if domain.mail_from.enabled else None

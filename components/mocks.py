@@ -171,6 +171,16 @@ class DeclaredResource:
     """Dotted paths of the inputs that were marked secret."""
 
 
+def _is_secret_wrapper(value: Any) -> bool:
+    return (
+        isinstance(value, dict) and cast(dict[str, Any], value).get(_SECRET_SIG_KEY) == _SECRET_SIG
+    )
+
+
+def _secret_wrapper(value: Any) -> dict[str, Any]:
+    return {_SECRET_SIG_KEY: _SECRET_SIG, "value": value}
+
+
 def _unwrap_secrets(value: Any, path: str, secret_paths: list[str]) -> Any:
     if isinstance(value, dict):
         mapping = cast(dict[str, Any], value)
@@ -220,14 +230,22 @@ class PlanMocks(pulumi.runtime.Mocks):
     def new_resource(
         self, args: pulumi.runtime.MockResourceArgs
     ) -> tuple[str | None, dict[str, Any]]:
-        inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
+        wire_inputs: dict[str, Any] = dict(args.inputs)  # pyright: ignore[reportUnknownMemberType,reportUnknownArgumentType]
+        secret_keys = {key for key, value in wire_inputs.items() if _is_secret_wrapper(value)}
+        inputs = {
+            key: value["value"] if key in secret_keys else value
+            for key, value in wire_inputs.items()
+        }
         computed = COMPUTED_OUTPUTS.get(args.typ)
         extra = computed(args.name, inputs) if computed else {}
+        extra = {  # a provider keeps a property secret when its input was
+            key: _secret_wrapper(value) if key in secret_keys else value
+            for key, value in extra.items()
+        }
         resource_id = (
             str(extra.pop("id", "")) or f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
         )
-        outputs = {**inputs, **extra}
-        return resource_id, outputs
+        return resource_id, {**wire_inputs, **extra}
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
