@@ -143,7 +143,7 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
     lines: list[str] = []
     order = {"ERROR": 0, "UNCHECKED": 1, "WARNING": 2}
     for f in sorted(findings, key=lambda f: order[_severity(f)]):
-        where = f" [on {f.nameserver}]" if f.nameserver else ""
+        where = f" [on {f.nameserver}]" if f.nameserver else " [on every server]"
         lines.append(f"{indent}{_severity(f):<9} {f.code}: {f.name}{where}")
         lines.append(f"{indent}          {f.message}")
         if f.fix:

@@ -229,10 +229,16 @@ def attach_status(
                 continue
         info, findings = identity_status(d.domain, d.domain in mail_from, client)
         d.ses = {"region": reg, **(info or {})}
-        d.findings.extend(findings)
+        d.findings.extend(_from_ses(findings))
     report.account = {}
     report.account_findings = []
     for reg, client in sorted(clients.items()):
         info, findings = account_status(reg, client)
         report.account[reg] = info
-        report.account_findings.extend(findings)
+        report.account_findings.extend(_from_ses(findings))
+
+
+def _from_ses(findings: list[Finding]) -> list[Finding]:
+    for f in findings:
+        f.nameserver = f.nameserver or "SES API"
+    return findings

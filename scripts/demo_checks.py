@@ -1,0 +1,125 @@
+"""The checks demo without AWS (run it through scripts/demo.sh).
+
+1. The offline plan of a stack writes its DNS records (JSON) and its zone file fragment.
+2. knotd on loopback serves that fragment (two instances: ns1 and ns2) plus, on ns1, a stand-in
+   amazonses.com zone with a DKIM key for each token and SES's SPF record. ns1 also acts as the
+   "--resolver": it answers the lookups of amazonses.com authoritatively, which is all the checks
+   need from a recursive resolver here.
+3. ``checks verify`` runs: green. Then one record is broken on ns2 (zone reloaded with knotc) and
+   ``checks verify`` runs again: red, with the fix to paste. The servers are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from checks.records import txt_zone_strings  # noqa: E402
+from tests.dns_world import AMAZONSES_SPF, dkim_key_txt  # noqa: E402
+from tests.knot_server import KnotServer, zone_text  # noqa: E402
+
+
+def banner(text: str) -> None:
+    print(f"\n\033[1m=== {text}\033[0m", flush=True)
+
+
+def run(argv: list[str], **kwargs: object) -> int:
+    print("$ " + " ".join(argv), flush=True)
+    return subprocess.run(argv, cwd=REPO, check=False, **kwargs).returncode  # type: ignore[call-overload]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--records", help="use this records JSON instead of running the plan")
+    parser.add_argument("--zone-file", help="with --records: the zone fragment to serve")
+    args = parser.parse_args()
+    py = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="checks-demo-"))
+    plan_json, fragment = work / "plan.json", work / f"{args.stack}.zone"
+    if args.records:
+        plan_json, fragment = Path(args.records), Path(args.zone_file or "")
+    else:
+        banner(f"offline plan of stack '{args.stack}' (no cloud, no Pulumi CLI)")
+        cmd = [py, "-m", "components.plan", "--stack", args.stack, "--json"]
+        with plan_json.open("w") as out:
+            if run([*cmd, "--zone-file", str(fragment)], stdout=out) != 0:
+                print("demo: the offline plan failed", file=sys.stderr)
+                return 2
+    doc = json.loads(plan_json.read_text())
+    records = doc.get("outputs", doc).get("dns_records", doc) if isinstance(doc, dict) else doc
+    lines = [ln for ln in fragment.read_text().splitlines() if ln.strip() and ln[0] not in ";$"]
+    print(f"{len(records)} records; zone fragment {fragment}:")
+    print("\n".join("  " + ln for ln in lines))
+
+    domains = sorted({r["domain"] for r in records}, key=len, reverse=True)
+    by_domain: dict[str, list[str]] = {d: [] for d in domains}
+    for line in lines:
+        owner = line.split()[0].rstrip(".").lower()
+        for d in domains:  # the longest matching domain owns the line
+            if owner == d or owner.endswith("." + d):
+                by_domain[d].append(line)
+                break
+    tokens = [r["value"] for r in records if r["type"] == "CNAME" and r["purpose"] == "dkim"]
+    key = dkim_key_txt(2048)
+    amazonses = zone_text(
+        "amazonses.com",
+        1,
+        [f'amazonses.com. 300 IN TXT "{AMAZONSES_SPF}"']
+        + [f"{t}. 300 IN TXT {txt_zone_strings(key)}" for t in tokens],
+    )
+
+    def zones(serial: int, drop: tuple[str, str] | None = None) -> dict[str, str]:
+        def keep(line: str) -> bool:
+            parts = line.split()
+            return drop is None or (parts[0].rstrip(".").lower(), drop[1]) != (
+                drop[0],
+                next((p for p in parts[1:4] if p.isupper() and p != "IN"), ""),
+            )
+
+        return {
+            d: zone_text(d, serial, [ln for ln in ls if keep(ln)]) for d, ls in by_domain.items()
+        }
+
+    ns1 = KnotServer({**zones(1), "amazonses.com": amazonses})
+    ns2 = KnotServer(zones(1))
+    records_file = work / "records.json"
+    records_file.write_text(json.dumps(records))
+    try:
+        banner("starting knotd on loopback")
+        ns1.start()
+        ns2.start()
+        print(f"ns1 {ns1.spec}: {', '.join(ns1.zones)} (also the --resolver)")
+        print(f"ns2 {ns2.spec}: {', '.join(ns2.zones)}")
+        verify = [
+            py, "-m", "checks", "verify", "--records", str(records_file),
+            "--nameserver", ns1.spec, "--nameserver", ns2.spec, "--resolver", ns1.spec,
+        ]  # fmt: skip
+        banner("checks verify: everything published")
+        green = run(verify)
+        print(f"exit status {green}")
+
+        mx = next(r for r in records if r["type"] == "MX")
+        banner(f"breaking the zone: deleting the MX of {mx['name']} (serial 2, knotc reload)")
+        for server in (ns1, ns2):
+            for d, text in zones(2, drop=(mx["name"], "MX")).items():
+                server.set_zone(d, text, 2)
+        banner("checks verify: one record missing")
+        red = run(verify)
+        print(f"exit status {red}")
+        return 0 if (green, red) == (0, 1) else 1
+    finally:
+        banner("stopping knotd")
+        ns1.stop()
+        ns2.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
