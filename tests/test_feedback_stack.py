@@ -7,6 +7,7 @@ checked once the runtime has waited for every registration.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from typing import Any
@@ -66,8 +67,14 @@ FULL_LOOP: dict[str, Any] = {
 }
 
 
+def fresh_event_loop() -> None:
+    """Give the SDK a loop: a test elsewhere that ran ``asyncio.run`` leaves none behind."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def declare(values: dict[str, Any]) -> tuple[list[DeclaredResource], dict[str, Any]]:
     """Run the stack program for ``values`` under mocks; the declarations and resolved outputs."""
+    fresh_event_loop()
     config = parse_stack_config(values, namespace="ses", aws_region=REGION)
     mocks = PlanMocks()
     monitor = RecordingMonitor(mocks)
@@ -679,6 +686,7 @@ def test_dev_stack_offline_plan_includes_the_feedback_loop() -> None:
     """The dev stack's offline plan (python -m components.plan --stack dev) has the whole loop."""
     from components.plan import make_plan
 
+    fresh_event_loop()
     plan = make_plan("dev")
     types = Counter(r["type"] for r in plan.resources)
     assert types["ses:index:ConfigurationSet"] == 1
