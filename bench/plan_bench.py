@@ -1,0 +1,139 @@
+"""Benchmark of the offline plan: wall time and peak memory for 1, 10 and 100 domains.
+
+    python -m bench.plan_bench [--domains 1 10 100] [--repeat 3] [--out bench/results/plan.json]
+
+Each run is a fresh process (``python -m components.plan --stack bench --json``) on a generated
+stack whose domains each carry the dev stack's per-domain settings (and its feedback loop, without
+its SMTP users); the floor is a process that
+only imports ``pulumi`` and ``pulumi_aws``. Peak memory is the child's maximum resident set size.
+Prints a table and writes JSON. Not a test: nothing here asserts on time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _stack_config(domains: int) -> dict[str, Any]:
+    dev = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]
+    template = dev["ses:domains"][0]
+    # SMTP users name the dev domain; the benchmark scales domains, so it leaves them out.
+    config = {
+        key: value for key, value in dev.items() if key not in ("ses:domains", "ses:smtpUsers")
+    }
+    config["ses:domains"] = [
+        {**template, "name": f"d{index:03d}.example.com", "emailIdentities": []}
+        for index in range(domains)
+    ]
+    return {"config": config}
+
+
+def _measure(command: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process, from its own rusage (wait4)."""
+    with tempfile.TemporaryFile() as sink:
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            command, cwd=cwd, stdout=sink, stderr=sink, env={**os.environ, "PYTHONPATH": str(REPO)}
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            sink.seek(0)
+            raise RuntimeError(f"{' '.join(command)} failed: {sink.read()[-2000:]!r}")
+    return elapsed, usage.ru_maxrss
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.plan_bench", description=__doc__)
+    parser.add_argument("--domains", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "plan.json")
+    args = parser.parse_args(argv)
+
+    rows: list[dict[str, Any]] = []
+    floor = [sys.executable, "-c", "import pulumi, pulumi_aws"]
+    times = [_measure(floor, REPO) for _ in range(args.repeat)]
+    rows.append(
+        {
+            "case": "import pulumi, pulumi_aws",
+            "domains": 0,
+            "resources": 0,
+            "wall_s_median": statistics.median(t for t, _ in times),
+            "peak_rss_mib": max(m for _, m in times) / 1024,
+        }
+    )
+    with tempfile.TemporaryDirectory(prefix="plan-bench-") as workdir:
+        project = Path(workdir)
+        shutil.copy(REPO / "Pulumi.yaml", project / "Pulumi.yaml")
+        shutil.copy(REPO / "__main__.py", project / "__main__.py")
+        for count in sorted(args.domains):
+            stack_file = project / "Pulumi.bench.yaml"
+            stack_file.write_text(yaml.safe_dump(_stack_config(count)), encoding="utf-8")
+            command = [
+                sys.executable,
+                "-m",
+                "components.plan",
+                "--stack",
+                "bench",
+                "--json",
+                "--project-dir",
+                str(project),
+            ]
+            runs = [_measure(command, REPO) for _ in range(args.repeat)]
+            plan = subprocess.run(
+                command,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
+            rows.append(
+                {
+                    "case": f"components.plan --json, {count} domain(s)",
+                    "domains": count,
+                    "resources": len(json.loads(plan.stdout)["resources"]),
+                    "wall_s_median": statistics.median(t for t, _ in runs),
+                    "peak_rss_mib": max(m for _, m in runs) / 1024,
+                }
+            )
+    one = next((r for r in rows if r["domains"] == 1), None)
+    for row in rows:
+        row["vs_1_domain"] = row["wall_s_median"] / one["wall_s_median"] if one else None
+    print(f"{'case':45} {'resources':>9} {'wall s':>8} {'x 1 dom':>8} {'peak MiB':>9}")
+    for row in rows:
+        ratio = f"{row['vs_1_domain']:.2f}" if row["vs_1_domain"] is not None else "-"
+        print(
+            f"{row['case']:45} {row['resources']:>9} {row['wall_s_median']:>8.2f} "
+            f"{ratio:>8} {row['peak_rss_mib']:>9.0f}"
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {"repeat": args.repeat, "python": sys.version.split()[0], "rows": rows}, indent=2
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

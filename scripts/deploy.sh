@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The main job: `pulumi up` on a stack (default: dev) with the local file state backend, then the
+# post-deploy checks until the domain is ready or the wait runs out. Exit status: that of the
+# checks (0 ready, 1 errors found, 3 could not check everything), 2 bad configuration,
+# 4 a prerequisite is missing, or pulumi's own status if the deployment fails.
+#
+#   scripts/deploy.sh [STACK]
+#
+# Environment: PULUMI_BACKEND_URL (default file://<repo>/.state), PULUMI_CONFIG_PASSPHRASE or
+# PULUMI_CONFIG_PASSPHRASE_FILE (the local backend encrypts secrets with it), AWS credentials
+# (environment, profile or SSO), SES_VERIFY_WAIT seconds (default 900).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+stack="${1:-dev}"
+scripts/bootstrap.sh runtime || exit 4
+python=.venv/bin/python
+
+if ! "$python" -m components.plan --stack "$stack" >/dev/null; then
+  echo "deploy: the configuration of stack '$stack' is not valid (see above); nothing was deployed" >&2
+  exit 2
+fi
+
+missing=()
+if ! command -v pulumi >/dev/null 2>&1; then
+  missing+=("the Pulumi CLI ('pulumi' is not on PATH): install it from https://www.pulumi.com/docs/iac/download-install/")
+fi
+if ! AWS_EC2_METADATA_DISABLED=true "$python" -c \
+  'import boto3, sys; sys.exit(0 if boto3.Session().get_credentials() else 1)' 2>/dev/null; then
+  missing+=("AWS credentials: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run 'aws sso login'")
+fi
+export PULUMI_BACKEND_URL="${PULUMI_BACKEND_URL:-file://$PWD/.state}"
+if [[ "$PULUMI_BACKEND_URL" == file://* ]] && [ -z "${PULUMI_CONFIG_PASSPHRASE+x}" ] \
+  && [ -z "${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
+  missing+=("PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE: the local state backend encrypts the stack's secrets with it")
+fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deploy: cannot deploy stack '$stack'; missing:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  echo "Meanwhile 'python -m components.plan --stack $stack' shows what would be declared." >&2
+  exit 4
+fi
+
+mkdir -p .state
+pulumi stack select --create "$stack" || exit $?
+pulumi up --yes --stack "$stack" || exit $?
+exec "$python" -m checks verify --stack "$stack" --wait "${SES_VERIFY_WAIT:-900}"
