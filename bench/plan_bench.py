@@ -3,9 +3,10 @@
     python -m bench.plan_bench [--domains 1 10 100] [--repeat 3] [--out bench/results/plan.json]
 
 Each run is a fresh process (``python -m components.plan --stack bench --json``) on a generated
-stack whose domains each carry the dev stack's per-domain settings (and its feedback loop, without
-its SMTP users); the floor is a process that
-only imports ``pulumi`` and ``pulumi_aws``. Peak memory is the child's maximum resident set size.
+stack whose domains each carry the dev stack's per-domain settings, in two series: domains only
+(the SesDomain component) and the full dev stack (its feedback loop too, without SMTP users).
+The floor is a process that only imports ``pulumi`` and ``pulumi_aws``.
+Peak memory is the maximum resident set size of the child process.
 Prints a table and writes JSON. Not a test: nothing here asserts on time.
 """
 
@@ -28,12 +29,18 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _stack_config(domains: int) -> dict[str, Any]:
+DOMAIN_KEYS = ("aws:region", "ses:tags")
+"""The dev stack's keys kept in the domains-only series. The full series keeps all of them but
+the SMTP users, which name the dev domain while the benchmark scales domains."""
+
+
+def _stack_config(domains: int, *, full: bool) -> dict[str, Any]:
     dev = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]
     template = dev["ses:domains"][0]
-    # SMTP users name the dev domain; the benchmark scales domains, so it leaves them out.
     config = {
-        key: value for key, value in dev.items() if key not in ("ses:domains", "ses:smtpUsers")
+        key: value
+        for key, value in dev.items()
+        if key != "ses:domains" and (key in DOMAIN_KEYS or (full and key != "ses:smtpUsers"))
     }
     config["ses:domains"] = [
         {**template, "name": f"d{index:03d}.example.com", "emailIdentities": []}
@@ -81,9 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(workdir)
         shutil.copy(REPO / "Pulumi.yaml", project / "Pulumi.yaml")
         shutil.copy(REPO / "__main__.py", project / "__main__.py")
-        for count in sorted(args.domains):
+        for full, count in [(full, count) for full in (False, True) for count in args.domains]:
             stack_file = project / "Pulumi.bench.yaml"
-            stack_file.write_text(yaml.safe_dump(_stack_config(count)), encoding="utf-8")
+            stack_file.write_text(yaml.safe_dump(_stack_config(count, full=full)), encoding="utf-8")
             command = [
                 sys.executable,
                 "-m",
@@ -106,15 +113,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(
                 {
-                    "case": f"components.plan --json, {count} domain(s)",
+                    "case": f"plan, {'full dev stack' if full else 'domains only'}, {count} dom",
+                    "series": "full" if full else "domains",
                     "domains": count,
                     "resources": len(json.loads(plan.stdout)["resources"]),
                     "wall_s_median": statistics.median(t for t, _ in runs),
                     "peak_rss_mib": max(m for _, m in runs) / 1024,
                 }
             )
-    one = next((r for r in rows if r["domains"] == 1), None)
     for row in rows:
+        one = next(
+            (r for r in rows if r["domains"] == 1 and r.get("series") == row.get("series")), None
+        )
         row["vs_1_domain"] = row["wall_s_median"] / one["wall_s_median"] if one else None
     print(f"{'case':45} {'resources':>9} {'wall s':>8} {'x 1 dom':>8} {'peak MiB':>9}")
     for row in rows:
