@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import socket
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
+import dns.asyncbackend
 import dns.asyncquery
 import dns.exception
 import dns.flags
@@ -167,6 +169,7 @@ class DnsClient:
         self.attempts = max(1, attempts)
         self._semaphore = asyncio.Semaphore(max(1, max_in_flight))
         self.stats = Stats()
+        self._free: dict[int, list[Any]] = {}  # idle dnspython DatagramSockets by family
 
     async def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Answer:
         qname = normalize_name(name)
@@ -217,11 +220,27 @@ class DnsClient:
                 break  # deterministic: asking again gives the same answer
         return Answer(qname, rdtype, "error", error=last_error)
 
+    async def _socket(self, family: int) -> Any:
+        """A UDP socket from the pool (creating one per query costs more than the query)."""
+        free = self._free.get(family)
+        if free:
+            return free.pop()
+        backend: Any = dns.asyncbackend.get_backend("asyncio")
+        return await backend.make_socket(family, socket.SOCK_DGRAM)
+
+    async def close(self) -> None:
+        for sockets in self._free.values():
+            for sock in sockets:
+                await sock.close()
+        self._free.clear()
+
     async def _exchange(self, server: Server, query: dns.message.Message) -> dns.message.Message:
         self.stats.queries += 1
         self.stats.udp += 1
         truncated = False
         response: dns.message.Message | None = None
+        family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
+        sock = await self._socket(family)
         try:
             response = await dns.asyncquery.udp(
                 query,
@@ -230,10 +249,15 @@ class DnsClient:
                 port=server.port,
                 ignore_unexpected=True,
                 raise_on_truncation=True,
+                sock=sock,
             )
             truncated = bool(response.flags & dns.flags.TC)
         except dns.message.Truncated:
             truncated = True
+        except BaseException:
+            await sock.close()  # a late answer must not reach the next query on this socket
+            raise
+        self._free.setdefault(family, []).append(sock)
         if response is not None and not truncated:
             return response
         self.stats.truncated += 1

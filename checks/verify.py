@@ -155,9 +155,12 @@ def _run(args: argparse.Namespace) -> int:
     async def main() -> rep.Report:
         client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
         start = time.monotonic()
-        result = await run_checks(
-            domains, opts, client, wait=args.wait, strict=args.strict, progress=progress
-        )
+        try:
+            result = await run_checks(
+                domains, opts, client, wait=args.wait, strict=args.strict, progress=progress
+            )
+        finally:
+            await client.close()
         return rep.Report(
             result.domains,
             client.stats,
