@@ -9,6 +9,7 @@ import pulumi
 from .config import StackConfig
 from .domain import SesDomain, SesDomainArgs
 from .feedback import FeedbackLoop
+from .smtp import declare_smtp_users
 
 
 def build_stack(config: StackConfig) -> dict[str, Any]:
@@ -29,6 +30,19 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     }
     for name, component in domains.items():
         feedback.identity_feedback(name, component.identity.email_identity)
+    _, smtp_outputs = declare_smtp_users(
+        config.smtp_users,
+        tags=config.tags,
+        identity_arns={
+            **{name: component.arn for name, component in domains.items()},
+            **{
+                address: arn
+                for component in domains.values()
+                for address, arn in component.email_identity_arns.items()
+            },
+        },
+        provider_region=pulumi.Config("aws").get("region"),
+    )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     return {
         "dns_records": dns_records.apply(
@@ -52,4 +66,5 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
             for address, arn in component.email_identity_arns.items()
         },
         **feedback.outputs(),
+        **(smtp_outputs if config.smtp_users else {}),
     }
