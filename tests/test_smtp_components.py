@@ -272,3 +272,16 @@ def test_previous_rotation_keeps_the_old_key_during_the_overlap() -> None:
     assert overlap.outputs["app-mailer.key.id"] == overlap.outputs["app-mailer.username"]
     current = run_smtp(config_with([{**APP, "rotation": "2026-11"}]))
     assert overlap.outputs["app-mailer.username"] == current.outputs["app-mailer.username"]
+
+
+def test_whole_stack_exports_smtp_outputs_with_secrets_marked() -> None:
+    from tests.harness import evaluate
+
+    result = evaluate(config_with([APP]))
+    assert "smtp_credentials" in result.secret_outputs
+    assert "smtp" not in result.secret_outputs
+    policy = json.loads(next(r for r in result.declared if r.type == USER_POLICY).inputs["policy"])
+    # the identity in its own region comes from the SesDomain component's arn output
+    assert _arn("eu-west-1", "identity/example.com") in policy["Statement"][0]["Resource"]
+    assert _lint(policy) == []
+    assert result.outputs["smtp"]["users"]["app-mailer"]["region"] == "eu-west-1"
