@@ -30,6 +30,8 @@ class Evaluation:
 
 
 def use_mocks(stack: str = "test") -> RecordingMonitor:
+    """Fresh mocks, root stack and event loop (a test elsewhere may have closed the loop)."""
+    asyncio.set_event_loop(asyncio.new_event_loop())
     settings.ROOT.set(None)
     mocks = PlanMocks()
     monitor = RecordingMonitor(mocks)
