@@ -159,6 +159,7 @@ class Stats:
     retries: int = 0
     truncated: int = 0
     timeouts: int = 0
+    cpu_seconds: float = 0.0  # process CPU time of the run (set by the caller)
 
 
 class DnsClient:

@@ -73,6 +73,7 @@ def to_json(report: Report) -> dict[str, Any]:
             "passes": report.passes,
             "polls": report.polls,
             "elapsed_seconds": round(report.elapsed, 4),
+            "cpu_seconds": round(report.stats.cpu_seconds, 4),
         },
         "domains": [domain_json(d) for d in report.domains],
     }

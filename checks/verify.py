@@ -154,13 +154,14 @@ def _run(args: argparse.Namespace) -> int:
 
     async def main() -> rep.Report:
         client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
-        start = time.monotonic()
+        start, cpu = time.monotonic(), time.process_time()
         try:
             result = await run_checks(
                 domains, opts, client, wait=args.wait, strict=args.strict, progress=progress
             )
         finally:
             await client.close()
+        client.stats.cpu_seconds = time.process_time() - cpu
         return rep.Report(
             result.domains,
             client.stats,

@@ -1,0 +1,347 @@
+"""Benchmark of ``checks verify`` (not a test): wall time and queries for 1, 10 and 50 domains.
+
+    .venv/bin/python -m bench.checks_bench [--sizes 1,10,50] [--rtt 0.02] [--out bench/results.json]
+
+Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
+the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
+"resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/dns_proxy.py, in its own
+process) that delays every query by --rtt seconds (netem is not available). The proxies listen
+on port 53 of random 127.x.y.z addresses so that checkdmarc, which only speaks to port 53, can be
+pointed at the same servers.
+
+Compared:
+  * ``checks verify`` with --nameserver ns1 ns2 --resolver res (and a variant discovering the NS
+    set through the resolver);
+  * checkdmarc 6.0.4 (``check_domains`` with ``nameservers=[res]``), installed into a separate venv
+    (--checkdmarc-python, default /tmp/bench-venv/bin/python; see docs/checks.md), with a socket
+    guard that refuses anything outside 127.0.0.0/8;
+  * a naive sequential dnspython loop over the same expected records on both servers, plus the
+    DKIM keys and SPF include through the resolver.
+
+Also measured: how soon ``verify --wait`` notices a lagging server that catches up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import dns.flags
+import dns.message
+import dns.query
+import dns.rdatatype
+
+from tests.dns_world import AMAZONSES_SPF, dkim_key_txt, ses_records
+from tests.knot_server import KnotServer, random_loopback, record_lines, zone_text
+
+REPO = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def build_records(n: int) -> list[dict[str, Any]]:
+    return [r for i in range(n) for r in ses_records(f"d{i:03d}.bench.test", _tokens(i))]
+
+
+def _tokens(i: int) -> list[str]:
+    return [f"k{i:03d}{x}" for x in "abc"]
+
+
+def domain_zones(records: list[dict[str, Any]], n: int, ns: list[str]) -> dict[str, str]:
+    from checks.records import parse_records
+
+    parsed = parse_records(json.dumps(records), "bench")
+    zones: dict[str, str] = {}
+    for i in range(n):
+        d = f"d{i:03d}.bench.test"
+        lines = record_lines(r for r in parsed if r.domain == d)
+        # Apex MX and SPF too, so that checkdmarc (which looks at the apex) has work to do.
+        lines += [
+            f"{d}. 300 IN MX 10 inbound-smtp.us-east-1.amazonaws.com.",
+            f'{d}. 300 IN TXT "v=spf1 include:amazonses.com ~all"',
+            f"{d}. 300 IN NS ns2.bench-ns.test.",
+        ]
+        text = zone_text(d, 1, lines).replace(f"@ IN NS ns1.{d}.", "@ IN NS ns1.bench-ns.test.")
+        text = "\n".join(ln for ln in text.splitlines() if not ln.startswith(f"ns1.{d}."))
+        zones[d] = text + "\n"
+    ns_zone = zone_text("bench-ns.test", 1, [f"ns2.bench-ns.test. IN A {ns[1]}"], ns_address=ns[0])
+    zones["bench-ns.test"] = ns_zone
+    return zones
+
+
+def amazonses(n: int) -> str:
+    from checks.records import txt_zone_strings
+
+    key = txt_zone_strings(dkim_key_txt(2048))
+    lines = [f'amazonses.com. 300 IN TXT "{AMAZONSES_SPF}"']
+    lines += [f"{t}.dkim.amazonses.com. 300 IN TXT {key}" for i in range(n) for t in _tokens(i)]
+    return zone_text("amazonses.com", 1, lines)
+
+
+class ProxyProcess:
+    def __init__(self, upstream: KnotServer, rtt: float, address: str | None = None) -> None:
+        self.address = address or random_loopback()
+        self.proc = subprocess.Popen(
+            [
+                *(PY, "-m", "tests.dns_proxy", "--listen", f"{self.address}:53"),
+                *("--upstream", upstream.spec, "--delay", str(rtt)),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()  # "proxy ..." once listening
+        if not line.startswith("proxy"):
+            raise RuntimeError("proxy did not start")
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def run_verify(
+    records_file: Path, servers: list[str], resolver: str, discover: bool
+) -> dict[str, Any]:
+    argv = [PY, "-m", "checks", "verify", "--records", str(records_file), "--json"]
+    argv += ["--resolver", resolver]
+    if not discover:
+        for s in servers:
+            argv += ["--nameserver", s]
+    start = time.monotonic()
+    done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    wall = time.monotonic() - start
+    doc = json.loads(done.stdout)
+    return {
+        "exit_status": done.returncode,
+        "elapsed": doc["stats"]["elapsed_seconds"],
+        "cpu": doc["stats"]["cpu_seconds"],
+        "process_wall": wall,
+        "queries": doc["stats"]["queries"],
+        "domains_ok": doc["summary"]["domains_ok"],
+        "checks": sum(len(d["records"]) for d in doc["domains"]),
+    }
+
+
+def run_checkdmarc(python: str, resolver_ip: str, domains: list[str]) -> dict[str, Any] | None:
+    if not Path(python).exists():
+        return None
+    runner = Path(__file__).with_name("checkdmarc_runner.py")
+    start = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HTTP", "HTTPS", "ALL_PROXY"))}
+    done = subprocess.run(
+        [python, str(runner), resolver_ip, *domains],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+        env=env,
+    )
+    wall = time.monotonic() - start
+    if done.returncode != 0:
+        print(done.stderr[-2000:], file=sys.stderr)
+        return None
+    doc = json.loads(done.stdout.strip().splitlines()[-1])
+    doc["process_wall"] = wall
+    return doc
+
+
+def run_naive(records: list[dict[str, Any]], servers: list[str], resolver: str) -> dict[str, Any]:
+    """One query at a time: every expected record on every server, then the dependent lookups."""
+    queries = 0
+
+    def ask(where: str, name: str, rdtype: str, recurse: bool) -> dns.message.Message | None:
+        nonlocal queries
+        host, port = where.rsplit(":", 1) if ":" in where else (where, "53")
+        q = dns.message.make_query(name, rdtype)
+        if not recurse:
+            q.flags &= ~dns.flags.RD
+        queries += 1
+        try:
+            return dns.query.udp(q, host, port=int(port), timeout=2.0)
+        except Exception:
+            return None
+
+    start = time.monotonic()
+    for rec in records:
+        for s in servers:
+            ask(s, rec["name"], rec["type"], False)
+        if rec["type"] == "CNAME":
+            ask(resolver, rec["value"], "TXT", True)
+        if rec["purpose"] == "mail_from_spf":
+            ask(resolver, "amazonses.com", "TXT", True)
+    for d in sorted({r["domain"] for r in records}):
+        for s in servers:
+            ask(s, d, "SOA", False)
+    return {"elapsed": time.monotonic() - start, "queries": queries}
+
+
+def measure_lag(rtt: float, runs: int) -> dict[str, Any]:
+    """verify --wait with one server lagging; it catches up after a while: how soon is it seen?"""
+    records = ses_records("lag.bench.test")
+    from tests.dns_world import amazonses_zone, domain_zone
+
+    good = domain_zone(records, "lag.bench.test", 2)
+    lagging = domain_zone(records, "lag.bench.test", 1, drop=[("mail.lag.bench.test", "MX")])
+    noticed: list[float] = []
+    tmp = Path(tempfile.mkdtemp(prefix="bench-lag-"))
+    path = tmp / "records.json"
+    path.write_text(json.dumps(records))
+    for _ in range(runs):
+        ns1 = KnotServer({"lag.bench.test": good}).start()
+        ns2 = KnotServer({"lag.bench.test": lagging}).start()
+        res = KnotServer({"lag.bench.test": good, "amazonses.com": amazonses_zone()}).start()
+        proxies = [ProxyProcess(s, rtt) for s in (ns1, ns2, res)]
+        try:
+            argv = [PY, "-m", "checks", "verify", "--records", str(path), "--wait", "30"]
+            argv += ["--nameserver", proxies[0].address, "--nameserver", proxies[1].address]
+            argv += ["--resolver", proxies[2].address, "--json"]
+            proc = subprocess.Popen(argv, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(1.5)
+            ns2.set_zone("lag.bench.test", good, 2)
+            caught_up = time.monotonic()
+            out, _ = proc.communicate(timeout=60)
+            ended = time.monotonic()
+            if proc.returncode != 0:
+                raise RuntimeError(f"verify --wait exited {proc.returncode}: {out[-500:]!r}")
+            noticed.append(ended - caught_up)
+        finally:
+            for p in proxies:
+                p.stop()
+            for s in (ns1, ns2, res):
+                s.stop()
+    return {
+        "runs": runs,
+        "noticed_after_seconds": [round(x, 3) for x in noticed],
+        "median": round(statistics.median(noticed), 3),
+        "max": round(max(noticed), 3),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1,10,50")
+    parser.add_argument("--rtt", type=float, default=0.02)
+    parser.add_argument("--out", default=str(REPO / "bench" / "results.json"))
+    parser.add_argument("--checkdmarc-python", default="/tmp/bench-venv/bin/python")
+    parser.add_argument("--lag-runs", type=int, default=5)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    top = max(sizes)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-checks-"))
+    all_records = build_records(top)
+    results: list[dict[str, Any]] = []
+    proxies: list[ProxyProcess] = []
+    servers: list[KnotServer] = []
+    try:
+        auth_addrs = [random_loopback(), random_loopback()]
+        zones = domain_zones(all_records, top, auth_addrs)
+        ns1 = KnotServer(zones).start()
+        ns2 = KnotServer(zones).start()
+        res = KnotServer({**zones, "amazonses.com": amazonses(top)}).start()
+        servers = [ns1, ns2, res]
+        proxies = [
+            ProxyProcess(ns1, args.rtt, auth_addrs[0]),
+            ProxyProcess(ns2, args.rtt, auth_addrs[1]),
+            ProxyProcess(res, args.rtt),
+        ]
+        resolver = proxies[2].address
+        for n in sizes:
+            records = all_records[: n * 6]
+            domains = sorted({r["domain"] for r in records})
+            path = tmp / f"records-{n}.json"
+            path.write_text(json.dumps(records))
+            verify = run_verify(path, auth_addrs, resolver, discover=False)
+            discover = run_verify(path, auth_addrs, resolver, discover=True)
+            # The same run straight to knotd (no added latency): the CPU-bound part alone.
+            direct = run_verify(path, [ns1.spec, ns2.spec], res.spec, discover=False)
+            naive = run_naive(records, auth_addrs, resolver)
+            cdm = run_checkdmarc(args.checkdmarc_python, resolver, domains)
+            row = {
+                "domains": n,
+                "verify": verify,
+                "verify_discover_ns": discover,
+                "verify_no_latency": direct,
+                "verify_latency_round_trips": round(
+                    max(0.0, verify["elapsed"] - direct["elapsed"]) / args.rtt, 1
+                ),
+                "naive_sequential": naive,
+                "checkdmarc": cdm,
+                "verify_round_trips_of_wall_time": round(verify["elapsed"] / args.rtt, 1),
+                "speedup_vs_checkdmarc": round(cdm["elapsed"] / verify["elapsed"], 1)
+                if cdm
+                else None,
+                "speedup_vs_naive": round(naive["elapsed"] / verify["elapsed"], 1),
+            }
+            results.append(row)
+            print(f"{n} domains done", file=sys.stderr, flush=True)
+    finally:
+        for p in proxies:
+            p.stop()
+        for s in servers:
+            s.stop()
+    lag = measure_lag(args.rtt, args.lag_runs) if args.lag_runs else None
+    doc = {
+        "rtt_seconds": args.rtt,
+        "results": results,
+        "lag_noticed": lag,
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+    }
+    Path(args.out).write_text(json.dumps(doc, indent=2) + "\n")
+    print_table(doc)
+    print(f"\nJSON: {args.out}")
+    return 0
+
+
+def _line(n: int, tool: str, elapsed: float, rtt: float, queries: int, note: str = "") -> str:
+    return f"{n:>7}  {tool:<30} {elapsed:>8.3f} {elapsed / rtt:>7.1f} {queries:>8}  {note}"
+
+
+def print_table(doc: dict[str, Any]) -> None:
+    rtt = doc["rtt_seconds"]
+    print(f"\nRTT {rtt * 1000:.0f} ms per query (userspace proxy); time = in-process work time")
+    head = f"{'domains':>7}  {'tool':<30} {'time s':>8} {'RTTs':>7} {'queries':>8}  notes"
+    print(head)
+    print("-" * (len(head) + 30))
+    for row in doc["results"]:
+        n = row["domains"]
+        v, d = row["verify"], row["verify_discover_ns"]
+        nv, c = row["naive_sequential"], row["checkdmarc"]
+        note = f"{v['checks']} records x 2 servers + resolver, CPU {v['cpu']:.3f} s"
+        print(_line(n, "checks verify", v["elapsed"], rtt, v["queries"], note))
+        note = f"exit {d['exit_status']}"
+        print(_line(n, "checks verify (NS discovery)", d["elapsed"], rtt, d["queries"], note))
+        z = row["verify_no_latency"]
+        note = f"CPU {z['cpu']:.3f} s; latency adds {row['verify_latency_round_trips']} RTTs"
+        print(_line(n, "checks verify, no proxy", z["elapsed"], rtt, z["queries"], note))
+        print(_line(n, "naive sequential dnspython", nv["elapsed"], rtt, nv["queries"]))
+        if c:
+            note = f"apex SPF/DMARC/MX/NS/SOA/DNSSEC only; {c['blocked']} blocked"
+            print(_line(n, f"checkdmarc {c['version']}", c["elapsed"], rtt, c["queries"], note))
+        else:
+            print(f"{n:>7}  {'checkdmarc':<30} (not installed)")
+    lag = doc.get("lag_noticed")
+    if lag:
+        print(
+            f"\nlagging server noticed after catching up: median {lag['median']} s, "
+            f"max {lag['max']} s over {lag['runs']} runs (--wait polls SOA every 0.2 s)"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
