@@ -82,6 +82,7 @@ def run_smtp(
     identity_arns: dict[str, str] | None = None,
 ) -> SmtpRun:
     config = parse(values, provider_region)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # a test elsewhere may have closed the loop
     settings.ROOT.set(None)
     pulumi.runtime.set_config("aws:region", provider_region)
     mocks = PlanMocks()
