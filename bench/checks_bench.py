@@ -1,6 +1,7 @@
 """Benchmark of ``checks verify`` (not a test): wall time and queries for 1, 10 and 50 domains.
 
-    .venv/bin/python -m bench.checks_bench [--sizes 1,10,50] [--rtt 0.02] [--out bench/results.json]
+    .venv/bin/python -m bench.checks_bench [--sizes 1,10,50] [--rtt 0.02] [--lag-runs 5]
+        [--out bench/checks_results.json]
 
 Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
 the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
@@ -236,7 +237,7 @@ def main() -> int:
     )
     parser.add_argument("--sizes", default="1,10,50")
     parser.add_argument("--rtt", type=float, default=0.02)
-    parser.add_argument("--out", default=str(REPO / "bench" / "results.json"))
+    parser.add_argument("--out", default=str(REPO / "bench" / "checks_results.json"))
     parser.add_argument("--checkdmarc-python", default="/tmp/bench-venv/bin/python")
     parser.add_argument("--lag-runs", type=int, default=5)
     args = parser.parse_args()
