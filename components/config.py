@@ -202,6 +202,8 @@ class StackConfig:
     """Findings that do not stop the stack; the program logs them, the plan prints them."""
     smtp_users: tuple[SmtpUserConfig, ...] = ()
     """``smtpUsers``: IAM users with SES SMTP credentials (see ``components/smtp_config.py``)."""
+    provider_region: str | None = None
+    """The ``aws:region`` provider setting: where resources that name no region go."""
 
 
 def _parse_mailto(text: str) -> str:
@@ -529,7 +531,13 @@ def parse_stack_config(
     top.finish()
     problems.raise_if_any()
     return StackConfig(
-        tuple(domains), tags, protect, feedback, feedback.warnings, smtp_users=smtp_users
+        tuple(domains),
+        tags,
+        protect,
+        feedback,
+        feedback.warnings,
+        smtp_users=smtp_users,
+        provider_region=aws_region,
     )
 
 

@@ -30,18 +30,19 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     }
     for name, component in domains.items():
         feedback.identity_feedback(name, component.identity.email_identity)
+    email_identity_arns = {
+        address: arn
+        for component in domains.values()
+        for address, arn in component.email_identity_arns.items()
+    }
     _, smtp_outputs = declare_smtp_users(
         config.smtp_users,
         tags=config.tags,
         identity_arns={
             **{name: component.arn for name, component in domains.items()},
-            **{
-                address: arn
-                for component in domains.values()
-                for address, arn in component.email_identity_arns.items()
-            },
+            **email_identity_arns,
         },
-        provider_region=pulumi.Config("aws").get("region"),
+        provider_region=config.provider_region,
     )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     return {
@@ -60,11 +61,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                 domains.items(), config.domains, strict=True
             )
         },
-        "email_identities": {
-            address: arn
-            for component in domains.values()
-            for address, arn in component.email_identity_arns.items()
-        },
+        "email_identities": email_identity_arns,
         **feedback.outputs(),
         **(smtp_outputs if config.smtp_users else {}),
     }
