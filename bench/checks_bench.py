@@ -302,6 +302,8 @@ def main() -> int:
         "lag_noticed": lag,
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+        "command": " ".join([".venv/bin/python", "-m", "bench.checks_bench", *sys.argv[1:]]),
     }
     Path(args.out).write_text(json.dumps(doc, indent=2) + "\n")
     print_table(doc)
