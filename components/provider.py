@@ -231,7 +231,7 @@ class SmtpSecretArgs(TypedDict, total=False):
     """Secret name (default ``ses-smtp/<userName>``)."""
     kmsKeyId: str
     """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
-    recoveryWindowDays: int
+    recoveryWindowInDays: int
     """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
 
 
