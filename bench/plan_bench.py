@@ -3,8 +3,8 @@
     python -m bench.plan_bench [--domains 1 10 100] [--repeat 3] [--out bench/results/plan.json]
 
 Each run is a fresh process (``python -m components.plan --stack bench --json``) on a generated
-stack whose domains each carry the dev stack's per-domain settings, in two series: domains only
-(the SesDomain component) and the full dev stack (its feedback loop too, without SMTP users).
+stack whose domains each carry the dev stack's per-domain settings, in the three series of
+``SERIES``.
 The floor is a process that only imports ``pulumi`` and ``pulumi_aws``.
 Peak memory is the maximum resident set size of the child process.
 Prints a table and writes JSON. Not a test: nothing here asserts on time.
@@ -29,22 +29,28 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
-DOMAIN_KEYS = ("aws:region", "ses:tags")
-"""The dev stack's keys kept in the domains-only series. The full series keeps all of them but
-the SMTP users, which name the dev domain while the benchmark scales domains."""
+SERIES: dict[str, str] = {
+    "identity": "SesDomain only (configurationSet: false)",
+    "default": "domain defaults (own configuration set and topics)",
+    "full": "full dev stack settings (without SMTP users)",
+}
+"""Three generated stacks per size. SMTP users are left out: they name the dev domain while the
+benchmark scales domains."""
 
 
-def _stack_config(domains: int, *, full: bool) -> dict[str, Any]:
+def _stack_config(domains: int, series: str) -> dict[str, Any]:
     dev = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text(encoding="utf-8"))["config"]
-    template = dev["ses:domains"][0]
+    template = {**dev["ses:domains"][0], "emailIdentities": []}
+    if series == "identity":
+        template["configurationSet"] = False
+    kept = ("aws:region", "ses:tags") if series != "full" else tuple(dev)
     config = {
         key: value
         for key, value in dev.items()
-        if key != "ses:domains" and (key in DOMAIN_KEYS or (full and key != "ses:smtpUsers"))
+        if key in kept and key not in ("ses:domains", "ses:smtpUsers")
     }
     config["ses:domains"] = [
-        {**template, "name": f"d{index:03d}.example.com", "emailIdentities": []}
-        for index in range(domains)
+        {**template, "name": f"d{index:03d}.example.com"} for index in range(domains)
     ]
     return {"config": config}
 
@@ -88,9 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         project = Path(workdir)
         shutil.copy(REPO / "Pulumi.yaml", project / "Pulumi.yaml")
         shutil.copy(REPO / "__main__.py", project / "__main__.py")
-        for full, count in [(full, count) for full in (False, True) for count in args.domains]:
+        for series, count in [(series, count) for series in SERIES for count in args.domains]:
             stack_file = project / "Pulumi.bench.yaml"
-            stack_file.write_text(yaml.safe_dump(_stack_config(count, full=full)), encoding="utf-8")
+            stack_file.write_text(yaml.safe_dump(_stack_config(count, series)), encoding="utf-8")
             command = [
                 sys.executable,
                 "-m",
@@ -113,8 +119,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             rows.append(
                 {
-                    "case": f"plan, {'full dev stack' if full else 'domains only'}, {count} dom",
-                    "series": "full" if full else "domains",
+                    "case": f"plan --json, {series}, {count} domain(s)",
+                    "series": series,
                     "domains": count,
                     "resources": len(json.loads(plan.stdout)["resources"]),
                     "wall_s_median": statistics.median(t for t, _ in runs),
@@ -126,11 +132,11 @@ def main(argv: list[str] | None = None) -> int:
             (r for r in rows if r["domains"] == 1 and r.get("series") == row.get("series")), None
         )
         row["vs_1_domain"] = row["wall_s_median"] / one["wall_s_median"] if one else None
-    print(f"{'case':45} {'resources':>9} {'wall s':>8} {'x 1 dom':>8} {'peak MiB':>9}")
+    print(f"{'case':50} {'resources':>9} {'wall s':>8} {'x 1 dom':>8} {'peak MiB':>9}")
     for row in rows:
         ratio = f"{row['vs_1_domain']:.2f}" if row["vs_1_domain"] is not None else "-"
         print(
-            f"{row['case']:45} {row['resources']:>9} {row['wall_s_median']:>8.2f} "
+            f"{row['case']:50} {row['resources']:>9} {row['wall_s_median']:>8.2f} "
             f"{ratio:>8} {row['peak_rss_mib']:>9.0f}"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
