@@ -17,9 +17,9 @@ from urllib.parse import unquote, urlsplit
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .feedback_config import FeedbackConfig, parse_domain_set_ref, parse_feedback
 from .names import is_subdomain, normalize_address, normalize_domain
-from .regions import dkim_domain, ses_regions
+from .regions import dkim_domain, region_problem
 from .smtp_config import SmtpUserConfig, parse_smtp_users
-from .validation import Fields, Problems, as_mapping, check_each, did_you_mean
+from .validation import Fields, Problems, as_mapping, check_each
 
 DEFAULT_TTL = 1800
 DEFAULT_MAIL_FROM_LABEL = "mail"
@@ -29,7 +29,6 @@ _SELECTOR = re.compile(
 )
 _ROUTE53_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _CLOUDFLARE_ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
-_TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 _CONFIG_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
@@ -217,22 +216,6 @@ def _parse_mailto(text: str) -> str:
         raise ValueError("give one URI per list entry")
     normalized = normalize_address(address)
     return f"mailto:{normalized}" + (f"!{size}" if size else "")
-
-
-def _parse_tags(fields: Fields, key: str, problems: Problems) -> dict[str, str]:
-    tags = fields.string_map(key)
-    for name, value in tags.items():
-        if not _TAG_KEY.match(name) or name.lower().startswith("aws:"):
-            problems.add(
-                f"{fields.key_path(key)}.{name}",
-                value,
-                "tag keys are 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:",
-            )
-        elif len(value) > 256:
-            problems.add(
-                f"{fields.key_path(key)}.{name}", value, "tag values are at most 256 characters"
-            )
-    return tags
 
 
 def _parse_dkim(
@@ -443,14 +426,8 @@ def _parse_domain(
             None,
             "is required when aws:region is not set (e.g. us-east-1)",
         )
-    elif region not in ses_regions():
-        problems.add(
-            fields.key_path("region"),
-            region,
-            "is not a region where SES runs; SES regions: "
-            + ", ".join(sorted(ses_regions()))
-            + did_you_mean(region, sorted(ses_regions())),
-        )
+    elif (problem := region_problem(region)) is not None:
+        problems.add(fields.key_path("region"), region, problem)
     dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems)
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
@@ -462,7 +439,7 @@ def _parse_domain(
         normalize_address,
         "must be an email address such as test@example.com",
     )
-    tags = _parse_tags(fields, "tags", problems)
+    tags = fields.tags("tags")
     protect = fields.boolean("protect", default_protect)
     configuration_set = parse_domain_set_ref(fields)
     fields.finish()
@@ -503,7 +480,7 @@ def parse_stack_config(
     problems = Problems()
     top = Fields(dict(values), f"{namespace}:", problems)
     domain_fields = top.objects("domains")
-    tags = _parse_tags(top, "tags", problems)
+    tags = top.tags("tags")
     protect = top.boolean("protect", False)
     secrets = {key: value for key, value in values.items() if isinstance(value, str)}
     if not top.has("domains"):

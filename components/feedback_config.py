@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .names import normalize_address, normalize_domain
+from .regions import region_problem
 from .validation import Fields, Problems, as_list, as_mapping, did_you_mean
 
 if TYPE_CHECKING:
@@ -647,7 +648,6 @@ def _parse_set_settings(
     fields: Fields,
     name: str,
     region: str,
-    parse_tags: _TagParser,
     problems: Problems,
     warnings: list[str],
 ) -> ConfigurationSetConfig:
@@ -678,7 +678,7 @@ def _parse_set_settings(
     allow_unrouted = fields.boolean("allowUnroutedFeedback", False)
     forwarding_given = fields.has("emailForwarding")
     email_forwarding = fields.boolean("emailForwarding", False)
-    tags = parse_tags(fields, "tags")
+    tags = fields.tags("tags")
     settings = ConfigurationSetConfig(
         name=name,
         region=region,
@@ -719,18 +719,6 @@ def _parse_set_settings(
     elif not forwarding_given:
         email_forwarding = False
     return replace(settings, email_forwarding=email_forwarding)
-
-
-class _TagParser:
-    """Adapter so this module reuses ``config._parse_tags`` without importing it at load time."""
-
-    def __init__(self, problems: Problems) -> None:
-        self.problems = problems
-
-    def __call__(self, fields: Fields, key: str) -> dict[str, str]:
-        from .config import _parse_tags  # pyright: ignore[reportPrivateUsage]
-
-        return _parse_tags(fields, key, self.problems)
 
 
 _NO_SUBSCRIBERS = (
@@ -819,10 +807,7 @@ def parse_feedback(
     Called by ``parse_stack_config`` after the domains; resolves each domain's
     ``configurationSet`` reference and checks that set and domain share a region.
     """
-    from .regions import ses_regions
-
     warnings: list[str] = []
-    parse_tags = _TagParser(problems)
     sets: list[ConfigurationSetConfig] = []
     origin: dict[str, str] = {}
     for item in top.objects("configurationSets"):
@@ -837,16 +822,10 @@ def parse_feedback(
             name = None
         if region is None:
             problems.add(item.key_path("region"), None, "is required when aws:region is not set")
-        elif region not in ses_regions():
-            problems.add(
-                item.key_path("region"),
-                region,
-                "is not a region where SES runs" + did_you_mean(region, sorted(ses_regions())),
-            )
+        elif (problem := region_problem(region)) is not None:
+            problems.add(item.key_path("region"), region, problem)
             region = None
-        settings = _parse_set_settings(
-            item, name or "", region or "", parse_tags, problems, warnings
-        )
+        settings = _parse_set_settings(item, name or "", region or "", problems, warnings)
         item.finish()
         if name is None or region is None:
             continue
@@ -859,7 +838,7 @@ def parse_feedback(
     default_fields = top.mapping("feedback") or Fields({}, top.key_path("feedback"), problems)
     default_warnings: list[str] = []
     template = _parse_set_settings(
-        default_fields, "<each domain's own>", "", parse_tags, problems, default_warnings
+        default_fields, "<each domain's own>", "", problems, default_warnings
     )
     default_fields.finish()
 
@@ -922,8 +901,8 @@ def parse_feedback(
         )
         chosen_regions: list[str] = []
         for path, region in suppression_fields.string_list("regions"):
-            if region not in ses_regions():
-                problems.add(path, region, "is not a region where SES runs")
+            if (problem := region_problem(region)) is not None:
+                problems.add(path, region, problem)
             else:
                 chosen_regions.append(region)
         suppression_fields.finish()

@@ -17,9 +17,10 @@ MAX_LOCAL_PART_OCTETS = 64
 MAX_ADDRESS_OCTETS = 254
 
 _LDH_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-_DOT_ATOM_TEXT = re.compile(
+DOT_ATOM_TEXT = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
 )
+"""An RFC 5321 dot-atom local part (unquoted)."""
 
 
 def normalize_domain(text: str) -> str:
@@ -91,7 +92,7 @@ def normalize_address(text: str) -> str:
         raise ValueError("has an empty local part")
     if len(local.encode()) > MAX_LOCAL_PART_OCTETS:
         raise ValueError(f"local part is over {MAX_LOCAL_PART_OCTETS} octets")
-    if not _DOT_ATOM_TEXT.match(local):
+    if not DOT_ATOM_TEXT.match(local):
         raise ValueError(
             "local part may hold letters, digits and !#$%&'*+/=?^_`{|}~- with single inner dots"
         )

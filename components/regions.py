@@ -12,6 +12,8 @@ import importlib.resources
 import json
 from typing import Any, cast
 
+from .validation import did_you_mean
+
 DEFAULT_DKIM_DOMAIN = "dkim.amazonses.com"
 
 REGIONAL_DKIM_DOMAINS: dict[str, str] = {
@@ -43,6 +45,19 @@ def ses_regions() -> frozenset[str]:
             name for name in endpoints if "fips" not in name and not name.startswith("fips")
         )
     return frozenset(regions)
+
+
+def region_problem(region: str) -> str | None:
+    """What to tell the user when SES does not run in ``region`` (``None`` when it does)."""
+    if region in ses_regions():
+        return None
+    known = sorted(ses_regions())
+    return (
+        "is not a region where SES runs"
+        + did_you_mean(region, known)
+        + "; SES regions: "
+        + ", ".join(known)
+    )
 
 
 def dkim_domain(region: str) -> str:

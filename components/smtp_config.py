@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .names import is_subdomain, normalize_domain
-from .regions import ses_regions
+from .names import DOT_ATOM_TEXT, is_subdomain, normalize_domain
+from .regions import region_problem
 from .smtp_credentials import partition_of
 from .validation import Fields, Problems, did_you_mean
 
@@ -34,10 +34,6 @@ _IAM_PATH = re.compile(r"^/(?:[\x21-\x7e]*/)?$")
 _ROTATION_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _CONFIGURATION_SET = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
-_LOCAL_PATTERN = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
-)
-_TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 _KMS_KEY = re.compile(
     r"^(?:arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):\d{12}:(?:key|alias)/[A-Za-z0-9/_+=,.@-]+"
     r"|alias/[A-Za-z0-9/_+=,.@-]+"
@@ -141,7 +137,7 @@ def _check_pattern_local(local: str) -> None:
         raise ValueError("has an empty local part")
     if len(local) > 64:
         raise ValueError("local part is over 64 characters")
-    if not _LOCAL_PATTERN.match(local):
+    if not DOT_ATOM_TEXT.match(local):  # '*' and '?' are atext: IAM's wildcards fit
         raise ValueError(
             "local part may hold letters, digits, !#$%&'*+/=?^_`{|}~- and the wildcards * and ?"
         )
@@ -356,15 +352,8 @@ def _parse_entry(
 
     extra_regions: list[str] = []
     for path, region in fields.string_list("extraRegions"):
-        if region not in ses_regions():
-            problems.add(
-                path,
-                region,
-                "is not a region where SES runs"
-                + did_you_mean(region, sorted(ses_regions()))
-                + "; SES regions: "
-                + ", ".join(sorted(ses_regions())),
-            )
+        if (problem := region_problem(region)) is not None:
+            problems.add(path, region, problem)
         elif region in extra_regions:
             problems.add(path, region, "is listed twice")
         else:
@@ -413,15 +402,7 @@ def _parse_entry(
         )
     secret_fields = fields.mapping("secret")
     secret = _parse_secret(secret_fields, regions, problems)
-    tag_values = fields.string_map("tags")
-    for tag, value in tag_values.items():
-        if not _TAG_KEY.match(tag) or tag.lower().startswith("aws:") or len(value) > 256:
-            problems.add(
-                f"{fields.key_path('tags')}.{tag}",
-                value,
-                "tag keys are 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:; "
-                "values at most 256 characters",
-            )
+    tag_values = fields.tags("tags")
     fields.finish()
 
     user_names = (

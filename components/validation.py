@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar, cast
 
 _MISSING = object()
+_TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
+MAX_TAG_VALUE = 256
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -230,6 +233,25 @@ class Fields:
             else:
                 self.problems.add(f"{self.key_path(key)}.{name}", item, "must be a string")
         return result
+
+    def tags(self, key: str) -> dict[str, str]:
+        """AWS resource tags: keys 1-128 characters, not ``aws:``; values up to 256."""
+        tags = self.string_map(key)
+        for name, value in tags.items():
+            if not _TAG_KEY.match(name) or name.lower().startswith("aws:"):
+                self.problems.add(
+                    f"{self.key_path(key)}.{name}",
+                    value,
+                    "tag keys are 1-128 letters, digits, spaces and _.:/=+-@, "
+                    "not starting with aws:",
+                )
+            elif len(value) > MAX_TAG_VALUE:
+                self.problems.add(
+                    f"{self.key_path(key)}.{name}",
+                    value,
+                    f"tag values are at most {MAX_TAG_VALUE} characters",
+                )
+        return tags
 
     def mapping(self, key: str) -> Fields | None:
         """The nested object at ``key`` (``None`` when absent)."""
