@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 from pulumi.runtime import settings
@@ -13,12 +13,19 @@ from components.config import StackConfig, parse_stack_config
 from components.mocks import DeclaredResource, PlanMocks, RecordingMonitor
 from components.stack import build_stack
 
+MonitorT = TypeVar("MonitorT", bound=RecordingMonitor)
+
 
 @dataclass
 class Evaluation:
     declared: list[DeclaredResource]
     outputs: dict[str, Any] = field(default_factory=dict[str, Any])
-    secret_outputs: set[str] = field(default_factory=set[str])
+    secret: dict[str, bool] = field(default_factory=dict[str, bool])
+    """Output name -> was it a secret?"""
+
+    @property
+    def secret_outputs(self) -> set[str]:
+        return {name for name, is_secret in self.secret.items() if is_secret}
 
     def of_type(self, type_token: str) -> list[DeclaredResource]:
         return [r for r in self.declared if r.type == type_token]
@@ -29,14 +36,30 @@ class Evaluation:
         return matches[0]
 
 
-def use_mocks(stack: str = "test") -> RecordingMonitor:
+def use_mocks(stack: str = "test", monitor_type: type[MonitorT] = RecordingMonitor) -> MonitorT:
     """Fresh mocks, root stack and event loop (a test elsewhere may have closed the loop)."""
     asyncio.set_event_loop(asyncio.new_event_loop())
     settings.ROOT.set(None)
     mocks = PlanMocks()
-    monitor = RecordingMonitor(mocks)
+    monitor = monitor_type(mocks)
     pulumi.runtime.set_mocks(mocks, project="ses", stack=stack, preview=False, monitor=monitor)
     return monitor
+
+
+def resolve_outputs(
+    watched: dict[str, pulumi.Output[Any]], values: dict[str, Any], secret: dict[str, bool]
+) -> pulumi.Output[None]:
+    """Resolve ``watched`` into ``values`` and note in ``secret`` which were secret. Return the
+    result from a ``@pulumi.runtime.test`` function so the test waits for both."""
+
+    async def note_secrets() -> None:
+        for name, output in watched.items():
+            secret[name] = await output.is_secret()
+
+    noted = pulumi.Output.from_input(asyncio.ensure_future(note_secrets()))
+    return pulumi.Output.all(noted, pulumi.Output.all(**watched)).apply(
+        lambda both: values.update(both[1])
+    )
 
 
 def parse(values: dict[str, Any], aws_region: str | None = "us-east-1") -> StackConfig:
@@ -53,16 +76,7 @@ def evaluate(values: dict[str, Any], aws_region: str | None = "us-east-1") -> Ev
     @pulumi.runtime.test
     def program() -> pulumi.Output[None]:
         outputs = {name: pulumi.Output.from_input(v) for name, v in build_stack(config).items()}
-
-        async def note_secrets() -> None:
-            for name, output in outputs.items():
-                if await output.is_secret():
-                    result.secret_outputs.add(name)
-
-        secrets_noted = pulumi.Output.from_input(asyncio.ensure_future(note_secrets()))
-        return pulumi.Output.all(secrets_noted, pulumi.Output.all(**outputs)).apply(
-            lambda both: result.outputs.update(both[1])
-        )
+        return resolve_outputs(outputs, result.outputs, result.secret)
 
     program()
     assert result.outputs, "the stack outputs never resolved"

@@ -7,17 +7,15 @@ the resolved outputs, and which outputs were secret.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.runtime import settings
 
-from components.config import StackConfig, parse_stack_config
-from components.mocks import DeclaredResource, PlanMocks, RecordingMonitor
+from components.mocks import DeclaredResource, RecordingMonitor
 from components.smtp import SmtpUser, declare_smtp_users
+from tests.harness import parse, resolve_outputs, use_mocks
 
 
 class ReplaceOptionsMonitor(RecordingMonitor):
@@ -71,10 +69,6 @@ def config_with(users: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {"domains": BASE_DOMAINS, "smtpUsers": users, **extra}
 
 
-def parse(values: dict[str, Any], aws_region: str | None = "us-east-1") -> StackConfig:
-    return parse_stack_config(values, namespace="ses", aws_region=aws_region)
-
-
 def run_smtp(
     values: dict[str, Any],
     *,
@@ -82,12 +76,7 @@ def run_smtp(
     identity_arns: dict[str, str] | None = None,
 ) -> SmtpRun:
     config = parse(values, provider_region)
-    asyncio.set_event_loop(asyncio.new_event_loop())  # a test elsewhere may have closed the loop
-    settings.ROOT.set(None)
-    pulumi.runtime.set_config("aws:region", provider_region)
-    mocks = PlanMocks()
-    monitor = ReplaceOptionsMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="ses", stack="test", preview=False, monitor=monitor)
+    monitor = use_mocks(monitor_type=ReplaceOptionsMonitor)
     run = SmtpRun(monitor.declared, monitor)
 
     @pulumi.runtime.test
@@ -104,15 +93,7 @@ def run_smtp(
         }
         for name, component in components.items():
             watched.update(_component_outputs(name, component))
-
-        async def note_secrets() -> None:
-            for path, output in watched.items():
-                run.secret[path] = await output.is_secret()
-
-        noted = pulumi.Output.from_input(asyncio.ensure_future(note_secrets()))
-        return pulumi.Output.all(noted, pulumi.Output.all(**watched)).apply(
-            lambda both: run.outputs.update(both[1])
-        )
+        return resolve_outputs(watched, run.outputs, run.secret)
 
     program()
     assert run.outputs, "the outputs never resolved"
