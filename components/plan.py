@@ -112,6 +112,9 @@ class Plan:
     resources: list[dict[str, Any]]
     outputs: dict[str, Any]
     placeholder_keys: tuple[str, ...]
+    """Encrypted config keys that got a stand-in value."""
+    warnings: tuple[str, ...] = ()
+    """Configuration findings that do not stop the stack."""
 
     def to_json(self) -> dict[str, Any]:
         return {"stack": self.stack, "resources": self.resources, "outputs": self.outputs}
@@ -165,8 +168,6 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     )
     pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
     stack_config = read_stack_config()  # bad configuration stops here, before any resource
-    for warning in stack_config.warnings:
-        print(f"plan: warning: {warning}", file=sys.stderr)
 
     def program() -> None:
         try:
@@ -186,7 +187,7 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
         for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
     ]
-    return Plan(stack, resources, outputs, files.placeholder_keys)
+    return Plan(stack, resources, outputs, files.placeholder_keys, stack_config.warnings)
 
 
 def render_tree(resources: list[dict[str, Any]]) -> str:
@@ -250,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for key in plan.placeholder_keys:
         print(f"plan: {key} is encrypted; a throwaway stand-in was used", file=sys.stderr)
+    for warning in plan.warnings:
+        print(f"plan: warning: {warning}", file=sys.stderr)
     records = _records_of(plan)
     if args.zone_file:
         text = zone_file(

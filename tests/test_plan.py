@@ -173,3 +173,14 @@ def test_real_main_with_bad_config_declares_nothing() -> None:
     assert exits == [2]
     assert monitor.declared == []
     pulumi.runtime.set_all_config({})
+
+
+def test_cli_prints_configuration_warnings_and_still_plans(tmp_path: Path) -> None:
+    project = _project_with_stack(
+        tmp_path, "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: example.net\n"
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert result.returncode == 0, result.stderr
+    assert "plan: warning: ses:alarms.subscriptions: the reputation alerts topic has no" in (
+        result.stderr
+    )
