@@ -1,29 +1,30 @@
-"""A small async DNS client on dnspython's async API: no cache, bounded retries, TC -> TCP.
+"""A small async DNS client: no cache, bounded retries, TC -> TCP.
 
-Every query is counted (``DnsClient.stats``). Errors never escape: an ``Answer`` with
-``status == "error"`` says why the server could not be checked.
+Queries go out on a few connected UDP sockets per server (at most ``PER_SOCKET`` in flight on
+each), built as bytes and matched to their answers by id and question (``checks.wire``); the
+answer is read straight into an ``Answer`` holding only what the checks use, with dnspython
+``Rdata`` objects for the records. Every query is counted (``DnsClient.stats``). Errors never
+escape: an ``Answer`` with ``status == "error"`` says why the server could not be checked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import random
 import socket
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-import dns.asyncbackend
-import dns.asyncquery
 import dns.exception
-import dns.flags
-import dns.message
 import dns.name
 import dns.rcode
 import dns.rdata
-import dns.rdataclass
 import dns.rdatatype
-import dns.rrset
+
+from checks import wire
 
 Status = Literal["ok", "nxdomain", "nodata", "error"]
 
@@ -78,56 +79,31 @@ def _port(text: str, whole: str) -> int:
 
 @dataclass(frozen=True)
 class Answer:
+    """What one server said, reduced to what the checks read (parsed when it arrived).
+
+    ``chain`` and ``records``: the CNAME chain followed from the query name in the answer
+    section, and the records of the query type at its end (for a CNAME query the CNAME itself
+    is the record, not a step in the chain). ``soa``: the first SOA in the answer or authority
+    section (zone, serial). ``glue``: the additional section's A records by owner.
+    """
+
     qname: str
     rdtype: str
     status: Status
-    message: dns.message.Message | None = None
     error: str = ""
+    answered: bool = False  # a server's message is behind this answer (not a local error)
+    flags: int = 0
+    chain: tuple[str, ...] = ()
+    records: tuple[dns.rdata.Rdata, ...] = ()
+    soa: tuple[str, int] | None = None
+    glue: tuple[tuple[str, str], ...] = ()
 
     @property
     def authoritative(self) -> bool:
-        return self.message is not None and bool(self.message.flags & dns.flags.AA)
+        return self.answered and bool(self.flags & wire.AA)
 
     def chase(self) -> tuple[list[str], list[dns.rdata.Rdata]]:
-        """Follow the CNAME chain in the answer section from the query name.
-
-        Returns the chain of CNAME targets and the records of the query type at its end
-        (for a CNAME query, the CNAME itself is the record, not a step in the chain).
-        """
-        if self.message is None:
-            return [], []
-        name = dns.name.from_text(self.qname)
-        qtype = dns.rdatatype.from_text(self.rdtype)
-        chain: list[str] = []
-        for _ in range(16):
-            rrset = _find(self.message.answer, name, qtype)
-            if rrset is not None:
-                return chain, list(rrset)
-            if qtype == dns.rdatatype.CNAME:
-                break
-            cname = _find(self.message.answer, name, dns.rdatatype.CNAME)
-            if cname is None:
-                break
-            target = cast("dns.name.Name", next(iter(cname)).target)  # type: ignore[attr-defined]
-            chain.append(normalize_name(target.to_text()))
-            name = target
-        return chain, []
-
-    def section_rrsets(self, section: str, rdtype: str) -> list[dns.rrset.RRset]:
-        if self.message is None:
-            return []
-        wanted = dns.rdatatype.from_text(rdtype)
-        rrsets: list[dns.rrset.RRset] = getattr(self.message, section)
-        return [r for r in rrsets if r.rdtype == wanted]
-
-
-def _find(
-    rrsets: Sequence[dns.rrset.RRset], name: dns.name.Name, rdtype: dns.rdatatype.RdataType
-) -> dns.rrset.RRset | None:
-    for rrset in rrsets:
-        if rrset.name == name and rrset.rdtype == rdtype and rrset.rdclass == dns.rdataclass.IN:
-            return rrset
-    return None
+        return list(self.chain), list(self.records)
 
 
 def normalize_name(name: str) -> str:
@@ -162,6 +138,108 @@ class Stats:
     cpu_seconds: float = 0.0  # process CPU time of the run (set by the caller)
 
 
+_FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
+# Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
+_BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
+_CNAME = int(dns.rdatatype.CNAME)
+_SOA = int(dns.rdatatype.SOA)
+_A = int(dns.rdatatype.A)
+PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
+
+
+def _expire(future: asyncio.Future[bytes]) -> None:
+    if not future.done():
+        future.set_exception(TimeoutError())
+
+
+def _check_reply(data: bytes, question: bytes) -> bool:
+    """Whether ``data`` answers ``question`` (lowercase name + type + class). A reply that
+    cannot be read raises ``WireError``; a well-formed answer to another question is False."""
+    qlen = len(question)
+    if (
+        data[2] & 0xF8 == 0x80  # a response, opcode QUERY
+        and data[4:6] == b"\x00\x01"
+        and data[12 : 8 + qlen].lower() == question[:-4]
+        and data[8 + qlen : 12 + qlen] == question[-4:]
+    ):
+        return True  # the common case, read straight from the bytes
+    reply = wire.parse(data)
+    if not reply.flags & wire.QR or (reply.flags >> 11) & 0xF:
+        return False
+    if not reply.question:
+        return reply.rcode in _BARE_RCODES
+    name, _ = wire.read_name(question, 0)
+    qtype, qclass = struct.unpack("!HH", question[-4:])
+    return reply.question == ((name, qtype, qclass),)
+
+
+class _Channel:
+    """One connected UDP socket to one server; answers matched to queries by id and question.
+
+    Being connected, the socket only receives from that server, and the kernel's ICMP errors
+    (port unreachable: "connection refused") reach it; such an error fails what is in flight.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, server: Server) -> None:
+        family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
+        self.loop = loop
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            self.sock.setblocking(False)
+            self.sock.connect((server.host, server.port))
+        except OSError:
+            self.sock.close()
+            raise
+        self.pending: dict[int, tuple[asyncio.Future[bytes], bytes]] = {}
+        loop.add_reader(self.sock.fileno(), self._readable)
+
+    def new_id(self) -> int:
+        for _ in range(1000):
+            qid = random.getrandbits(16)
+            if qid not in self.pending:
+                return qid
+        raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
+
+    def _readable(self) -> None:
+        for _ in range(256):  # drain what is there, bounded; the loop calls again if more
+            try:
+                data = self.sock.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # an ICMP error for this server
+                self.fail(exc)
+                return
+            if len(data) < 12:
+                continue
+            entry = self.pending.get((data[0] << 8) | data[1])
+            if entry is None:
+                continue  # late (timed out) or stray: ignore
+            future, question = entry
+            try:
+                if not _check_reply(data, question):
+                    continue  # an answer to another question: keep waiting, as dnspython does
+            except wire.WireError as exc:
+                del self.pending[(data[0] << 8) | data[1]]
+                if not future.done():
+                    future.set_exception(exc)
+                continue
+            del self.pending[(data[0] << 8) | data[1]]
+            if not future.done():
+                future.set_result(data)
+
+    def fail(self, exc: BaseException) -> None:
+        pending = list(self.pending.values())
+        self.pending.clear()
+        for future, _ in pending:
+            if not future.done():
+                future.set_exception(exc)
+
+    def close(self) -> None:
+        self.loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+        self.fail(OSError("client closed"))
+
+
 class DnsClient:
     """Sends queries; holds no cache. Create it inside the running event loop."""
 
@@ -170,26 +248,28 @@ class DnsClient:
         self.attempts = max(1, attempts)
         self._semaphore = asyncio.Semaphore(max(1, max_in_flight))
         self.stats = Stats()
-        self._free: dict[int, list[Any]] = {}  # idle dnspython DatagramSockets by family
+        self._channels: dict[tuple[str, int], list[_Channel]] = {}
 
     async def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Answer:
         qname = normalize_name(name)
         try:
-            dname = dns.name.from_text(qname or ".")
-            dtype = dns.rdatatype.from_text(rdtype)
+            qwire = wire.encode_name(qname)
+            dtype = int(dns.rdatatype.from_text(rdtype))
         except (dns.exception.DNSException, ValueError) as exc:
             return Answer(qname, rdtype, "error", error=f"invalid query: {exc}")
+        question = wire.question_bytes(qwire.lower(), dtype)
         last_error = "no answer"
         for attempt in range(self.attempts):
             if attempt:
                 self.stats.retries += 1
-            query = dns.message.make_query(dname, dtype, use_edns=0, payload=1232)
-            if not recurse:
-                query.flags &= ~dns.flags.RD
             try:
                 async with self._semaphore:
-                    response = await self._exchange(server, query)
-            except dns.exception.Timeout:
+                    data = await self._exchange(server, question, recurse)
+                reply = wire.parse(data)
+                rcode = reply.rcode
+                if rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+                    return _answer(qname, rdtype, dtype, question, reply)
+            except TimeoutError:
                 self.stats.timeouts += 1
                 last_error = f"timeout after {self.timeout:g} s"
                 continue
@@ -201,67 +281,112 @@ class DnsClient:
                 last_error = "connection closed"
                 await asyncio.sleep(min(0.05 * (attempt + 1), self.timeout))
                 continue
-            except dns.exception.DNSException as exc:
-                last_error = f"malformed answer ({type(exc).__name__})"
+            except (wire.WireError, dns.exception.DNSException) as exc:
+                last_error = f"malformed answer ({exc or type(exc).__name__})"
                 continue
             except Exception as exc:  # anything else from a hostile answer: never a traceback
                 last_error = f"unusable answer ({type(exc).__name__})"
                 continue
-            rcode = response.rcode()
-            if rcode == dns.rcode.NOERROR:
-                answer = Answer(qname, rdtype, "ok", response)
-                _, records = answer.chase()
-                if not records:
-                    return Answer(qname, rdtype, "nodata", response)
-                return answer
-            if rcode == dns.rcode.NXDOMAIN:
-                return Answer(qname, rdtype, "nxdomain", response)
-            last_error = dns.rcode.to_text(rcode)
-            if rcode in (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR):
+            last_error = dns.rcode.to_text(dns.rcode.Rcode.make(rcode))
+            if rcode in _FINAL_RCODES:
                 break  # deterministic: asking again gives the same answer
         return Answer(qname, rdtype, "error", error=last_error)
 
-    async def _socket(self, family: int) -> Any:
-        """A UDP socket from the pool (creating one per query costs more than the query)."""
-        free = self._free.get(family)
-        if free:
-            return free.pop()
-        backend: Any = dns.asyncbackend.get_backend("asyncio")
-        return await backend.make_socket(family, socket.SOCK_DGRAM)
+    def _channel(self, server: Server) -> _Channel:
+        channels = self._channels.setdefault((server.host, server.port), [])
+        for channel in channels:
+            if len(channel.pending) < PER_SOCKET:
+                return channel
+        channel = _Channel(asyncio.get_running_loop(), server)
+        channels.append(channel)
+        return channel
 
     async def close(self) -> None:
-        for sockets in self._free.values():
-            for sock in sockets:
-                await sock.close()
-        self._free.clear()
+        for channels in self._channels.values():
+            for channel in channels:
+                channel.close()
+        self._channels.clear()
 
-    async def _exchange(self, server: Server, query: dns.message.Message) -> dns.message.Message:
+    async def _exchange(self, server: Server, question: bytes, recurse: bool) -> bytes:
+        """One UDP exchange (the answer's bytes, id and question checked); TC -> TCP."""
         self.stats.queries += 1
         self.stats.udp += 1
-        truncated = False
-        response: dns.message.Message | None = None
-        family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
-        sock = await self._socket(family)
+        channel = self._channel(server)
+        qid = channel.new_id()
+        future: asyncio.Future[bytes] = channel.loop.create_future()
+        channel.pending[qid] = (future, question)
+        timer = channel.loop.call_later(self.timeout, _expire, future)
         try:
-            response = await dns.asyncquery.udp(
-                query,
-                server.host,
-                timeout=self.timeout,
-                port=server.port,
-                ignore_unexpected=True,
-                raise_on_truncation=True,
-                sock=sock,
-            )
-            truncated = bool(response.flags & dns.flags.TC)
-        except dns.message.Truncated:
-            truncated = True
-        except BaseException:
-            await sock.close()  # a late answer must not reach the next query on this socket
-            raise
-        self._free.setdefault(family, []).append(sock)
-        if response is not None and not truncated:
-            return response
+            channel.sock.send(wire.make_query(qid, question, recurse))
+            data = await future
+        finally:
+            timer.cancel()
+            if channel.pending.get(qid, (None,))[0] is future:
+                del channel.pending[qid]
+        if not data[2] & (wire.TC >> 8):
+            return data
         self.stats.truncated += 1
         self.stats.queries += 1
         self.stats.tcp += 1
-        return await dns.asyncquery.tcp(query, server.host, timeout=self.timeout, port=server.port)
+        return await self._tcp(server, question, recurse)
+
+    async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
+        qid = random.getrandbits(16)
+        query = wire.make_query(qid, question, recurse)
+        async with asyncio.timeout(self.timeout):
+            reader, writer = await asyncio.open_connection(server.host, server.port)
+            try:
+                writer.write(struct.pack("!H", len(query)) + query)
+                await writer.drain()
+                (length,) = struct.unpack("!H", await reader.readexactly(2))
+                data = await reader.readexactly(length)
+            finally:
+                writer.close()
+        if len(data) < 12 or (data[0] << 8) | data[1] != qid or not _check_reply(data, question):
+            raise wire.WireError("the TCP answer is not for the question asked")
+        return data
+
+
+def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Reply) -> Answer:
+    """Read what the checks need from a NOERROR or NXDOMAIN reply (may raise on bad rdata)."""
+    owner, _ = wire.read_name(question, 0)
+    chain: list[str] = []
+    records: list[dns.rdata.Rdata] = []
+    for _ in range(16):
+        records = reply.rdatas(reply.answer, owner, dtype)
+        if records or dtype == _CNAME:
+            break
+        cnames = reply.rdatas(reply.answer, owner, _CNAME)
+        if not cnames:
+            break
+        target = cast("dns.name.Name", cnames[0].target)  # type: ignore[attr-defined]
+        chain.append(normalize_name(target.to_text()))
+        owner = wire.name_key(target)
+    soa: tuple[str, int] | None = None
+    for section in (reply.answer, reply.authority):
+        for rr in section:
+            if rr.rdtype == _SOA and rr.rdclass == wire.CLASS_IN:
+                (rdata,) = reply.rdatas((rr,), None, _SOA)
+                soa = (normalize_name(wire.key_text(rr.owner)), rdata_int(rdata, "serial"))
+                break
+        if soa is not None:
+            break
+    glue: list[tuple[str, str]] = []
+    for rr in reply.additional:
+        if rr.rdtype == _A and rr.rdclass == wire.CLASS_IN:
+            for rdata in reply.rdatas((rr,), None, _A):
+                glue.append((normalize_name(wire.key_text(rr.owner)), rdata.to_text()))
+    status: Status = "nxdomain" if reply.rcode == dns.rcode.NXDOMAIN else "ok"
+    if status == "ok" and not records:
+        status = "nodata"
+    return Answer(
+        qname,
+        rdtype,
+        status,
+        answered=True,
+        flags=reply.flags,
+        chain=tuple(chain),
+        records=tuple(records),
+        soa=soa,
+        glue=tuple(dict.fromkeys(glue)),
+    )

@@ -16,8 +16,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import dns.rdata
-
 from checks import dkim, dmarc, spf
 from checks.dnsclient import (
     Answer,
@@ -402,14 +400,10 @@ def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Check) -> _Check
 
 def serial_of(answer: Answer) -> tuple[int | None, str | None]:
     """SOA serial and zone from an authoritative SOA answer (answer or authority section)."""
-    if answer.message is None:
+    if answer.soa is None:
         return None, None
-    for section in ("answer", "authority"):
-        for rrset in answer.section_rrsets(section, "SOA"):
-            records: list[dns.rdata.Rdata] = list(rrset)
-            for rdata in records:
-                return rdata_int(rdata, "serial"), normalize_name(rrset.name.to_text())
-    return None, None
+    zone, serial = answer.soa
+    return serial, zone
 
 
 # ---- discovery -------------------------------------------------------------------------------
@@ -459,11 +453,8 @@ async def discover(
         return zone, [], findings
     hosts = sorted({rdata_name(r, "target") for r in ns_records})
     glue: dict[str, list[str]] = {}
-    for rrset in ns_answer.section_rrsets("additional", "A"):
-        addresses: list[dns.rdata.Rdata] = list(rrset)
-        glue.setdefault(normalize_name(rrset.name.to_text()), []).extend(
-            r.to_text() for r in addresses
-        )
+    for owner, address in ns_answer.glue:
+        glue.setdefault(owner, []).append(address)
     need = [h for h in hosts if h not in glue]
     answers = await asyncio.gather(*(view.query(h, "A") for h in need))
     for host, answer in zip(need, answers, strict=True):
