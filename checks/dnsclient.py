@@ -14,14 +14,11 @@ import ipaddress
 import random
 import socket
 import struct
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal
 
 import dns.exception
-import dns.name
 import dns.rcode
-import dns.rdata
 import dns.rdatatype
 
 from checks import wire
@@ -94,7 +91,7 @@ class Answer:
     answered: bool = False  # a server's message is behind this answer (not a local error)
     flags: int = 0
     chain: tuple[str, ...] = ()
-    records: tuple[dns.rdata.Rdata, ...] = ()
+    records: tuple[wire.Rec, ...] = ()
     soa: tuple[str, int] | None = None
     glue: tuple[tuple[str, str], ...] = ()
 
@@ -102,7 +99,7 @@ class Answer:
     def authoritative(self) -> bool:
         return self.answered and bool(self.flags & wire.AA)
 
-    def chase(self) -> tuple[list[str], list[dns.rdata.Rdata]]:
+    def chase(self) -> tuple[list[str], list[wire.Rec]]:
         return list(self.chain), list(self.records)
 
 
@@ -110,21 +107,19 @@ def normalize_name(name: str) -> str:
     return name.strip().lower().rstrip(".")
 
 
-def rdata_name(rdata: dns.rdata.Rdata, field: str) -> str:
-    """A name-valued rdata field (``target``, ``exchange``), normalized."""
-    value: Any = getattr(rdata, field)
-    return normalize_name(str(value.to_text()))
+def rdata_name(rdata: wire.Rec) -> str:
+    """The name in a CNAME, NS or MX record (target, exchange), normalized."""
+    return normalize_name(wire.key_text(rdata.name))
 
 
-def rdata_int(rdata: dns.rdata.Rdata, field: str) -> int:
-    value: Any = getattr(rdata, field)
-    return int(value)
+def rdata_int(rdata: wire.Rec) -> int:
+    """The number in an MX (preference) or SOA (serial) record."""
+    return rdata.number
 
 
-def txt_text(rdata: dns.rdata.Rdata) -> str:
+def txt_text(rdata: wire.Rec) -> str:
     """A TXT record's strings joined without separators (RFC 7208 3.3), decoded leniently."""
-    strings: Sequence[bytes] = getattr(rdata, "strings", ())
-    return b"".join(strings).decode("utf-8", errors="replace")
+    return b"".join(rdata.strings).decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -141,8 +136,6 @@ class Stats:
 _FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
 _BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
-_CNAME = int(dns.rdatatype.CNAME)
-_SOA = int(dns.rdatatype.SOA)
 _A = int(dns.rdatatype.A)
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
@@ -351,31 +344,30 @@ def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Re
     """Read what the checks need from a NOERROR or NXDOMAIN reply (may raise on bad rdata)."""
     owner, _ = wire.read_name(question, 0)
     chain: list[str] = []
-    records: list[dns.rdata.Rdata] = []
+    records: list[wire.Rec] = []
     for _ in range(16):
-        records = reply.rdatas(reply.answer, owner, dtype)
-        if records or dtype == _CNAME:
+        records = reply.records(reply.answer, owner, dtype)
+        if records or dtype == wire.CNAME:
             break
-        cnames = reply.rdatas(reply.answer, owner, _CNAME)
+        cnames = reply.records(reply.answer, owner, wire.CNAME)
         if not cnames:
             break
-        target = cast("dns.name.Name", cnames[0].target)  # type: ignore[attr-defined]
-        chain.append(normalize_name(target.to_text()))
-        owner = wire.name_key(target)
+        owner = cnames[0].name
+        chain.append(rdata_name(cnames[0]))
     soa: tuple[str, int] | None = None
     for section in (reply.answer, reply.authority):
         for rr in section:
-            if rr.rdtype == _SOA and rr.rdclass == wire.CLASS_IN:
-                (rdata,) = reply.rdatas((rr,), None, _SOA)
-                soa = (normalize_name(wire.key_text(rr.owner)), rdata_int(rdata, "serial"))
+            if rr.rdtype == wire.SOA and rr.rdclass == wire.CLASS_IN:
+                soa = (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).number)
                 break
         if soa is not None:
             break
     glue: list[tuple[str, str]] = []
     for rr in reply.additional:
         if rr.rdtype == _A and rr.rdclass == wire.CLASS_IN:
-            for rdata in reply.rdatas((rr,), None, _A):
-                glue.append((normalize_name(wire.key_text(rr.owner)), rdata.to_text()))
+            glue.append(
+                (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).to_text())
+            )
     status: Status = "nxdomain" if reply.rcode == dns.rcode.NXDOMAIN else "ok"
     if status == "ok" and not records:
         status = "nodata"

@@ -58,11 +58,6 @@ def encode_name(text: str) -> bytes:
     return dns.name.from_text(text).to_digestable()
 
 
-def name_key(name: dns.name.Name) -> bytes:
-    """The comparison key of a dnspython name: its uncompressed wire form, lowercase."""
-    return bytes(name.canonicalize().to_digestable())
-
-
 def key_text(key: bytes) -> str:
     """A name key as text without the trailing dot (dnspython's escaping for odd labels)."""
     labels: list[bytes] = []
@@ -143,35 +138,114 @@ class Reply:
     authority: tuple[RR, ...]
     additional: tuple[RR, ...]
 
-    def rdatas(
-        self, rrs: tuple[RR, ...], owner: bytes | None, rdtype: int
-    ) -> list[dns.rdata.Rdata]:
-        """The class-IN records of ``rdtype`` (owned by ``owner`` unless None), duplicates once.
-
-        Raises ``dns.exception.DNSException`` (or another exception) for malformed rdata: the
-        client calls this on everything the checks will read before it accepts an answer.
+    def records(self, rrs: tuple[RR, ...], owner: bytes | None, rdtype: int) -> list[Rec]:
+        """The class-IN records of ``rdtype`` (owned by ``owner`` unless None), duplicates once
+        (as in a dnspython rdataset). Raises ``WireError`` or a dnspython exception for
+        malformed data: the client reads everything the checks use before accepting an answer.
         """
-        out: list[dns.rdata.Rdata] = []
-        seen: set[bytes] = set()
-        for rr in rrs:
-            if rr.rdtype != rdtype or rr.rdclass != CLASS_IN:
-                continue
-            if owner is not None and rr.owner != owner:
-                continue
-            rdata = dns.rdata.from_wire(_IN, cast(_Type, rdtype), self.wire, rr.start, rr.length)
-            raw = self.wire[rr.start : rr.start + rr.length]
-            # Identical rdata once, as in a dnspython rdataset (names compared canonically).
-            key = raw if _flat(rdtype) else rdata.to_digestable()
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(rdata)
-        return out
+        out = [
+            decode(self.wire, rr)
+            for rr in rrs
+            if rr.rdtype == rdtype
+            and rr.rdclass == CLASS_IN
+            and (owner is None or rr.owner == owner)
+        ]
+        if len(out) < 2:
+            return out
+        seen: set[object] = set()
+        unique: list[Rec] = []
+        for rec in out:
+            key = rec.identity()
+            if key not in seen:
+                seen.add(key)
+                unique.append(rec)
+        return unique
 
 
-def _flat(rdtype: int) -> bool:
-    """Types whose rdata holds no compressible name: equal rdata means equal bytes."""
-    return rdtype in (1, 16, 28)  # A, TXT, AAAA
+TXT, CNAME, NS, MX, SOA = 16, 5, 2, 15, 6
+LEAN_TYPES = frozenset((TXT, CNAME, NS, MX, SOA))
+
+
+class Rec:
+    """One record's data. TXT, CNAME, NS, MX and SOA are read here (``strings``; ``name``, a
+    lowercase name key; ``number``, the MX preference or SOA serial); every type can also be had
+    as a dnspython ``Rdata`` (``to_rdata``, built on first use; other types are built at once,
+    so that malformed data is found while the answer is read)."""
+
+    __slots__ = ("_length", "_rdata", "_start", "_wire", "name", "number", "rdtype", "strings")
+
+    def __init__(
+        self,
+        wire: bytes,
+        rr: RR,
+        strings: tuple[bytes, ...] = (),
+        name: bytes = b"",
+        number: int = 0,
+    ) -> None:
+        self._wire, self._start, self._length = wire, rr.start, rr.length
+        self.rdtype = rr.rdtype
+        self.strings, self.name, self.number = strings, name, number
+        self._rdata: dns.rdata.Rdata | None = None
+        if rr.rdtype not in LEAN_TYPES:
+            self._rdata = self.to_rdata()
+
+    def to_rdata(self) -> dns.rdata.Rdata:
+        if self._rdata is None:
+            self._rdata = dns.rdata.from_wire(
+                _IN, cast(_Type, self.rdtype), self._wire, self._start, self._length
+            )
+        return self._rdata
+
+    def to_text(self) -> str:
+        return self.to_rdata().to_text()
+
+    def identity(self) -> object:
+        """Equal for equal record data (names compared case-insensitively)."""
+        if self.rdtype == TXT:
+            return self.strings
+        if self.rdtype in (CNAME, NS, MX):
+            return (self.number, self.name)
+        return self.to_rdata().to_digestable()
+
+
+def decode(wire: bytes, rr: RR) -> Rec:
+    """Read one record's data (the lean types here, others through dnspython)."""
+    start, end = rr.start, rr.start + rr.length
+    rdtype = rr.rdtype
+    if rdtype == TXT:
+        strings: list[bytes] = []
+        pos = start
+        while pos < end:
+            n = wire[pos]
+            if pos + 1 + n > end:
+                raise WireError("TXT string runs past its record")
+            strings.append(wire[pos + 1 : pos + 1 + n])
+            pos += 1 + n
+        if not strings:
+            raise WireError("TXT record without strings")
+        return Rec(wire, rr, strings=tuple(strings))
+    if rdtype in (CNAME, NS):
+        name, pos = read_name(wire, start)
+        _check_end(pos, end)
+        return Rec(wire, rr, name=name)
+    if rdtype == MX:
+        if rr.length < 3:
+            raise WireError("MX record too short")
+        name, pos = read_name(wire, start + 2)
+        _check_end(pos, end)
+        return Rec(wire, rr, name=name, number=(wire[start] << 8) | wire[start + 1])
+    if rdtype == SOA:
+        mname, pos = read_name(wire, start)
+        _, pos = read_name(wire, pos)
+        _check_end(pos + 20, end)
+        (serial,) = struct.unpack_from("!I", wire, pos)
+        return Rec(wire, rr, name=mname, number=serial)
+    return Rec(wire, rr)
+
+
+def _check_end(pos: int, end: int) -> None:
+    if pos != end:
+        raise WireError("record data length does not match its contents")
 
 
 def parse(wire: bytes) -> Reply:
