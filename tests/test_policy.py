@@ -4,6 +4,7 @@ analyzer service (``Analyze``, as the engine calls it) with the plan's resources
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import json
@@ -28,6 +29,7 @@ POLICY_DIR = REPO / "policy"
 
 @cache
 def plan_resources(stack: str) -> dict[str, dict[str, Any]]:
+    asyncio.set_event_loop(asyncio.new_event_loop())  # an earlier test may have closed it
     return {r["name"]: r for r in make_plan(stack).to_json()["resources"]}
 
 

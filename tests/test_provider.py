@@ -332,7 +332,11 @@ def test_plugin_serves_the_schema_over_grpc(site: Path, tmp_path: Path) -> None:
                 schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
                 return info.version, schema.schema
 
-        version, served = asyncio.run(asyncio.wait_for(ask(), 60))
+        loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
+        try:
+            version, served = loop.run_until_complete(asyncio.wait_for(ask(), 60))
+        finally:
+            loop.close()
     finally:
         process.kill()
         process.wait(timeout=30)
