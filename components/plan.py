@@ -14,6 +14,7 @@ Exit status: 0 the plan was made; 2 bad usage or bad configuration (each problem
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import runpy
@@ -149,6 +150,7 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     from .pulumi_config import read_stack_config
 
     files = read_stack_files(stack, project_dir)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # the caller's loop may be closed or absent
     settings.ROOT.set(None)  # a fresh root stack, also when planning twice in one process
     _skip_source_positions()
     mocks = PlanMocks()
