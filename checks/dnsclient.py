@@ -14,6 +14,8 @@ import ipaddress
 import random
 import socket
 import struct
+from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -140,11 +142,6 @@ _A = int(dns.rdatatype.A)
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
 
-def _expire(future: asyncio.Future[bytes]) -> None:
-    if not future.done():
-        future.set_exception(TimeoutError())
-
-
 def _check_reply(data: bytes, question: bytes) -> bool:
     """Whether ``data`` answers ``question`` (lowercase name + type + class). A reply that
     cannot be read raises ``WireError``; a well-formed answer to another question is False."""
@@ -166,6 +163,44 @@ def _check_reply(data: bytes, question: bytes) -> bool:
     return reply.question == ((name, qtype, qclass),)
 
 
+class _Job:
+    """One question to one server, through its attempts; ``future`` gets the ``Answer``."""
+
+    __slots__ = (
+        "attempt",
+        "channel",
+        "dtype",
+        "future",
+        "last_error",
+        "qid",
+        "qname",
+        "question",
+        "rdtype",
+        "recurse",
+        "server",
+        "timer",
+    )
+
+    def __init__(
+        self,
+        future: asyncio.Future[Answer],
+        server: Server,
+        qname: str,
+        rdtype: str,
+        dtype: int,
+        question: bytes,
+        recurse: bool,
+    ) -> None:
+        self.future = future
+        self.server, self.qname, self.rdtype, self.dtype = server, qname, rdtype, dtype
+        self.question, self.recurse = question, recurse
+        self.attempt = 0
+        self.last_error = "no answer"
+        self.channel: _Channel | None = None
+        self.qid = 0
+        self.timer: asyncio.TimerHandle | None = None
+
+
 class _Channel:
     """One connected UDP socket to one server; answers matched to queries by id and question.
 
@@ -173,9 +208,9 @@ class _Channel:
     (port unreachable: "connection refused") reach it; such an error fails what is in flight.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, server: Server) -> None:
+    def __init__(self, client: DnsClient, server: Server) -> None:
         family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
-        self.loop = loop
+        self.client = client
         self.sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
             self.sock.setblocking(False)
@@ -183,8 +218,8 @@ class _Channel:
         except OSError:
             self.sock.close()
             raise
-        self.pending: dict[int, tuple[asyncio.Future[bytes], bytes]] = {}
-        loop.add_reader(self.sock.fileno(), self._readable)
+        self.pending: dict[int, _Job] = {}
+        client.loop.add_reader(self.sock.fileno(), self._readable)
 
     def new_id(self) -> int:
         for _ in range(1000):
@@ -204,124 +239,204 @@ class _Channel:
                 return
             if len(data) < 12:
                 continue
-            entry = self.pending.get((data[0] << 8) | data[1])
-            if entry is None:
+            qid = (data[0] << 8) | data[1]
+            job = self.pending.get(qid)
+            if job is None:
                 continue  # late (timed out) or stray: ignore
-            future, question = entry
             try:
-                if not _check_reply(data, question):
+                if not _check_reply(data, job.question):
                     continue  # an answer to another question: keep waiting, as dnspython does
             except wire.WireError as exc:
-                del self.pending[(data[0] << 8) | data[1]]
-                if not future.done():
-                    future.set_exception(exc)
+                del self.pending[qid]
+                self.client.attempt_failed(job, exc)
                 continue
-            del self.pending[(data[0] << 8) | data[1]]
-            if not future.done():
-                future.set_result(data)
+            del self.pending[qid]
+            self.client.received(job, data)
 
-    def fail(self, exc: BaseException) -> None:
-        pending = list(self.pending.values())
+    def fail(self, exc: Exception) -> None:
+        jobs = list(self.pending.values())
         self.pending.clear()
-        for future, _ in pending:
-            if not future.done():
-                future.set_exception(exc)
+        for job in jobs:
+            self.client.attempt_failed(job, exc)
 
     def close(self) -> None:
-        self.loop.remove_reader(self.sock.fileno())
+        self.client.loop.remove_reader(self.sock.fileno())
         self.sock.close()
-        self.fail(OSError("client closed"))
+        for job in self.pending.values():
+            if job.timer is not None:
+                job.timer.cancel()
+            if not job.future.done():
+                job.future.set_result(Answer(job.qname, job.rdtype, "error", error="closed"))
+        self.pending.clear()
 
 
 class DnsClient:
-    """Sends queries; holds no cache. Create it inside the running event loop."""
+    """Sends queries; holds no cache. Create it inside the running event loop.
+
+    ``query`` returns a future, not a coroutine: each question is a small state machine
+    (``_Job``) driven by the socket's reader and a timer, at most ``max_in_flight`` at once (the
+    rest wait in a FIFO queue and go out as answers come back).
+    """
 
     def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 256) -> None:
         self.timeout = timeout
         self.attempts = max(1, attempts)
-        self._semaphore = asyncio.Semaphore(max(1, max_in_flight))
+        self.max_in_flight = max(1, max_in_flight)
         self.stats = Stats()
+        self.loop = asyncio.get_running_loop()
         self._channels: dict[tuple[str, int], list[_Channel]] = {}
+        self._queue: deque[_Job] = deque()
+        self._in_flight = 0
+        self._pumping = False
+        self._tcp_tasks: set[asyncio.Task[None]] = set()
 
-    async def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Answer:
+    def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+        future: asyncio.Future[Answer] = self.loop.create_future()
         qname = normalize_name(name)
         try:
             qwire = wire.encode_name(qname)
             dtype = int(dns.rdatatype.from_text(rdtype))
         except (dns.exception.DNSException, ValueError) as exc:
-            return Answer(qname, rdtype, "error", error=f"invalid query: {exc}")
+            future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
+            return future
         question = wire.question_bytes(qwire.lower(), dtype)
-        last_error = "no answer"
-        for attempt in range(self.attempts):
-            if attempt:
-                self.stats.retries += 1
-            try:
-                async with self._semaphore:
-                    data = await self._exchange(server, question, recurse)
-                reply = wire.parse(data)
-                rcode = reply.rcode
-                if rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-                    return _answer(qname, rdtype, dtype, question, reply)
-            except TimeoutError:
-                self.stats.timeouts += 1
-                last_error = f"timeout after {self.timeout:g} s"
-                continue
-            except OSError as exc:
-                last_error = f"connection error ({exc.strerror or type(exc).__name__})"
-                await asyncio.sleep(min(0.05 * (attempt + 1), self.timeout))
-                continue
-            except EOFError:
-                last_error = "connection closed"
-                await asyncio.sleep(min(0.05 * (attempt + 1), self.timeout))
-                continue
-            except (wire.WireError, dns.exception.DNSException) as exc:
-                last_error = f"malformed answer ({exc or type(exc).__name__})"
-                continue
-            except Exception as exc:  # anything else from a hostile answer: never a traceback
-                last_error = f"unusable answer ({type(exc).__name__})"
-                continue
-            last_error = dns.rcode.to_text(dns.rcode.Rcode.make(rcode))
-            if rcode in _FINAL_RCODES:
-                break  # deterministic: asking again gives the same answer
-        return Answer(qname, rdtype, "error", error=last_error)
+        self._start(_Job(future, server, qname, rdtype, dtype, question, recurse))
+        return future
+
+    # ---- the window ----
+    def _start(self, job: _Job) -> None:
+        if job.future.done():
+            return  # cancelled while it waited (a lookup nobody needs any more)
+        if self._in_flight < self.max_in_flight:
+            self._send(job)
+        else:
+            self._queue.append(job)
+
+    def _done_sending(self) -> None:
+        self._in_flight -= 1
+        if self._pumping:
+            return  # a send that failed at once, inside the loop below: it goes on from there
+        self._pumping = True
+        try:
+            while self._queue and self._in_flight < self.max_in_flight:
+                job = self._queue.popleft()
+                if not job.future.done():
+                    self._send(job)
+        finally:
+            self._pumping = False
+
+    def _send(self, job: _Job) -> None:
+        self._in_flight += 1
+        self.stats.queries += 1
+        self.stats.udp += 1
+        try:
+            channel = self._channel(job.server)
+            qid = channel.new_id()
+            channel.sock.send(wire.make_query(qid, job.question, job.recurse))
+        except OSError as exc:
+            self.attempt_failed(job, exc)
+            return
+        job.channel, job.qid = channel, qid
+        channel.pending[qid] = job
+        job.timer = self.loop.call_later(self.timeout, self._expired, job)
+
+    def _expired(self, job: _Job) -> None:
+        channel = job.channel
+        if channel is not None and channel.pending.get(job.qid) is job:
+            del channel.pending[job.qid]
+        job.timer = None
+        self.attempt_failed(job, TimeoutError())
+
+    # ---- outcomes of one attempt ----
+    def received(self, job: _Job, data: bytes) -> None:
+        if job.timer is not None:
+            job.timer.cancel()
+            job.timer = None
+        if data[2] & (wire.TC >> 8):
+            self.stats.truncated += 1
+            self.stats.queries += 1
+            self.stats.tcp += 1
+            task = self.loop.create_task(self._tcp_attempt(job))
+            self._tcp_tasks.add(task)
+            task.add_done_callback(self._tcp_tasks.discard)
+            return  # still in flight
+        self._read(job, data)
+
+    def _read(self, job: _Job, data: bytes) -> None:
+        try:
+            reply = wire.parse(data)
+            if reply.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+                answer = _answer(job.qname, job.rdtype, job.dtype, job.question, reply)
+                self._done_sending()
+                if not job.future.done():
+                    job.future.set_result(answer)
+                return
+        except Exception as exc:  # malformed or hostile: never a traceback
+            self.attempt_failed(job, exc)
+            return
+        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reply.rcode))
+        self._retry(job, final=reply.rcode in _FINAL_RCODES)
+
+    def attempt_failed(self, job: _Job, exc: BaseException) -> None:
+        if job.timer is not None:
+            job.timer.cancel()
+            job.timer = None
+        backoff = 0.0
+        if isinstance(exc, TimeoutError):
+            self.stats.timeouts += 1
+            job.last_error = f"timeout after {self.timeout:g} s"
+        elif isinstance(exc, OSError):
+            job.last_error = f"connection error ({exc.strerror or type(exc).__name__})"
+            backoff = min(0.05 * (job.attempt + 1), self.timeout)
+        elif isinstance(exc, EOFError):
+            job.last_error = "connection closed"
+            backoff = min(0.05 * (job.attempt + 1), self.timeout)
+        elif isinstance(exc, (wire.WireError, dns.exception.DNSException)):
+            job.last_error = f"malformed answer ({exc or type(exc).__name__})"
+        else:
+            job.last_error = f"unusable answer ({type(exc).__name__})"
+        self._retry(job, backoff=backoff)
+
+    def _retry(self, job: _Job, *, final: bool = False, backoff: float = 0.0) -> None:
+        self._done_sending()
+        job.channel = None
+        if final or job.attempt + 1 >= self.attempts or job.future.done():
+            if not job.future.done():
+                job.future.set_result(Answer(job.qname, job.rdtype, "error", error=job.last_error))
+            return
+        job.attempt += 1
+        self.stats.retries += 1
+        if backoff:
+            self.loop.call_later(backoff, self._start, job)
+        else:
+            self._start(job)
+
+    async def _tcp_attempt(self, job: _Job) -> None:
+        try:
+            data = await self._tcp(job.server, job.question, job.recurse)
+        except Exception as exc:
+            self.attempt_failed(job, exc)
+            return
+        self._read(job, data)
 
     def _channel(self, server: Server) -> _Channel:
         channels = self._channels.setdefault((server.host, server.port), [])
         for channel in channels:
             if len(channel.pending) < PER_SOCKET:
                 return channel
-        channel = _Channel(asyncio.get_running_loop(), server)
+        channel = _Channel(self, server)
         channels.append(channel)
         return channel
 
     async def close(self) -> None:
+        for task in list(self._tcp_tasks):
+            task.cancel()
+        await asyncio.gather(*self._tcp_tasks, return_exceptions=True)
         for channels in self._channels.values():
             for channel in channels:
                 channel.close()
         self._channels.clear()
-
-    async def _exchange(self, server: Server, question: bytes, recurse: bool) -> bytes:
-        """One UDP exchange (the answer's bytes, id and question checked); TC -> TCP."""
-        self.stats.queries += 1
-        self.stats.udp += 1
-        channel = self._channel(server)
-        qid = channel.new_id()
-        future: asyncio.Future[bytes] = channel.loop.create_future()
-        channel.pending[qid] = (future, question)
-        timer = channel.loop.call_later(self.timeout, _expire, future)
-        try:
-            channel.sock.send(wire.make_query(qid, question, recurse))
-            data = await future
-        finally:
-            timer.cancel()
-            if channel.pending.get(qid, (None,))[0] is future:
-                del channel.pending[qid]
-        if not data[2] & (wire.TC >> 8):
-            return data
-        self.stats.truncated += 1
-        self.stats.queries += 1
-        self.stats.tcp += 1
-        return await self._tcp(server, question, recurse)
+        self._queue.clear()
 
     async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
         qid = random.getrandbits(16)

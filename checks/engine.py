@@ -11,6 +11,7 @@ published values reuse those answers when they match. All answers live for one p
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -174,6 +175,39 @@ class _Check:
     values: list[str] = field(default_factory=list[str])  # published values of interest
 
 
+class _Missing:
+    """The "missing" verdict for one expected record, built only when it is the verdict."""
+
+    def __init__(self, e: Expected, status: str) -> None:
+        self.e, self.status = e, status
+
+    def check(self) -> _Check:
+        e = self.e
+        message = (
+            f"no {e.rdtype} record ({e.purpose}) at {e.name}"
+            + (" (the name does not exist)" if self.status == "nxdomain" else "")
+            + (
+                " (the name has other records but no CNAME)"
+                if self.status == "nodata" and e.rdtype == "CNAME"
+                else ""
+            )
+        )
+        return _Check(
+            "missing", [Finding("error", "record_missing", e.name, message, fix=e.zone_line())]
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _spf_normalized(text: str) -> str:
+    """A pure function of the text (no DNS data): memoised for the repeated comparisons."""
+    return spf.parse_spf(text).normalized()
+
+
+@functools.lru_cache(maxsize=1024)
+def _dmarc_normalized(text: str) -> str:
+    return dmarc.parse_dmarc(text).normalized()
+
+
 def check_answer(e: Expected, answer: Answer) -> _Check:
     """Compare one server's answer with the expected record."""
     if answer.status == "error":
@@ -193,22 +227,11 @@ def check_answer(e: Expected, answer: Answer) -> _Check:
                 )
             ],
         )
-    missing_msg = (
-        f"no {e.rdtype} record ({e.purpose}) at {e.name}"
-        + (" (the name does not exist)" if answer.status == "nxdomain" else "")
-        + (
-            " (the name has other records but no CNAME)"
-            if answer.status == "nodata" and e.rdtype == "CNAME"
-            else ""
-        )
-    )
-    missing = _Check(
-        "missing", [Finding("error", "record_missing", e.name, missing_msg, fix=e.zone_line())]
-    )
+    missing = _Missing(e, answer.status)
     if e.rdtype == "CNAME":
         targets = [rdata_name(r) for r in records]
         if not targets:
-            return missing
+            return missing.check()
         if e.value in targets:
             return _Check("ok", values=targets)
         return _Check(
@@ -227,7 +250,7 @@ def check_answer(e: Expected, answer: Answer) -> _Check:
     if e.rdtype == "MX":
         published = [(rdata_int(r), rdata_name(r)) for r in records]
         if not published:
-            return missing
+            return missing.check()
         prio, host = _mx(e.value)
         shown = ", ".join(f"{p} {h}" for p, h in sorted(published))
         if (prio, host) in published:
@@ -280,7 +303,7 @@ def check_answer(e: Expected, answer: Answer) -> _Check:
         if is_dmarc_row(e):
             return _check_dmarc_texts(e, texts, missing)
         if not texts:
-            return missing
+            return missing.check()
         if is_dkim_txt_row(e):
             match = _squash(e.value) in [_squash(t) for t in texts]
         else:
@@ -301,14 +324,12 @@ def check_answer(e: Expected, answer: Answer) -> _Check:
                 ],
                 texts,
             )
-        return _Check(
-            "missing", [Finding("error", "record_missing", e.name, missing_msg, fix=e.zone_line())]
-        )
+        return missing.check()
     wanted = expected_rdata(e)
     if wanted in [r.to_rdata() for r in records]:
         return _Check("ok")
     if not records:
-        return missing
+        return missing.check()
     return _Check(
         "wrong",
         [
@@ -323,12 +344,12 @@ def check_answer(e: Expected, answer: Answer) -> _Check:
     )
 
 
-def _check_spf_texts(e: Expected, texts: list[str], missing: _Check) -> _Check:
+def _check_spf_texts(e: Expected, texts: list[str], missing: _Missing) -> _Check:
     spfs = [t for t in texts if spf.is_spf(t)]
     if not spfs:
-        return missing
-    expected_norm = spf.parse_spf(e.value).normalized()
-    match = any(spf.parse_spf(t).normalized() == expected_norm for t in spfs)
+        return missing.check()
+    expected_norm = _spf_normalized(e.value)
+    match = any(_spf_normalized(t) == expected_norm for t in spfs)
     if len(spfs) > 1:
         return _Check(
             "conflict",
@@ -361,10 +382,10 @@ def _check_spf_texts(e: Expected, texts: list[str], missing: _Check) -> _Check:
     )
 
 
-def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Check) -> _Check:
+def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> _Check:
     candidates = [t for t in texts if dmarc.looks_like_dmarc(t)]
     if not candidates:
-        return missing
+        return missing.check()
     if len(candidates) > 1:
         return _Check(
             "conflict",
@@ -380,8 +401,7 @@ def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Check) -> _Check
             ],
             candidates,
         )
-    expected_norm = dmarc.parse_dmarc(e.value).normalized()
-    if dmarc.parse_dmarc(candidates[0]).normalized() == expected_norm:
+    if _dmarc_normalized(candidates[0]) == _dmarc_normalized(e.value):
         return _Check("ok", values=candidates)
     return _Check(
         "wrong",

@@ -13,6 +13,7 @@ strictly backwards (so no loop), names are at most 255 bytes, and anything else 
 
 from __future__ import annotations
 
+import functools
 import re
 import struct
 from dataclasses import dataclass
@@ -38,13 +39,14 @@ OPT_RR = b"\x00" + struct.pack("!HHIH", OPT, 1232, 0, 0)
 _HEADER = struct.Struct("!HHHHHH")
 _RR_FIXED = struct.Struct("!HHIH")
 _SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\Z")
-_SIMPLE_LABEL = re.compile(rb"[a-z0-9_-]+\Z")
+_SIMPLE_TEXT = re.compile(rb"[a-z0-9_.-]*\Z")
 
 
 class WireError(Exception):
     """A datagram that is not a well-formed DNS message."""
 
 
+@functools.lru_cache(maxsize=4096)
 def encode_name(text: str) -> bytes:
     """Uncompressed wire form of the absolute name ``text`` (no trailing dot; "" is the root).
 
@@ -66,8 +68,9 @@ def key_text(key: bytes) -> str:
         n = key[pos]
         labels.append(key[pos + 1 : pos + 1 + n])
         pos += 1 + n
-    if all(_SIMPLE_LABEL.match(label) for label in labels):
-        return ".".join(label.decode() for label in labels)
+    text = b".".join(labels)
+    if len(labels) == text.count(b".") + 1 and _SIMPLE_TEXT.match(text):
+        return text.decode()
     return dns.name.Name([*labels, b""]).to_text(omit_final_dot=True)
 
 
@@ -115,16 +118,16 @@ def read_name(wire: bytes, pos: int) -> tuple[bytes, int]:
     return b"".join(parts).lower(), (end if end >= 0 else pos)
 
 
-@dataclass(frozen=True, slots=True)
 class RR:
     """One resource record: owner key, type, class, TTL and where its rdata is."""
 
-    owner: bytes
-    rdtype: int
-    rdclass: int
-    ttl: int
-    start: int
-    length: int
+    __slots__ = ("length", "owner", "rdclass", "rdtype", "start", "ttl")
+
+    def __init__(
+        self, owner: bytes, rdtype: int, rdclass: int, ttl: int, start: int, length: int
+    ) -> None:
+        self.owner, self.rdtype, self.rdclass = owner, rdtype, rdclass
+        self.ttl, self.start, self.length = ttl, start, length
 
 
 @dataclass(frozen=True, slots=True)
