@@ -14,11 +14,14 @@ import asyncio
 import contextlib
 import itertools
 import signal
+import socket
 import struct
 import sys
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import dns.flags
 import dns.message
@@ -66,9 +69,11 @@ class DnsProxy:
         self._closers: list[object] = []
         self._pending: dict[int, tuple[tuple[str, int], bytes]] = {}
         self._ids = itertools.cycle(range(1, 65536))
-        self._up: asyncio.DatagramTransport | None = None
-        self._down: asyncio.DatagramTransport | None = None
+        self._up: socket.socket | None = None
+        self._down: socket.socket | None = None
         self._loop_ref: asyncio.AbstractEventLoop | None = None
+        self._delayed: deque[tuple[float, bytes, tuple[str, int], str, Any]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
 
     @property
     def spec(self) -> str:
@@ -112,51 +117,79 @@ class DnsProxy:
         return response.to_wire()
 
     # ---- UDP ----
-    class _Down(asyncio.DatagramProtocol):
-        def __init__(self, proxy: DnsProxy) -> None:
-            self.proxy = proxy
+    # Plain non-blocking sockets drained in a loop, and one timer for the queue of delayed
+    # queries: the proxy shares the machine's CPU with the tool it measures, so it stays lean.
+    def _down_readable(self) -> None:
+        sock = self._down
+        if sock is None:
+            return
+        for _ in range(512):
+            try:
+                data, addr = sock.recvfrom(65535)
+            except OSError:  # nothing more (BlockingIOError) or an ICMP error: carry on
+                return
+            self.counters.udp += 1
+            self._udp_query(data, addr)
 
-        def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
-            self.proxy.counters.udp += 1
-            self.proxy._udp_query(data, addr)
-
-    class _Up(asyncio.DatagramProtocol):
-        def __init__(self, proxy: DnsProxy) -> None:
-            self.proxy = proxy
-
-        def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
+    def _up_readable(self) -> None:
+        up, down = self._up, self._down
+        if up is None or down is None:
+            return
+        for _ in range(512):
+            try:
+                data = up.recv(65535)
+            except OSError:
+                return
             if len(data) < 2:
-                return
+                continue
             (pid,) = struct.unpack("!H", data[:2])
-            entry = self.proxy._pending.pop(pid, None)
-            if entry is None or self.proxy._down is None:
-                return
+            entry = self._pending.pop(pid, None)
+            if entry is None:
+                continue
             client, original_id = entry
-            self.proxy._down.sendto(original_id + data[2:], client)
+            with contextlib.suppress(OSError):
+                down.sendto(original_id + data[2:], client)
 
     def _udp_query(self, data: bytes, addr: tuple[str, int]) -> None:
-        # A timer rather than a task per query: the proxy shares the CPU with the tool measured.
         if len(data) < 12:
             return
         fault, query = self._fault(data)
         if fault == "drop":
             return
-        if self.delay and self._loop_ref is not None:
-            self._loop_ref.call_later(self.delay, self._udp_forward, data, addr, fault, query)
-        else:
+        loop = self._loop_ref
+        if not self.delay or loop is None:
             self._udp_forward(data, addr, fault, query)
+            return
+        self._delayed.append((loop.time() + self.delay, data, addr, fault, query))
+        if self._timer is None:
+            self._timer = loop.call_at(self._delayed[0][0], self._flush)
+
+    def _flush(self) -> None:
+        self._timer = None
+        loop = self._loop_ref
+        if loop is None:
+            return
+        now = loop.time()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, data, addr, fault, query = self._delayed.popleft()
+            self._udp_forward(data, addr, fault, query)
+        if self._delayed:
+            self._timer = loop.call_at(self._delayed[0][0], self._flush)
 
     def _udp_forward(
         self, data: bytes, addr: tuple[str, int], fault: str, query: dns.message.Message | None
     ) -> None:
-        if fault != "ok" and query is not None and self._down is not None:
-            self._down.sendto(self._synth(query, fault), addr)
-            return
-        if self._up is None:
-            return
-        pid = next(self._ids)
-        self._pending[pid] = (addr, data[:2])
-        self._up.sendto(struct.pack("!H", pid) + data[2:])
+        try:
+            if fault != "ok" and query is not None and self._down is not None:
+                self._down.sendto(self._synth(query, fault), addr)
+                return
+            if self._up is None:
+                return
+            pid = next(self._ids)
+            self._pending[pid] = (addr, data[:2])
+            self._up.send(struct.pack("!H", pid) + data[2:])
+        except OSError:
+            pass  # UDP: a datagram the kernel would not take is lost, as on a network
 
     # ---- TCP ----
     async def _tcp_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -199,19 +232,34 @@ class DnsProxy:
         self._loop_ref = loop
         if not self.port:
             self.port = free_port(self.address)
-        down, _ = await loop.create_datagram_endpoint(
-            lambda: DnsProxy._Down(self), local_addr=(self.address, self.port)
-        )
-        up, _ = await loop.create_datagram_endpoint(
-            lambda: DnsProxy._Up(self), remote_addr=self.upstream
-        )
+        family = socket.AF_INET6 if ":" in self.address else socket.AF_INET
+        down = socket.socket(family, socket.SOCK_DGRAM)
+        down.bind((self.address, self.port))
+        up_family = socket.AF_INET6 if ":" in self.upstream[0] else socket.AF_INET
+        up = socket.socket(up_family, socket.SOCK_DGRAM)
+        up.connect(self.upstream)
+        for sock in (down, up):
+            sock.setblocking(False)
+            with contextlib.suppress(OSError):  # room for a burst (capped by rmem_max)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self._down, self._up = down, up
+        loop.add_reader(down.fileno(), self._down_readable)
+        loop.add_reader(up.fileno(), self._up_readable)
         server = await asyncio.start_server(self._tcp_client, self.address, self.port)
-        self._closers = [down, up, server]
+        self._closers = [server]
 
     async def _close(self) -> None:
+        loop = asyncio.get_running_loop()
         for closer in self._closers:
             closer.close()  # type: ignore[attr-defined]
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for sock in (self._down, self._up):
+            if sock is not None:
+                loop.remove_reader(sock.fileno())
+                sock.close()
+        self._down = self._up = None
 
     def start(self) -> DnsProxy:
         loop = asyncio.new_event_loop()
