@@ -139,6 +139,9 @@ _FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
 _BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
 _A = int(dns.rdatatype.A)
+_RDTYPES = {
+    t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
+}
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
 
@@ -177,8 +180,8 @@ class _Job:
         "question",
         "rdtype",
         "recurse",
+        "seq",
         "server",
-        "timer",
     )
 
     def __init__(
@@ -198,7 +201,7 @@ class _Job:
         self.last_error = "no answer"
         self.channel: _Channel | None = None
         self.qid = 0
-        self.timer: asyncio.TimerHandle | None = None
+        self.seq = 0  # which attempt is waiting for an answer (0: none)
 
 
 class _Channel:
@@ -263,8 +266,7 @@ class _Channel:
         self.client.loop.remove_reader(self.sock.fileno())
         self.sock.close()
         for job in self.pending.values():
-            if job.timer is not None:
-                job.timer.cancel()
+            job.seq = 0
             if not job.future.done():
                 job.future.set_result(Answer(job.qname, job.rdtype, "error", error="closed"))
         self.pending.clear()
@@ -288,6 +290,9 @@ class DnsClient:
         self._queue: deque[_Job] = deque()
         self._in_flight = 0
         self._pumping = False
+        self._seq = 0
+        self._deadlines: deque[tuple[float, int, _Job]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
         self._tcp_tasks: set[asyncio.Task[None]] = set()
 
     def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
@@ -295,7 +300,7 @@ class DnsClient:
         qname = normalize_name(name)
         try:
             qwire = wire.encode_name(qname)
-            dtype = int(dns.rdatatype.from_text(rdtype))
+            dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
         except (dns.exception.DNSException, ValueError) as exc:
             future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
             return future
@@ -338,20 +343,31 @@ class DnsClient:
             return
         job.channel, job.qid = channel, qid
         channel.pending[qid] = job
-        job.timer = self.loop.call_later(self.timeout, self._expired, job)
+        # One timer for all: sent in order with the same timeout, deadlines come in order.
+        self._seq += 1
+        job.seq = self._seq
+        self._deadlines.append((self.loop.time() + self.timeout, job.seq, job))
+        if self._timer is None:
+            self._timer = self.loop.call_at(self._deadlines[0][0], self._expire_due)
 
-    def _expired(self, job: _Job) -> None:
-        channel = job.channel
-        if channel is not None and channel.pending.get(job.qid) is job:
-            del channel.pending[job.qid]
-        job.timer = None
-        self.attempt_failed(job, TimeoutError())
+    def _expire_due(self) -> None:
+        self._timer = None
+        now = self.loop.time()
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            _, seq, job = deadlines.popleft()
+            if job.seq != seq:
+                continue  # answered (or failed) already
+            channel = job.channel
+            if channel is not None and channel.pending.get(job.qid) is job:
+                del channel.pending[job.qid]
+            self.attempt_failed(job, TimeoutError())
+        if deadlines and self._timer is None:
+            self._timer = self.loop.call_at(deadlines[0][0], self._expire_due)
 
     # ---- outcomes of one attempt ----
     def received(self, job: _Job, data: bytes) -> None:
-        if job.timer is not None:
-            job.timer.cancel()
-            job.timer = None
+        job.seq = 0
         if data[2] & (wire.TC >> 8):
             self.stats.truncated += 1
             self.stats.queries += 1
@@ -378,9 +394,7 @@ class DnsClient:
         self._retry(job, final=reply.rcode in _FINAL_RCODES)
 
     def attempt_failed(self, job: _Job, exc: BaseException) -> None:
-        if job.timer is not None:
-            job.timer.cancel()
-            job.timer = None
+        job.seq = 0
         backoff = 0.0
         if isinstance(exc, TimeoutError):
             self.stats.timeouts += 1
@@ -437,6 +451,10 @@ class DnsClient:
                 channel.close()
         self._channels.clear()
         self._queue.clear()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._deadlines.clear()
 
     async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
         qid = random.getrandbits(16)
