@@ -352,7 +352,7 @@ class DnsClient:
 
     def _expire_due(self) -> None:
         self._timer = None
-        now = self.loop.time()
+        now = self.loop.time() + 0.001  # the loop may run a timer a hair early: no spinning
         deadlines = self._deadlines
         while deadlines and deadlines[0][0] <= now:
             _, seq, job = deadlines.popleft()
