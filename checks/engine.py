@@ -43,6 +43,18 @@ class Finding:
     fix: str | None = None
     unchecked: bool = False  # "could not check": exit status 3 rather than 1
 
+    @classmethod
+    def could_not_check(cls, name: str, server: str, what: str) -> Finding:
+        """``server`` did not answer about ``what``: never "missing", exit status 3."""
+        return cls(
+            "error",
+            "could_not_check",
+            name,
+            f"could not check {server}: {what}",
+            nameserver=server,
+            unchecked=True,
+        )
+
     def key(self) -> tuple[str, str, str, str, str | None, bool]:
         return (self.severity, self.code, self.name, self.message, self.fix, self.unchecked)
 
@@ -439,13 +451,8 @@ async def discover(
     findings: list[Finding] = []
     if ns_answer.status == "error" and soa_answer.status == "error":
         findings.append(
-            Finding(
-                "error",
-                "could_not_check",
-                domain,
-                f"could not check {view.label}: nameserver discovery failed ({ns_answer.error})",
-                nameserver=view.label,
-                unchecked=True,
+            Finding.could_not_check(
+                domain, view.label, f"nameserver discovery failed ({ns_answer.error})"
             )
         )
         return None, [], findings
@@ -483,14 +490,11 @@ async def discover(
             glue[host] = [r.to_text() for r in recs]
         else:
             findings.append(
-                Finding(
-                    "error",
-                    "could_not_check",
+                Finding.could_not_check(
                     domain,
-                    f"could not check {host}: no IPv4 address found for it through {view.label}"
+                    host,
+                    f"no IPv4 address found for it through {view.label}"
                     + (f" ({answer.error})" if answer.error else ""),
-                    nameserver=host,
-                    unchecked=True,
                 )
             )
     servers = [Server(addr, port, name=h) for h in hosts for addr in sorted(glue.get(h, []))]
@@ -566,16 +570,7 @@ async def verify_domain(
         if soa.status == "error" or failed:
             errors = sorted({a.error for a in [soa, *failed] if a.status == "error"})
             state.status = "could not check"
-            per_server[s].append(
-                Finding(
-                    "error",
-                    "could_not_check",
-                    domain,
-                    f"could not check {s.label}: {'; '.join(errors)}",
-                    nameserver=s.label,
-                    unchecked=True,
-                )
-            )
+            per_server[s].append(Finding.could_not_check(domain, s.label, "; ".join(errors)))
             if soa.status == "error":
                 continue
         if not soa.authoritative or not all(
@@ -701,13 +696,8 @@ async def _dkim_target(
     where = f"{e.name} -> {target}"
     if answer.status == "error":
         return [
-            Finding(
-                "error",
-                "could_not_check",
-                e.name,
-                f"could not check {view.label}: the DKIM key at {target} ({answer.error})",
-                nameserver=view.label,
-                unchecked=True,
+            Finding.could_not_check(
+                e.name, view.label, f"the DKIM key at {target} ({answer.error})"
             )
         ]
     _, records = answer.chase()
@@ -768,16 +758,7 @@ async def _spf_findings(
     for warn in evaluation.warnings:
         found.append(Finding("warning", "spf_warning", e.name, f"SPF: {warn}", ns_label))
     for what in evaluation.unchecked:
-        found.append(
-            Finding(
-                "error",
-                "could_not_check",
-                e.name,
-                f"could not check {view.label}: SPF lookup of {what}",
-                view.label,
-                unchecked=True,
-            )
-        )
+        found.append(Finding.could_not_check(e.name, view.label, f"SPF lookup of {what}"))
     tree = {*(i for i in record.includes()), *evaluation.visited}
     if "amazonses.com" not in tree and not record.errors:
         found.append(
@@ -810,14 +791,8 @@ async def _dmarc_findings(
     for dest, name, answer in zip(external, names, answers, strict=True):
         if answer.status == "error":
             found.append(
-                Finding(
-                    "error",
-                    "could_not_check",
-                    e.name,
-                    f"could not check {view.label}: DMARC report authorisation {name} "
-                    f"({answer.error})",
-                    view.label,
-                    unchecked=True,
+                Finding.could_not_check(
+                    e.name, view.label, f"DMARC report authorisation {name} ({answer.error})"
                 )
             )
             continue

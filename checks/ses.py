@@ -12,6 +12,9 @@ from checks.engine import Finding
 from checks.records import Expected
 from checks.report import Report
 
+SES_API = "SES API"
+"""The "server" named in SES findings."""
+
 ClientFactory = Callable[[str], Any]
 
 _REGION_RE = re.compile(r"feedback-smtp\.([a-z0-9-]+)\.amazonses\.com$")
@@ -101,16 +104,7 @@ def identity_status(
                     f"SES has no identity {domain} in this region: deploy the stack",
                 )
             ]
-        return None, [
-            Finding(
-                "error",
-                "could_not_check",
-                domain,
-                f"could not check SES: {_error_text(exc)}",
-                nameserver="SES API",
-                unchecked=True,
-            )
-        ]
+        return None, [Finding.could_not_check(domain, SES_API, _error_text(exc))]
     dkim: dict[str, Any] = data.get("DkimAttributes") or {}
     mail_from: dict[str, Any] = data.get("MailFromAttributes") or {}
     info: dict[str, Any] = {
@@ -153,13 +147,8 @@ def account_status(region: str, client: Any) -> tuple[dict[str, Any] | None, lis
         data: dict[str, Any] = client.get_account()
     except Exception as exc:
         return None, [
-            Finding(
-                "error",
-                "could_not_check",
-                f"account ({region})",
-                f"could not check SES account: {_error_text(exc)}",
-                nameserver="SES API",
-                unchecked=True,
+            Finding.could_not_check(
+                f"account ({region})", SES_API, f"GetAccount: {_error_text(exc)}"
             )
         ]
     quota: dict[str, Any] = data.get("SendQuota") or {}
@@ -216,16 +205,7 @@ def attach_status(
             try:
                 client = clients[reg] = make(reg)
             except Exception as exc:
-                d.findings.append(
-                    Finding(
-                        "error",
-                        "could_not_check",
-                        d.domain,
-                        f"could not check SES: {_error_text(exc)}",
-                        nameserver="SES API",
-                        unchecked=True,
-                    )
-                )
+                d.findings.append(Finding.could_not_check(d.domain, SES_API, _error_text(exc)))
                 continue
         info, findings = identity_status(d.domain, d.domain in mail_from, client)
         d.ses = {"region": reg, **(info or {})}
@@ -240,5 +220,5 @@ def attach_status(
 
 def _from_ses(findings: list[Finding]) -> list[Finding]:
     for f in findings:
-        f.nameserver = f.nameserver or "SES API"
+        f.nameserver = f.nameserver or SES_API
     return findings
