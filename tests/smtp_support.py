@@ -13,9 +13,9 @@ from typing import Any
 
 import pulumi
 
-from components.mocks import DeclaredResource, RecordingMonitor
+from components.mocks import RecordingMonitor
 from components.smtp import SmtpUser, declare_smtp_users
-from tests.harness import parse, resolve_outputs, use_mocks
+from tests.harness import Evaluation, parse, resolve_outputs, use_mocks
 
 
 class ReplaceOptionsMonitor(RecordingMonitor):
@@ -33,22 +33,11 @@ class ReplaceOptionsMonitor(RecordingMonitor):
 
 
 @dataclass
-class SmtpRun:
-    declared: list[DeclaredResource]
-    monitor: ReplaceOptionsMonitor
-    outputs: dict[str, Any] = field(default_factory=dict[str, Any])
-    """``smtp`` and ``smtp_credentials`` resolved, plus ``users`` (per user: resolved outputs of
-    the component) and ``access_keys`` (per user: id, secret, sesSmtpPasswordV4)."""
-    secret: dict[str, bool] = field(default_factory=dict[str, bool])
-    """Output path -> is it a secret?"""
+class SmtpRun(Evaluation):
+    """``outputs``: ``smtp`` and ``smtp_credentials`` resolved, plus per user the component's
+    outputs and its access key's id, secret and sesSmtpPasswordV4; ``secret``: path -> secret?"""
 
-    def of_type(self, type_token: str) -> list[DeclaredResource]:
-        return [r for r in self.declared if r.type == type_token]
-
-    def named(self, name: str) -> DeclaredResource:
-        matches = [r for r in self.declared if r.name == name]
-        assert len(matches) == 1, f"{name}: {len(matches)} resources"
-        return matches[0]
+    monitor: ReplaceOptionsMonitor = field(kw_only=True)
 
     def policy(self, name: str) -> dict[str, Any]:
         return json.loads(self.named(name).inputs["policy"])
@@ -77,7 +66,7 @@ def run_smtp(
 ) -> SmtpRun:
     config = parse(values, provider_region)
     monitor = use_mocks(monitor_type=ReplaceOptionsMonitor)
-    run = SmtpRun(monitor.declared, monitor)
+    run = SmtpRun(monitor.declared, monitor=monitor)
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[None]:
