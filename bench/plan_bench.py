@@ -1,6 +1,6 @@
 """Benchmark of the offline plan: wall time and peak memory for 1, 10 and 100 domains.
 
-    python -m bench.plan_bench [--domains 1 10 100] [--repeat 3] [--out bench/results/plan.json]
+    python -m bench.plan_bench [--domains 1 10 100] [--repeat 3] [--out bench/plan_results.json]
 
 Each run is a fresh process (``python -m components.plan --stack bench --json``) on a generated
 stack whose domains each carry the dev stack's per-domain settings, in the three series of
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.plan_bench", description=__doc__)
     parser.add_argument("--domains", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "plan.json")
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "plan_results.json")
     args = parser.parse_args(argv)
 
     rows: list[dict[str, Any]] = []
