@@ -197,7 +197,9 @@ def record_slots(domain: DomainConfig) -> list[DnsRecord]:
     return required_records(domain, placeholders)
 
 
-def _quote_character_string(text: str) -> str:
+def quote_character_string(text: str) -> str:
+    """``text`` as one RFC 1035 character-string in zone-file syntax, quotes and backslashes
+    escaped."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -206,7 +208,7 @@ def zone_file(records: Iterable[DnsRecord]) -> str:
     lines: list[str] = []
     for record in records:
         if record.type is RecordType.TXT:
-            rdata = " ".join(_quote_character_string(part) for part in record.txt_strings)
+            rdata = " ".join(quote_character_string(part) for part in record.txt_strings)
         elif record.type is RecordType.MX:
             rdata = f"{record.mx_priority} {record.mx_host}."
         else:

@@ -161,7 +161,9 @@ def test_cloudflare_records() -> None:
     assert mx["content"] == "feedback-smtp.us-east-1.amazonses.com" and mx["priority"] == 10
     assert mx["zoneId"] == zone and mx["name"] == "mail.example.com"
     assert records["example.com-dkim-1"]["proxied"] is False
-    assert records["example.com-dmarc"]["content"] == "v=DMARC1; p=none"
+    assert records["example.com-dmarc"]["content"] == '"v=DMARC1; p=none"'
+    assert records["example.com-mail-from-spf"]["content"] == '"v=spf1 include:amazonses.com ~all"'
+    assert records["example.com-dkim-1"]["content"].endswith(".dkim.amazonses.com")
 
 
 def test_byodkim_private_key_is_secret_and_public_key_split() -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pulumi
 
-from ..records import DnsRecord, RecordType
+from ..records import DnsRecord, RecordType, quote_character_string
 from .base import RecordWriter
 
 
 def cloudflare_content(record: DnsRecord) -> str:
-    """The ``content`` Cloudflare takes: MX host without priority; TXT as quoted
-    character-strings when it needs more than one."""
+    """The ``content`` Cloudflare takes: the MX host without its priority; TXT as quoted
+    RFC 1035 character-strings of at most 255 octets (Cloudflare's API asks for that form)."""
     if record.type is RecordType.MX:
         return record.mx_host
-    if record.type is RecordType.TXT and len(record.txt_strings) > 1:
-        return " ".join(f'"{part}"' for part in record.txt_strings)
+    if record.type is RecordType.TXT:
+        return " ".join(quote_character_string(part) for part in record.txt_strings)
     return record.value
 
 
