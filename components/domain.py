@@ -11,7 +11,7 @@ from pulumi_aws import sesv2
 
 from .config import DkimMode, DomainConfig
 from .dns_providers import writer_for
-from .records import DnsRecord, record_slots, required_records
+from .records import DnsRecord, needs_dkim_tokens, record_slots, required_records
 
 TYPE_TOKEN = "ses:index:SesDomain"
 
@@ -95,7 +95,8 @@ class SesDomain(pulumi.ComponentResource):
         records = tokens.apply(lambda found: required_records(domain, found))
         writer = writer_for(domain, self)
         for slot in record_slots(domain):
-            writer.write(f"{name}-{slot.slot}", slot, records.apply(_record_in(slot.slot)))
+            record = records.apply(_record_in(slot.slot)) if needs_dkim_tokens(slot) else slot
+            writer.write(f"{name}-{slot.slot}", slot, record)
 
         self.email_identity_arns = {
             address: sesv2.EmailIdentity(

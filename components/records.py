@@ -190,6 +190,11 @@ def required_records(domain: DomainConfig, dkim_tokens: Sequence[str] = ()) -> l
     return records
 
 
+def needs_dkim_tokens(record: DnsRecord) -> bool:
+    """Whether the record's name and value come from SES's Easy DKIM tokens."""
+    return record.purpose is Purpose.DKIM and record.type is RecordType.CNAME
+
+
 def record_slots(domain: DomainConfig) -> list[DnsRecord]:
     """The records ``domain`` needs with placeholder DKIM tokens: their slots, types and TTLs
     are known before SES hands out the tokens, which is what declaring resources needs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 
 from ..records import DnsRecord, RecordType, quote_character_string
-from .base import RecordWriter
+from .base import RecordInput, RecordWriter, record_field
 
 
 def cloudflare_content(record: DnsRecord) -> str:
@@ -22,7 +22,7 @@ class CloudflareWriter(RecordWriter):
     """One ``cloudflare.DnsRecord`` per record, never proxied (mail records must not be)."""
 
     def write(
-        self, resource_name: str, slot: DnsRecord, record: pulumi.Output[DnsRecord]
+        self, resource_name: str, slot: DnsRecord, record: RecordInput
     ) -> pulumi.Resource | None:
         # pulumi_cloudflare imports its whole SDK at once (seconds); only stacks using it pay.
         from pulumi_cloudflare import DnsRecord as CloudflareRecord
@@ -30,10 +30,10 @@ class CloudflareWriter(RecordWriter):
         return CloudflareRecord(
             resource_name,
             zone_id=self.domain.dns.zone_id,
-            name=record.apply(lambda r: r.name),
+            name=record_field(record, lambda r: r.name),
             type=slot.type.value,
             ttl=slot.ttl,
-            content=record.apply(cloudflare_content),
+            content=record_field(record, cloudflare_content),
             priority=slot.mx_priority if slot.type is RecordType.MX else None,
             proxied=False if slot.type is RecordType.CNAME else None,
             comment=f"SES {slot.purpose.value} for {self.domain.name}",

@@ -7,7 +7,7 @@ from pulumi_aws import route53
 
 from ..config import DomainConfig
 from ..records import DnsRecord, RecordType
-from .base import RecordWriter
+from .base import RecordInput, RecordWriter, record_field
 
 
 def route53_value(record: DnsRecord) -> str:
@@ -35,15 +35,15 @@ class Route53Writer(RecordWriter):
             self.zone_id = zone.zone_id
 
     def write(
-        self, resource_name: str, slot: DnsRecord, record: pulumi.Output[DnsRecord]
+        self, resource_name: str, slot: DnsRecord, record: RecordInput
     ) -> pulumi.Resource | None:
         return route53.Record(
             resource_name,
             zone_id=self.zone_id,
-            name=record.apply(lambda r: r.name),
+            name=record_field(record, lambda r: r.name),
             type=slot.type.value,
             ttl=slot.ttl,
-            records=record.apply(lambda r: [route53_value(r)]),
+            records=record_field(record, lambda r: [route53_value(r)]),
             allow_overwrite=False,
             opts=pulumi.ResourceOptions(parent=self.parent),
         )
