@@ -6,13 +6,14 @@ from typing import Any
 
 import botocore.session
 import jsonschema
+import pulumi
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from components.records import split_txt
 from components.regions import dkim_domain, ses_regions
-from tests.harness import evaluate
+from tests.harness import evaluate, use_mocks
 from tests.paths import DNS_RECORDS_SCHEMA
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
@@ -283,3 +284,38 @@ def test_same_config_twice_declares_identical_inputs() -> None:
     ]
     assert as_data[0] == as_data[1]
     assert first.outputs == second.outputs
+
+
+def test_first_preview_knows_every_record_but_the_dkim_cnames() -> None:
+    """Before SES hands out tokens (a first ``pulumi preview``) the identity's DKIM attributes
+    are unknown; MX, SPF and DMARC must still show their real names and values."""
+    from pulumi.runtime import rpc
+
+    from components.mocks import PlanMocks, RecordingMonitor
+    from components.stack import build_stack
+    from tests.harness import parse
+
+    class FirstPreviewMocks(PlanMocks):
+        def new_resource(self, args: Any) -> tuple[str | None, dict[str, Any]]:
+            resource_id, outputs = super().new_resource(args)
+            if args.typ == IDENTITY:
+                outputs = {**outputs, "dkimSigningAttributes": rpc.UNKNOWN}
+            return resource_id, outputs
+
+    config = parse(one_domain(dns={"zoneId": "Z0123456789ABCDEFGHIJ"}, configurationSet=False))
+    use_mocks()
+    mocks = FirstPreviewMocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="ses", stack="test", preview=True, monitor=monitor)
+
+    @pulumi.runtime.test
+    def program() -> None:
+        build_stack(config)
+
+    program()
+    records = {r.name: r.inputs for r in monitor.declared if r.type == ROUTE53}
+    assert records["example.com-mail-from-mx"]["name"] == "mail.example.com"
+    assert records["example.com-mail-from-spf"]["records"] == ["v=spf1 include:amazonses.com ~all"]
+    assert records["example.com-dmarc"]["records"] == ["v=DMARC1; p=none"]
+    for slot in ("dkim-1", "dkim-2", "dkim-3"):
+        assert records[f"example.com-{slot}"]["name"] == rpc.UNKNOWN
