@@ -58,22 +58,45 @@ def default_event_bus_arn(partition: str, region: str, account_id: str) -> str:
     return f"arn:{partition}:events:{region}:{account_id}:event-bus/default"
 
 
-def ses_topic_policy(topic_arn: str, account_id: str, source_arns: Sequence[str]) -> Policy:
-    """Feedback topic policy: only SES, for these configuration sets, may publish."""
+def _service_only_policy(
+    sid: str, principal: str, action: str, resource: str, account_id: str, sources: Sequence[str]
+) -> Policy:
+    """One service may take one action on one resource, for this account and these sources,
+    and nobody may use the resource without TLS."""
     return {
         "Version": POLICY_VERSION,
         "Statement": [
-            {
-                "Sid": "AllowSesPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": SES_PRINCIPAL},
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-                "Condition": _source_conditions(account_id, source_arns),
-            },
-            _deny_insecure_transport("sns:Publish", topic_arn),
+            _service_statement(sid, principal, action, resource, account_id, sources),
+            _deny_insecure_transport(action, resource),
         ],
     }
+
+
+def _service_statement(
+    sid: str, principal: str, action: str, resource: str, account_id: str, sources: Sequence[str]
+) -> Statement:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"Service": principal},
+        "Action": action,
+        "Resource": resource,
+        "Condition": _source_conditions(account_id, sources),
+    }
+
+
+def ses_topic_policy(topic_arn: str, account_id: str, source_arns: Sequence[str]) -> Policy:
+    """Feedback topic policy: only SES, for these configuration sets, may publish."""
+    return _service_only_policy(
+        "AllowSesPublish", SES_PRINCIPAL, "sns:Publish", topic_arn, account_id, source_arns
+    )
+
+
+def alarm_topic_policy(topic_arn: str, account_id: str, alarm_arns: Sequence[str]) -> Policy:
+    """Alerts topic policy: only CloudWatch, for these alarms, may publish."""
+    return _service_only_policy(
+        "AllowAlarmPublish", CLOUDWATCH_PRINCIPAL, "sns:Publish", topic_arn, account_id, alarm_arns
+    )
 
 
 def ses_kms_key_policy(partition: str, account_id: str, source_arns: Sequence[str]) -> Policy:
@@ -107,38 +130,9 @@ def ses_kms_key_policy(partition: str, account_id: str, source_arns: Sequence[st
 
 def topic_queue_policy(queue_arn: str, topic_arn: str, account_id: str) -> Policy:
     """Queue policy: only SNS, for this one topic, may send messages to the queue."""
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Sid": "AllowTopicSend",
-                "Effect": "Allow",
-                "Principal": {"Service": SNS_PRINCIPAL},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": _source_conditions(account_id, [topic_arn]),
-            },
-            _deny_insecure_transport("sqs:SendMessage", queue_arn),
-        ],
-    }
-
-
-def alarm_topic_policy(topic_arn: str, account_id: str, alarm_arns: Sequence[str]) -> Policy:
-    """Alerts topic policy: only CloudWatch, for these alarms, may publish."""
-    return {
-        "Version": POLICY_VERSION,
-        "Statement": [
-            {
-                "Sid": "AllowAlarmPublish",
-                "Effect": "Allow",
-                "Principal": {"Service": CLOUDWATCH_PRINCIPAL},
-                "Action": "sns:Publish",
-                "Resource": topic_arn,
-                "Condition": _source_conditions(account_id, alarm_arns),
-            },
-            _deny_insecure_transport("sns:Publish", topic_arn),
-        ],
-    }
+    return _service_only_policy(
+        "AllowTopicSend", SNS_PRINCIPAL, "sqs:SendMessage", queue_arn, account_id, [topic_arn]
+    )
 
 
 def lambda_invoke_statement(function_arn: str, topic_arn: str, account_id: str) -> Statement:
@@ -147,14 +141,14 @@ def lambda_invoke_statement(function_arn: str, topic_arn: str, account_id: str) 
     The component builds the permission from this statement (principal, action, source ARN and
     account), so what is linted is what is declared.
     """
-    return {
-        "Sid": "AllowFeedbackTopicInvoke",
-        "Effect": "Allow",
-        "Principal": {"Service": SNS_PRINCIPAL},
-        "Action": "lambda:InvokeFunction",
-        "Resource": function_arn,
-        "Condition": _source_conditions(account_id, [topic_arn]),
-    }
+    return _service_statement(
+        "AllowFeedbackTopicInvoke",
+        SNS_PRINCIPAL,
+        "lambda:InvokeFunction",
+        function_arn,
+        account_id,
+        [topic_arn],
+    )
 
 
 def redrive_policy(dead_letter_queue_arn: str, max_receive_count: int) -> dict[str, Any]:
