@@ -5,7 +5,7 @@
 
 Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
 the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
-"resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/dns_proxy.py, in its own
+"resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/support/dns_proxy.py, in its own
 process) that delays every query by --rtt seconds (netem is not available); the proxy is kept
 lean (sockets drained in a loop, one timer for its delay queue, 1 MiB receive buffers) because it
 shares the machine's two cores with the tool measured. Each verify variant runs --repeat times;
@@ -44,8 +44,8 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
-from tests.dns_world import AMAZONSES_SPF, dkim_key_txt, ses_records
-from tests.knot_server import KnotServer, random_loopback, record_lines, zone_text
+from tests.support.dns_world import AMAZONSES_SPF, dkim_key_txt, ses_records
+from tests.support.knot_server import KnotServer, random_loopback, record_lines, zone_text
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -60,7 +60,7 @@ def _tokens(i: int) -> list[str]:
 
 
 def domain_zones(records: list[dict[str, Any]], n: int, ns: list[str]) -> dict[str, str]:
-    from checks.records import parse_records
+    from checks.verify.expected import parse_records
 
     parsed = parse_records(json.dumps(records), "bench")
     zones: dict[str, str] = {}
@@ -82,7 +82,7 @@ def domain_zones(records: list[dict[str, Any]], n: int, ns: list[str]) -> dict[s
 
 
 def amazonses(n: int) -> str:
-    from checks.records import txt_zone_strings
+    from checks.verify.expected import txt_zone_strings
 
     key = txt_zone_strings(dkim_key_txt(2048))
     lines = [f'amazonses.com. 300 IN TXT "{AMAZONSES_SPF}"']
@@ -95,7 +95,7 @@ class ProxyProcess:
         self.address = address or random_loopback()
         self.proc = subprocess.Popen(
             [
-                *(PY, "-m", "tests.dns_proxy", "--listen", f"{self.address}:53"),
+                *(PY, "-m", "tests.support.dns_proxy", "--listen", f"{self.address}:53"),
                 *("--upstream", upstream.spec, "--delay", str(rtt)),
             ],
             cwd=REPO,
@@ -208,7 +208,7 @@ def run_naive(records: list[dict[str, Any]], servers: list[str], resolver: str) 
 def measure_lag(rtt: float, runs: int) -> dict[str, Any]:
     """verify --wait with one server lagging; it catches up after a while: how soon is it seen?"""
     records = ses_records("lag.bench.test")
-    from tests.dns_world import amazonses_zone, domain_zone
+    from tests.support.dns_world import amazonses_zone, domain_zone
 
     good = domain_zone(records, "lag.bench.test", 2)
     lagging = domain_zone(records, "lag.bench.test", 1, drop=[("mail.lag.bench.test", "MX")])

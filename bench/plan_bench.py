@@ -60,9 +60,9 @@ SDK_FLOOR_RESOURCES = (14, 905)
 SDK_FLOOR = """
 import pulumi
 from pulumi_aws import route53
-from components.mocks import PlanMocks, RecordingMonitor
-from components.plan import _skip_source_positions
-_skip_source_positions()
+from components.plan.mocks import PlanMocks, RecordingMonitor
+from components.plan.run import skip_source_positions
+skip_source_positions()
 mocks = PlanMocks()
 pulumi.runtime.set_mocks(mocks, project="ses", stack="floor", monitor=RecordingMonitor(mocks))
 @pulumi.runtime.test

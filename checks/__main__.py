@@ -2,7 +2,8 @@
 
 To add a subcommand, write a module with ``register(subparsers)`` that adds its parser and sets
 ``handler`` (a callable taking the parsed ``argparse.Namespace`` and returning the exit status)
-with ``parser.set_defaults(handler=...)``, then append the module's name below.
+with ``parser.set_defaults(handler=...)``, then append its module name,
+relative to this package, below.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 SUBCOMMAND_MODULES: list[str] = [
-    "checks.verify",
-    "checks.smtp",
+    ".verify.cli",
+    ".smtp.cli",
 ]
 
 Handler = Callable[[argparse.Namespace], int]
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in SUBCOMMAND_MODULES:
-        module = importlib.import_module(name)
+        module = importlib.import_module(name, __package__)
         module.register(subparsers)
     return parser
 

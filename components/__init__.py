@@ -2,7 +2,8 @@
 
 Installed with pip this package is ``ses_domains`` (the repository keeps the folder
 ``components/``; see docs/reuse.md). Names are imported lazily, so the pure modules
-(``ses_domains.config``, ``ses_domains.records``, ...) stay usable without loading Pulumi::
+(``ses_domains.domain.model``, ``ses_domains.domain.records``, ...) stay usable without
+loading Pulumi::
 
     from ses_domains import SesDomain, SesDomainArgs, DomainConfig, parse_stack_config
 """
@@ -16,41 +17,41 @@ __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
     # configuration model and validation (pure)
-    "DomainConfig": "config",
-    "DkimConfig": "config",
-    "DkimKeyLength": "config",
-    "DkimMode": "config",
-    "DmarcAlignment": "config",
-    "DmarcConfig": "config",
-    "DmarcPolicy": "config",
-    "DnsConfig": "config",
-    "DnsProviderKind": "config",
-    "MailFromConfig": "config",
-    "MxFailureBehavior": "config",
-    "StackConfig": "config",
-    "parse_stack_config": "config",
+    "DomainConfig": "domain.model",
+    "DkimConfig": "domain.model",
+    "DkimKeyLength": "domain.model",
+    "DkimMode": "domain.model",
+    "DmarcAlignment": "domain.model",
+    "DmarcConfig": "domain.model",
+    "DmarcPolicy": "domain.model",
+    "DnsConfig": "domain.model",
+    "DnsProviderKind": "domain.model",
+    "MailFromConfig": "domain.model",
+    "MxFailureBehavior": "domain.model",
+    "StackConfig": "stack_config",
+    "parse_stack_config": "stack_config",
     "ConfigError": "validation",
-    "DnsRecord": "records",
-    "required_records": "records",
+    "DnsRecord": "domain.records",
+    "required_records": "domain.records",
     # the domain component
-    "SesDomain": "domain",
-    "SesDomainArgs": "domain",
+    "SesDomain": "domain.component",
+    "SesDomainArgs": "domain.component",
     # the feedback loop
-    "FeedbackLoop": "feedback",
-    "ConfigurationSet": "feedback",
-    "ConfigurationSetArgs": "feedback",
-    "FeedbackTopics": "feedback",
-    "FeedbackTopicsArgs": "feedback",
-    "AccountContext": "feedback",
-    "FeedbackConfig": "feedback_config",
-    "ConfigurationSetConfig": "feedback_config",
+    "FeedbackLoop": "feedback.loop",
+    "ConfigurationSet": "feedback.loop",
+    "ConfigurationSetArgs": "feedback.loop",
+    "FeedbackTopics": "feedback.loop",
+    "FeedbackTopicsArgs": "feedback.loop",
+    "AccountContext": "feedback.loop",
+    "FeedbackConfig": "feedback.model",
+    "ConfigurationSetConfig": "feedback.model",
     # SMTP users
-    "SmtpUser": "smtp",
-    "SmtpUserArgs": "smtp",
-    "SmtpGroup": "smtp",
-    "SmtpGroupArgs": "smtp",
-    "SmtpPolicyArgs": "smtp",
-    "declare_smtp_users": "smtp",
+    "SmtpUser": "smtp.user",
+    "SmtpUserArgs": "smtp.user",
+    "SmtpGroup": "smtp.user",
+    "SmtpGroupArgs": "smtp.user",
+    "SmtpPolicyArgs": "smtp.user",
+    "declare_smtp_users": "smtp.user",
     # the whole stack from validated configuration
     "build_stack": "stack",
     "read_stack_config": "pulumi_config",
@@ -103,7 +104,8 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
-    from .config import (
+    from .domain.component import SesDomain, SesDomainArgs
+    from .domain.model import (
         DkimConfig,
         DkimKeyLength,
         DkimMode,
@@ -115,11 +117,9 @@ if TYPE_CHECKING:
         DomainConfig,
         MailFromConfig,
         MxFailureBehavior,
-        StackConfig,
-        parse_stack_config,
     )
-    from .domain import SesDomain, SesDomainArgs
-    from .feedback import (
+    from .domain.records import DnsRecord, required_records
+    from .feedback.loop import (
         AccountContext,
         ConfigurationSet,
         ConfigurationSetArgs,
@@ -127,10 +127,9 @@ if TYPE_CHECKING:
         FeedbackTopics,
         FeedbackTopicsArgs,
     )
-    from .feedback_config import ConfigurationSetConfig, FeedbackConfig
+    from .feedback.model import ConfigurationSetConfig, FeedbackConfig
     from .pulumi_config import read_stack_config
-    from .records import DnsRecord, required_records
-    from .smtp import (
+    from .smtp.user import (
         SmtpGroup,
         SmtpGroupArgs,
         SmtpPolicyArgs,
@@ -139,4 +138,5 @@ if TYPE_CHECKING:
         declare_smtp_users,
     )
     from .stack import build_stack
+    from .stack_config import StackConfig, parse_stack_config
     from .validation import ConfigError

@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from .config import StackConfig, parse_stack_config
+from .stack_config import StackConfig, parse_stack_config
 
 
 def _decode(text: Any) -> object:

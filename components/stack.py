@@ -6,10 +6,10 @@ from typing import Any
 
 import pulumi
 
-from .config import StackConfig
-from .domain import SesDomain, SesDomainArgs
-from .feedback import FeedbackLoop
-from .smtp import declare_smtp_users
+from .domain.component import SesDomain, SesDomainArgs
+from .feedback.loop import FeedbackLoop
+from .smtp.user import declare_smtp_users
+from .stack_config import StackConfig
 
 
 def build_stack(config: StackConfig) -> dict[str, Any]:

@@ -6,7 +6,7 @@ GetSchema with the schema inferred from ``ses_domains.provider`` and Construct w
 
 from pulumi.provider.experimental import component_provider_host
 from ses_domains import __version__
-from ses_domains.provider import COMPONENTS, PACKAGE_NAME
+from ses_domains.multilang.provider import COMPONENTS, PACKAGE_NAME
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from checks.records import txt_zone_strings  # noqa: E402
-from tests.dns_world import AMAZONSES_SPF, dkim_key_txt  # noqa: E402
-from tests.knot_server import KnotServer, zone_text  # noqa: E402
+from checks.verify.expected import txt_zone_strings  # noqa: E402
+from tests.support.dns_world import AMAZONSES_SPF, dkim_key_txt  # noqa: E402
+from tests.support.knot_server import KnotServer, zone_text  # noqa: E402
 
 
 def banner(text: str) -> None:

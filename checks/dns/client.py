@@ -1,0 +1,517 @@
+"""A small async DNS client: no cache, bounded retries, TC -> TCP.
+
+Queries go out on a few connected UDP sockets per server (at most ``PER_SOCKET`` in flight on
+each), built as bytes and matched to their answers by id and question (``checks.wire``); the
+answer is read straight into an ``Answer`` holding only what the checks use, with dnspython
+``Rdata`` objects for the records. Every query is counted (``DnsClient.stats``). Errors never
+escape: an ``Answer`` with ``status == "error"`` says why the server could not be checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import random
+import socket
+import struct
+from collections import deque
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Literal
+
+import dns.exception
+import dns.rcode
+import dns.rdatatype
+
+from . import wire
+
+Status = Literal["ok", "nxdomain", "nodata", "error"]
+
+
+@dataclass(frozen=True)
+class Server:
+    """A DNS server address; ``name`` is the NS host name when it was discovered."""
+
+    host: str
+    port: int = 53
+    name: str | None = None
+
+    @property
+    def address(self) -> str:
+        if ":" in self.host:
+            return f"[{self.host}]:{self.port}" if self.port != 53 else self.host
+        return f"{self.host}:{self.port}" if self.port != 53 else self.host
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.address})" if self.name else self.address
+
+
+def parse_server(text: str, default_port: int = 53) -> Server:
+    """Parse ``HOST``, ``HOST:PORT``, ``[V6]:PORT`` or a bare IPv6 address. Raises ValueError."""
+    text = text.strip()
+    host, port = text, default_port
+    if text.startswith("["):
+        end = text.find("]")
+        if end < 0:
+            raise ValueError(f"'{text}': missing ']'")
+        host, rest = text[1:end], text[end + 1 :]
+        if rest:
+            if not rest.startswith(":"):
+                raise ValueError(f"'{text}': expected ':PORT' after ']'")
+            port = _port(rest[1:], text)
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+        port = _port(port_text, text)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"'{text}': HOST must be an IP address") from None
+    return Server(host, port)
+
+
+def _port(text: str, whole: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"'{whole}': invalid port '{text}'")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one server said, reduced to what the checks read (parsed when it arrived).
+
+    ``chain`` and ``records``: the CNAME chain followed from the query name in the answer
+    section, and the records of the query type at its end (for a CNAME query the CNAME itself
+    is the record, not a step in the chain). ``soa``: the first SOA in the answer or authority
+    section (zone, serial). ``glue``: the additional section's A records by owner.
+    """
+
+    qname: str
+    rdtype: str
+    status: Status
+    error: str = ""
+    answered: bool = False  # a server's message is behind this answer (not a local error)
+    flags: int = 0
+    chain: tuple[str, ...] = ()
+    records: tuple[wire.Rec, ...] = ()
+    soa: tuple[str, int] | None = None
+    glue: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def authoritative(self) -> bool:
+        return self.answered and bool(self.flags & wire.AA)
+
+    def chase(self) -> tuple[list[str], list[wire.Rec]]:
+        return list(self.chain), list(self.records)
+
+
+def normalize_name(name: str) -> str:
+    return name.strip().lower().rstrip(".")
+
+
+def rdata_name(rdata: wire.Rec) -> str:
+    """The name in a CNAME, NS or MX record (target, exchange), normalized."""
+    return normalize_name(wire.key_text(rdata.name))
+
+
+def rdata_int(rdata: wire.Rec) -> int:
+    """The number in an MX (preference) or SOA (serial) record."""
+    return rdata.number
+
+
+def txt_text(rdata: wire.Rec) -> str:
+    """A TXT record's strings joined without separators (RFC 7208 3.3), decoded leniently."""
+    return b"".join(rdata.strings).decode("utf-8", errors="replace")
+
+
+@dataclass
+class Stats:
+    queries: int = 0  # every datagram or TCP query sent, retries included
+    udp: int = 0
+    tcp: int = 0
+    retries: int = 0
+    truncated: int = 0
+    timeouts: int = 0
+    cpu_seconds: float = 0.0  # process CPU time of the run (set by the caller)
+
+
+_FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
+# Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
+_BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
+_A = int(dns.rdatatype.A)
+_RDTYPES = {
+    t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
+}
+PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
+
+
+def _check_reply(data: bytes, question: bytes) -> bool:
+    """Whether ``data`` answers ``question`` (lowercase name + type + class). A reply that
+    cannot be read raises ``WireError``; a well-formed answer to another question is False."""
+    qlen = len(question)
+    if (
+        data[2] & 0xF8 == 0x80  # a response, opcode QUERY
+        and data[4:6] == b"\x00\x01"
+        and data[12 : 8 + qlen].lower() == question[:-4]
+        and data[8 + qlen : 12 + qlen] == question[-4:]
+    ):
+        return True  # the common case, read straight from the bytes
+    reply = wire.parse(data)
+    if not reply.flags & wire.QR or (reply.flags >> 11) & 0xF:
+        return False
+    if not reply.question:
+        return reply.rcode in _BARE_RCODES
+    name, _ = wire.read_name(question, 0)
+    qtype, qclass = struct.unpack("!HH", question[-4:])
+    return reply.question == ((name, qtype, qclass),)
+
+
+class _Job:
+    """One question to one server, through its attempts; ``future`` gets the ``Answer``."""
+
+    __slots__ = (
+        "attempt",
+        "channel",
+        "dtype",
+        "future",
+        "last_error",
+        "qid",
+        "qname",
+        "question",
+        "rdtype",
+        "recurse",
+        "seq",
+        "server",
+    )
+
+    def __init__(
+        self,
+        future: asyncio.Future[Answer],
+        server: Server,
+        qname: str,
+        rdtype: str,
+        dtype: int,
+        question: bytes,
+        recurse: bool,
+    ) -> None:
+        self.future = future
+        self.server, self.qname, self.rdtype, self.dtype = server, qname, rdtype, dtype
+        self.question, self.recurse = question, recurse
+        self.attempt = 0
+        self.last_error = "no answer"
+        self.channel: _Channel | None = None
+        self.qid = 0
+        self.seq = 0  # which attempt is waiting for an answer (0: none)
+
+
+class _Channel:
+    """One connected UDP socket to one server; answers matched to queries by id and question.
+
+    Being connected, the socket only receives from that server, and the kernel's ICMP errors
+    (port unreachable: "connection refused") reach it; such an error fails what is in flight.
+    """
+
+    def __init__(self, client: DnsClient, server: Server) -> None:
+        family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
+        self.client = client
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        try:
+            self.sock.setblocking(False)
+            self.sock.connect((server.host, server.port))
+        except OSError:
+            self.sock.close()
+            raise
+        self.pending: dict[int, _Job] = {}
+        client.loop.add_reader(self.sock.fileno(), self._readable)
+
+    def new_id(self) -> int:
+        for _ in range(1000):
+            qid = random.getrandbits(16)
+            if qid not in self.pending:
+                return qid
+        raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
+
+    def _readable(self) -> None:
+        for _ in range(256):  # drain what is there, bounded; the loop calls again if more
+            try:
+                data = self.sock.recv(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:  # an ICMP error for this server
+                self.fail(exc)
+                return
+            if len(data) < 12:
+                continue
+            qid = (data[0] << 8) | data[1]
+            job = self.pending.get(qid)
+            if job is None:
+                continue  # late (timed out) or stray: ignore
+            try:
+                if not _check_reply(data, job.question):
+                    continue  # an answer to another question: keep waiting, as dnspython does
+            except wire.WireError as exc:
+                del self.pending[qid]
+                self.client.attempt_failed(job, exc)
+                continue
+            del self.pending[qid]
+            self.client.received(job, data)
+
+    def fail(self, exc: Exception) -> None:
+        jobs = list(self.pending.values())
+        self.pending.clear()
+        for job in jobs:
+            self.client.attempt_failed(job, exc)
+
+    def close(self) -> None:
+        self.client.loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+        for job in self.pending.values():
+            job.seq = 0
+            if not job.future.done():
+                job.future.set_result(Answer(job.qname, job.rdtype, "error", error="closed"))
+        self.pending.clear()
+
+
+class DnsClient:
+    """Sends queries; holds no cache. Create it inside the running event loop.
+
+    ``query`` returns a future, not a coroutine: each question is a small state machine
+    (``_Job``) driven by the socket's reader and a timer, at most ``max_in_flight`` at once (the
+    rest wait in a FIFO queue and go out as answers come back).
+    """
+
+    def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 256) -> None:
+        self.timeout = timeout
+        self.attempts = max(1, attempts)
+        self.max_in_flight = max(1, max_in_flight)
+        self.stats = Stats()
+        self.loop = asyncio.get_running_loop()
+        self._channels: dict[tuple[str, int], list[_Channel]] = {}
+        self._queue: deque[_Job] = deque()
+        self._in_flight = 0
+        self._pumping = False
+        self._seq = 0
+        self._deadlines: deque[tuple[float, int, _Job]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
+        self._tcp_tasks: set[asyncio.Task[None]] = set()
+
+    def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+        future: asyncio.Future[Answer] = self.loop.create_future()
+        qname = normalize_name(name)
+        try:
+            qwire = wire.encode_name(qname)
+            dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
+        except (dns.exception.DNSException, ValueError) as exc:
+            future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
+            return future
+        question = wire.question_bytes(qwire.lower(), dtype)
+        self._start(_Job(future, server, qname, rdtype, dtype, question, recurse))
+        return future
+
+    # ---- the window ----
+    def _start(self, job: _Job) -> None:
+        if job.future.done():
+            return  # cancelled while it waited (a lookup nobody needs any more)
+        if self._in_flight < self.max_in_flight:
+            self._send(job)
+        else:
+            self._queue.append(job)
+
+    def _done_sending(self) -> None:
+        self._in_flight -= 1
+        if self._pumping:
+            return  # a send that failed at once, inside the loop below: it goes on from there
+        self._pumping = True
+        try:
+            while self._queue and self._in_flight < self.max_in_flight:
+                job = self._queue.popleft()
+                if not job.future.done():
+                    self._send(job)
+        finally:
+            self._pumping = False
+
+    def _send(self, job: _Job) -> None:
+        self._in_flight += 1
+        self.stats.queries += 1
+        self.stats.udp += 1
+        try:
+            channel = self._channel(job.server)
+            qid = channel.new_id()
+            channel.sock.send(wire.make_query(qid, job.question, job.recurse))
+        except OSError as exc:
+            self.attempt_failed(job, exc)
+            return
+        job.channel, job.qid = channel, qid
+        channel.pending[qid] = job
+        # One timer for all: sent in order with the same timeout, deadlines come in order.
+        self._seq += 1
+        job.seq = self._seq
+        self._deadlines.append((self.loop.time() + self.timeout, job.seq, job))
+        if self._timer is None:
+            self._timer = self.loop.call_at(self._deadlines[0][0], self._expire_due)
+
+    def _expire_due(self) -> None:
+        self._timer = None
+        now = self.loop.time() + 0.001  # the loop may run a timer a hair early: no spinning
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][0] <= now:
+            _, seq, job = deadlines.popleft()
+            if job.seq != seq:
+                continue  # answered (or failed) already
+            channel = job.channel
+            if channel is not None and channel.pending.get(job.qid) is job:
+                del channel.pending[job.qid]
+            self.attempt_failed(job, TimeoutError())
+        if deadlines and self._timer is None:
+            self._timer = self.loop.call_at(deadlines[0][0], self._expire_due)
+
+    # ---- outcomes of one attempt ----
+    def received(self, job: _Job, data: bytes) -> None:
+        job.seq = 0
+        if data[2] & (wire.TC >> 8):
+            self.stats.truncated += 1
+            self.stats.queries += 1
+            self.stats.tcp += 1
+            task = self.loop.create_task(self._tcp_attempt(job))
+            self._tcp_tasks.add(task)
+            task.add_done_callback(self._tcp_tasks.discard)
+            return  # still in flight
+        self._read(job, data)
+
+    def _read(self, job: _Job, data: bytes) -> None:
+        try:
+            reply = wire.parse(data)
+            if reply.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+                answer = _answer(job.qname, job.rdtype, job.dtype, job.question, reply)
+                self._done_sending()
+                if not job.future.done():
+                    job.future.set_result(answer)
+                return
+        except Exception as exc:  # malformed or hostile: never a traceback
+            self.attempt_failed(job, exc)
+            return
+        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reply.rcode))
+        self._retry(job, final=reply.rcode in _FINAL_RCODES)
+
+    def attempt_failed(self, job: _Job, exc: BaseException) -> None:
+        job.seq = 0
+        backoff = 0.0
+        if isinstance(exc, TimeoutError):
+            self.stats.timeouts += 1
+            job.last_error = f"timeout after {self.timeout:g} s"
+        elif isinstance(exc, OSError):
+            job.last_error = f"connection error ({exc.strerror or type(exc).__name__})"
+            backoff = min(0.05 * (job.attempt + 1), self.timeout)
+        elif isinstance(exc, EOFError):
+            job.last_error = "connection closed"
+            backoff = min(0.05 * (job.attempt + 1), self.timeout)
+        elif isinstance(exc, (wire.WireError, dns.exception.DNSException)):
+            job.last_error = f"malformed answer ({exc or type(exc).__name__})"
+        else:
+            job.last_error = f"unusable answer ({type(exc).__name__})"
+        self._retry(job, backoff=backoff)
+
+    def _retry(self, job: _Job, *, final: bool = False, backoff: float = 0.0) -> None:
+        self._done_sending()
+        job.channel = None
+        if final or job.attempt + 1 >= self.attempts or job.future.done():
+            if not job.future.done():
+                job.future.set_result(Answer(job.qname, job.rdtype, "error", error=job.last_error))
+            return
+        job.attempt += 1
+        self.stats.retries += 1
+        if backoff:
+            self.loop.call_later(backoff, self._start, job)
+        else:
+            self._start(job)
+
+    async def _tcp_attempt(self, job: _Job) -> None:
+        try:
+            data = await self._tcp(job.server, job.question, job.recurse)
+        except Exception as exc:
+            self.attempt_failed(job, exc)
+            return
+        self._read(job, data)
+
+    def _channel(self, server: Server) -> _Channel:
+        channels = self._channels.setdefault((server.host, server.port), [])
+        for channel in channels:
+            if len(channel.pending) < PER_SOCKET:
+                return channel
+        channel = _Channel(self, server)
+        channels.append(channel)
+        return channel
+
+    async def close(self) -> None:
+        for task in list(self._tcp_tasks):
+            task.cancel()
+        await asyncio.gather(*self._tcp_tasks, return_exceptions=True)
+        for channels in self._channels.values():
+            for channel in channels:
+                channel.close()
+        self._channels.clear()
+        self._queue.clear()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._deadlines.clear()
+
+    async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
+        qid = random.getrandbits(16)
+        query = wire.make_query(qid, question, recurse)
+        async with asyncio.timeout(self.timeout):
+            reader, writer = await asyncio.open_connection(server.host, server.port)
+            try:
+                writer.write(struct.pack("!H", len(query)) + query)
+                await writer.drain()
+                (length,) = struct.unpack("!H", await reader.readexactly(2))
+                data = await reader.readexactly(length)
+            finally:
+                writer.close()
+        if len(data) < 12 or (data[0] << 8) | data[1] != qid or not _check_reply(data, question):
+            raise wire.WireError("the TCP answer is not for the question asked")
+        return data
+
+
+def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Reply) -> Answer:
+    """Read what the checks need from a NOERROR or NXDOMAIN reply (may raise on bad rdata)."""
+    owner, _ = wire.read_name(question, 0)
+    chain: list[str] = []
+    records: list[wire.Rec] = []
+    for _ in range(16):
+        records = reply.records(reply.answer, owner, dtype)
+        if records or dtype == wire.CNAME:
+            break
+        cnames = reply.records(reply.answer, owner, wire.CNAME)
+        if not cnames:
+            break
+        owner = cnames[0].name
+        chain.append(rdata_name(cnames[0]))
+    soa: tuple[str, int] | None = None
+    for section in (reply.answer, reply.authority):
+        for rr in section:
+            if rr.rdtype == wire.SOA and rr.rdclass == wire.CLASS_IN:
+                soa = (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).number)
+                break
+        if soa is not None:
+            break
+    glue: list[tuple[str, str]] = []
+    for rr in reply.additional:
+        if rr.rdtype == _A and rr.rdclass == wire.CLASS_IN:
+            glue.append(
+                (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).to_text())
+            )
+    status: Status = "nxdomain" if reply.rcode == dns.rcode.NXDOMAIN else "ok"
+    if status == "ok" and not records:
+        status = "nodata"
+    return Answer(
+        qname,
+        rdtype,
+        status,
+        answered=True,
+        flags=reply.flags,
+        chain=tuple(chain),
+        records=tuple(records),
+        soa=soa,
+        glue=tuple(dict.fromkeys(glue)),
+    )

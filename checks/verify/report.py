@@ -1,0 +1,212 @@
+"""Exit status, the JSON document (contract 3) and the human report of ``checks verify``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..dns.client import Stats
+from .engine import DomainResult, Finding
+
+OK, FOUND_ERRORS, USAGE, UNCHECKED = 0, 1, 2, 3
+
+
+@dataclass
+class Report:
+    domains: list[DomainResult]
+    stats: Stats
+    elapsed: float
+    passes: int = 1
+    polls: int = 0
+    strict: bool = False
+    account: dict[str, Any] | None = None
+    account_findings: list[Finding] | None = None
+
+    def all_findings(self) -> list[Finding]:
+        found = [f for d in self.domains for f in d.findings]
+        return found + list(self.account_findings or [])
+
+    def exit_status(self) -> int:
+        found = self.all_findings()
+        if any(f.severity == "error" and not f.unchecked for f in found):
+            return FOUND_ERRORS
+        if self.strict and any(f.severity == "warning" for f in found):
+            return FOUND_ERRORS
+        if any(f.unchecked for f in found):
+            return UNCHECKED
+        return OK
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "severity": f.severity,
+        "code": f.code,
+        "name": f.name,
+        "nameserver": f.nameserver,
+        "message": f.message,
+        "fix": f.fix,
+        "unchecked": f.unchecked,
+    }
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    status = report.exit_status()
+    found = report.all_findings()
+    doc: dict[str, Any] = {
+        "ok": status == OK,
+        "exit_status": status,
+        "strict": report.strict,
+        "summary": {
+            "domains": len(report.domains),
+            "domains_ok": sum(1 for d in report.domains if d.ok),
+            "errors": sum(1 for f in found if f.severity == "error" and not f.unchecked),
+            "warnings": sum(1 for f in found if f.severity == "warning"),
+            "unchecked": sum(1 for f in found if f.unchecked),
+        },
+        "stats": {
+            "queries": report.stats.queries,
+            "udp": report.stats.udp,
+            "tcp": report.stats.tcp,
+            "retries": report.stats.retries,
+            "truncated": report.stats.truncated,
+            "timeouts": report.stats.timeouts,
+            "passes": report.passes,
+            "polls": report.polls,
+            "elapsed_seconds": round(report.elapsed, 4),
+            "cpu_seconds": round(report.stats.cpu_seconds, 4),
+        },
+        "domains": [domain_json(d) for d in report.domains],
+    }
+    if report.account is not None or report.account_findings:
+        doc["account"] = {
+            **(report.account or {}),
+            "findings": [finding_json(f) for f in report.account_findings or []],
+        }
+    return doc
+
+
+def domain_json(d: DomainResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "domain": d.domain,
+        "ok": d.ok,
+        "zone": d.zone,
+        "nameservers": [
+            {
+                "label": st.server.label,
+                "name": st.server.name,
+                "address": st.server.host,
+                "port": st.server.port,
+                "serial": st.serial,
+                "status": st.status,
+            }
+            for st in d.servers
+        ],
+        "records": [
+            {
+                "name": r.expected.name,
+                "type": r.expected.rdtype,
+                "value": r.expected.value,
+                "purpose": r.expected.purpose,
+                "servers": r.servers,
+                "resolvers": r.resolvers,
+            }
+            for r in d.rows
+        ],
+        "findings": [finding_json(f) for f in d.findings],
+    }
+    if d.ses is not None:
+        out["ses"] = d.ses
+    return out
+
+
+# ---- human output ------------------------------------------------------------------------------
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _severity(f: Finding) -> str:
+    if f.unchecked:
+        return "UNCHECKED"
+    return "ERROR" if f.severity == "error" else "WARNING"
+
+
+def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
+    lines: list[str] = []
+    order = {"ERROR": 0, "UNCHECKED": 1, "WARNING": 2}
+    for f in sorted(findings, key=lambda f: order[_severity(f)]):
+        where = f" [on {f.nameserver}]" if f.nameserver else " [on every server]"
+        lines.append(f"{indent}{_severity(f):<9} {f.code}: {f.name}{where}")
+        lines.append(f"{indent}          {f.message}")
+        if f.fix:
+            lines.append(f"{indent}          fix: {f.fix}")
+    return lines
+
+
+def render_human(report: Report) -> str:
+    lines: list[str] = []
+    resolvers: list[str] = []
+    for d in report.domains:
+        for r in d.rows:
+            for label in r.resolvers:
+                if label not in resolvers:
+                    resolvers.append(label)
+    for d in report.domains:
+        state = "OK" if d.ok else "FAIL"
+        if d.ok and d.findings:
+            state = "OK (with warnings)"
+        lines.append(f"{d.domain}: {state}" + (f"  (zone {d.zone})" if d.zone else ""))
+        short = {st.server.label: f"ns{i + 1}" for i, st in enumerate(d.servers)}
+        for st in d.servers:
+            serial = f"serial {st.serial}" if st.serial is not None else "no serial"
+            lines.append(f"  {short[st.server.label]} = {st.server.label}: {serial}, {st.status}")
+        rshort = {label: f"res{i + 1}" for i, label in enumerate(resolvers)}
+        for label in resolvers:
+            lines.append(f"  {rshort[label]} = {label} (resolver; propagation info only)")
+        header = ["record", "type", "expected", *short.values(), *rshort.values()]
+        rows: list[list[str]] = []
+        for r in d.rows:
+            rows.append(
+                [
+                    r.expected.name,
+                    r.expected.rdtype,
+                    _cut(r.expected.value, 44),
+                    *(r.servers.get(label, "-") for label in short),
+                    *(_cut(r.resolvers.get(label, "-"), 16) for label in rshort),
+                ]
+            )
+        if rows:
+            lines.extend(_table(header, rows))
+        if d.findings:
+            lines.append("  findings:")
+            lines.extend(render_findings(d.findings, "    "))
+        if d.ses is not None:
+            lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
+        lines.append("")
+    if report.account is not None or report.account_findings:
+        acct = report.account or {}
+        lines.append("SES account: " + ", ".join(f"{k} {v}" for k, v in acct.items()))
+        lines.extend(render_findings(report.account_findings or [], "    "))
+        lines.append("")
+    found = report.all_findings()
+    errors = sum(1 for f in found if f.severity == "error" and not f.unchecked)
+    warnings = sum(1 for f in found if f.severity == "warning")
+    unchecked = sum(1 for f in found if f.unchecked)
+    status = report.exit_status()
+    verdict = {OK: "PASS", FOUND_ERRORS: "FAIL", UNCHECKED: "INCOMPLETE"}[status]
+    ok_domains = sum(1 for d in report.domains if d.ok)
+    lines.append(
+        f"{verdict}: {len(report.domains)} domain(s), {ok_domains} ok; {errors} error(s), "
+        f"{warnings} warning(s), {unchecked} unchecked; {report.stats.queries} queries in "
+        f"{report.elapsed:.2f} s (exit status {status})"
+    )
+    return "\n".join(lines)

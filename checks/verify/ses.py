@@ -1,0 +1,224 @@
+"""``verify --aws``: SES's own view (sesv2 GetEmailIdentity per domain, GetAccount per region)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .engine import Finding
+from .expected import Expected
+from .report import Report
+
+SES_API = "SES API"
+"""The "server" named in SES findings."""
+
+ClientFactory = Callable[[str], Any]
+
+_REGION_RE = re.compile(r"feedback-smtp\.([a-z0-9-]+)\.amazonses\.com$")
+_GOOD = "SUCCESS"
+_PENDING = ("PENDING", "NOT_STARTED")
+
+
+def domain_regions(records: list[Expected], default: str) -> dict[str, str]:
+    """Each domain's SES region, read from its MAIL FROM MX host when it has one."""
+    regions: dict[str, str] = {}
+    for rec in records:
+        regions.setdefault(rec.domain, default)
+        if rec.rdtype == "MX":
+            match = _REGION_RE.search(rec.value.split(" ")[-1])
+            if match:
+                regions[rec.domain] = match.group(1)
+    return regions
+
+
+def default_region(explicit: str | None) -> str:
+    return (
+        explicit
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or "us-east-1"
+    )
+
+
+def boto_factory(endpoint: str | None) -> ClientFactory:
+    def make(region: str) -> Any:
+        # boto3 ships no type stubs: import it untyped rather than silence pyright everywhere.
+        boto3: Any = importlib.import_module("boto3")
+        botocore_config: Any = importlib.import_module("botocore.config")
+        retries = {"total_max_attempts": 2, "mode": "standard"}
+        config = botocore_config.Config(connect_timeout=5, read_timeout=10, retries=retries)
+        return boto3.client("sesv2", region_name=region, endpoint_url=endpoint, config=config)
+
+    return make
+
+
+def _error_text(exc: Exception) -> str:
+    response: Any = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        error: Any = response.get("Error", {})  # type: ignore[union-attr]
+        if isinstance(error, dict):
+            code: Any = error.get("Code")  # type: ignore[union-attr]
+            message: Any = error.get("Message")  # type: ignore[union-attr]
+            return f"{code}: {message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _is_not_found(exc: Exception) -> bool:
+    return _error_text(exc).startswith(("NotFoundException", "NotFound"))
+
+
+def _status_finding(domain: str, code: str, what: str, status: str | None) -> Finding | None:
+    if status == _GOOD:
+        return None
+    if status in _PENDING or status is None:
+        return Finding(
+            "warning",
+            code,
+            domain,
+            f"SES reports {what} as {status or 'unknown'}: SES has not seen the DNS records yet "
+            "(it checks periodically; rerun later)",
+        )
+    return Finding(
+        "error",
+        code,
+        domain,
+        f"SES reports {what} as {status}: fix the DNS records above, then SES retries",
+    )
+
+
+def identity_status(
+    domain: str, needs_mail_from: bool, client: Any
+) -> tuple[dict[str, Any] | None, list[Finding]]:
+    try:
+        data: dict[str, Any] = client.get_email_identity(EmailIdentity=domain)
+    except Exception as exc:  # botocore raises many types; all mean "could not check"
+        if _is_not_found(exc):
+            return None, [
+                Finding(
+                    "error",
+                    "ses_identity_missing",
+                    domain,
+                    f"SES has no identity {domain} in this region: deploy the stack",
+                )
+            ]
+        return None, [Finding.could_not_check(domain, SES_API, _error_text(exc))]
+    dkim: dict[str, Any] = data.get("DkimAttributes") or {}
+    mail_from: dict[str, Any] = data.get("MailFromAttributes") or {}
+    info: dict[str, Any] = {
+        "verification_status": data.get("VerificationStatus"),
+        "verified_for_sending": data.get("VerifiedForSendingStatus"),
+        "dkim_status": dkim.get("Status"),
+        "dkim_signing_origin": dkim.get("SigningAttributesOrigin"),
+        "mail_from_domain": mail_from.get("MailFromDomain"),
+        "mail_from_status": mail_from.get("MailFromDomainStatus"),
+    }
+    findings: list[Finding] = []
+    for code, what, status in (
+        ("ses_identity_status", "identity verification", info["verification_status"]),
+        ("ses_dkim_status", "DKIM", info["dkim_status"]),
+    ):
+        found = _status_finding(domain, code, what, status)
+        if found:
+            findings.append(found)
+    if needs_mail_from:
+        if not info["mail_from_domain"]:
+            findings.append(
+                Finding(
+                    "error",
+                    "ses_mail_from_not_set",
+                    domain,
+                    "the records include a MAIL FROM domain but SES has none configured for "
+                    f"{domain}",
+                )
+            )
+        else:
+            status = info["mail_from_status"]
+            found = _status_finding(domain, "ses_mail_from_status", "MAIL FROM", status)
+            if found:
+                findings.append(found)
+    return info, findings
+
+
+def account_status(region: str, client: Any) -> tuple[dict[str, Any] | None, list[Finding]]:
+    try:
+        data: dict[str, Any] = client.get_account()
+    except Exception as exc:
+        return None, [
+            Finding.could_not_check(
+                f"account ({region})", SES_API, f"GetAccount: {_error_text(exc)}"
+            )
+        ]
+    quota: dict[str, Any] = data.get("SendQuota") or {}
+    production = bool(data.get("ProductionAccessEnabled"))
+    info: dict[str, Any] = {
+        "mode": "production" if production else "sandbox",
+        "sending_enabled": data.get("SendingEnabled"),
+        "enforcement_status": data.get("EnforcementStatus"),
+        "max_24_hour_send": quota.get("Max24HourSend"),
+        "max_send_rate": quota.get("MaxSendRate"),
+        "sent_last_24_hours": quota.get("SentLast24Hours"),
+    }
+    findings: list[Finding] = []
+    subject = f"account ({region})"
+    if not production:
+        findings.append(
+            Finding(
+                "warning",
+                "ses_sandbox",
+                subject,
+                "the SES account is in the sandbox: only verified recipients, "
+                f"{info['max_24_hour_send']} messages per 24 h; request production access",
+            )
+        )
+    if data.get("SendingEnabled") is False:
+        findings.append(Finding("error", "ses_sending_disabled", subject, "sending is disabled"))
+    enforcement = data.get("EnforcementStatus")
+    if enforcement == "PROBATION":
+        findings.append(
+            Finding("warning", "ses_probation", subject, "the account is under review (probation)")
+        )
+    elif enforcement == "SHUTDOWN":
+        findings.append(Finding("error", "ses_shutdown", subject, "sending is shut down"))
+    return info, findings
+
+
+def attach_status(
+    report: Report,
+    records: list[Expected],
+    *,
+    region: str | None = None,
+    endpoint: str | None = None,
+    factory: ClientFactory | None = None,
+) -> None:
+    """Add SES identity status to each domain and the account status to the report."""
+    make = factory or boto_factory(endpoint)
+    regions = domain_regions(records, default_region(region))
+    mail_from = {r.domain for r in records if r.purpose.startswith("mail_from")}
+    clients: dict[str, Any] = {}
+    for d in report.domains:
+        reg = regions.get(d.domain, default_region(region))
+        client = clients.get(reg)
+        if client is None:
+            try:
+                client = clients[reg] = make(reg)
+            except Exception as exc:
+                d.findings.append(Finding.could_not_check(d.domain, SES_API, _error_text(exc)))
+                continue
+        info, findings = identity_status(d.domain, d.domain in mail_from, client)
+        d.ses = {"region": reg, **(info or {})}
+        d.findings.extend(_from_ses(findings))
+    report.account = {}
+    report.account_findings = []
+    for reg, client in sorted(clients.items()):
+        info, findings = account_status(reg, client)
+        report.account[reg] = info
+        report.account_findings.extend(_from_ses(findings))
+
+
+def _from_ses(findings: list[Finding]) -> list[Finding]:
+    for f in findings:
+        f.nameserver = f.nameserver or SES_API
+    return findings

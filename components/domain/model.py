@@ -1,0 +1,170 @@
+"""The typed configuration model of one sending domain: choices as enums, settings as frozen
+dataclasses with safe defaults. Pure: no Pulumi, no parsing (``domain/parse.py`` builds these from
+stack config; code that reuses the components may build them directly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..regions import dkim_domain
+from .dkim_keys import ByodkimKey
+
+DEFAULT_TTL = 1800
+DEFAULT_MAIL_FROM_LABEL = "mail"
+
+
+class DkimMode(StrEnum):
+    """How the domain's DKIM keys are made."""
+
+    EASY = "easy"
+    """SES makes and rotates the key pair; three CNAMEs delegate the key records to SES."""
+    BYODKIM = "byodkim"
+    """You bring the private key; the stack publishes its public key as a TXT record."""
+
+
+class DkimKeyLength(StrEnum):
+    """Easy DKIM key size (SES's ``NextSigningKeyLength``)."""
+
+    RSA_2048_BIT = "RSA_2048_BIT"
+    RSA_1024_BIT = "RSA_1024_BIT"
+
+
+class MxFailureBehavior(StrEnum):
+    """What SES does when the custom MAIL FROM domain's MX record is missing."""
+
+    USE_DEFAULT_VALUE = "USE_DEFAULT_VALUE"
+    """Fall back to ``amazonses.com`` as MAIL FROM (mail still goes out, SPF alignment is lost)."""
+    REJECT_MESSAGE = "REJECT_MESSAGE"
+    """Refuse to send (``MailFromDomainNotVerified``) until the MX record is back."""
+
+
+class DmarcPolicy(StrEnum):
+    """DMARC ``p=`` / ``sp=`` values (RFC 7489 section 6.3)."""
+
+    NONE = "none"
+    QUARANTINE = "quarantine"
+    REJECT = "reject"
+
+
+class DmarcAlignment(StrEnum):
+    """DMARC ``adkim=`` / ``aspf=`` values: relaxed or strict identifier alignment."""
+
+    RELAXED = "r"
+    STRICT = "s"
+
+
+class DnsProviderKind(StrEnum):
+    """Where the domain's DNS records are written."""
+
+    ROUTE53 = "route53"
+    """An Amazon Route 53 hosted zone, by id or found by name."""
+    CLOUDFLARE = "cloudflare"
+    """A Cloudflare zone, by id (needs the ``cloudflare:apiToken`` provider config)."""
+    EXTERNAL = "external"
+    """Nothing is written; the records are only exported (``dns_records``) for you to publish."""
+
+
+@dataclass(frozen=True)
+class MailFromConfig:
+    """Custom MAIL FROM domain: gives SPF alignment for DMARC and a bounce domain of your own."""
+
+    enabled: bool = True
+    """Set up a custom MAIL FROM domain (MX + SPF records, ``EmailIdentityMailFromAttributes``)."""
+    domain: str | None = None
+    """The MAIL FROM domain, a strict subdomain of the identity (``None``: ``mail.<domain>``)."""
+    behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
+    """What SES does if the MX record goes missing."""
+
+
+@dataclass(frozen=True)
+class DmarcConfig:
+    """The ``_dmarc`` TXT record, built from structured settings."""
+
+    enabled: bool = True
+    """Publish a DMARC record. Turn off when the domain's owner already manages one."""
+    policy: DmarcPolicy = DmarcPolicy.NONE
+    """``p=``: start with ``none`` and reports, then tighten to quarantine/reject."""
+    subdomain_policy: DmarcPolicy | None = None
+    """``sp=``: policy for subdomains (default: same as ``p``, so omitted)."""
+    rua: tuple[str, ...] = ()
+    """Aggregate report destinations, ``mailto:`` URIs."""
+    ruf: tuple[str, ...] = ()
+    """Failure report destinations, ``mailto:`` URIs."""
+    pct: int = 100
+    """Percentage of failing mail the policy applies to (omitted when 100)."""
+    adkim: DmarcAlignment = DmarcAlignment.RELAXED
+    """DKIM alignment mode (omitted when relaxed, the default)."""
+    aspf: DmarcAlignment = DmarcAlignment.RELAXED
+    """SPF alignment mode (omitted when relaxed, the default)."""
+
+
+@dataclass(frozen=True)
+class DkimConfig:
+    """DKIM signing for the domain identity. Easy DKIM with 2048-bit keys by default."""
+
+    mode: DkimMode = DkimMode.EASY
+    """Easy DKIM (SES-managed keys) or BYODKIM (your key)."""
+    key_length: DkimKeyLength = DkimKeyLength.RSA_2048_BIT
+    """Easy DKIM key size."""
+    selector: str | None = None
+    """BYODKIM selector: the key record is published at ``<selector>._domainkey.<domain>``."""
+    private_key_config: str | None = None
+    """BYODKIM: name of the secret config key holding the RSA private key (PEM)."""
+    key: ByodkimKey | None = field(default=None, repr=False)
+    """BYODKIM: the parsed key (filled by the parser, never printed)."""
+    target_domain: str | None = None
+    """Easy DKIM: override of the region's DKIM CNAME target domain."""
+
+
+@dataclass(frozen=True)
+class DnsConfig:
+    """Where and how the records are written."""
+
+    provider: DnsProviderKind = DnsProviderKind.ROUTE53
+    """Route 53, Cloudflare or external (export only)."""
+    zone_id: str | None = None
+    """Hosted zone id (Route 53 ``Z...``) or Cloudflare zone id (32 hex digits)."""
+    zone_name: str | None = None
+    """Route 53: find the public hosted zone by this name (``None``: the domain itself)."""
+    ttl: int = DEFAULT_TTL
+    """TTL of every record, seconds."""
+
+
+@dataclass(frozen=True)
+class DomainConfig:
+    """One SES sending domain and everything that belongs to it."""
+
+    name: str
+    """The domain, lowercase A-labels, no trailing dot."""
+    region: str
+    """The AWS region the identity lives in."""
+    dkim: DkimConfig = field(default_factory=DkimConfig)
+    """DKIM signing (Easy DKIM, 2048-bit, by default)."""
+    mail_from: MailFromConfig = field(default_factory=MailFromConfig)
+    """Custom MAIL FROM (on, ``mail.<domain>``, by default)."""
+    dmarc: DmarcConfig = field(default_factory=DmarcConfig)
+    """The DMARC record (on, ``p=none``, by default)."""
+    dns: DnsConfig = field(default_factory=DnsConfig)
+    """Where the records are written (Route 53 zone named after the domain by default)."""
+    email_identities: tuple[str, ...] = ()
+    """Email address identities (the sandbox's verified senders and recipients)."""
+    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Tags for this domain's taggable resources (merged over the stack's ``tags``)."""
+    protect: bool = False
+    """Protect the identity from deletion (``pulumi destroy`` refuses)."""
+    configuration_set: str | bool = True
+    """``configurationSet``: a name from ``configurationSets``, ``True`` (the domain's own set,
+    built from ``feedback``) or ``False`` (none); resolved in ``StackConfig.feedback``."""
+
+    @property
+    def dkim_target_domain(self) -> str:
+        """Where Easy DKIM CNAMEs point: the override, or the region's DKIM domain."""
+        return self.dkim.target_domain or dkim_domain(self.region)
+
+    @property
+    def mail_from_domain(self) -> str:
+        """The custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
+        return self.mail_from.domain or f"{DEFAULT_MAIL_FROM_LABEL}.{self.name}"

@@ -1,0 +1,193 @@
+"""The offline plan's evaluation: the real ``__main__.py`` for a stack, under the mock runtime.
+
+    python -m components.plan --stack dev [--json] [--zone-file PATH]
+
+No Pulumi CLI, no cloud: provider-computed values (DKIM tokens, ARNs, ids) come from the
+deterministic stand-ins in ``plan/mocks.py``. Encrypted (``secure:``) config values cannot be
+decrypted without the CLI; each is replaced by a throwaway 2048-bit RSA private key made for the
+run (the only secrets this project reads from config are BYODKIM keys), and the plan says so.
+
+Exit status: 0 the plan was made; 2 bad usage or bad configuration (each problem named);
+1 the program failed for another reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import runpy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import yaml
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+class PlanUsageError(Exception):
+    """The stack or project files cannot be read."""
+
+
+@dataclass(frozen=True)
+class StackFiles:
+    """What the CLI would give the program: project name, config map, secret keys."""
+
+    project: str
+    config: dict[str, str]
+    """Full keys (``ses:domains``) to the wire form the runtime sees: JSON text for structured
+    values, plain strings otherwise."""
+    placeholder_keys: tuple[str, ...]
+    """Keys whose encrypted values were replaced by a stand-in."""
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PlanUsageError(f"{path} does not exist") from None
+    except yaml.YAMLError as error:
+        raise PlanUsageError(f"{path} is not valid YAML: {error}") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise PlanUsageError(f"{path} must hold a mapping at the top level")
+    return cast(dict[str, Any], loaded)
+
+
+def _placeholder_secret() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+def _wire(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value, sort_keys=False)
+
+
+def read_stack_files(stack: str, project_dir: Path = PROJECT_DIR) -> StackFiles:
+    """Read ``Pulumi.yaml`` (project name, config defaults) and ``Pulumi.<stack>.yaml``."""
+    project_file = _load_yaml(project_dir / "Pulumi.yaml")
+    project = project_file.get("name")
+    if not isinstance(project, str):
+        raise PlanUsageError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+    stack_file = _load_yaml(project_dir / f"Pulumi.{stack}.yaml")
+    config: dict[str, str] = {}
+    for key, declaration in cast(dict[str, Any], project_file.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(declaration, dict) and "default" in declaration:
+            config[full_key] = _wire(cast(dict[str, Any], declaration)["default"])
+        elif isinstance(declaration, dict) and "value" in declaration:
+            config[full_key] = _wire(cast(dict[str, Any], declaration)["value"])
+    placeholders: list[str] = []
+    secret_stand_in: str | None = None
+    for key, value in cast(dict[str, Any], stack_file.get("config") or {}).items():
+        full_key = key if ":" in key else f"{project}:{key}"
+        if isinstance(value, dict) and set(cast(dict[str, Any], value)) == {"secure"}:
+            secret_stand_in = secret_stand_in or _placeholder_secret()
+            config[full_key] = secret_stand_in
+            placeholders.append(full_key)
+        else:
+            config[full_key] = _wire(value)
+    return StackFiles(project, config, tuple(placeholders))
+
+
+@dataclass(frozen=True)
+class Plan:
+    stack: str
+    resources: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    placeholder_keys: tuple[str, ...]
+    """Encrypted config keys that got a stand-in value."""
+    warnings: tuple[str, ...] = ()
+    """Configuration findings that do not stop the stack."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stack": self.stack, "resources": self.resources, "outputs": self.outputs}
+
+
+class ProgramFailed(Exception):
+    pass
+
+
+def skip_source_positions() -> None:
+    """Stop the SDK from capturing a Python stack trace for every resource it registers.
+
+    The engine uses those traces only to point diagnostics at source lines; the mock monitor
+    drops them, and walking the stack (``traceback.extract_stack`` with its file checks) costs
+    about a quarter of the plan's time at a few thousand resources. Only the plan does this.
+    """
+    from pulumi.runtime import resource as runtime_resource
+    from pulumi.runtime.proto import source_pb2
+
+    if hasattr(runtime_resource, "_get_stack_trace"):
+        runtime_resource._get_stack_trace = source_pb2.StackTrace  # pyright: ignore[reportPrivateUsage,reportAttributeAccessIssue]
+
+
+def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
+    """Evaluate the stack program under mocks. Raises ``ConfigError`` for bad configuration."""
+    import pulumi
+    from pulumi.runtime import settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await  # pyright: ignore[reportPrivateUsage]
+
+    from ..pulumi_config import read_stack_config
+    from .mocks import SECRET_PLACEHOLDER, PlanMocks, RecordingMonitor
+
+    files = read_stack_files(stack, project_dir)
+    asyncio.set_event_loop(asyncio.new_event_loop())  # the caller's loop may be closed or absent
+    settings.ROOT.set(None)  # a fresh root stack, also when planning twice in one process
+    skip_source_positions()
+    mocks = PlanMocks()
+    monitor = RecordingMonitor(mocks)
+    errors: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:
+                errors.append(record.getMessage())
+
+    logger = logging.getLogger(f"components.plan.{stack}")
+    logger.propagate = False
+    logger.handlers = [_Collect()]
+    pulumi.runtime.set_mocks(
+        mocks, project=files.project, stack=stack, preview=False, logger=logger, monitor=monitor
+    )
+    # set_mocks keeps the SDK's set of pending output tasks; tasks an earlier program in this
+    # process left there belong to another event loop and would never finish in this one.
+    settings.SETTINGS.outputs = set()
+    pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
+    stack_config = read_stack_config()  # bad configuration stops here, before any resource
+
+    def program() -> None:
+        try:
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        except SystemExit as exit_:
+            raise ProgramFailed("; ".join(errors) or f"exit status {exit_.code}") from None
+
+    _sync_await(run_pulumi_func(program))
+    root = settings.get_root_resource()
+    stack_outputs = cast(dict[str, Any], getattr(root, "outputs", {}))
+    outputs: dict[str, Any] = {}
+    for name in sorted(stack_outputs):
+        output = pulumi.Output.from_input(stack_outputs[name])
+        is_secret = _sync_await(output.is_secret())
+        outputs[name] = SECRET_PLACEHOLDER if is_secret else _sync_await(output.future())
+    resources = [
+        {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
+        for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
+    ]
+    return Plan(stack, resources, outputs, files.placeholder_keys, stack_config.warnings)

@@ -1,0 +1,324 @@
+"""The lean wire reader and the UDP client: dnspython agrees, hostile bytes never crash it, and
+answers are matched to their queries by id and question (no stale or foreign answer accepted)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import struct
+from collections.abc import Callable
+from typing import cast
+
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import dns.rrset
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks.dns import wire
+from checks.dns.client import Answer, DnsClient, Server, rdata_int, rdata_name, txt_text
+from tests.support.knot_server import free_port, random_loopback
+
+# ---- the reader against dnspython ---------------------------------------------------------------
+
+labels = st.text(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_", min_size=1, max_size=20
+)
+names = st.lists(labels, min_size=1, max_size=5).map(".".join)
+txt_strings = st.lists(st.binary(max_size=255), min_size=1, max_size=4)
+
+
+def _response(
+    qname: str, rdtype: str, flags: int = dns.flags.QR | dns.flags.AA
+) -> dns.message.Message:
+    query = dns.message.make_query(qname, rdtype)
+    response = dns.message.make_response(query)
+    response.flags = flags
+    return response
+
+
+def test_query_bytes_are_what_dnspython_sends() -> None:
+    for recurse in (True, False):
+        ours = wire.make_query(
+            4660, wire.question_bytes(wire.encode_name("Mail.Example.com"), 15), recurse
+        )
+        theirs = dns.message.make_query("Mail.Example.com.", "MX", use_edns=0, payload=1232)
+        theirs.id = 4660
+        if not recurse:
+            theirs.flags &= ~dns.flags.RD
+        assert ours == theirs.to_wire()
+
+
+@pytest.mark.parametrize("text", ["exa\\.mple.com", "bücher.example", "a" * 63 + ".com"])
+def test_unusual_names_are_encoded_by_dnspython_rules(text: str) -> None:
+    assert wire.encode_name(text) == dns.name.from_text(text).canonicalize().to_wire()
+
+
+@pytest.mark.parametrize("text", ["a..b", "a" * 64 + ".com", ".".join(["abcdefgh"] * 40)])
+def test_invalid_names_raise(text: str) -> None:
+    with pytest.raises((dns.exception.DNSException, ValueError)):
+        wire.encode_name(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(owner=names, target=names, strings=txt_strings, pref=st.integers(0, 65535))
+def test_reader_agrees_with_dnspython(
+    owner: str, target: str, strings: list[bytes], pref: int
+) -> None:
+    response = _response(owner, "TXT")
+    ttl = 300
+    response.answer.append(dns.rrset.from_text(owner + ".", ttl, "IN", "CNAME", target + "."))
+    quoted = " ".join('"' + "".join(f"\\{b:03d}" for b in s) + '"' for s in strings)
+    response.answer.append(dns.rrset.from_text(target + ".", ttl, "IN", "TXT", quoted))
+    response.authority.append(
+        dns.rrset.from_text(target + ".", ttl, "IN", "SOA", f"ns.{target}. h.{target}. 7 1 2 3 4")
+    )
+    response.additional.append(
+        dns.rrset.from_text(target + ".", ttl, "IN", "MX", f"{pref} mx.{owner}.")
+    )
+    data = response.to_wire()  # compressed names
+    reply = wire.parse(data)
+    assert reply.flags == response.flags and reply.rcode == 0
+    (cname,) = reply.records(reply.answer, wire.encode_name(owner).lower(), wire.CNAME)
+    assert rdata_name(cname) == target.lower()
+    (txt,) = reply.records(reply.answer, cname.name, wire.TXT)
+    assert list(txt.strings) == strings
+    assert txt_text(txt) == b"".join(strings).decode("utf-8", errors="replace")
+    (soa,) = reply.records(reply.authority, None, wire.SOA)
+    assert rdata_int(soa) == 7
+    (mx,) = reply.records(reply.additional, None, wire.MX)
+    assert (rdata_int(mx), rdata_name(mx)) == (pref, f"mx.{owner}".lower())
+    assert mx.to_text() == next(iter(response.additional[0])).to_text()
+
+
+def test_identical_records_are_kept_once_as_in_a_dnspython_rdataset() -> None:
+    response = _response("x.test", "TXT")
+    response.answer.append(dns.rrset.from_text("x.test.", 300, "IN", "TXT", '"a"'))
+    data = bytearray(response.to_wire())
+    # The same record twice, by hand (dnspython itself would merge them).
+    start = 12 + len(wire.encode_name("x.test")) + 4
+    data += data[start:]
+    struct.pack_into("!H", data, 6, 2)
+    reply = wire.parse(bytes(data))
+    assert len(reply.answer) == 2
+    assert [r.strings for r in reply.records(reply.answer, None, wire.TXT)] == [(b"a",)]
+
+
+def test_compression_loops_and_forward_pointers_are_errors() -> None:
+    header = struct.pack("!HHHHHH", 1, 0x8180, 1, 0, 0, 0)
+    for question in (b"\xc0\x0c", b"\xc0\x0e\x00\x00", b"\x01a\xc0\x0c"):
+        with pytest.raises(wire.WireError):
+            wire.parse(header + question + b"\x00\x01\x00\x01")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_never_crash_the_reader(data: bytes) -> None:
+    try:
+        reply = wire.parse(data)
+    except wire.WireError:
+        return
+    for section in (reply.answer, reply.authority, reply.additional):
+        for rr in section:
+            if rr.rdtype in wire.LEAN_TYPES:
+                with contextlib.suppress(wire.WireError):
+                    wire.decode(data, rr)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.binary(min_size=1, max_size=200), st.integers(12, 60))
+def test_mangled_answers_never_crash_the_reader(noise: bytes, at: int) -> None:
+    response = _response("mail.example.com", "MX")
+    response.answer.append(
+        dns.rrset.from_text(
+            "mail.example.com.", 300, "IN", "MX", "10 feedback-smtp.x.amazonses.com."
+        )
+    )
+    good = response.to_wire()
+    data = good[:at] + noise + good[at + len(noise) :]
+    try:
+        reply = wire.parse(data)
+        for rr in reply.answer:
+            if rr.rdtype in wire.LEAN_TYPES:
+                wire.decode(data, rr)
+    except wire.WireError:
+        pass
+
+
+# ---- the client against a scripted UDP server ---------------------------------------------------
+
+Handler = Callable[[dns.message.Message, int], list[bytes]]
+
+
+class _Scripted(asyncio.DatagramProtocol):
+    """Answers each query with what ``handler(query, n)`` returns (n: queries so far)."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.count = 0
+        self.outstanding: list[tuple[dns.message.Message, tuple[str, int]]] = []
+        self.transport: asyncio.DatagramTransport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast("asyncio.DatagramTransport", transport)
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
+        query = dns.message.from_wire(data)
+        self.count += 1
+        assert self.transport is not None
+        for out in self.handler(query, self.count):
+            self.transport.sendto(out, addr)
+
+
+def _answer_for(query: dns.message.Message, text: str = "10 mx.example.com.") -> bytes:
+    response = dns.message.make_response(query)
+    response.flags |= dns.flags.AA
+    q = query.question[0]
+    response.answer.append(dns.rrset.from_text(q.name, 300, "IN", q.rdtype, text))
+    return response.to_wire()
+
+
+async def _with_server(handler: Handler, body: Callable[[DnsClient, Server], object]) -> _Scripted:
+    loop = asyncio.get_running_loop()
+    address = random_loopback()
+    port = free_port(address)
+    protocol = _Scripted(handler)
+    transport, _ = await loop.create_datagram_endpoint(lambda: protocol, local_addr=(address, port))
+    client = DnsClient(timeout=0.3, attempts=2)
+    try:
+        result = body(client, Server(address, port))
+        if asyncio.iscoroutine(result):
+            await result
+    finally:
+        await client.close()
+        transport.close()
+    return protocol
+
+
+def test_an_answer_to_another_question_is_ignored() -> None:
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        other = dns.message.make_query("evil.example.com", "MX")
+        other.id = query.id  # right id, wrong question: a spoofing attempt or a confused server
+        return [_answer_for(other, "10 evil.example.com."), _answer_for(query)]
+
+    answers: list[Answer] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "mail.example.com", "MX", recurse=False))
+
+    asyncio.run(_with_server(handler, body))
+    (answer,) = answers
+    assert answer.status == "ok"
+    assert [rdata_name(r) for r in answer.records] == ["mx.example.com"]
+
+
+def test_a_late_answer_is_not_taken_for_the_retry() -> None:
+    held: list[bytes] = []
+
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        if n == 1:  # the first attempt's answer comes only with the second attempt's
+            held.append(_answer_for(query, "10 stale.example.com."))
+            return []
+        return [*held, _answer_for(query)]
+
+    answers: list[Answer] = []
+    stats: list[tuple[int, int]] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "mail.example.com", "MX", recurse=False))
+        stats.append((client.stats.timeouts, client.stats.retries))
+
+    asyncio.run(_with_server(handler, body))
+    assert [rdata_name(r) for r in answers[0].records] == ["mx.example.com"]
+    assert stats == [(1, 1)]
+
+
+def test_garbage_with_the_right_id_is_a_malformed_answer() -> None:
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        return [struct.pack("!HHHHHH", query.id, 0x8180, 1, 0, 0, 0) + b"\xff\xfe"]
+
+    answers: list[Answer] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "mail.example.com", "MX", recurse=False))
+
+    protocol = asyncio.run(_with_server(handler, body))
+    assert answers[0].status == "error"
+    assert answers[0].error.startswith("malformed answer")
+    assert protocol.count == 2  # tried again, bounded
+
+
+def test_servfail_is_retried_and_refused_is_final() -> None:
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        response = dns.message.make_response(query)
+        name = query.question[0].name.to_text()
+        response.set_rcode(dns.rcode.SERVFAIL if name.startswith("s") else dns.rcode.REFUSED)
+        return [response.to_wire()]
+
+    answers: list[Answer] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "s.example.com", "MX", recurse=False))
+        answers.append(await client.query(server, "r.example.com", "MX", recurse=False))
+
+    protocol = asyncio.run(_with_server(handler, body))
+    assert [(a.status, a.error) for a in answers] == [("error", "SERVFAIL"), ("error", "REFUSED")]
+    assert protocol.count == 3
+
+
+def test_queries_in_flight_are_bounded() -> None:
+    outstanding: list[tuple[dns.message.Message, tuple[str, int]]] = []
+    most = [0]
+
+    class Holding(asyncio.DatagramProtocol):
+        """Keeps every query; the test answers them one at a time."""
+
+        def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:  # type: ignore[override]
+            outstanding.append((dns.message.from_wire(data), addr))
+            most[0] = max(most[0], len(outstanding))
+
+    async def run() -> list[Answer]:
+        loop = asyncio.get_running_loop()
+        address = random_loopback()
+        port = free_port(address)
+        transport, _ = await loop.create_datagram_endpoint(Holding, local_addr=(address, port))
+        client = DnsClient(timeout=5.0, attempts=1, max_in_flight=3)
+        try:
+            server = Server(address, port)
+            futures = [client.query(server, f"n{i}.test", "MX", recurse=False) for i in range(10)]
+            for _ in range(1000):  # bounded
+                await asyncio.sleep(0.002)
+                if outstanding:
+                    query, addr = outstanding.pop(0)
+                    transport.sendto(_answer_for(query), addr)
+                if all(asyncio.ensure_future(f).done() for f in futures):
+                    break
+            return list(await asyncio.gather(*futures))
+        finally:
+            await client.close()
+            transport.close()
+
+    answers = asyncio.run(run())
+    assert [a.status for a in answers] == ["ok"] * 10
+    assert most[0] == 3
+
+
+def test_a_closed_port_is_a_connection_error() -> None:
+    address = random_loopback()
+    port = free_port(address)
+
+    async def run() -> Answer:
+        client = DnsClient(timeout=1.0, attempts=2)
+        try:
+            return await client.query(Server(address, port), "example.com", "SOA", recurse=False)
+        finally:
+            await client.close()
+
+    answer = asyncio.run(run())
+    assert answer.status == "error"
+    assert answer.error.startswith("connection error")

@@ -1,0 +1,309 @@
+"""SPF, DMARC and DKIM key parsers, and serial arithmetic: examples and property tests."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checks.dns.serial import newest, serial_lt
+from checks.protocols import dkim, dmarc, spf
+from checks.verify.expected import txt_zone_strings
+from tests.support.dns_world import dkim_key_txt
+
+# ---- SPF --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=spf1 include:amazonses.com ~all",
+        "v=spf1 a mx ip4:192.0.2.0/24 ip6:2001:db8::/32 -all",
+        "v=spf1 a:mail.example.com/24//64 mx/24 exists:%{i}.spf.example.com ?all",
+        "v=spf1 redirect=_spf.example.com",
+        "V=SPF1 INCLUDE:AmazonSES.com -ALL",
+        "v=spf1  include:amazonses.com   ~all",
+        "v=spf1 include:amazonses.com exp=explain.example.com foo=bar -all",
+    ],
+)
+def test_valid_spf(text: str) -> None:
+    record = spf.parse_spf(text)
+    assert record.errors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("v=spf1 include ~all", "needs ':<domain>'"),
+        ("v=spf1 ip4:300.1.1.1 ~all", "invalid ip4 address"),
+        ("v=spf1 ip4:192.0.2.0/33 ~all", "invalid prefix length"),
+        ("v=spf1 foo ~all", "unknown mechanism"),
+        ("v=spf1 +all", "lets any host send"),
+        ("v=spf1 redirect=a.example.com redirect=b.example.com", "more than once"),
+        ("v=spf1 include:bad_domain ~all", "needs ':<domain>'"),
+        ("v=spf1 ~redirect=x.example.com", "no qualifier"),
+        ("v=spf1 all:x.example.com", "takes no argument"),
+        ("v=spf10 -all", "does not start"),
+    ],
+)
+def test_invalid_spf(text: str, fragment: str) -> None:
+    record = spf.parse_spf(text)
+    assert any(fragment in e for e in record.errors), record.errors
+
+
+def test_spf_warnings() -> None:
+    record = spf.parse_spf("v=spf1 ptr -all include:amazonses.com redirect=x.example.com")
+    text = " ".join(record.warnings)
+    assert "deprecated" in text
+    assert "after 'all'" in text
+    assert "redirect=' is ignored" in text
+
+
+def test_spf_normalized_ignores_case_and_spacing() -> None:
+    a = spf.parse_spf("v=spf1  INCLUDE:amazonses.com   ~all")
+    b = spf.parse_spf("v=spf1 include:amazonses.com ~all")
+    assert a.normalized() == b.normalized()
+
+
+def test_spf_evaluation_counts_a_tree_and_stops_at_cycles() -> None:
+    zone = {
+        "a.test": "v=spf1 include:b.test include:a.test -all",  # a cycle
+        "b.test": "v=spf1 mx a -all",
+    }
+    queries: list[tuple[str, str]] = []
+
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        queries.append((name, rdtype))
+        if rdtype == "TXT" and name in zone:
+            return spf.TxtLookup("ok", (zone[name],))
+        return spf.TxtLookup("ok", ("1.2.3.4",)) if rdtype != "TXT" else spf.TxtLookup("nxdomain")
+
+    record = spf.parse_spf("v=spf1 include:a.test -all")
+    ev = asyncio.run(spf.evaluate_spf(record, "x.test", lookup))
+    assert ev.lookups > spf.LOOKUP_LIMIT
+    assert [c for c, _ in ev.errors] == ["spf_too_many_lookups"]
+    assert len(queries) < 40
+
+
+def test_spf_lookup_failure_is_unchecked_not_void() -> None:
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        return spf.TxtLookup("error", error="timeout")
+
+    record = spf.parse_spf("v=spf1 include:a.test a:b.test mx:c.test ~all")
+    ev = asyncio.run(spf.evaluate_spf(record, "x.test", lookup))
+    assert ev.void_lookups == 0
+    assert ev.errors == []
+    assert len(ev.unchecked) == 3
+
+
+# ---- DMARC ------------------------------------------------------------------------------------
+
+
+def test_dmarc_full_record() -> None:
+    record = dmarc.parse_dmarc(
+        "v=DMARC1; p=quarantine; sp=reject; np=reject; adkim=s; aspf=r; pct=50; fo=0:1:d:s; "
+        "rf=afrf; ri=86400; rua=mailto:a@example.com,mailto:b@reports.test!10m; "
+        "ruf=mailto:f@example.com; psd=n; t=y;"
+    )
+    assert record.errors == []
+    assert record.warnings == []
+    assert record.report_domains == ["example.com", "reports.test"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("v=DMARC1", "'p' is missing"),
+        ("v=DMARC1; p=none; p=reject", "more than once"),
+        ("v=dmarc1; p=none", "must start with 'v=DMARC1'"),
+        ("v=DMARC1; p=none; ri=-1", "ri=-1"),
+        ("v=DMARC1; p=none; fo=2", "fo=2"),
+        ("v=DMARC1; p=none; rua=mailto:nobody", "not a valid mailto"),
+        ("v=DMARC1; p=none; rua=mailto:a@example.com!10x", "size limit"),
+        ("v=DMARC1; p=none; psd=maybe", "psd=maybe"),
+        ("v=DMARC1; p=none; t=1", "t=1"),
+        ("v=DMARC1; p=none; garbage", "not a tag=value"),
+        ("v=DMARC1;; p=none", "empty tag"),
+    ],
+)
+def test_dmarc_errors(text: str, fragment: str) -> None:
+    record = dmarc.parse_dmarc(text)
+    assert any(fragment in e for e in record.errors), record.errors
+
+
+def test_dmarc_unknown_tag_is_a_warning() -> None:
+    record = dmarc.parse_dmarc("v=DMARC1; p=none; xyz=1")
+    assert record.errors == []
+    assert "xyz" in record.warnings[0]
+
+
+def test_dmarc_external_destinations() -> None:
+    assert not dmarc.is_external("example.com", "example.com")
+    assert not dmarc.is_external("example.com", "mail.example.com")
+    assert not dmarc.is_external("reports.example.com", "example.com")
+    assert dmarc.is_external("reports.test", "example.com")
+    name = dmarc.authorisation_name("Example.com.", "Reports.test")
+    assert name == "example.com._report._dmarc.reports.test"
+
+
+# ---- DKIM -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("bits", "errors", "warnings"), [(2048, 0, 0), (1024, 0, 1), (512, 1, 0)])
+def test_dkim_key_sizes(bits: int, errors: int, warnings: int) -> None:
+    key = dkim.parse_dkim_key(dkim_key_txt(bits))
+    assert key.bits == bits
+    assert (len(key.errors), len(key.warnings)) == (errors, warnings)
+
+
+def test_dkim_revoked_and_malformed() -> None:
+    assert dkim.parse_dkim_key("v=DKIM1; p=").revoked
+    assert "missing" in dkim.parse_dkim_key("v=DKIM1; k=rsa").errors[0]
+    assert "base64" in dkim.parse_dkim_key("v=DKIM1; p=!!!").errors[0]
+    assert "RSA public key" in dkim.parse_dkim_key("v=DKIM1; p=bm90IGEga2V5").errors[0]
+    assert "unknown key type" in dkim.parse_dkim_key("v=DKIM1; k=dsa; p=AAAA").errors[0]
+    assert "sha256" in dkim.parse_dkim_key("v=DKIM1; h=sha1; p=").errors[0]
+    assert "testing" in dkim.parse_dkim_key(dkim_key_txt(2048) + "; t=y").warnings[0]
+
+
+def test_dkim_key_with_spaces_inside_p_and_ed25519() -> None:
+    text = dkim_key_txt(2048)
+    spaced = text[:60] + " " + text[60:120] + "\t" + text[120:]
+    assert dkim.parse_dkim_key(spaced).bits == 2048
+    ed = dkim.parse_dkim_key("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+    assert ed.errors == []
+
+
+# ---- TXT strings and serials -------------------------------------------------------------------
+
+
+def test_txt_zone_strings_split_at_255_bytes() -> None:
+    text = "v=DKIM1; p=" + "A" * 600
+    quoted = txt_zone_strings(text)
+    parts = quoted.split('" "')
+    assert len(parts) == 3
+    assert all(len(p.strip('"')) <= 255 for p in parts)
+    assert txt_zone_strings('a"b\\c') == '"a\\"b\\\\c"'
+
+
+def test_serial_arithmetic() -> None:
+    assert serial_lt(1, 2)
+    assert not serial_lt(2, 1)
+    assert serial_lt(4294967295, 0)  # wraps
+    assert serial_lt(4294967000, 5)
+    assert not serial_lt(0, 2**31)  # undefined: neither is newer
+    assert not serial_lt(2**31, 0)
+    assert newest([4294967295, 1, 0]) == 1
+    assert newest([]) is None
+
+
+# ---- property tests: parsers never crash -----------------------------------------------------
+
+tokens = st.sampled_from(
+    [
+        "v=spf1",
+        "v=DMARC1",
+        "v=DKIM1",
+        "include:",
+        "a",
+        "mx",
+        "ip4:",
+        "ip6:",
+        "/",
+        "//",
+        ":",
+        "=",
+        ";",
+        ",",
+        "!",
+        "%{",
+        "}",
+        "p=",
+        "k=",
+        "rua=",
+        "mailto:",
+        "@",
+        ".",
+        "-",
+        "+",
+        "~",
+        "all",
+        "redirect=",
+        "exp=",
+        " ",
+        "  ",
+        "\t",
+        "amazonses.com",
+        "%",
+        "0",
+        "99999",
+        "MIIB",
+        "==",
+        "é",
+        "\x00",
+    ]
+)
+texts = st.one_of(st.text(max_size=300), st.lists(tokens, max_size=40).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_spf_parser_never_raises(text: str) -> None:
+    record = spf.parse_spf(text)
+    assert isinstance(record.errors, list)
+    record.normalized()
+    spf.parse_spf("v=spf1 " + text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts)
+def test_dmarc_parser_never_raises(text: str) -> None:
+    dmarc.parse_dmarc(text)
+    record = dmarc.parse_dmarc("v=DMARC1; " + text)
+    record.normalized()
+    for d in record.report_domains:
+        dmarc.is_external(d, "example.com")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        texts,
+        st.binary(max_size=400).map(
+            lambda b: "v=DKIM1; p=" + __import__("base64").b64encode(b).decode()
+        ),
+    )
+)
+def test_dkim_parser_never_raises(text: str) -> None:
+    key = dkim.parse_dkim_key(text)
+    assert key.bits is None or key.bits > 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "include:a.test",
+                "a",
+                "mx:b.test",
+                "redirect=c.test",
+                "ip4:1.2.3.4",
+                "exists:%{i}.x.test",
+                "-all",
+            ]
+        ),
+        max_size=15,
+    )
+)
+def test_spf_evaluation_is_bounded(terms: list[str]) -> None:
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        if rdtype == "TXT":
+            return spf.TxtLookup("ok", ("v=spf1 " + " ".join(terms),))
+        return spf.TxtLookup("nodata")
+
+    record = spf.parse_spf("v=spf1 " + " ".join(terms))
+    ev = asyncio.run(spf.evaluate_spf(record, "x.test", lookup))
+    assert ev.lookups >= 0

@@ -1,0 +1,450 @@
+"""``python -m checks smtp`` against real aiosmtpd servers on loopback (trustme CA).
+
+Every server is started and stopped by a fixture on 127.0.0.1 and a free port; a guard refuses
+any connection the check would make to an address that is not loopback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+
+from checks.__main__ import main
+from checks.smtp import cli as smtp_check
+from tests.support.paths import REPO
+from tests.support.smtp_server import (
+    ACCEPTED,
+    DENIED,
+    MESSAGE_ID,
+    PASSWORD,
+    SANDBOX_REJECTION,
+    USERNAME,
+    LoopbackSmtp,
+)
+
+SENDER = "noreply@example.com"
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:Requiring AUTH while not requiring TLS:UserWarning"  # the deliberately unsafe server
+)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = socket.create_connection
+
+    def guarded(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        assert address[0] in LOOPBACK, f"the test tried to reach {address[0]}"
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", guarded)
+    for name in ("SES_SMTP_USERNAME", "SES_SMTP_PASSWORD", "SES_SMTP_REGION", "SES_SMTP_HOST"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def _server_context(ca: trustme.CA, *names: str) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(*names).configure_cert(context)
+    return context
+
+
+@pytest.fixture
+def server_factory(ca: trustme.CA) -> Iterator[Callable[..., LoopbackSmtp]]:
+    started: list[LoopbackSmtp] = []
+
+    def make(
+        mode: str = "starttls",
+        *,
+        data_reply: str = ACCEPTED,
+        mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        context: ssl.SSLContext | None = None,
+    ) -> LoopbackSmtp:
+        if context is None and mode != "plain":
+            context = _server_context(ca, "127.0.0.1", "localhost")
+        server = LoopbackSmtp(
+            mode=mode, server_context=context, data_reply=data_reply, mechanisms=mechanisms
+        )
+        started.append(server.start())
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+def _outputs(tmp_path: Path, password: str = PASSWORD) -> Path:
+    path = tmp_path / "outputs.json"
+    path.write_text(_outputs_text(password))
+    return path
+
+
+def _check(
+    server: LoopbackSmtp | None,
+    outputs: Path,
+    *extra: str,
+    port: int | None = None,
+    cafile: str | None = None,
+    timeout: str = "5",
+) -> list[str]:
+    args = ["smtp", "--outputs", str(outputs), "--host", "127.0.0.1", "--from", SENDER]
+    args += ["--port", str(port if port is not None else server.port if server else 1)]
+    if cafile:
+        args += ["--cafile", cafile]
+    return [*args, "--timeout", timeout, *extra]
+
+
+def _no_secret_in(text: str) -> None:
+    assert PASSWORD not in text
+    assert smtp_check.auth_plain_response(USERNAME, PASSWORD) not in text
+
+
+# --- success ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mechanism", ["plain", "login"])
+def test_starttls_success(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mechanism: str,
+) -> None:
+    server = server_factory("starttls")
+    status = main(_check(server, _outputs(tmp_path), "--auth", mechanism, cafile=ca_file))
+    out = capsys.readouterr()
+    assert status == 0, out
+    assert f"SES message id: {MESSAGE_ID}" in out.out
+    assert "STARTTLS" in out.out and "verified" in out.out
+    assert server.recorder.auth_commands == [mechanism.upper()]
+    assert server.recorder.tls_at_auth == [True]
+    assert server.recorder.auth_attempts == [(mechanism.upper(), USERNAME, True)]
+    [received] = server.recorder.messages
+    assert received.mail_from == SENDER
+    assert received.rcpt_tos == ["success@simulator.amazonses.com"]
+    assert received.message["From"] == SENDER
+    assert received.message["Message-ID"]
+    _no_secret_in(out.out + out.err)
+
+
+@pytest.mark.parametrize("mechanisms", [("PLAIN", "LOGIN"), ("LOGIN",)])
+def test_implicit_tls_success(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mechanisms: tuple[str, ...],
+) -> None:
+    server = server_factory("tls", mechanisms=mechanisms)
+    status = main(_check(server, _outputs(tmp_path), "--tls", cafile=ca_file))
+    out = capsys.readouterr()
+    assert status == 0, out
+    assert "(TLS)" in out.out
+    assert server.recorder.auth_attempts == [(mechanisms[0], USERNAME, True)]
+    assert len(server.recorder.messages) == 1
+    _no_secret_in(out.out + out.err)
+
+
+def test_credentials_from_environment_and_json_output(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    monkeypatch.setenv("SES_SMTP_USERNAME", USERNAME)
+    monkeypatch.setenv("SES_SMTP_PASSWORD", PASSWORD)
+    args = ["smtp", "--host", "127.0.0.1", "--port", str(server.port), "--from", SENDER]
+    status = main([*args, "--cafile", ca_file, "--json", "--to", "bounce@simulator.amazonses.com"])
+    out = capsys.readouterr()
+    assert status == 0, out
+    result = json.loads(out.out)
+    assert result["ok"] is True and result["message_id"] == MESSAGE_ID
+    assert [step["command"] for step in result["transcript"]] == [
+        "connect",
+        "EHLO",
+        "STARTTLS",
+        "AUTH PLAIN",
+        "MAIL FROM",
+        "RCPT TO",
+        "DATA",
+        "QUIT",
+    ]
+    assert [step["code"] for step in result["transcript"]] == [
+        220,
+        250,
+        220,
+        235,
+        250,
+        250,
+        250,
+        221,
+    ]
+    assert server.recorder.messages[0].rcpt_tos == ["bounce@simulator.amazonses.com"]
+    _no_secret_in(out.out + out.err)
+
+
+def test_outputs_on_stdin(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    monkeypatch.setattr(sys, "stdin", _outputs(tmp_path).open())
+    args = _check(server, Path("-"), cafile=ca_file)
+    assert main(args) == 0, capsys.readouterr()
+
+
+# --- failures --------------------------------------------------------------------------------
+
+
+def test_wrong_password_is_auth_failure(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    status = main(_check(server, _outputs(tmp_path, password="wrong"), cafile=ca_file))
+    out = capsys.readouterr().out
+    assert status == smtp_check.EXIT_AUTH == 6
+    assert "535" in out and "access key id" in out
+    assert server.recorder.auth_attempts == [("PLAIN", USERNAME, False)]
+    assert server.recorder.messages == []
+
+
+def test_server_without_starttls_never_gets_the_password(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("plain")  # offers AUTH PLAIN LOGIN in clear text, no STARTTLS
+    status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    out = capsys.readouterr()
+    assert status == smtp_check.EXIT_TLS == 5
+    assert "does not offer STARTTLS" in out.out and "refusing" in out.out
+    assert server.recorder.auth_commands == []
+    assert server.recorder.auth_attempts == []
+    assert server.recorder.messages == []
+    _no_secret_in(out.out + out.err)
+
+
+def test_plain_server_is_accepted_by_the_control(
+    server_factory: Callable[..., LoopbackSmtp],
+) -> None:
+    """Control for the test above: this server really does take AUTH in clear text, so an
+    unsafe client would have handed over the password."""
+    import smtplib
+
+    server = server_factory("plain")
+    with smtplib.SMTP("127.0.0.1", server.port, timeout=5) as client:
+        client.login(USERNAME, PASSWORD)
+    assert server.recorder.auth_attempts and server.recorder.auth_attempts[0][2] is True
+    assert server.recorder.tls_at_auth == [False]
+
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_untrusted_certificate(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+) -> None:
+    other_ca = trustme.CA()
+    server = server_factory(mode, context=_server_context(other_ca, "127.0.0.1"))
+    status = main(_check(server, _outputs(tmp_path), f"--{mode}", cafile=ca_file))
+    out = capsys.readouterr().out
+    assert status == smtp_check.EXIT_TLS
+    assert "not trusted" in out
+    assert server.recorder.auth_commands == []
+
+
+def test_wrong_certificate_name(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca: trustme.CA,
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls", context=_server_context(ca, "email-smtp.example.net"))
+    status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    assert status == smtp_check.EXIT_TLS
+    assert "not trusted" in capsys.readouterr().out
+    assert server.recorder.auth_commands == []
+
+
+def test_system_store_does_not_trust_the_test_ca(
+    server_factory: Callable[..., LoopbackSmtp], tmp_path: Path
+) -> None:
+    server = server_factory("starttls")
+    assert main(_check(server, _outputs(tmp_path))) == smtp_check.EXIT_TLS
+    assert server.recorder.auth_commands == []
+
+
+def test_insecure_flag_is_an_explicit_opt_out(
+    server_factory: Callable[..., LoopbackSmtp],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls", context=_server_context(trustme.CA(), "127.0.0.1"))
+    status = main(_check(server, _outputs(tmp_path), "--insecure-skip-verify"))
+    out = capsys.readouterr()
+    assert status == 0, out
+    assert "NOT verified" in out.out and "WARNING" in out.err
+
+
+def test_connection_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: the kernel refuses
+        port = closed.getsockname()[1]
+        status = main(_check(None, _outputs(tmp_path), port=port))
+    out = capsys.readouterr().out
+    assert status == smtp_check.EXIT_CONNECT == 3
+    assert "refused" in out
+
+
+def test_timeout_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # the kernel completes the handshake; no banner ever comes
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        status = main(_check(None, _outputs(tmp_path), port=port, timeout="0.5"))
+        elapsed = time.monotonic() - started
+    assert status == smtp_check.EXIT_TIMEOUT == 4
+    assert "0.5 s" in capsys.readouterr().out
+    assert elapsed < 3
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "hint"),
+    [
+        (SANDBOX_REJECTION, smtp_check.EXIT_SANDBOX, "sandbox"),
+        (DENIED, smtp_check.EXIT_DENIED, "fromAddresses"),
+        ("451 Temporary service failure", smtp_check.EXIT_REJECTED, "retry later"),
+    ],
+)
+def test_rejections_after_data(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    reply: str,
+    status: int,
+    hint: str,
+) -> None:
+    server = server_factory("starttls", data_reply=reply)
+    result = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    out = capsys.readouterr().out
+    assert result == status
+    assert reply.split(maxsplit=1)[0] in out and hint in out
+    assert len(server.recorder.messages) == 1  # the message got as far as DATA
+
+
+def test_implicit_tls_against_a_plain_server_is_a_tls_failure(
+    server_factory: Callable[..., LoopbackSmtp], tmp_path: Path
+) -> None:
+    server = server_factory("plain")
+    assert main(_check(server, _outputs(tmp_path), "--tls")) == smtp_check.EXIT_TLS
+    assert server.recorder.auth_commands == []
+
+
+# --- input errors ----------------------------------------------------------------------------
+
+
+def test_hidden_secrets_are_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps({"smtp_credentials": "[secret]"}))
+    assert main(_check(None, path)) == smtp_check.EXIT_USAGE
+    assert "--show-secrets" in capsys.readouterr().err
+
+
+def test_no_credentials_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["smtp", "--host", "127.0.0.1", "--port", "1", "--from", SENDER])
+    assert status == smtp_check.EXIT_USAGE
+    assert "SES_SMTP_USERNAME" in capsys.readouterr().err
+
+
+def test_credentials_from_outputs_picks_region_and_host() -> None:
+    outputs = json.loads(_outputs_text())
+    chosen = smtp_check.credentials_from_outputs(outputs, None, None)
+    assert (chosen.username, chosen.password, chosen.region) == (USERNAME, PASSWORD, "eu-west-1")
+    assert chosen.host == "email-smtp.eu-west-1.amazonaws.com"
+    other = smtp_check.credentials_from_outputs(outputs, "app", "us-east-1")
+    assert other.password == "other-region" and other.host is None
+    with pytest.raises(smtp_check.SmtpCheckError, match="extraRegions"):
+        smtp_check.credentials_from_outputs(outputs, "app", "ap-south-1")
+    with pytest.raises(smtp_check.SmtpCheckError, match="no SMTP user"):
+        smtp_check.credentials_from_outputs(outputs, "nobody", None)
+
+
+def _outputs_text(password: str = PASSWORD) -> str:
+    """What ``pulumi stack output --json --show-secrets`` prints for one SMTP user."""
+    endpoint = {"host": "email-smtp.eu-west-1.amazonaws.com"}
+    return json.dumps(
+        {
+            "smtp": {"endpoints": {"eu-west-1": endpoint}},
+            "smtp_credentials": {
+                "app": {
+                    "username": USERNAME,
+                    "password": password,
+                    "passwords": {"eu-west-1": password, "us-east-1": "other-region"},
+                    "region": "eu-west-1",
+                }
+            },
+        }
+    )
+
+
+# --- the real command line -------------------------------------------------------------------
+
+
+def test_command_line_run_in_a_subprocess(
+    server_factory: Callable[..., LoopbackSmtp], ca_file: str, tmp_path: Path
+) -> None:
+    server = server_factory("starttls")
+    args = _check(server, _outputs(tmp_path), cafile=ca_file)
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "-m", "checks", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert MESSAGE_ID in completed.stdout
+    _no_secret_in(completed.stdout + completed.stderr)
+    assert elapsed < 30

@@ -1,0 +1,484 @@
+"""``checks verify`` against real knotd servers on loopback: what is found, and where."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from tests.support.checks_support import make_world, run_cli, start
+from tests.support.dns_world import amazonses_zone, dkim_key_txt, domain_zone, ses_records
+from tests.support.knot_server import KnotServer, free_port, random_loopback, zone_text
+
+ORIGIN = "example.com"
+
+
+@pytest.fixture
+def stack() -> Iterator[ExitStack]:
+    with ExitStack() as s:
+        yield s
+
+
+def test_all_good_passes_on_every_server(stack: ExitStack, tmp_path: Path) -> None:
+    world = make_world(stack, tmp_path)
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert result.doc["ok"] is True
+    (domain,) = result.doc["domains"]
+    assert domain["findings"] == []
+    assert len(domain["records"]) == 6
+    for row in domain["records"]:
+        assert list(row["servers"].values()) == ["ok", "ok"]
+        assert list(row["resolvers"].values()) == ["ok"]
+    assert [ns["serial"] for ns in domain["nameservers"]] == [1, 1]
+
+
+def test_human_output_has_a_table_and_verdict(stack: ExitStack, tmp_path: Path) -> None:
+    world = make_world(stack, tmp_path, servers=1)
+    result = run_cli(*world.args())
+    assert result.rc == 0
+    assert "tok1aaaa._domainkey.example.com  CNAME" in result.out
+    assert "PASS: 1 domain(s)" in result.out
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype"),
+    [
+        ("tok2bbbb._domainkey.example.com", "CNAME"),
+        ("mail.example.com", "MX"),
+        ("mail.example.com", "TXT"),
+        ("_dmarc.example.com", "TXT"),
+    ],
+)
+def test_each_missing_record_is_an_error_on_that_server_only(
+    stack: ExitStack, tmp_path: Path, name: str, rdtype: str
+) -> None:
+    records = ses_records()
+    broken = domain_zone(records, ORIGIN, drop=[(name, rdtype)])
+    world = make_world(stack, tmp_path, records, zones=[domain_zone(records, ORIGIN), broken])
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("record_missing")
+    assert finding["name"] == name
+    assert finding["nameserver"] == world.auth[1].spec
+    assert finding["fix"].startswith(f"{name}. ")
+    assert f" IN {rdtype} " in finding["fix"]
+    row = next(
+        r for r in result.doc["domains"][0]["records"] if (r["name"], r["type"]) == (name, rdtype)
+    )
+    assert list(row["servers"].values()) == ["ok", "missing"]
+
+
+def test_wrong_dkim_target(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    line = "tok1aaaa._domainkey.example.com. 1800 IN CNAME tok9zzzz.dkim.amazonses.com."
+    zone = domain_zone(
+        records, ORIGIN, replace={("tok1aaaa._domainkey.example.com", "CNAME"): line}
+    )
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 1
+    (wrong,) = result.findings("record_wrong")
+    assert "tok9zzzz.dkim.amazonses.com" in wrong["message"]
+    assert wrong["fix"].endswith("CNAME tok1aaaa.dkim.amazonses.com.")
+    # The target that is published is resolved too: it has no key.
+    assert result.findings("dkim_key_missing")
+
+
+@pytest.mark.parametrize(
+    ("key", "code", "severity", "rc"),
+    [
+        (dkim_key_txt(512), "dkim_key_weak", "error", 1),
+        (dkim_key_txt(1024), "dkim_key_short", "warning", 0),
+        (dkim_key_txt(revoked=True), "dkim_key_revoked", "error", 1),
+        ("v=DKIM1; k=rsa; p=bm90IGEga2V5", "dkim_key_invalid", "error", 1),
+    ],
+)
+def test_dkim_key_behind_the_cname_is_parsed(
+    stack: ExitStack, tmp_path: Path, key: str, code: str, severity: str, rc: int
+) -> None:
+    world = make_world(stack, tmp_path, servers=1, amazonses=amazonses_zone(keys={"tok3cccc": key}))
+    result = world.verify()
+    assert result.rc == rc
+    (finding,) = result.findings(code)
+    assert finding["severity"] == severity
+    assert finding["name"] == "tok3cccc._domainkey.example.com"
+
+
+def test_short_key_warning_fails_only_with_strict(stack: ExitStack, tmp_path: Path) -> None:
+    key = dkim_key_txt(1024)
+    world = make_world(stack, tmp_path, servers=1, amazonses=amazonses_zone(key_txt=key))
+    assert world.verify().rc == 0
+    strict = world.verify("--strict")
+    assert strict.rc == 1
+    assert strict.doc["ok"] is False
+
+
+def test_dkim_key_missing_at_amazonses(stack: ExitStack, tmp_path: Path) -> None:
+    zone = amazonses_zone(tokens=["tok1aaaa", "tok2bbbb"])  # no key for tok3cccc
+    world = make_world(stack, tmp_path, servers=1, amazonses=zone)
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("dkim_key_missing")
+    assert "tok3cccc.dkim.amazonses.com" in finding["message"]
+
+
+def test_byodkim_txt_record_is_parsed_like_a_key(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records(tokens=[])
+    records.append(
+        {
+            "domain": ORIGIN,
+            "name": "sel1._domainkey.example.com",
+            "type": "TXT",
+            "value": dkim_key_txt(2048),
+            "ttl": 300,
+            "purpose": "dkim_byodkim",
+        }
+    )
+    good = make_world(stack, tmp_path, records, servers=1)
+    result = good.verify()
+    assert result.rc == 0, result.out  # a 2048-bit key is split into 255-byte strings
+    records[-1]["value"] = dkim_key_txt(512)
+    (tmp_path / "weak").mkdir()
+    weak = make_world(stack, tmp_path / "weak", records, servers=1)
+    result = weak.verify()
+    assert result.rc == 1
+    assert result.findings("dkim_key_weak")
+
+
+def test_two_spf_records(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    zone = domain_zone(records, ORIGIN, extra=['mail.example.com. 300 IN TXT "v=spf1 -all"'])
+    world = make_world(stack, tmp_path, records, zones=[zone, zone])
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("spf_multiple")
+    assert finding["nameserver"] is None  # on every server
+    assert "keep:" in finding["fix"]
+
+
+def _spf_records(value: str) -> list[dict[str, object]]:
+    records = ses_records()
+    for rec in records:
+        if rec["purpose"] == "mail_from_spf":
+            rec["value"] = value
+    return records
+
+
+def test_spf_over_ten_lookups(stack: ExitStack, tmp_path: Path) -> None:
+    includes = " ".join(f"include:s{i}.spf.test" for i in range(6))
+    records = _spf_records(f"v=spf1 include:amazonses.com {includes} ~all")
+    lines = ['leaf.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.2 -all"']
+    lines += [
+        f's{i}.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.1 include:leaf.spf.test -all"'
+        for i in range(6)
+    ]
+    world = make_world(
+        stack,
+        tmp_path,
+        records,
+        servers=1,
+        resolver_zones={"spf.test": zone_text("spf.test", 1, lines)},
+    )
+    result = world.verify()
+    assert result.rc == 1
+    assert result.codes("error") == ["spf_too_many_lookups"]
+    assert "at least 13" in result.findings("spf_too_many_lookups")[0]["message"]
+
+
+def test_ten_lookups_are_still_fine(stack: ExitStack, tmp_path: Path) -> None:
+    includes = " ".join(f"include:s{i}.spf.test" for i in range(9))
+    records = _spf_records(f"v=spf1 include:amazonses.com {includes} ~all")
+    lines = [f's{i}.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.1 -all"' for i in range(9)]
+    world = make_world(
+        stack,
+        tmp_path,
+        records,
+        servers=1,
+        resolver_zones={"spf.test": zone_text("spf.test", 1, lines)},
+    )
+    result = world.verify()
+    assert result.rc == 0, result.out
+
+
+def test_too_many_void_lookups(stack: ExitStack, tmp_path: Path) -> None:
+    records = _spf_records(
+        "v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test mx:nx3.spf.test ~all"
+    )
+    world = make_world(
+        stack, tmp_path, records, servers=1, resolver_zones={"spf.test": zone_text("spf.test", 1)}
+    )
+    result = world.verify()
+    assert result.rc == 1
+    assert result.codes("error") == ["spf_void_lookups"]
+    assert result.findings("spf_void_lookups")[0]["message"].startswith("SPF: 3 void lookups")
+
+
+def test_two_void_lookups_are_allowed(stack: ExitStack, tmp_path: Path) -> None:
+    records = _spf_records("v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test ~all")
+    world = make_world(
+        stack, tmp_path, records, servers=1, resolver_zones={"spf.test": zone_text("spf.test", 1)}
+    )
+    assert world.verify().rc == 0
+
+
+def test_spf_split_into_several_strings_passes(stack: ExitStack, tmp_path: Path) -> None:
+    long_spf = (
+        "v=spf1 include:amazonses.com "
+        + " ".join(f"ip4:192.0.{i}.0/24" for i in range(30))
+        + " ~all"
+    )
+    assert len(long_spf) > 255
+    records = _spf_records(long_spf)
+    split = (
+        'mail.example.com. 300 IN TXT "v=spf1 include:" "amazonses.com '
+        + long_spf[29:250]
+        + '" "'
+        + long_spf[250:]
+        + '"'
+    )
+    zone = domain_zone(records, ORIGIN, replace={("mail.example.com", "TXT"): split})
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert result.doc["domains"][0]["findings"] == []
+
+
+def test_spf_without_amazonses(stack: ExitStack, tmp_path: Path) -> None:
+    records = _spf_records("v=spf1 ip4:192.0.2.1 ~all")
+    world = make_world(stack, tmp_path, records, servers=1)
+    result = world.verify()
+    assert result.rc == 1
+    assert result.codes("error") == ["spf_no_amazonses"]
+
+
+def test_spf_syntax_error(stack: ExitStack, tmp_path: Path) -> None:
+    records = _spf_records("v=spf1 include:amazonses.com ip4:999.1.1.1 foo ~all")
+    world = make_world(stack, tmp_path, records, servers=1)
+    result = world.verify()
+    assert result.rc == 1
+    assert set(result.codes("error")) == {"spf_syntax"}
+    assert len(result.findings("spf_syntax")) == 2
+
+
+def _dmarc_records(value: str) -> list[dict[str, object]]:
+    return ses_records(dmarc=value)
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "fragment"),
+    [
+        ("v=DMARC1; p=block", "dmarc_syntax", "p=block"),
+        ("v=DMARC1; p=none; pct=150", "dmarc_syntax", "pct=150"),
+        ("v=DMARC1; p=none; adkim=x; aspf=r", "dmarc_syntax", "adkim=x"),
+        ("v=DMARC1; p=none; rua=https://example.com/r", "dmarc_syntax", "not a mailto"),
+        ("v=DMARC1; rua=mailto:d@example.com", "dmarc_no_policy", "'p' is missing"),
+        ("p=none; v=DMARC1", "dmarc_syntax", "v=DMARC1"),
+    ],
+)
+def test_dmarc_errors(
+    stack: ExitStack, tmp_path: Path, value: str, code: str, fragment: str
+) -> None:
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1)
+    result = world.verify()
+    assert result.rc == 1
+    messages = [f["message"] for f in result.findings(code)]
+    assert any(fragment in m for m in messages), messages
+
+
+def test_dmarcbis_tags_are_accepted(stack: ExitStack, tmp_path: Path) -> None:
+    value = "v=DMARC1; p=reject; np=reject; psd=n; t=n; rua=mailto:dmarc@example.com"
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1)
+    result = world.verify()
+    assert result.rc == 0, result.out
+
+
+def test_unauthorised_external_rua_is_a_warning(stack: ExitStack, tmp_path: Path) -> None:
+    value = "v=DMARC1; p=none; rua=mailto:r@reports.test"
+    reports = zone_text("reports.test", 1)
+    world = make_world(
+        stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones={"reports.test": reports}
+    )
+    result = world.verify()
+    assert result.rc == 0
+    (finding,) = result.findings("dmarc_rua_unauthorised")
+    assert finding["severity"] == "warning"
+    assert finding["fix"] == 'example.com._report._dmarc.reports.test. IN TXT "v=DMARC1"'
+    assert world.verify("--strict").rc == 1
+
+
+def test_authorised_external_rua_passes(stack: ExitStack, tmp_path: Path) -> None:
+    value = "v=DMARC1; p=none; rua=mailto:r@reports.test"
+    reports = zone_text(
+        "reports.test", 1, ['example.com._report._dmarc.reports.test. 300 IN TXT "v=DMARC1"']
+    )
+    world = make_world(
+        stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones={"reports.test": reports}
+    )
+    result = world.verify("--strict")
+    assert result.rc == 0, result.out
+
+
+def test_two_dmarc_records(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    extra = ['_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject"']
+    world = make_world(stack, tmp_path, records, zones=[domain_zone(records, ORIGIN, extra=extra)])
+    result = world.verify()
+    assert result.rc == 1
+    assert result.findings("dmarc_multiple")
+
+
+def test_mx_wrong_host(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    line = "mail.example.com. 300 IN MX 10 feedback-smtp.eu-west-1.amazonses.com."
+    zone = domain_zone(records, ORIGIN, replace={("mail.example.com", "MX"): line})
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("mx_wrong_host")
+    assert "eu-west-1" in finding["message"]
+    assert finding["fix"] == "mail.example.com. 300 IN MX 10 feedback-smtp.us-east-1.amazonses.com."
+
+
+def test_mx_wrong_priority(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    line = "mail.example.com. 300 IN MX 20 feedback-smtp.us-east-1.amazonses.com."
+    zone = domain_zone(records, ORIGIN, replace={("mail.example.com", "MX"): line})
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 1
+    assert result.codes("error") == ["mx_wrong_priority"]
+
+
+def test_cname_where_txt_is_needed(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    line = "_dmarc.example.com. 300 IN CNAME dmarc.elsewhere.test."
+    zone = domain_zone(records, ORIGIN, replace={("_dmarc.example.com", "TXT"): line})
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("cname_conflict")
+    assert finding["name"] == "_dmarc.example.com"
+
+
+def test_uppercase_and_trailing_dot_names(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    zone = domain_zone(records, ORIGIN)
+    shouting: list[dict[str, object]] = []
+    for original in records:
+        rec = dict(original)
+        rec["name"] = rec["name"].upper() + "."
+        rec["domain"] = rec["domain"].upper() + "."
+        if rec["type"] in ("CNAME", "MX"):
+            rec["value"] = rec["value"].upper() + "."
+        shouting.append(rec)
+    world = make_world(stack, tmp_path, shouting, zones=[zone])
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert result.doc["domains"][0]["domain"] == "example.com"
+
+
+def test_mixed_case_in_the_zone_matches(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    line = "TOK1AAAA._DOMAINKEY.Example.Com. 1800 IN CNAME TOK1AAAA.DKIM.AMAZONSES.COM."
+    zone = domain_zone(
+        records, ORIGIN, replace={("tok1aaaa._domainkey.example.com", "CNAME"): line}
+    )
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    assert world.verify().rc == 0
+
+
+def test_serial_behind_is_reported(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    world = make_world(
+        stack,
+        tmp_path,
+        records,
+        zones=[domain_zone(records, ORIGIN, 5), domain_zone(records, ORIGIN, 4)],
+    )
+    result = world.verify()
+    assert result.rc == 0  # same records: a warning only
+    (finding,) = result.findings("serial_behind")
+    assert finding["nameserver"] == world.auth[1].spec
+    assert world.verify("--strict").rc == 1
+
+
+def test_serial_wraparound_uses_rfc1982(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    # 1 is newer than 4294967295 in serial arithmetic: the server with 4294967295 is behind.
+    world = make_world(
+        stack,
+        tmp_path,
+        records,
+        zones=[domain_zone(records, ORIGIN, 4294967295), domain_zone(records, ORIGIN, 1)],
+    )
+    result = world.verify()
+    (finding,) = result.findings("serial_behind")
+    assert finding["nameserver"] == world.auth[0].spec
+
+
+def test_nameservers_discovered_through_the_resolver(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records()
+    addresses = [random_loopback(), random_loopback()]
+    port = free_port(addresses[0])
+    glue = [
+        "example.com. 300 IN NS ns2.example.com.",
+        f"ns2.example.com. 300 IN A {addresses[1]}",
+    ]
+    zone = domain_zone(records, ORIGIN, extra=glue).replace(
+        "ns1.example.com. IN A 127.0.0.1", f"ns1.example.com. IN A {addresses[0]}"
+    )
+    broken = domain_zone(records, ORIGIN, drop=[("mail.example.com", "MX")], extra=glue).replace(
+        "ns1.example.com. IN A 127.0.0.1", f"ns1.example.com. IN A {addresses[0]}"
+    )
+    start(stack, KnotServer({ORIGIN: zone}, addresses[0], port))
+    start(stack, KnotServer({ORIGIN: broken}, addresses[1], port))
+    resolver = start(stack, KnotServer({ORIGIN: zone, "amazonses.com": amazonses_zone()}))
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records))
+    result = run_cli(
+        "verify",
+        "--records",
+        str(path),
+        "--resolver",
+        resolver.spec,
+        "--ns-port",
+        str(port),
+        "--json",
+        "--timeout",
+        "0.3",
+        "--attempts",
+        "2",
+    )
+    assert result.rc == 1, result.out
+    domain = result.doc["domains"][0]
+    assert domain["zone"] == "example.com"
+    assert sorted(ns["name"] for ns in domain["nameservers"]) == [
+        "ns1.example.com",
+        "ns2.example.com",
+    ]
+    (finding,) = result.findings("record_missing")
+    assert finding["nameserver"].startswith("ns2.example.com")
+
+
+def test_domain_below_the_zone_apex(stack: ExitStack, tmp_path: Path) -> None:
+    records = ses_records("mail.corp.example.com")
+    zone = domain_zone(records, ORIGIN)
+    world = make_world(stack, tmp_path, records, zones=[zone])
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert result.doc["domains"][0]["zone"] == "example.com"
+
+
+def test_many_domains_in_one_run(stack: ExitStack, tmp_path: Path) -> None:
+    records = [r for i in range(5) for r in ses_records(f"d{i}.example.com", [f"t{i}a", f"t{i}b"])]
+    zone = domain_zone(records, ORIGIN, drop=[("mail.d3.example.com", "MX")])
+    tokens = [f"t{i}{x}" for i in range(5) for x in "ab"]
+    world = make_world(stack, tmp_path, records, zones=[zone], amazonses=amazonses_zone(tokens))
+    result = world.verify()
+    assert result.rc == 1
+    status = {d["domain"]: d["ok"] for d in result.doc["domains"]}
+    assert status == {f"d{i}.example.com": i != 3 for i in range(5)}

@@ -1,0 +1,233 @@
+"""``verify --aws``: SES identity and account status, against moto_server and botocore's Stubber.
+
+moto 5.2.5 implements sesv2 GetEmailIdentity (without MAIL FROM attributes) but not GetAccount,
+so the account checks and the MAIL FROM status use the Stubber. Every endpoint is loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from checks.verify import ses
+from checks.verify.expected import Expected
+from tests.support.checks_support import make_world
+from tests.support.knot_server import free_port
+
+FAKE_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in FAKE_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+
+
+@pytest.fixture
+def moto_url(aws_env: None) -> Iterator[str]:
+    port = free_port("127.0.0.1")
+    exe = Path(sys.executable).parent / "moto_server"
+    proc = subprocess.Popen(
+        [str(exe), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/moto-api/", timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.fixture
+def stack() -> Iterator[ExitStack]:
+    with ExitStack() as s:
+        yield s
+
+
+def client(url: str | None = None) -> Any:
+    return boto3.client("sesv2", region_name="us-east-1", endpoint_url=url or "http://127.0.0.1:9")
+
+
+def test_identity_status_from_moto(moto_url: str) -> None:
+    sesv2 = client(moto_url)
+    sesv2.create_email_identity(
+        EmailIdentity="example.com",
+        DkimSigningAttributes={"NextSigningKeyLength": "RSA_2048_BIT"},
+    )
+    info, findings = ses.identity_status("example.com", False, sesv2)
+    assert info is not None
+    assert info["verification_status"] == "SUCCESS"
+    assert info["dkim_status"] == "SUCCESS"
+    assert findings == []
+    info, findings = ses.identity_status("example.com", True, sesv2)
+    assert [f.code for f in findings] == ["ses_mail_from_not_set"]  # moto has no MAIL FROM
+
+
+def test_missing_identity_from_moto(moto_url: str) -> None:
+    info, findings = ses.identity_status("nope.example.com", False, client(moto_url))
+    assert info is None
+    assert [f.code for f in findings] == ["ses_identity_missing"]
+    assert findings[0].severity == "error"
+
+
+def test_verify_aws_end_to_end_against_moto(
+    moto_url: str, stack: ExitStack, tmp_path: Path
+) -> None:
+    client(moto_url).create_email_identity(EmailIdentity="example.com")
+    world = make_world(stack, tmp_path, servers=1)
+    result = world.verify("--aws", "--aws-endpoint-url", moto_url)
+    ses_info = result.doc["domains"][0]["ses"]
+    assert ses_info["region"] == "us-east-1"  # from the MAIL FROM MX host
+    assert ses_info["verification_status"] == "SUCCESS"
+    codes = result.codes()
+    assert "ses_dkim_status" in codes  # moto: NOT_STARTED without signing attributes
+    assert "ses_mail_from_not_set" in codes
+    # moto does not implement GetAccount: reported as "could not check", not as a crash.
+    account_codes = [f["code"] for f in result.doc["account"]["findings"]]
+    assert account_codes == ["could_not_check"]
+    assert result.rc == 1  # the MAIL FROM error wins over "could not check"
+
+
+def _identity(mail_from_status: str = "SUCCESS", dkim: str = "SUCCESS") -> dict[str, Any]:
+    return {
+        "IdentityType": "DOMAIN",
+        "VerificationStatus": "SUCCESS",
+        "VerifiedForSendingStatus": True,
+        "DkimAttributes": {"Status": dkim, "SigningAttributesOrigin": "AWS_SES"},
+        "MailFromAttributes": {
+            "MailFromDomain": "mail.example.com",
+            "MailFromDomainStatus": mail_from_status,
+            "BehaviorOnMxFailure": "USE_DEFAULT_VALUE",
+        },
+    }
+
+
+def _account(production: bool) -> dict[str, Any]:
+    return {
+        "ProductionAccessEnabled": production,
+        "SendingEnabled": True,
+        "EnforcementStatus": "HEALTHY",
+        "SendQuota": {"Max24HourSend": 50000.0, "MaxSendRate": 14.0, "SentLast24Hours": 12.0},
+    }
+
+
+@pytest.mark.parametrize(
+    ("mail_from", "dkim", "codes"),
+    [
+        ("SUCCESS", "SUCCESS", []),
+        ("PENDING", "SUCCESS", [("ses_mail_from_status", "warning")]),
+        (
+            "FAILED",
+            "TEMPORARY_FAILURE",
+            [("ses_dkim_status", "error"), ("ses_mail_from_status", "error")],
+        ),
+    ],
+)
+def test_identity_status_with_stubber(
+    aws_env: None, mail_from: str, dkim: str, codes: list[tuple[str, str]]
+) -> None:
+    sesv2 = client()
+    with Stubber(sesv2) as stub:
+        stub.add_response(
+            "get_email_identity", _identity(mail_from, dkim), {"EmailIdentity": "example.com"}
+        )
+        info, findings = ses.identity_status("example.com", True, sesv2)
+        stub.assert_no_pending_responses()
+    assert info is not None and info["mail_from_status"] == mail_from
+    assert [(f.code, f.severity) for f in findings] == codes
+
+
+@pytest.mark.parametrize("production", [True, False])
+def test_account_status_with_stubber(aws_env: None, production: bool) -> None:
+    sesv2 = client()
+    with Stubber(sesv2) as stub:
+        stub.add_response("get_account", _account(production), {})
+        info, findings = ses.account_status("us-east-1", sesv2)
+    assert info is not None
+    assert info["mode"] == ("production" if production else "sandbox")
+    assert (info["max_24_hour_send"], info["max_send_rate"], info["sent_last_24_hours"]) == (
+        50000.0,
+        14.0,
+        12.0,
+    )
+    assert [f.code for f in findings] == ([] if production else ["ses_sandbox"])
+
+
+def test_attach_status_all_good_with_stubber(aws_env: None) -> None:
+    from checks.dns.client import Stats
+    from checks.verify.engine import DomainResult
+    from checks.verify.report import Report, to_json
+
+    sesv2 = client()
+    stub = Stubber(sesv2)
+    stub.add_response("get_email_identity", _identity(), {"EmailIdentity": "example.com"})
+    stub.add_response("get_account", _account(True), {})
+    records = [
+        Expected(
+            "example.com",
+            "mail.example.com",
+            "MX",
+            "10 feedback-smtp.eu-west-1.amazonses.com",
+            "mail_from_mx",
+        )
+    ]
+    report = Report([DomainResult("example.com")], Stats(), 0.0)
+    regions: list[str] = []
+
+    def factory(region: str) -> Any:
+        regions.append(region)
+        return sesv2
+
+    with stub:
+        ses.attach_status(report, records, factory=factory)
+    assert regions == ["eu-west-1"]
+    assert report.exit_status() == 0
+    doc = to_json(report)
+    assert doc["account"]["eu-west-1"]["mode"] == "production"
+    assert doc["domains"][0]["ses"]["mail_from_status"] == "SUCCESS"
+
+
+def test_unreachable_ses_endpoint_is_could_not_check(
+    aws_env: None, stack: ExitStack, tmp_path: Path
+) -> None:
+    world = make_world(stack, tmp_path, servers=1)
+    port = free_port("127.0.0.1")
+    result = world.verify("--aws", "--aws-endpoint-url", f"http://127.0.0.1:{port}")
+    assert result.rc == 3, result.out
+    assert "Traceback" not in result.err
+    assert result.findings("could_not_check")

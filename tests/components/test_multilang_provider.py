@@ -1,0 +1,344 @@
+"""The ``ses`` package for every Pulumi language: the schema the SDK infers, Construct, the plugin.
+
+The schema comes from ``pulumi.provider.experimental``'s ``ComponentProvider``, the object the
+plugin serves; the plugin itself is started as Pulumi starts it and asked over gRPC on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pulumi
+import pytest
+import yaml
+from google.protobuf import empty_pb2
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.server import ComponentInitError
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+from components import __version__
+from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesDomain, SmtpUser
+from components.validation import ConfigError
+from tests.support.harness import use_mocks
+from tests.support.package_support import install_package
+from tests.support.paths import REPO
+
+PLUGIN_DIR = REPO / "provider"
+
+EXPECTED: dict[str, dict[str, dict[str, str]]] = {
+    "ses:index:SesDomain": {
+        "inputs": {
+            "name": "string",
+            "region": "string",
+            "dkim": "#/types/ses:index:DkimArgs",
+            "mailFrom": "#/types/ses:index:MailFromArgs",
+            "dmarc": "#/types/ses:index:DmarcArgs",
+            "dns": "#/types/ses:index:DnsArgs",
+            "emailIdentities": "array<string>",
+            "tags": "map<string>",
+            "protect": "boolean",
+            "configurationSetName": "string",
+        },
+        "outputs": {
+            "arn": "string",
+            "dnsRecords": "array<#/types/ses:index:DnsRecord>",
+            "dkimStatus": "string",
+            "verifiedForSending": "boolean",
+            "mailFromDomain": "string",
+            "emailIdentityArns": "map<string>",
+        },
+    },
+    "ses:index:SmtpUser": {
+        "inputs": {
+            "userName": "string",
+            "domains": "array<#/types/ses:index:SmtpDomainArgs>",
+            "fromAddresses": "array<string>",
+            "recipients": "array<string>",
+            "extraRegions": "array<string>",
+            "path": "string",
+            "rotation": "string",
+            "previousRotation": "string",
+            "secret": "#/types/ses:index:SmtpSecretArgs",
+            "tags": "map<string>",
+        },
+        "outputs": {
+            "userName": "string",
+            "userArn": "string",
+            "username": "string",
+            "password": "string",
+            "passwords": "map<string>",
+            "endpoints": "map<#/types/ses:index:SmtpEndpoint>",
+            "secretArn": "string",
+            "policy": "string",
+        },
+    },
+}
+REQUIRED = {
+    "ses:index:SesDomain": (["name", "region"], ["arn", "dkimStatus", "dnsRecords"]),
+    "ses:index:SmtpUser": (["domains", "userName"], ["password", "passwords", "username"]),
+}
+ENUMS = {
+    "DkimKeyLength": ["RSA_2048_BIT", "RSA_1024_BIT"],
+    "MxFailureBehavior": ["USE_DEFAULT_VALUE", "REJECT_MESSAGE"],
+    "DmarcPolicy": ["none", "quarantine", "reject"],
+    "DmarcAlignment": ["r", "s"],
+    "DnsProviderKind": ["route53", "cloudflare", "external"],
+}
+
+
+def _type_of(prop: dict[str, Any]) -> str:
+    if "$ref" in prop:
+        return str(prop["$ref"])
+    if prop["type"] == "array":
+        return f"array<{_type_of(prop['items'])}>"
+    if prop["type"] == "object" and "additionalProperties" in prop:
+        return f"map<{_type_of(prop['additionalProperties'])}>"
+    return str(prop["type"])
+
+
+def inferred_schema() -> dict[str, Any]:
+    provider = ComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    assert provider.schema is not None
+    return json.loads(provider.schema)
+
+
+SCHEMA = inferred_schema()
+
+
+def schema_figures(schema: dict[str, Any]) -> dict[str, int]:
+    """Components, their input and output properties, and the named types, as counted for the
+    issue's closing note."""
+    resources = schema["resources"].values()
+    return {
+        "components": len(schema["resources"]),
+        "inputs": sum(len(r["inputProperties"]) for r in resources),
+        "outputs": sum(len(r["properties"]) for r in resources),
+        "types": len(schema["types"]),
+        "type_properties": sum(len(t.get("properties", {})) for t in schema["types"].values()),
+    }
+
+
+def test_schema_names_the_package_version_and_each_component() -> None:
+    assert SCHEMA["name"] == PACKAGE_NAME == "ses"
+    assert SCHEMA["version"] == __version__
+    assert set(SCHEMA["resources"]) == set(EXPECTED)
+    for token, resource in SCHEMA["resources"].items():
+        assert resource["isComponent"] is True
+        assert resource["description"], token
+
+
+@pytest.mark.parametrize("token", sorted(EXPECTED))
+def test_schema_inputs_and_outputs_with_types(token: str) -> None:
+    resource = SCHEMA["resources"][token]
+    inputs = {name: _type_of(prop) for name, prop in resource["inputProperties"].items()}
+    outputs = {name: _type_of(prop) for name, prop in resource["properties"].items()}
+    assert inputs == EXPECTED[token]["inputs"]
+    assert outputs == EXPECTED[token]["outputs"]
+    required_inputs, some_required_outputs = REQUIRED[token]
+    assert sorted(resource["requiredInputs"]) == required_inputs
+    assert set(some_required_outputs) <= set(resource["required"])
+    for name, prop in resource["inputProperties"].items():
+        assert prop.get("description"), f"{token}.{name} has no description"
+
+
+def test_schema_types_and_enums() -> None:
+    types = SCHEMA["types"]
+    for name, values in ENUMS.items():
+        assert [v["value"] for v in types[f"ses:index:{name}"]["enum"]] == values
+    record = types["ses:index:DnsRecord"]
+    assert {k: _type_of(v) for k, v in record["properties"].items()} == {
+        "domain": "string",
+        "name": "string",
+        "type": "string",
+        "value": "string",
+        "ttl": "integer",
+        "purpose": "string",
+    }
+    dmarc = types["ses:index:DmarcArgs"]["properties"]
+    assert _type_of(dmarc["policy"]) == "#/types/ses:index:DmarcPolicy"
+    assert _type_of(dmarc["pct"]) == "integer"
+    assert _type_of(types["ses:index:SmtpEndpoint"]["properties"]["starttlsPorts"]) == (
+        "array<integer>"
+    )
+    print(f"schema figures: {schema_figures(SCHEMA)}")
+
+
+def test_schema_input_keys_are_the_stack_config_keys() -> None:
+    """One vocabulary: a domain's provider inputs are the keys of a ``domains`` entry."""
+    dev = yaml.safe_load((REPO / "Pulumi.dev.yaml").read_text(encoding="utf-8"))
+    domain = dev["config"]["ses:domains"][0]
+    inputs = SCHEMA["resources"]["ses:index:SesDomain"]["inputProperties"]
+    assert set(domain) <= set(inputs)
+    types = SCHEMA["types"]
+    for key, ref in (("mailFrom", "MailFromArgs"), ("dmarc", "DmarcArgs"), ("dns", "DnsArgs")):
+        assert set(domain[key]) <= set(types[f"ses:index:{ref}"]["properties"])
+
+
+def _construct(token: str, name: str, inputs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Construct as the engine asks the provider (camelCase names, enums as strings, numbers as
+    floats) under the SDK's mock runtime; returns the declared resources and resolved state."""
+    monitor = use_mocks("provider")
+    provider = ComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    state: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[None]:
+        result = provider.construct(name, token, inputs)
+        return pulumi.Output.all(
+            **{k: pulumi.Output.from_input(v) for k, v in result.state.items()}
+        ).apply(state.update)
+
+    program()
+    return monitor.declared, state
+
+
+def test_construct_ses_domain_through_the_provider() -> None:
+    declared, state = _construct(
+        "ses:index:SesDomain",
+        "shop",
+        {
+            "name": "Shop.Example.NET",
+            "region": "eu-west-1",
+            "mailFrom": {"behaviorOnMxFailure": "REJECT_MESSAGE"},
+            "dmarc": {"policy": "quarantine", "pct": 50.0, "rua": ["mailto:dmarc@example.net"]},
+            "dns": {"provider": "external"},
+            "tags": {"team": "shop"},
+            "configurationSetName": "shop-set",
+        },
+    )
+    types = {r.name: r.type for r in declared}
+    assert types["shop"] == "ses:index:SesDomain"
+    identity = next(r for r in declared if r.name == "shop-identity")
+    assert identity.inputs["emailIdentity"] == "shop.example.net"
+    assert identity.inputs["dkimSigningAttributes"] == {"nextSigningKeyLength": "RSA_2048_BIT"}
+    assert identity.inputs["configurationSetName"] == "shop-set"
+    assert identity.inputs["tags"] == {"team": "shop"}
+    mail_from = next(r for r in declared if r.name == "shop-mail-from")
+    assert mail_from.inputs["behaviorOnMxFailure"] == "REJECT_MESSAGE"
+    assert state["mailFromDomain"] == "mail.shop.example.net"
+    assert state["arn"] == "arn:aws:ses:eu-west-1:123456789012:identity/shop.example.net"
+    dmarc = [r for r in state["dnsRecords"] if r["purpose"] == "dmarc"]
+    assert dmarc[0]["value"] == "v=DMARC1; p=quarantine; pct=50; rua=mailto:dmarc@example.net"
+    assert {r["purpose"] for r in state["dnsRecords"]} == {
+        "dkim",
+        "mail_from_mx",
+        "mail_from_spf",
+        "dmarc",
+    }
+    assert set(state) <= set(SCHEMA["resources"]["ses:index:SesDomain"]["properties"])
+
+
+def test_construct_smtp_user_through_the_provider() -> None:
+    declared, state = _construct(
+        "ses:index:SmtpUser",
+        "app",
+        {
+            "userName": "shop-mailer",
+            "domains": [{"name": "shop.example.net", "region": "eu-west-1"}],
+            "fromAddresses": ["noreply@shop.example.net"],
+            "extraRegions": ["us-east-1"],
+        },
+    )
+    policy_resource = next(r for r in declared if r.type == "aws:iam/userPolicy:UserPolicy")
+    document = json.loads(policy_resource.inputs["policy"])
+    actions = {a for s in document["Statement"] for a in _as_list(s["Action"])}
+    assert actions == {"ses:SendRawEmail"}
+    resources = [r for s in document["Statement"] for r in _as_list(s["Resource"])]
+    assert "*" not in resources
+    assert any(r.endswith(":identity/shop.example.net") for r in resources)
+    assert set(state["endpoints"]) == {"eu-west-1", "us-east-1"}
+    assert state["endpoints"]["eu-west-1"] == {
+        "host": "email-smtp.eu-west-1.amazonaws.com",
+        "starttlsPorts": [25, 587, 2587],
+        "tlsWrapperPorts": [465, 2465],
+    }
+    assert set(state["passwords"]) == {"eu-west-1", "us-east-1"}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_bad_inputs_name_every_problem_by_input_path() -> None:
+    with pytest.raises(ComponentInitError) as caught:
+        _construct(
+            "ses:index:SesDomain",
+            "bad",
+            {"name": "https://x", "region": "mars-1", "dmarc": {"pct": 300}},
+        )
+    error = caught.value.__cause__ if caught.value.__cause__ else caught.value
+    text = str(getattr(caught.value, "inner", error))
+    for expected in (
+        "SesDomain.name = 'https://x'",
+        "SesDomain.region = 'mars-1'",
+        "SesDomain.dmarc.pct = 300",
+    ):
+        assert expected in text
+    with pytest.raises(ConfigError) as smtp_error:
+        SmtpUser("bad", {"userName": "x y", "domains": []})
+    assert "SmtpUser.name = 'x y'" in str(smtp_error.value)
+
+
+def test_python_callers_get_the_same_validation() -> None:
+    use_mocks("provider")
+    with pytest.raises(ConfigError, match=r"SesDomain.dkim.keyLength = 'RSA_4096_BIT'"):
+        SesDomain(
+            "x",
+            {"name": "example.com", "region": "us-east-1", "dkim": {"keyLength": "RSA_4096_BIT"}},  # pyright: ignore[reportArgumentType]
+        )
+
+
+def test_plugin_manifest() -> None:
+    manifest = yaml.safe_load((PLUGIN_DIR / "PulumiPlugin.yaml").read_text(encoding="utf-8"))
+    assert manifest["runtime"]["name"] == "python"
+    requirements = (PLUGIN_DIR / "requirements.txt").read_text(encoding="utf-8")
+    assert "..[cloudflare]" in requirements.splitlines()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_package(tmp_path_factory.mktemp("provider-package"))
+
+
+def test_plugin_serves_the_schema_over_grpc(site: Path, tmp_path: Path) -> None:
+    """Start provider/__main__.py as the engine does (engine address as the argument) with the
+    installed package, read its port, ask GetPluginInfo and GetSchema on 127.0.0.1."""
+    code = (
+        f"import sys, runpy; sys.path.insert(0, {str(site)!r})\n"
+        f"runpy.run_path({str(PLUGIN_DIR / '__main__.py')!r}, run_name='__main__')\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-I", "-c", code, "127.0.0.1:1"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline().strip() or "0")
+        assert port, process.stderr.read() if process.stderr else ""
+
+        async def ask() -> tuple[str, str]:
+            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+                stub = provider_pb2_grpc.ResourceProviderStub(channel)
+                info = await stub.GetPluginInfo(empty_pb2.Empty())  # type: ignore[attr-defined]
+                schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
+                return info.version, schema.schema
+
+        loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
+        try:
+            version, served = loop.run_until_complete(asyncio.wait_for(ask(), 60))
+        finally:
+            loop.close()
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert version == __version__
+    assert json.loads(served) == SCHEMA

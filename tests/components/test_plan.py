@@ -1,0 +1,209 @@
+"""The offline plan (contract 2): every stack file, the reviewed dev snapshot, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import dns.rdatatype
+import dns.zone
+import jsonschema
+import pulumi
+import pytest
+
+from components.plan import make_plan
+from tests.support.harness import use_mocks
+from tests.support.paths import DNS_RECORDS_SCHEMA, REPO
+
+STACKS = sorted(
+    p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
+)
+SNAPSHOT = REPO / "tests" / "snapshots" / "plan-dev.json"
+
+
+def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "components.plan", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+def test_there_are_stacks_to_plan() -> None:
+    assert "dev" in STACKS
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_file_plans(stack: str) -> None:
+    plan = make_plan(stack)
+    document = plan.to_json()
+    assert document["stack"] == stack
+    assert document["resources"], "a stack that declares nothing"
+    for resource in document["resources"]:
+        assert set(resource) == {"type", "name", "parent", "inputs"}
+    jsonschema.validate(document["outputs"]["dns_records"], DNS_RECORDS_SCHEMA)
+    json.dumps(document)  # the whole plan is JSON
+
+
+def test_dev_plan_matches_reviewed_snapshot() -> None:
+    """Regenerate after a reviewed change with
+    ``python -m components.plan --stack dev --json > tests/snapshots/plan-dev.json``."""
+    current = make_plan("dev").to_json()
+    reviewed = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
+
+
+def test_planning_twice_gives_identical_plans() -> None:
+    first = json.dumps(make_plan("dev").to_json(), sort_keys=True)
+    second = json.dumps(make_plan("dev").to_json(), sort_keys=True)
+    assert first == second
+
+
+def test_cli_json_and_zone_file(tmp_path: Path) -> None:
+    zone_path = tmp_path / "dev.zone"
+    result = run_plan_cli("--stack", "dev", "--json", "--zone-file", str(zone_path))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    records = document["outputs"]["dns_records"]
+    soa = (
+        "example.com. 3600 IN SOA ns.example.com. hostmaster.example.com. 1 7200 900 1209600 300\n"
+        "example.com. 3600 IN NS ns.example.com.\n"
+    )
+    zone = dns.zone.from_text(soa + zone_path.read_text(), origin="example.com.", relativize=False)
+    for record in records:
+        rdataset = zone.find_rdataset(record["name"] + ".", dns.rdatatype.from_text(record["type"]))
+        assert rdataset.ttl == record["ttl"]
+
+
+def test_cli_human_output_has_tree_and_records() -> None:
+    result = run_plan_cli("--stack", "dev")
+    assert result.returncode == 0, result.stderr
+    assert "ses:index:SesDomain  dev.example.com" in result.stdout
+    assert "  aws:sesv2/emailIdentity:EmailIdentity  dev.example.com-identity" in result.stdout
+    assert "_dmarc.dev.example.com" in result.stdout
+
+
+def _project_with_stack(tmp_path: Path, stack_yaml: str) -> Path:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "Pulumi.bad.yaml").write_text(stack_yaml, encoding="utf-8")
+    return tmp_path
+
+
+def test_cli_bad_config_exits_2_naming_each_problem_without_traceback(tmp_path: Path) -> None:
+    project = _project_with_stack(
+        tmp_path,
+        "config:\n"
+        "  aws:region: us-east-1\n"
+        "  ses:domains:\n"
+        "    - name: https://example.com\n"
+        "      dmarc: {policy: strict, pct: 300}\n"
+        "    - name: 10.0.0.1\n"
+        "  ses:tagz: {}\n",
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    for expected in (
+        "ses:domains[0].name = 'https://example.com'",
+        "ses:domains[0].dmarc.policy = 'strict': must be one of none, quarantine, reject",
+        "ses:domains[0].dmarc.pct = 300: must be a whole number from 0 to 100",
+        "ses:domains[1].name = '10.0.0.1'",
+        "ses:tagz = {}: is not a known key",
+        "did you mean 'tags'?",
+    ):
+        assert expected in result.stderr
+
+
+def test_cli_unknown_stack_and_bad_yaml_exit_2(tmp_path: Path) -> None:
+    missing = run_plan_cli("--stack", "no-such-stack")
+    assert missing.returncode == 2 and "Pulumi.no-such-stack.yaml does not exist" in missing.stderr
+    project = _project_with_stack(tmp_path, "config: [unclosed\n")
+    broken = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert broken.returncode == 2 and "not valid YAML" in broken.stderr
+    assert "Traceback" not in missing.stderr + broken.stderr
+
+
+def test_secure_values_get_a_stand_in_and_are_reported(tmp_path: Path) -> None:
+    project = _project_with_stack(
+        tmp_path,
+        "config:\n"
+        "  aws:region: eu-west-1\n"
+        "  ses:dkimKey:\n"
+        "    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBB\n"
+        "  ses:domains:\n"
+        "    - name: example.org\n"
+        "      dkim: {mode: byodkim, selector: s1, privateKeyConfig: dkimKey}\n"
+        "      dns: {provider: external}\n",
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project), "--json")
+    assert result.returncode == 0, result.stderr
+    assert "ses:dkimKey is encrypted; a throwaway stand-in was used" in result.stderr
+    document = json.loads(result.stdout)
+    identity = next(r for r in document["resources"] if r["name"] == "example.org-identity")
+    assert identity["inputs"]["dkimSigningAttributes"]["domainSigningPrivateKey"] == "[secret]"
+    assert "PRIVATE KEY" not in result.stdout
+
+
+def test_real_main_with_bad_config_declares_nothing() -> None:
+    monitor = use_mocks()
+    pulumi.runtime.set_all_config(
+        {"ses:domains": json.dumps([{"name": "bad_name.example"}]), "aws:region": "us-east-1"}
+    )
+    exits: list[Any] = []
+
+    @pulumi.runtime.test
+    def program() -> None:
+        try:
+            runpy.run_path(str(REPO / "__main__.py"), run_name="__main__")
+        except SystemExit as exit_:
+            exits.append(exit_.code)
+
+    program()
+    assert exits == [2]
+    assert monitor.declared == []
+    pulumi.runtime.set_all_config({})
+
+
+def test_cli_prints_configuration_warnings_and_still_plans(tmp_path: Path) -> None:
+    project = _project_with_stack(
+        tmp_path, "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: example.net\n"
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert result.returncode == 0, result.stderr
+    assert "plan: warning: ses:alarms.subscriptions: the reputation alerts topic has no" in (
+        result.stderr
+    )
+
+
+def test_a_plan_after_an_unfinished_program_in_the_same_process_completes() -> None:
+    """Mocks set up with a root stack whose outputs never ran (a test that raised before its
+    program started) left tasks of another event loop in the SDK's pending set; the plan waited
+    for them for ever. Run in a child process so a regression fails in seconds, not at the
+    suite's timeout."""
+    script = (
+        "from tests.support.harness import use_mocks\n"
+        "from components.plan import make_plan\n"
+        "use_mocks('unfinished')\n"
+        "print(len(make_plan('dev').resources))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert int(result.stdout) == len(make_plan("dev").resources)

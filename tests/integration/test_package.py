@@ -1,0 +1,179 @@
+"""The installable package: built offline from pyproject.toml, imported as ``ses_domains``."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.support.package_support import DISTRIBUTION, IMPORT_NAME, install_package, run_installed
+from tests.support.paths import REPO
+
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return install_package(tmp_path_factory.mktemp("package"))
+
+
+def _requirements() -> dict[str, str]:
+    pins: dict[str, str] = {}
+    for raw in (REPO / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.lower()] = version
+    return pins
+
+
+def _version_in_init() -> str:
+    tree = ast.parse((REPO / "components" / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__version__" for t in node.targets
+        ):
+            assert isinstance(node.value, ast.Constant)
+            return str(node.value.value)
+    raise AssertionError("components/__init__.py has no __version__")
+
+
+def test_project_metadata_names_a_semantic_version_and_the_import_name() -> None:
+    project = PYPROJECT["project"]
+    assert project["name"] == DISTRIBUTION
+    assert project["dynamic"] == ["version"]
+    assert SEMVER.match(_version_in_init())
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert setuptools["package-dir"][IMPORT_NAME] == "components"
+    assert "components" not in setuptools["packages"]
+
+
+def test_dependencies_are_pinned_exactly_as_in_requirements_txt() -> None:
+    pins = _requirements()
+    declared = [*PYPROJECT["project"]["dependencies"]]
+    for extra in PYPROJECT["project"]["optional-dependencies"].values():
+        declared += extra
+    for requirement in declared:
+        name, _, version = requirement.partition("==")
+        assert version, f"{requirement} is not pinned"
+        assert pins[name.lower()] == version, f"{requirement} differs from requirements.txt"
+
+
+def test_every_subpackage_of_components_is_packaged() -> None:
+    folders = {
+        path.parent.relative_to(REPO / "components").parts
+        for path in (REPO / "components").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    setuptools = PYPROJECT["tool"]["setuptools"]
+    assert setuptools["package-dir"] == {IMPORT_NAME: "components"}
+    assert {".".join((IMPORT_NAME, *folder)) for folder in folders} == set(setuptools["packages"])
+
+
+def test_public_api_list_matches_the_lazy_exports() -> None:
+    import components
+
+    exported = set(components._EXPORTS)  # pyright: ignore[reportPrivateUsage]
+    assert set(components.__all__) == exported | {"__version__"}
+    for name in components.__all__:
+        assert getattr(components, name) is not None
+
+
+def test_importing_a_pure_module_does_not_load_pulumi() -> None:
+    result = run_installed(
+        REPO,
+        "import json, sys\n"
+        "import components.stack_config, components.domain.records\n"
+        "print(json.dumps([m for m in sys.modules if m.split('.')[0] == 'pulumi']))",
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_installed_package_imports_as_ses_domains_only(site: Path, tmp_path: Path) -> None:
+    assert sorted(p.name for p in site.iterdir() if not p.name.endswith(".dist-info")) == [
+        IMPORT_NAME
+    ]
+    metadata = next(site.glob("ses_domains-*.dist-info")) / "METADATA"
+    text = metadata.read_text(encoding="utf-8")
+    assert f"Version: {_version_in_init()}" in text
+    assert "Requires-Dist: pulumi-aws==7.51.1" in text
+    for module in (site / IMPORT_NAME).rglob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from|import) components\b", source, re.M), module
+    result = run_installed(
+        site,
+        "import importlib, json, sys\n"
+        "import ses_domains\n"
+        "names = {n: getattr(ses_domains, n).__module__ for n in ses_domains.__all__\n"
+        "         if n != '__version__'}\n"
+        "try:\n"
+        "    importlib.import_module('components')\n"
+        "    shadow = True\n"
+        "except ModuleNotFoundError:\n"
+        "    shadow = False\n"
+        "print(json.dumps({'version': ses_domains.__version__, 'file': ses_domains.__file__,\n"
+        "                  'modules': sorted(set(names.values())), 'components': shadow}))",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["version"] == _version_in_init()
+    assert report["file"].startswith(str(site))
+    assert report["components"] is False  # nothing named `components` is importable
+    assert all(module.startswith("ses_domains.") for module in report["modules"])
+    assert "ses_domains.domain.component" in report["modules"]
+    assert "ses_domains.smtp.user" in report["modules"]
+
+
+def test_installed_components_declare_a_domain_under_mocks(site: Path, tmp_path: Path) -> None:
+    """A consumer's program: the installed package's SesDomain under the SDK's mock runtime."""
+    result = run_installed(
+        site,
+        """
+import json
+import pulumi
+from ses_domains import parse_stack_config, SesDomain, SesDomainArgs
+from ses_domains.plan.mocks import PlanMocks, RecordingMonitor
+
+mocks = PlanMocks()
+monitor = RecordingMonitor(mocks)
+pulumi.runtime.set_mocks(mocks, project="consumer", stack="test", monitor=monitor)
+config = parse_stack_config(
+    {"domains": [{"name": "Shop.Example.NET", "dns": {"provider": "external"},
+                  "dmarc": {"policy": "reject"}}]},
+    namespace="consumer", aws_region="eu-west-1")
+seen = {}
+
+@pulumi.runtime.test
+def program():
+    domain = SesDomain("shop", SesDomainArgs(domain=config.domains[0]))
+    return domain.dns_records.apply(lambda records: seen.update(records=records))
+
+program()
+print(json.dumps({"types": sorted({r.type for r in monitor.declared}),
+                  "records": seen["records"]}))
+""",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert "ses:index:SesDomain" in report["types"]
+    assert "aws:sesv2/emailIdentity:EmailIdentity" in report["types"]
+    dmarc = [r for r in report["records"] if r["purpose"] == "dmarc"]
+    assert dmarc == [
+        {
+            "domain": "shop.example.net",
+            "name": "_dmarc.shop.example.net",
+            "type": "TXT",
+            "value": "v=DMARC1; p=reject",
+            "ttl": 1800,
+            "purpose": "dmarc",
+        }
+    ]

@@ -1,0 +1,284 @@
+"""The policy pack: each rule on resource inputs from the offline plan, one compliant and one
+violating case (at least) per rule, and the pack's policies run through pulumi-policy's own
+analyzer service (``Analyze``, as the engine calls it) with the plan's resources."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+import ses_guardrails as guard
+import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from google.protobuf import json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
+from pulumi_policy.policy import _PolicyAnalyzerServicer  # pyright: ignore[reportPrivateUsage]
+
+from components.plan import make_plan
+from tests.support.paths import REPO
+
+POLICY_DIR = REPO / "policy"
+
+
+@cache
+def plan_resources(stack: str) -> dict[str, dict[str, Any]]:
+    asyncio.set_event_loop(asyncio.new_event_loop())  # an earlier test may have closed it
+    return {r["name"]: r for r in make_plan(stack).to_json()["resources"]}
+
+
+def resource(stack: str, name: str) -> tuple[str, dict[str, Any]]:
+    found = plan_resources(stack)[name]
+    return found["type"], copy.deepcopy(found["inputs"])
+
+
+def rsa_der(bits: int, *, private: bool) -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    der = (
+        key.private_bytes(
+            serialization.Encoding.DER,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        if private
+        else key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    return base64.b64encode(der).decode("ascii")
+
+
+def split_route53(text: str) -> str:
+    return '""'.join(text[i : i + 255] for i in range(0, len(text), 255))
+
+
+# --- configuration sets require TLS ---
+
+
+def test_tls_rule_passes_the_plans_configuration_sets() -> None:
+    for stack, name in (("prod", "cs-example-com-set"), ("dev", "cs-dev-example-com-set")):
+        assert guard.configuration_set_requires_tls(*resource(stack, name)) == []
+
+
+def test_tls_rule_rejects_optional_or_missing_tls() -> None:
+    kind, props = resource("prod", "cs-example-com-set")
+    props["deliveryOptions"]["tlsPolicy"] = "OPTIONAL"
+    assert "tlsPolicy is OPTIONAL" in guard.configuration_set_requires_tls(kind, props)[0]
+    del props["deliveryOptions"]
+    assert "unset" in guard.configuration_set_requires_tls(kind, props)[0]
+
+
+# --- SMTP policies: sending only, never Resource "*" ---
+
+
+def test_smtp_rule_passes_the_plans_user_policy() -> None:
+    assert guard.smtp_policy_send_only(*resource("prod", "smtp-prod-app-mailer-policy")) == []
+    assert guard.smtp_policy_send_only(*resource("dev", "smtp-dev-app-mailer-policy")) == []
+
+
+def test_smtp_rule_rejects_more_actions_and_resource_star() -> None:
+    kind, props = resource("prod", "smtp-prod-app-mailer-policy")
+    document = json.loads(props["policy"])
+    document["Statement"][0]["Action"] = ["ses:SendRawEmail", "ses:*"]
+    document["Statement"][0]["Resource"] = "*"
+    props["policy"] = json.dumps(document)
+    problems = guard.smtp_policy_send_only(kind, props)
+    assert len(problems) == 2
+    assert "allows ses:*" in problems[0] and 'Resource "*"' in problems[1]
+
+
+def test_smtp_rule_ignores_policies_without_ses_actions() -> None:
+    document = {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    props = {"policy": json.dumps(document)}
+    assert guard.smtp_policy_send_only("aws:iam/rolePolicy:RolePolicy", props) == []
+
+
+# --- SES-facing topic policies: aws:SourceAccount and aws:SourceArn ---
+
+
+def test_topic_rule_passes_the_plans_feedback_topics() -> None:
+    for name in (
+        "cs-example-com-topics-bounce-policy",
+        "cs-eu-example-com-topics-complaint-policy",
+    ):
+        assert guard.ses_topic_policy_guarded(*resource("prod", name)) == []
+
+
+def test_topic_rule_rejects_a_statement_without_source_conditions() -> None:
+    kind, props = resource("prod", "cs-example-com-topics-bounce-policy")
+    document = json.loads(props["policy"])
+    ses_statement = next(s for s in document["Statement"] if guard._names_ses(s))  # pyright: ignore[reportPrivateUsage]
+    ses_statement["Condition"].pop("ArnEquals")
+    props["policy"] = json.dumps(document)
+    problems = guard.ses_topic_policy_guarded(kind, props)
+    assert len(problems) == 1 and "without aws:SourceArn conditions" in problems[0]
+    ses_statement.pop("Condition")
+    props["policy"] = json.dumps(document)
+    assert "aws:SourceAccount and aws:SourceArn" in guard.ses_topic_policy_guarded(kind, props)[0]
+
+
+# --- DKIM keys are 2048-bit ---
+
+
+def test_dkim_rule_passes_easy_dkim_and_the_byodkim_record_of_the_plan() -> None:
+    assert guard.dkim_keys_2048(*resource("prod", "example.com-identity")) == []
+    assert guard.dkim_keys_2048(*resource("prod", "eu.example.com-dkim-key")) == []
+    # the BYODKIM identity's private key is secret: redacted in the plan, so not judged there
+    kind, props = resource("prod", "eu.example.com-identity")
+    assert props["dkimSigningAttributes"]["domainSigningPrivateKey"] == "[secret]"
+    assert guard.dkim_keys_2048(kind, props) == []
+    props["dkimSigningAttributes"]["domainSigningPrivateKey"] = rsa_der(2048, private=True)
+    assert guard.dkim_keys_2048(kind, props) == []
+
+
+def test_dkim_rule_rejects_1024_bit_keys_everywhere() -> None:
+    kind, props = resource("prod", "example.com-identity")
+    props["dkimSigningAttributes"]["nextSigningKeyLength"] = "RSA_1024_BIT"
+    assert "set RSA_2048_BIT" in guard.dkim_keys_2048(kind, props)[0]
+    kind, props = resource("prod", "eu.example.com-identity")
+    small = rsa_der(1024, private=True)
+    props["dkimSigningAttributes"]["domainSigningPrivateKey"] = small
+    problems = guard.dkim_keys_2048(kind, props)
+    assert problems == ["eu.example.com: the BYODKIM private key is 1024-bit; use a 2048-bit key"]
+    assert small[20:60] not in problems[0]
+    kind, props = resource("prod", "eu.example.com-dkim-key")
+    props["records"] = [split_route53(f"v=DKIM1; k=rsa; p={rsa_der(1024, private=False)}")]
+    assert "is 1024-bit" in guard.dkim_keys_2048(kind, props)[0]
+
+
+# --- DMARC is not p=none in production ---
+
+
+def test_production_is_the_stack_name_or_the_environment_tag() -> None:
+    assert guard.is_production("urn:pulumi:prod::ses::aws:route53/record:Record::x", {})
+    assert not guard.is_production("urn:pulumi:dev::ses::aws:route53/record:Record::x", {})
+    assert guard.is_production("urn:pulumi:eu-live::ses::t::x", {"environment": "production"})
+    config = {"productionStacks": ["eu-live"]}
+    assert guard.is_production("urn:pulumi:eu-live::ses::t::x", {}, config)
+    assert not guard.is_production("urn:pulumi:prod::ses::t::x", {}, config)
+
+
+def test_dmarc_rule_passes_prods_records_and_dev_outside_production() -> None:
+    for name in ("example.com-dmarc", "eu.example.com-dmarc"):
+        assert guard.dmarc_enforced(*resource("prod", name), production=True) == []
+    assert guard.dmarc_enforced(*resource("dev", "dev.example.com-dmarc"), production=False) == []
+
+
+def test_dmarc_rule_rejects_p_none_in_production() -> None:
+    kind, props = resource("dev", "dev.example.com-dmarc")
+    problems = guard.dmarc_enforced(kind, props, production=True)
+    assert problems == [
+        "_dmarc.dev.example.com: p=none in a production stack; use quarantine or reject"
+    ]
+    kind, props = resource("prod", "example.com-dmarc")
+    props["records"] = [props["records"][0].replace("sp=reject", "sp=none")]
+    assert "sp=none" in guard.dmarc_enforced(kind, props, production=True)[0]
+
+
+# --- the pack, through pulumi-policy's analyzer service ---
+
+
+def _analyze(
+    policies: list[Any],
+    stack: str,
+    name: str,
+    props: dict[str, Any],
+    tags: dict[str, str] | None = None,
+) -> list[tuple[str, str]]:
+    servicer = _PolicyAnalyzerServicer(
+        guard.PACK_NAME,
+        "0.0.1",
+        policies,
+        EnforcementLevel.MANDATORY,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    if tags:
+        servicer.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(tags=tags), None)
+    kind = plan_resources(stack)[name]["type"]
+    properties = struct_pb2.Struct()
+    json_format.ParseDict(props, properties)
+    request = analyzer_pb2.AnalyzeRequest(
+        type=kind, properties=properties, urn=f"urn:pulumi:{stack}::ses::{kind}::{name}", name=name
+    )
+    response = servicer.Analyze(request, None)
+    return [(d.policyName, d.message) for d in response.diagnostics]
+
+
+def test_pack_lists_each_rule_once_as_a_resource_validation_policy() -> None:
+    names = [policy.name for policy in guard.POLICIES]
+    assert names == [*guard.RULES, "ses-dmarc-enforced-in-production"]
+    assert all(isinstance(policy, ResourceValidationPolicy) for policy in guard.POLICIES)
+    manifest = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert manifest["runtime"]["name"] == "python"
+    assert (
+        "from ses_guardrails import PACK_NAME, POLICIES" in (POLICY_DIR / "__main__.py").read_text()
+    )
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_plans_pass_the_whole_pack_except_devs_dmarc_when_marked_production(stack: str) -> None:
+    for name, planned in plan_resources(stack).items():
+        assert _analyze(guard.POLICIES, stack, name, planned["inputs"]) == [], name
+    dmarc = plan_resources("dev")["dev.example.com-dmarc"]["inputs"]
+    flagged = _analyze(
+        guard.POLICIES, "dev", "dev.example.com-dmarc", dmarc, {"environment": "production"}
+    )
+    assert [policy for policy, _ in flagged] == ["ses-dmarc-enforced-in-production"]
+
+
+@pytest.mark.parametrize(
+    ("policy_name", "stack", "name", "break_it"),
+    [
+        (
+            "ses-configuration-set-requires-tls",
+            "prod",
+            "cs-example-com-set",
+            lambda p: p["deliveryOptions"].update(tlsPolicy="OPTIONAL"),
+        ),
+        (
+            "ses-smtp-policy-send-only",
+            "prod",
+            "smtp-prod-app-mailer-policy",
+            lambda p: p.update(policy=p["policy"].replace('"ses:SendRawEmail"', '"ses:*"')),
+        ),
+        (
+            "ses-topic-policy-source-guard",
+            "prod",
+            "cs-example-com-topics-bounce-policy",
+            lambda p: p.update(policy=p["policy"].replace('"aws:SourceAccount"', '"aws:Other"')),
+        ),
+        (
+            "ses-dkim-2048-bit",
+            "prod",
+            "example.com-identity",
+            lambda p: p["dkimSigningAttributes"].update(nextSigningKeyLength="RSA_1024_BIT"),
+        ),
+        (
+            "ses-dmarc-enforced-in-production",
+            "prod",
+            "example.com-dmarc",
+            lambda p: p.update(records=[p["records"][0].replace("p=reject;", "p=none;", 1)]),
+        ),
+    ],
+)
+def test_each_policy_reports_through_the_analyzer(
+    policy_name: str, stack: str, name: str, break_it: Any
+) -> None:
+    policy = [p for p in guard.POLICIES if p.name == policy_name]
+    props = copy.deepcopy(plan_resources(stack)[name]["inputs"])
+    assert _analyze(policy, stack, name, props) == []
+    break_it(props)
+    reported = _analyze(policy, stack, name, props)
+    assert len(reported) >= 1 and {p for p, _ in reported} == {policy_name}
