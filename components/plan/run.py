@@ -168,7 +168,7 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     )
     # set_mocks keeps the SDK's set of pending output tasks; tasks an earlier program in this
     # process left there belong to another event loop and would never finish in this one.
-    settings.SETTINGS.outputs = set()
+    settings.SETTINGS.outputs = set()  # pyright: ignore[reportAttributeAccessIssue]
     pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
     stack_config = read_stack_config()  # bad configuration stops here, before any resource
 
