@@ -38,11 +38,11 @@ _EXPORTS: dict[str, str] = {
     "SesDomainArgs": "domain.component",
     # the feedback loop
     "FeedbackLoop": "feedback.loop",
-    "ConfigurationSet": "feedback.loop",
-    "ConfigurationSetArgs": "feedback.loop",
-    "FeedbackTopics": "feedback.loop",
-    "FeedbackTopicsArgs": "feedback.loop",
-    "AccountContext": "feedback.loop",
+    "ConfigurationSet": "feedback.configuration_set",
+    "ConfigurationSetArgs": "feedback.configuration_set",
+    "FeedbackTopics": "feedback.topics",
+    "FeedbackTopicsArgs": "feedback.topics",
+    "AccountContext": "feedback.account",
     "FeedbackConfig": "feedback.model",
     "ConfigurationSetConfig": "feedback.model",
     # SMTP users
@@ -119,15 +119,11 @@ if TYPE_CHECKING:
         MxFailureBehavior,
     )
     from .domain.records import DnsRecord, required_records
-    from .feedback.loop import (
-        AccountContext,
-        ConfigurationSet,
-        ConfigurationSetArgs,
-        FeedbackLoop,
-        FeedbackTopics,
-        FeedbackTopicsArgs,
-    )
+    from .feedback.account import AccountContext
+    from .feedback.configuration_set import ConfigurationSet, ConfigurationSetArgs
+    from .feedback.loop import FeedbackLoop
     from .feedback.model import ConfigurationSetConfig, FeedbackConfig
+    from .feedback.topics import FeedbackTopics, FeedbackTopicsArgs
     from .pulumi_config import read_stack_config
     from .smtp.user import (
         SmtpGroup,
