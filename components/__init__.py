@@ -48,10 +48,10 @@ _EXPORTS: dict[str, str] = {
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
-    "SmtpGroup": "smtp.user",
-    "SmtpGroupArgs": "smtp.user",
-    "SmtpPolicyArgs": "smtp.user",
-    "declare_smtp_users": "smtp.user",
+    "SmtpGroup": "smtp.group",
+    "SmtpGroupArgs": "smtp.group",
+    "SmtpPolicyArgs": "smtp.policy",
+    "declare_smtp_users": "smtp.declare",
     # the whole stack from validated configuration
     "build_stack": "stack",
     "read_stack_config": "pulumi_config",
@@ -125,14 +125,10 @@ if TYPE_CHECKING:
     from .feedback.model import ConfigurationSetConfig, FeedbackConfig
     from .feedback.topics import FeedbackTopics, FeedbackTopicsArgs
     from .pulumi_config import read_stack_config
-    from .smtp.user import (
-        SmtpGroup,
-        SmtpGroupArgs,
-        SmtpPolicyArgs,
-        SmtpUser,
-        SmtpUserArgs,
-        declare_smtp_users,
-    )
+    from .smtp.declare import declare_smtp_users
+    from .smtp.group import SmtpGroup, SmtpGroupArgs
+    from .smtp.policy import SmtpPolicyArgs
+    from .smtp.user import SmtpUser, SmtpUserArgs
     from .stack import build_stack
     from .stack_config import StackConfig, parse_stack_config
     from .validation import ConfigError
