@@ -38,20 +38,20 @@ _EXPORTS: dict[str, str] = {
     "SesDomainArgs": "domain.component",
     # the feedback loop
     "FeedbackLoop": "feedback.loop",
-    "ConfigurationSet": "feedback.loop",
-    "ConfigurationSetArgs": "feedback.loop",
-    "FeedbackTopics": "feedback.loop",
-    "FeedbackTopicsArgs": "feedback.loop",
-    "AccountContext": "feedback.loop",
+    "ConfigurationSet": "feedback.configuration_set",
+    "ConfigurationSetArgs": "feedback.configuration_set",
+    "FeedbackTopics": "feedback.topics",
+    "FeedbackTopicsArgs": "feedback.topics",
+    "AccountContext": "feedback.account",
     "FeedbackConfig": "feedback.model",
     "ConfigurationSetConfig": "feedback.model",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
-    "SmtpGroup": "smtp.user",
-    "SmtpGroupArgs": "smtp.user",
-    "SmtpPolicyArgs": "smtp.user",
-    "declare_smtp_users": "smtp.user",
+    "SmtpGroup": "smtp.group",
+    "SmtpGroupArgs": "smtp.group",
+    "SmtpPolicyArgs": "smtp.policy",
+    "declare_smtp_users": "smtp.declare",
     # the whole stack from validated configuration
     "build_stack": "stack",
     "read_stack_config": "pulumi_config",
@@ -119,24 +119,16 @@ if TYPE_CHECKING:
         MxFailureBehavior,
     )
     from .domain.records import DnsRecord, required_records
-    from .feedback.loop import (
-        AccountContext,
-        ConfigurationSet,
-        ConfigurationSetArgs,
-        FeedbackLoop,
-        FeedbackTopics,
-        FeedbackTopicsArgs,
-    )
+    from .feedback.account import AccountContext
+    from .feedback.configuration_set import ConfigurationSet, ConfigurationSetArgs
+    from .feedback.loop import FeedbackLoop
     from .feedback.model import ConfigurationSetConfig, FeedbackConfig
+    from .feedback.topics import FeedbackTopics, FeedbackTopicsArgs
     from .pulumi_config import read_stack_config
-    from .smtp.user import (
-        SmtpGroup,
-        SmtpGroupArgs,
-        SmtpPolicyArgs,
-        SmtpUser,
-        SmtpUserArgs,
-        declare_smtp_users,
-    )
+    from .smtp.declare import declare_smtp_users
+    from .smtp.group import SmtpGroup, SmtpGroupArgs
+    from .smtp.policy import SmtpPolicyArgs
+    from .smtp.user import SmtpUser, SmtpUserArgs
     from .stack import build_stack
     from .stack_config import StackConfig, parse_stack_config
     from .validation import ConfigError

@@ -8,7 +8,7 @@ import pulumi
 
 from .domain.component import SesDomain, SesDomainArgs
 from .feedback.loop import FeedbackLoop
-from .smtp.user import declare_smtp_users
+from .smtp.declare import declare_smtp_users
 from .stack_config import StackConfig
 
 

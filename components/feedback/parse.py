@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
-from ..names import normalize_address, normalize_domain
+from ..names import normalize_domain
 from ..regions import region_problem
 from ..validation import Fields, Problems, as_list, as_mapping, did_you_mean
+from .endpoint_checks import ENDPOINT_CHECKS, RAW_DELIVERY_PROTOCOLS
 from .model import (
     BOUNCE_REVIEW_RATE,
     COMPLAINT_REVIEW_RATE,
@@ -51,54 +51,6 @@ _TOPIC_KIND = re.compile(r"^[a-z][a-z0-9-]{0,29}$")
 _DIMENSION_NAME = re.compile(r"^[A-Za-z0-9_:-]{1,256}$")
 _DIMENSION_VALUE = re.compile(r"^[A-Za-z0-9_.@-]{1,256}$")
 _NAME_PREFIX = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
-_PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
-_SQS_ARN = re.compile(rf"^arn:{_PARTITION}:sqs:{_REGION}:\d{{12}}:[A-Za-z0-9_-]{{1,80}}(\.fifo)?$")
-_LAMBDA_ARN = re.compile(
-    rf"^arn:{_PARTITION}:lambda:{_REGION}:\d{{12}}:function:[A-Za-z0-9_-]{{1,64}}"
-    r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?$"
-)
-
-
-def _check_https_url(text: str) -> str:
-    parts = urlsplit(text)
-    if parts.scheme != "https":
-        raise ValueError("must start with https:// (SNS http endpoints send events in clear)")
-    if not parts.hostname:
-        raise ValueError("has no host name")
-    if parts.username or parts.password:
-        raise ValueError("must not carry credentials; they would be stored in plain config")
-    if any(char.isspace() for char in text):
-        raise ValueError("contains white space")
-    return text
-
-
-def _check_sqs_arn(text: str) -> str:
-    match = _SQS_ARN.match(text)
-    if not match:
-        raise ValueError("must be an SQS queue ARN: arn:aws:sqs:<region>:<12-digit account>:<name>")
-    if match.group(1):
-        raise ValueError("is a FIFO queue; a standard SNS topic cannot deliver to it")
-    return text
-
-
-def _check_lambda_arn(text: str) -> str:
-    if not _LAMBDA_ARN.match(text):
-        raise ValueError(
-            "must be a Lambda function ARN: arn:aws:lambda:<region>:<account>:function:<name>"
-        )
-    return text
-
-
-_ENDPOINT_CHECKS = {
-    SubscriptionProtocol.EMAIL: (normalize_address, "an email address such as ops@example.com"),
-    SubscriptionProtocol.HTTPS: (_check_https_url, "an https:// URL"),
-    SubscriptionProtocol.SQS: (_check_sqs_arn, "an SQS queue ARN"),
-    SubscriptionProtocol.LAMBDA: (_check_lambda_arn, "a Lambda function ARN"),
-}
-
-
-# --- parsers ---------------------------------------------------------------------------------
 
 
 def _parse_events(
@@ -150,7 +102,7 @@ def _parse_subscriptions(
             continue
         if not protocol_valid:
             continue
-        if raw and protocol not in (SubscriptionProtocol.SQS, SubscriptionProtocol.HTTPS):
+        if raw and protocol not in RAW_DELIVERY_PROTOCOLS:
             problems.add(
                 item.key_path("rawMessageDelivery"),
                 raw,
@@ -158,7 +110,7 @@ def _parse_subscriptions(
             )
         if endpoint is None:
             continue
-        check, allowed = _ENDPOINT_CHECKS[protocol]
+        check, allowed = ENDPOINT_CHECKS[protocol]
         try:
             endpoint = check(endpoint)
         except ValueError as error:

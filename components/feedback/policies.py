@@ -1,7 +1,7 @@
 """Resource policies and documents of the feedback loop, as plain dicts.
 
 Pure functions with no Pulumi import: the components call them inside ``apply`` and serialise
-with ``json.dumps(..., sort_keys=True)``, so the plan is deterministic and tests can check every
+with :func:`to_json` (sorted keys), so the plan is deterministic and tests can check every
 statement (and lint it with parliament) without a runtime.
 
 Every statement that lets an AWS service act is guarded against the confused deputy: the service
@@ -11,7 +11,8 @@ resource that should (``aws:SourceArn``: the configuration set, the topic, the a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 POLICY_VERSION = "2012-10-17"
@@ -21,6 +22,11 @@ CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 
 Policy = dict[str, Any]
 Statement = dict[str, Any]
+
+
+def to_json(document: Mapping[str, Any]) -> str:
+    """``document`` as JSON with sorted keys: the same text for the same document, every run."""
+    return json.dumps(document, sort_keys=True)
 
 
 def _one_or_many(values: Sequence[str]) -> str | list[str]:

@@ -8,8 +8,8 @@ the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``)
 - Inputs are ``TypedDict``s whose keys are the stack configuration's own camelCase keys
   (``mailFrom.behaviorOnMxFailure``), so a TypeScript, Go, C# or YAML program passes exactly what
   a ``Pulumi.<stack>.yaml`` holds. Each component runs its inputs through
-  :func:`~components.config.parse_stack_config`: one validator for config files, Python callers
-  and other languages, every problem reported at once.
+  :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
+  callers and other languages, every problem reported at once.
 - Each class subclasses the Python component and only re-annotates its outputs in types the
   analyzer accepts; the resources are declared by the Python component, unchanged.
 
@@ -35,6 +35,7 @@ from ..domain.model import (
 from ..smtp import user as python_smtp
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
+from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 
@@ -336,7 +337,7 @@ class SmtpUser(python_smtp.SmtpUser):
             python_smtp.SmtpUserArgs(
                 user_name=user.name,
                 regions=list(access.regions),
-                policy=python_smtp.SmtpPolicyArgs(
+                policy=SmtpPolicyArgs(
                     identities=list(access.identities),
                     configuration_sets=list(access.configuration_sets),
                     from_addresses=list(access.from_addresses),

@@ -1,17 +1,17 @@
-"""``SmtpUser`` and ``SmtpGroup``: IAM users with working, least-privilege SES SMTP credentials.
+"""``SmtpUser`` (type token ``ses:index:SmtpUser``): an IAM user with working, least-privilege
+SES SMTP credentials.
 
 - The SMTP **username** is the access key id (not the IAM user name) and the SMTP **password** is
   derived from the secret access key per region; both are exported only as Pulumi secrets.
-- The policy allows only ``ses:SendRawEmail`` on the identities (and configuration sets) the user
-  may send from, optionally narrowed by ``ses:FromAddress`` / ``ses:Recipients`` conditions; it is
-  inline on the user, or on an ``SmtpGroup`` shared by several users (group mode).
+- The sending policy (:mod:`.policy`) is inline on the user, or the user joins an
+  :class:`~.group.SmtpGroup` that carries it.
 - The access key's logical name carries the rotation label: changing the label declares a new key
   and drops the old one, which Pulumi creates first and deletes last (create-before-delete);
   ``previous_rotation`` keeps the old key until clients have moved.
 - Optionally an AWS Secrets Manager secret per user holds host, ports, username and password(s).
 
-The pure parts (password derivation, policy document, endpoints) live in
-``components.smtp_credentials``; the config model in ``components.smtp_config``.
+The pure parts (password derivation, policy document, endpoints) live in :mod:`.credentials`;
+the config model in :mod:`.model`.
 """
 
 from __future__ import annotations
@@ -24,119 +24,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .credentials import (
-    STARTTLS_PORTS,
-    TLS_WRAPPER_PORTS,
-    configuration_set_arn,
-    identity_arn,
-    partition_of,
-    send_policy,
-    smtp_endpoint,
-    smtp_password_v4,
-)
-from .model import (
-    DEFAULT_PATH,
-    DEFAULT_ROTATION,
-    SmtpConfigurationSet,
-    SmtpIdentity,
-    SmtpSecretConfig,
-    SmtpUserConfig,
-)
-from .parse import smtp_groups
+from .credentials import STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_endpoint, smtp_password_v4
+from .group import SmtpGroup
+from .model import DEFAULT_PATH, DEFAULT_ROTATION, SmtpSecretConfig
+from .policy import POLICY_NAME, SmtpPolicyArgs, policy_document
 
 USER_TYPE_TOKEN = "ses:index:SmtpUser"
-GROUP_TYPE_TOKEN = "ses:index:SmtpGroup"
-POLICY_NAME = "ses-smtp-send"
-"""Name of the inline policy on the user or group."""
-
-
-@dataclass(frozen=True)
-class SmtpPolicyArgs:
-    """What the sending policy allows. Give ARNs directly, or identities to build ARNs from."""
-
-    identity_arns: Sequence[pulumi.Input[str]] = ()
-    """Identity ARNs, e.g. ``SesDomain.arn`` outputs."""
-    identities: Sequence[SmtpIdentity] = ()
-    """Identities by region and name; their ARNs are built with the caller's account id."""
-    configuration_set_arns: Sequence[pulumi.Input[str]] = ()
-    """Configuration-set ARNs the user may send with."""
-    configuration_sets: Sequence[SmtpConfigurationSet] = ()
-    """Configuration sets by region and name; ARNs built with the caller's account id."""
-    from_addresses: Sequence[str] = ()
-    """``ses:FromAddress`` patterns (``StringLike``); empty: any address of the identities."""
-    recipients: Sequence[str] = ()
-    """``ses:Recipients`` patterns (``ForAllValues:StringLike``); empty: any recipient."""
-
-
-def policy_document(args: SmtpPolicyArgs, parent: pulumi.Resource) -> pulumi.Output[str]:
-    """The policy JSON for ``args`` (see ``smtp_credentials.send_policy``)."""
-    needs_account = bool(args.identities or args.configuration_sets)
-    account_id: pulumi.Output[str] = (
-        aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id
-        if needs_account
-        else pulumi.Output.from_input("")
-    )
-    explicit_identities = pulumi.Output.all(*args.identity_arns)
-    explicit_sets = pulumi.Output.all(*args.configuration_set_arns)
-    identities = list(args.identities)
-    sets = list(args.configuration_sets)
-
-    def build(values: list[Any]) -> str:
-        account = str(values[0])
-        identity_arns = [str(arn) for arn in values[1]] + [
-            identity_arn(partition_of(item.region), item.region, account, item.identity)
-            for item in identities
-        ]
-        set_arns = [str(arn) for arn in values[2]] + [
-            configuration_set_arn(partition_of(item.region), item.region, account, item.name)
-            for item in sets
-        ]
-        document = send_policy(
-            identity_arns, set_arns, list(args.from_addresses), list(args.recipients)
-        )
-        return json.dumps(document, indent=2)
-
-    return pulumi.Output.all(account_id, explicit_identities, explicit_sets).apply(build)
-
-
-@dataclass(frozen=True)
-class SmtpGroupArgs:
-    """An IAM group that carries one sending policy for several SMTP users."""
-
-    group_name: str
-    """The IAM group name."""
-    policy: SmtpPolicyArgs
-    """What members may send."""
-    path: str = DEFAULT_PATH
-    """IAM path of the group."""
-
-
-class SmtpGroup(pulumi.ComponentResource):
-    """Group mode: an IAM group with the sending policy; ``SmtpUser`` members join it.
-
-    Children: ``aws.iam.Group`` (``<name>-group``) and ``aws.iam.GroupPolicy``
-    (``<name>-policy``). Outputs: ``group_name``, ``arn``, ``policy`` (the JSON document).
-    """
-
-    group_name: pulumi.Output[str]
-    arn: pulumi.Output[str]
-    policy: pulumi.Output[str]
-
-    def __init__(
-        self, name: str, args: SmtpGroupArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        super().__init__(GROUP_TYPE_TOKEN, name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        group = aws.iam.Group(f"{name}-group", name=args.group_name, path=args.path, opts=child)
-        self.policy = policy_document(args.policy, self)
-        self.group_policy = aws.iam.GroupPolicy(
-            f"{name}-policy", group=group.name, name=POLICY_NAME, policy=self.policy, opts=child
-        )
-        self.group_name = group.name
-        self.arn = group.arn
-        self.register_outputs(
-            {"group_name": self.group_name, "arn": self.arn, "policy": self.policy}
-        )
 
 
 @dataclass(frozen=True)
@@ -302,101 +195,3 @@ class SmtpUser(pulumi.ComponentResource):
         if self.policy is not None:
             outputs["policy"] = self.policy
         self.register_outputs(outputs)
-
-
-def _policy_for(
-    user: SmtpUserConfig, identity_arns: Mapping[str, pulumi.Input[str]]
-) -> SmtpPolicyArgs:
-    given = [
-        item for item in user.access.identities if item.home and item.identity in identity_arns
-    ]
-    return SmtpPolicyArgs(
-        identity_arns=[identity_arns[item.identity] for item in given],
-        identities=[item for item in user.access.identities if item not in given],
-        configuration_sets=list(user.access.configuration_sets),
-        from_addresses=list(user.access.from_addresses),
-        recipients=list(user.access.recipients),
-    )
-
-
-def declare_smtp_users(
-    users: Sequence[SmtpUserConfig],
-    *,
-    tags: Mapping[str, str] | None = None,
-    identity_arns: Mapping[str, pulumi.Input[str]] | None = None,
-    provider_region: str | None = None,
-) -> tuple[dict[str, SmtpUser], dict[str, Any]]:
-    """Declare every configured SMTP user (and group) and build the stack outputs.
-
-    ``identity_arns`` maps an identity (domain or address) to the ARN of the identity this stack
-    declares in its configured region (``SesDomain.arn``, ``SesDomain.email_identity_arns``);
-    identities not found there, and every extra region, get ARNs built from the account id.
-
-    Returns the components by user name and ``{"smtp": ..., "smtp_credentials": ...}``: ``smtp``
-    holds nothing secret (endpoints per region; per user the IAM user, regions and secret ARN);
-    ``smtp_credentials`` holds, per user, ``username``, ``password``, ``passwords`` and ``region``,
-    and is a secret as a whole.
-    """
-    base_tags = dict(tags or {})
-    known = dict(identity_arns or {})
-    groups = {
-        group_name: SmtpGroup(
-            f"smtp-group-{group_name}",
-            SmtpGroupArgs(
-                group_name=group_name,
-                policy=_policy_for(members[0], known),
-                path=members[0].path,
-            ),
-        )
-        for group_name, members in smtp_groups(users).items()
-    }
-    components: dict[str, SmtpUser] = {}
-    for user in users:
-        components[user.name] = SmtpUser(
-            f"smtp-{user.name}",
-            SmtpUserArgs(
-                user_name=user.name,
-                regions=list(user.access.regions),
-                policy=None if user.group is not None else _policy_for(user, known),
-                group=groups[user.group] if user.group is not None else None,
-                path=user.path,
-                rotation=user.rotation,
-                previous_rotation=user.previous_rotation,
-                secret=user.secret,
-                secret_name=user.secret_name,
-                provider_region=provider_region,
-                tags={**base_tags, **user.tags},
-            ),
-        )
-    endpoints = {
-        region: smtp_endpoint(region).as_output()
-        for user in users
-        for region in user.access.regions
-    }
-    smtp: dict[str, Any] = {
-        "endpoints": dict(sorted(endpoints.items())),
-        "users": {
-            user.name: {
-                "user_name": component.user_name,
-                "user_arn": component.user_arn,
-                "group": user.group,
-                "region": user.access.primary_region,
-                "regions": list(user.access.regions),
-                "secret_arn": component.secret_arn,
-            }
-            for user, component in zip(users, components.values(), strict=True)
-        },
-    }
-    credentials = pulumi.Output.secret(
-        {
-            user.name: {
-                "username": component.username,
-                "password": component.password,
-                "passwords": component.passwords,
-                "region": user.access.primary_region,
-                "host": smtp_endpoint(user.access.primary_region).host,
-            }
-            for user, component in zip(users, components.values(), strict=True)
-        }
-    )
-    return components, {"smtp": smtp, "smtp_credentials": credentials}

@@ -14,7 +14,8 @@ from typing import Any
 import pulumi
 
 from components.plan.mocks import RecordingMonitor
-from components.smtp.user import SmtpUser, declare_smtp_users
+from components.smtp.declare import declare_smtp_users
+from components.smtp.user import SmtpUser
 from tests.support.harness import Evaluation, parse, resolve_outputs, use_mocks
 
 

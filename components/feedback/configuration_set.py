@@ -1,0 +1,187 @@
+"""``ConfigurationSet`` (type token ``ses:index:ConfigurationSet``): an ``aws.sesv2``
+configuration set with its :class:`~.topics.FeedbackTopics` and one event destination per topic,
+plus the optional CloudWatch and EventBridge destinations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from .account import AccountContext
+from .model import ConfigurationSetConfig
+from .policies import default_event_bus_arn
+from .resource_options import child_options
+from .topics import FeedbackTopics, FeedbackTopicsArgs
+
+
+@dataclass(frozen=True)
+class ConfigurationSetArgs:
+    """Inputs of :class:`ConfigurationSet`."""
+
+    config: ConfigurationSetConfig
+    """The validated set configuration."""
+    account: AccountContext
+    """Account id and partition."""
+    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Stack-wide tags; the set's own ``tags`` are merged over them."""
+
+
+def _delivery_options(
+    config: ConfigurationSetConfig,
+) -> aws.sesv2.ConfigurationSetDeliveryOptionsArgsDict:
+    options: aws.sesv2.ConfigurationSetDeliveryOptionsArgsDict = {
+        "tls_policy": config.tls_policy.value
+    }
+    if config.max_delivery_seconds is not None:
+        options["max_delivery_seconds"] = config.max_delivery_seconds
+    return options
+
+
+def _vdm_options(
+    config: ConfigurationSetConfig,
+) -> aws.sesv2.ConfigurationSetVdmOptionsArgsDict | None:
+    if config.vdm is None:
+        return None
+    options: aws.sesv2.ConfigurationSetVdmOptionsArgsDict = {}
+    if config.vdm.engagement_metrics is not None:
+        options["dashboard_options"] = {"engagement_metrics": config.vdm.engagement_metrics.value}
+    if config.vdm.optimized_shared_delivery is not None:
+        options["guardian_options"] = {
+            "optimized_shared_delivery": config.vdm.optimized_shared_delivery.value
+        }
+    return options or None
+
+
+class ConfigurationSet(pulumi.ComponentResource):
+    """An SES configuration set with its feedback topics and event destinations."""
+
+    name: pulumi.Output[str]
+    """The configuration set name (an output, so identities that use it wait for it)."""
+    arn: pulumi.Output[str]
+    """The configuration set ARN."""
+    topics: FeedbackTopics
+    """The feedback topics component."""
+    region: str
+    """The set's region."""
+
+    def __init__(
+        self, name: str, args: ConfigurationSetArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("ses:index:ConfigurationSet", name, None, opts)
+        config = args.config
+        tags = {**args.tags, **config.tags}
+        self.region = config.region
+        tracking: aws.sesv2.ConfigurationSetTrackingOptionsArgsDict | None = None
+        if config.tracking is not None:
+            tracking = {
+                "custom_redirect_domain": config.tracking.custom_redirect_domain,
+                "https_policy": config.tracking.https_policy.value,
+            }
+        configuration_set = aws.sesv2.ConfigurationSet(
+            f"{name}-set",
+            configuration_set_name=config.name,
+            delivery_options=_delivery_options(config),
+            reputation_options={"reputation_metrics_enabled": config.reputation_metrics},
+            sending_options={"sending_enabled": config.sending_enabled},
+            suppression_options={
+                "suppressed_reasons": [reason.value for reason in config.suppressed_reasons]
+            },
+            tracking_options=tracking,
+            vdm_options=_vdm_options(config),
+            tags=tags,
+            region=config.region,
+            opts=child_options(self),
+        )
+        self.name = configuration_set.configuration_set_name
+        self.arn = configuration_set.arn
+        self.topics = FeedbackTopics(
+            f"{name}-topics",
+            FeedbackTopicsArgs(
+                set_name=config.name,
+                region=config.region,
+                topics=config.topics,
+                source_arn=configuration_set.arn,
+                account=args.account,
+                kms=config.kms,
+                tags=tags,
+            ),
+            opts=child_options(self),
+        )
+        self.event_destination_names: list[str] = []
+        for topic_config in config.topics:
+            self._destination(
+                name,
+                configuration_set,
+                f"sns-{topic_config.kind}",
+                {
+                    "enabled": True,
+                    "matching_event_types": [event.value for event in topic_config.events],
+                    "sns_destination": {"topic_arn": self.topics.topic_arns[topic_config.kind]},
+                },
+                *self.topics.policies,
+            )
+        if config.cloudwatch.enabled:
+            self._destination(
+                name,
+                configuration_set,
+                "cloudwatch",
+                {
+                    "enabled": True,
+                    "matching_event_types": [event.value for event in config.cloudwatch.events],
+                    "cloud_watch_destination": {
+                        "dimension_configurations": [
+                            {
+                                "dimension_name": dimension.name,
+                                "dimension_value_source": dimension.source.value,
+                                "default_dimension_value": dimension.default_value,
+                            }
+                            for dimension in config.cloudwatch.dimensions
+                        ]
+                    },
+                },
+            )
+        if config.event_bridge.enabled:
+            bus_arn = pulumi.Output.all(args.account.partition, args.account.account_id).apply(
+                lambda v: default_event_bus_arn(v[0], config.region, v[1])
+            )
+            self._destination(
+                name,
+                configuration_set,
+                "eventbridge",
+                {
+                    "enabled": True,
+                    "matching_event_types": [event.value for event in config.event_bridge.events],
+                    "event_bridge_destination": {"event_bus_arn": bus_arn},
+                },
+            )
+        self.register_outputs(
+            {
+                "name": self.name,
+                "arn": self.arn,
+                "topicArns": self.topics.topic_arns,
+                "queueUrls": self.topics.queue_urls,
+                "eventDestinations": self.event_destination_names,
+            }
+        )
+
+    def _destination(
+        self,
+        name: str,
+        configuration_set: aws.sesv2.ConfigurationSet,
+        destination_name: str,
+        destination: aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgsDict,
+        *depends_on: pulumi.Resource,
+    ) -> None:
+        aws.sesv2.ConfigurationSetEventDestination(
+            f"{name}-{destination_name}",
+            configuration_set_name=configuration_set.configuration_set_name,
+            event_destination_name=destination_name,
+            event_destination=destination,
+            region=self.region,
+            opts=child_options(self, *depends_on),
+        )
+        self.event_destination_names.append(destination_name)
