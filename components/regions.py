@@ -21,15 +21,23 @@ REGIONAL_DKIM_DOMAINS: dict[str, str] = {
     for region in (
         "af-south-1",
         "ap-northeast-3",
+        "ap-south-2",
         "ap-southeast-3",
+        "ap-southeast-5",
+        "ca-west-1",
+        "eu-central-2",
         "eu-south-1",
         "il-central-1",
+        "me-central-1",
         "us-gov-east-1",
     )
 }
 """Regions whose Easy DKIM CNAMEs point below a regional domain instead of
-``dkim.amazonses.com`` (AWS General Reference, "Amazon SES endpoints and quotas", DKIM domain
-column). Any region can be overridden per domain with ``dkimDomain``."""
+``dkim.amazonses.com``. Source: AWS General Reference, "Amazon Simple Email Service endpoints and
+quotas" (https://docs.aws.amazon.com/general/latest/gr/ses.html), the Easy DKIM domain of each
+region. SES's own answer for an identity is ``DkimAttributes.SigningHostedZone`` of
+GetEmailIdentity (``checks verify --aws`` can compare). Any region can be overridden per domain
+with ``dkim.targetDomain``."""
 
 
 @functools.cache

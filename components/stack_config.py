@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .domain.model import DomainConfig
-from .domain.parse import parse_domain
+from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
 from .smtp.model import SmtpUserConfig
@@ -62,10 +62,12 @@ def parse_stack_config(
         problems.add(f"{namespace}:domains", values.get("domains"), "must list at least one domain")
     domains: list[DomainConfig] = []
     secret_keys_named: set[str] = set()
+    warnings: list[str] = []
     for fields in domain_fields:
         domain = parse_domain(fields, aws_region, protect, secrets, namespace, problems)
         if domain is not None:
             domains.append(domain)
+            warnings += domain_warnings(domain, fields.path)
         named = (as_mapping(fields.raw("dkim")) or {}).get("privateKeyConfig")
         if isinstance(named, str):
             secret_keys_named.add(named)
@@ -83,7 +85,7 @@ def parse_stack_config(
         tags,
         protect,
         feedback,
-        feedback.warnings,
+        (*warnings, *feedback.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
     )

@@ -8,8 +8,15 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
+from ..api_limits import shape_limits
 from ..feedback.parse import parse_domain_set_ref
-from ..names import is_subdomain, normalize_address, normalize_domain
+from ..names import (
+    MAX_LABEL_OCTETS,
+    MAX_NAME_OCTETS,
+    is_subdomain,
+    normalize_address,
+    normalize_domain,
+)
 from ..regions import region_problem
 from ..validation import Fields, Problems, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
@@ -28,9 +35,13 @@ from .model import (
     MxFailureBehavior,
 )
 
-_SELECTOR = re.compile(
-    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
-)
+SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
+"""SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""
+CLOUDFLARE_TTL_AUTOMATIC = 1
+CLOUDFLARE_TTL_RANGE = (60, 86400)
+"""Cloudflare's record TTLs: 1 means automatic, otherwise 60 s to one day (its DNS records API)."""
+DKIM_TOKEN_LENGTH = 32
+"""Length of an Easy DKIM token: SES's tokens are 32 characters."""
 _ROUTE53_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _CLOUDFLARE_ZONE_ID = re.compile(r"^[0-9a-f]{32}$")
 _CONFIG_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
@@ -79,11 +90,14 @@ def _parse_dkim(
             problems.add(
                 fields.key_path("selector"), None, "is required with mode byodkim (e.g. ses2026)"
             )
-        elif not _SELECTOR.match(selector):
+        elif (
+            problem := SELECTOR_LIMITS.problem(selector)
+        ) is not None or selector != selector.lower():
             problems.add(
                 fields.key_path("selector"),
                 selector,
-                "must be lowercase letters, digits and inner hyphens, in dot-separated labels",
+                "must be one DNS label: lowercase letters, digits and inner hyphens, at most 63 "
+                f"characters; it {problem or 'has uppercase letters'}",
             )
         if private_key_config is None:
             problems.add(
@@ -181,7 +195,18 @@ def _parse_dns(fields: Fields | None, domain: str | None, problems: Problems) ->
     provider = fields.choice("provider", DnsProviderKind, DnsProviderKind.ROUTE53)
     zone_id = fields.string("zoneId")
     zone_name = fields.string("zoneName")
-    ttl = fields.integer("ttl", DEFAULT_TTL, minimum=60, maximum=172800)
+    if provider is DnsProviderKind.CLOUDFLARE:
+        lowest, highest = CLOUDFLARE_TTL_RANGE
+        ttl = fields.integer("ttl", DEFAULT_TTL, minimum=CLOUDFLARE_TTL_AUTOMATIC, maximum=highest)
+        if CLOUDFLARE_TTL_AUTOMATIC < ttl < lowest:
+            problems.add(
+                fields.key_path("ttl"),
+                ttl,
+                f"must be {CLOUDFLARE_TTL_AUTOMATIC} (automatic) or a whole number from {lowest} "
+                f"to {highest}: Cloudflare's limits",
+            )
+    else:
+        ttl = fields.integer("ttl", DEFAULT_TTL, minimum=60, maximum=172800)
     fields.finish()
     if zone_name is not None:
         try:
@@ -282,7 +307,7 @@ def parse_domain(
         seen.add(folded)
     if name is None or region is None:
         return None
-    return DomainConfig(
+    domain = DomainConfig(
         name,
         region,
         dkim,
@@ -294,3 +319,51 @@ def parse_domain(
         protect,
         configuration_set,
     )
+    _check_derived_names(domain, fields, problems)
+    return domain
+
+
+def derived_names(domain: DomainConfig) -> dict[str, str]:
+    """Every DNS name the domain's records and identity use, by what it is for. Easy DKIM
+    names are shown with a token of SES's length, since the real tokens come later."""
+    names: dict[str, str] = {}
+    if domain.dkim.mode is DkimMode.BYODKIM and domain.dkim.selector:
+        names["DKIM key record"] = f"{domain.dkim.selector}._domainkey.{domain.name}"
+    elif domain.dkim.mode is DkimMode.EASY:
+        names["Easy DKIM records"] = f"{'t' * DKIM_TOKEN_LENGTH}._domainkey.{domain.name}"
+    if domain.mail_from.enabled:
+        names["MAIL FROM domain"] = domain.mail_from_domain
+    if domain.dmarc.enabled:
+        names["DMARC record"] = f"_dmarc.{domain.name}"
+    return names
+
+
+def _check_derived_names(domain: DomainConfig, fields: Fields, problems: Problems) -> None:
+    """Names derived from a valid domain can still break DNS's limits: each is checked as a
+    name (at most 253 octets, labels at most 63) before anything is declared."""
+    for purpose, derived in derived_names(domain).items():
+        octets = len(derived)
+        longest = max(len(label) for label in derived.split("."))
+        if octets > MAX_NAME_OCTETS or longest > MAX_LABEL_OCTETS:
+            problems.add(
+                fields.key_path("name"),
+                domain.name,
+                f"is too long for its {purpose}: {derived[:60]}... has {octets} octets and a "
+                f"{longest}-octet label; DNS allows {MAX_NAME_OCTETS} and {MAX_LABEL_OCTETS} "
+                f"(this domain may have at most {MAX_NAME_OCTETS - octets + len(domain.name)})",
+            )
+
+
+def domain_warnings(domain: DomainConfig, path: str) -> list[str]:
+    """Settings that deploy but cannot work as the user expects."""
+    warnings: list[str] = []
+    if domain.dmarc.enabled and domain.dmarc.aspf is DmarcAlignment.STRICT:
+        envelope = (
+            domain.mail_from_domain if domain.mail_from.enabled else "amazonses.com (SES default)"
+        )
+        warnings.append(
+            f"{path}.dmarc.aspf = 's': strict SPF alignment needs the MAIL FROM domain to equal "
+            f"{domain.name}, but it is {envelope}; SPF can never align, so DMARC rests on DKIM "
+            "alone. Use 'r' (relaxed) to let SPF align through the MAIL FROM subdomain."
+        )
+    return warnings
