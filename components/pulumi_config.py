@@ -40,4 +40,5 @@ def read_stack_config() -> StackConfig:
         project_config_values(namespace),
         namespace=namespace,
         aws_region=aws_region if isinstance(aws_region, str) else None,
+        stack=pulumi.get_stack(),
     )

@@ -41,8 +41,12 @@ def parse_stack_config(
     *,
     namespace: str,
     aws_region: str | None = None,
+    stack: str | None = None,
 ) -> StackConfig:
     """Validate the project's stack configuration.
+
+    ``stack`` (the Pulumi stack's name) goes into the default prefix of names that are unique
+    per account and region only, so two stacks in one account never share those resources.
 
     ``values`` maps the project's config keys (without the ``<namespace>:`` prefix) to their
     JSON-decoded values; secret values are plain strings here and only BYODKIM key config keys
@@ -72,7 +76,7 @@ def parse_stack_config(
         if isinstance(named, str):
             secret_keys_named.add(named)
     _report_duplicates(domains, namespace, problems)
-    feedback = parse_feedback(top, domains, aws_region, problems)
+    feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
     )

@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..physical_names import (
+    RATE_ALARM_SUFFIXES,
+    alarm_name,
+    alerts_topic_name,
+    dashboard_name,
+    lambda_statement_id,
+)
 from .account import AccountContext
 from .endpoints import subscribe
 from .model import AlarmsConfig
@@ -32,8 +39,8 @@ class ReputationAlarmsArgs:
 
 
 RATE_METRICS = (
-    ("bounce-rate", "Reputation.BounceRate", "bounce_rate_threshold", "5%"),
-    ("complaint-rate", "Reputation.ComplaintRate", "complaint_rate_threshold", "0.1%"),
+    (RATE_ALARM_SUFFIXES[0], "Reputation.BounceRate", "bounce_rate_threshold", "5%"),
+    (RATE_ALARM_SUFFIXES[1], "Reputation.ComplaintRate", "complaint_rate_threshold", "0.1%"),
 )
 
 
@@ -52,7 +59,7 @@ class ReputationAlarms(pulumi.ComponentResource):
         prefix = config.name_prefix
         topic = aws.sns.Topic(
             f"{name}-alerts",
-            name=f"{prefix}-reputation-alerts",
+            name=alerts_topic_name(prefix),
             tags=dict(args.tags),
             region=args.region,
             opts=child_options(self),
@@ -64,7 +71,7 @@ class ReputationAlarms(pulumi.ComponentResource):
             alarms.append(
                 aws.cloudwatch.MetricAlarm(
                     f"{name}-{suffix}",
-                    name=f"{prefix}-{suffix}",
+                    name=alarm_name(prefix, suffix),
                     alarm_description=(
                         f"SES {metric} in {args.region} reached {threshold:g} "
                         f"(AWS reviews the account at {review})"
@@ -102,12 +109,13 @@ class ReputationAlarms(pulumi.ComponentResource):
                 subscription,
                 args.region,
                 args.account,
+                lambda_statement_id(args.region, alerts_topic_name(prefix)),
             )
         self.dashboard_name = None
         if config.dashboard:
             dashboard = aws.cloudwatch.Dashboard(
                 f"{name}-dashboard",
-                dashboard_name=f"{prefix}-{args.region}",
+                dashboard_name=dashboard_name(prefix, args.region),
                 dashboard_body=to_json(
                     dashboard_body(
                         args.region,

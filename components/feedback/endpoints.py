@@ -23,12 +23,16 @@ def subscribe(
     subscription: SubscriptionConfig,
     region: str,
     account: AccountContext,
+    statement_id: str,
 ) -> aws.sns.TopicSubscription:
-    """One subscription; a Lambda endpoint also gets the permission for this topic only."""
+    """One subscription; a Lambda endpoint also gets the permission for this topic only, as the
+    statement ``statement_id`` of the function's policy."""
     depends: list[pulumi.Resource] = []
     if subscription.protocol is SubscriptionProtocol.LAMBDA:
         statement = pulumi.Output.all(topic_arn, account.account_id).apply(
-            lambda values: lambda_invoke_statement(subscription.endpoint, values[0], values[1])
+            lambda values: lambda_invoke_statement(
+                subscription.endpoint, values[0], values[1], statement_id
+            )
         )
         permission = aws.lambda_.Permission(
             f"{name}-invoke",
@@ -39,7 +43,7 @@ def subscribe(
             source_account=statement.apply(
                 lambda s: str(s["Condition"]["StringEquals"]["aws:SourceAccount"])
             ),
-            statement_id="AllowFeedbackTopicInvoke",
+            statement_id=statement_id,
             region=subscription.endpoint.split(":")[3],
             opts=child_options(parent),
         )

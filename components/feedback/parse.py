@@ -6,10 +6,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..names import normalize_domain
+from ..physical_names import (
+    RATE_ALARM_SUFFIXES,
+    PhysicalName,
+    alarm_name,
+    alerts_topic_name,
+    dashboard_name,
+    dead_letter_queue_name,
+    lambda_statement_id,
+    queue_name,
+    report_collisions,
+    stack_prefix,
+    topic_name,
+)
 from ..regions import region_problem
 from ..validation import Fields, Problems, as_list, as_mapping, did_you_mean
 from .endpoint_checks import ENDPOINT_CHECKS, RAW_DELIVERY_PROTOCOLS
@@ -379,11 +393,11 @@ _NO_SUBSCRIBERS = (
 
 
 def _parse_alarms(
-    fields: Fields | None, path: str, problems: Problems, warnings: list[str]
+    fields: Fields | None, path: str, default_prefix: str, problems: Problems, warnings: list[str]
 ) -> AlarmsConfig:
     if fields is None:
         warnings.append(_NO_SUBSCRIBERS.format(path=path))
-        return AlarmsConfig()
+        return AlarmsConfig(name_prefix=default_prefix)
     enabled = fields.boolean("enabled", True)
     thresholds: dict[str, float] = {}
     for key, default, review in (
@@ -409,7 +423,7 @@ def _parse_alarms(
     evaluation_periods = fields.integer("evaluationPeriods", 1, minimum=1, maximum=24)
     subscriptions = _parse_subscriptions(fields, "subscriptions", problems)
     dashboard = fields.boolean("dashboard", False)
-    prefix = fields.string("namePrefix", "ses") or "ses"
+    prefix = fields.string("namePrefix", default_prefix) or default_prefix
     if not _NAME_PREFIX.match(prefix):
         problems.add(
             fields.key_path("namePrefix"), prefix, "must be 1-32 letters, digits, '_' and '-'"
@@ -452,15 +466,20 @@ def parse_feedback(
     domains: list[DomainConfig],
     aws_region: str | None,
     problems: Problems,
+    *,
+    stack: str | None = None,
 ) -> FeedbackConfig:
     """Parse ``feedback``, ``configurationSets``, ``alarms`` and ``accountSuppression``.
 
     Called by ``parse_stack_config`` after the domains; resolves each domain's
-    ``configurationSet`` reference and checks that set and domain share a region.
+    ``configurationSet`` reference and checks that set and domain share a region. ``stack``
+    makes the default prefix of alarm, alerts topic and dashboard names (``ses-<stack>``).
+    Every derived physical name is checked for collisions (:mod:`..physical_names`).
     """
     warnings: list[str] = []
     sets: list[ConfigurationSetConfig] = []
     origin: dict[str, str] = {}
+    settings_key: dict[str, str] = {}
     for item in top.objects("configurationSets"):
         name = item.string("name", required=True)
         region = item.string("region", aws_region)
@@ -484,6 +503,7 @@ def parse_feedback(
             problems.add(item.key_path("name"), name, f"duplicates {origin[name]}.name")
             continue
         origin[name] = item.path
+        settings_key[name] = item.path
         sets.append(settings)
 
     default_fields = top.mapping("feedback") or Fields({}, top.key_path("feedback"), problems)
@@ -513,6 +533,7 @@ def parse_feedback(
                 )
                 continue
             origin[name] = domain_path
+            settings_key[name] = default_fields.path
             sets.append(replace(template, name=name, region=domain.region))
             domain_sets[domain.name] = name
             used_default = True
@@ -539,8 +560,14 @@ def parse_feedback(
 
     if used_default:
         warnings.extend(default_warnings)
-    alarms = _parse_alarms(top.mapping("alarms"), top.key_path("alarms"), problems, warnings)
+    alarms = _parse_alarms(
+        top.mapping("alarms"), top.key_path("alarms"), stack_prefix(stack), problems, warnings
+    )
     regions = tuple(sorted({domain.region for domain in domains}))
+    report_collisions(
+        _physical_names(sets, settings_key, alarms, regions if alarms.enabled else (), top),
+        problems,
+    )
     suppression: AccountSuppressionConfig | None = None
     suppression_fields = top.mapping("accountSuppression")
     if suppression_fields is not None:
@@ -566,6 +593,58 @@ def parse_feedback(
         account_suppression=suppression,
         warnings=tuple(warnings),
     )
+
+
+def _physical_names(
+    sets: list[ConfigurationSetConfig],
+    settings_key: dict[str, str],
+    alarms: AlarmsConfig,
+    alarm_regions: tuple[str, ...],
+    top: Fields,
+) -> Iterator[PhysicalName]:
+    """Every name the feedback loop derives, with the key it comes from."""
+    functions: list[tuple[str, str, str]] = []  # (function ARN, statement id, key)
+    for item in sets:
+        for topic in item.topics:
+            key = f"{settings_key[item.name]}.topics.{topic.kind} (set {item.name})"
+            name = topic_name(item.name, topic.kind)
+            yield PhysicalName(kind="SNS topic", scope=item.region, name=name, key=key)
+            if topic.queue.enabled:
+                for queue in (
+                    queue_name(item.name, topic.kind),
+                    dead_letter_queue_name(item.name, topic.kind),
+                ):
+                    yield PhysicalName(kind="SQS queue", scope=item.region, name=queue, key=key)
+            functions += [
+                (s.endpoint, lambda_statement_id(item.region, name), key)
+                for s in topic.subscriptions
+                if s.protocol is SubscriptionProtocol.LAMBDA
+            ]
+    key = top.key_path("alarms") + ".namePrefix"
+    prefix = alarms.name_prefix
+    for region in alarm_regions:
+        alerts = alerts_topic_name(prefix)
+        yield PhysicalName(kind="SNS topic", scope=region, name=alerts, key=key)
+        for suffix in RATE_ALARM_SUFFIXES:
+            yield PhysicalName(
+                kind="CloudWatch alarm", scope=region, name=alarm_name(prefix, suffix), key=key
+            )
+        if alarms.dashboard:
+            yield PhysicalName(
+                kind="CloudWatch dashboard",
+                scope="account",
+                name=dashboard_name(prefix, region),
+                key=key,
+            )
+        functions += [
+            (s.endpoint, lambda_statement_id(region, alerts), top.key_path("alarms"))
+            for s in alarms.subscriptions
+            if s.protocol is SubscriptionProtocol.LAMBDA
+        ]
+    for function, statement_id, origin_key in functions:
+        yield PhysicalName(
+            kind="Lambda permission statement", scope=function, name=statement_id, key=origin_key
+        )
 
 
 def _domain_paths(top: Fields) -> dict[str, str]:

@@ -141,14 +141,17 @@ def topic_queue_policy(queue_arn: str, topic_arn: str, account_id: str) -> Polic
     )
 
 
-def lambda_invoke_statement(function_arn: str, topic_arn: str, account_id: str) -> Statement:
+def lambda_invoke_statement(
+    function_arn: str, topic_arn: str, account_id: str, statement_id: str
+) -> Statement:
     """The statement an ``aws.lambda_.Permission`` adds to the function's resource policy.
 
-    The component builds the permission from this statement (principal, action, source ARN and
-    account), so what is linted is what is declared.
+    The component builds the permission from this statement (statement id, principal, action,
+    source ARN and account), so what is linted is what is declared. The statement id must be
+    unique per function: :func:`..physical_names.lambda_statement_id` derives it from the topic.
     """
     return _service_statement(
-        "AllowFeedbackTopicInvoke",
+        statement_id,
         SNS_PRINCIPAL,
         "lambda:InvokeFunction",
         function_arn,

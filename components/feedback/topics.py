@@ -11,6 +11,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..physical_names import (
+    dead_letter_queue_name,
+    lambda_statement_id,
+    queue_name,
+    topic_name,
+)
 from .account import AccountContext
 from .endpoints import subscribe
 from .model import KmsConfig, SubscriptionProtocol, TopicConfig
@@ -88,7 +94,7 @@ class FeedbackTopics(pulumi.ComponentResource):
             kind = topic_config.kind
             topic = aws.sns.Topic(
                 f"{name}-{kind}",
-                name=f"{args.set_name}-{kind}",
+                name=topic_name(args.set_name, kind),
                 kms_master_key_id=key.arn if key is not None else None,
                 tags=dict(args.tags),
                 region=args.region,
@@ -107,7 +113,13 @@ class FeedbackTopics(pulumi.ComponentResource):
             self.policies.append(policy)
             for index, subscription in enumerate(topic_config.subscriptions):
                 subscribe(
-                    self, f"{name}-{kind}-sub{index}", topic.arn, subscription, args.region, account
+                    self,
+                    f"{name}-{kind}-sub{index}",
+                    topic.arn,
+                    subscription,
+                    args.region,
+                    account,
+                    lambda_statement_id(args.region, topic_name(args.set_name, kind)),
                 )
             if topic_config.queue.enabled:
                 self._queue(name, args, topic_config, topic)
@@ -127,7 +139,7 @@ class FeedbackTopics(pulumi.ComponentResource):
         queue_config = topic_config.queue
         dead_letters = aws.sqs.Queue(
             f"{name}-{kind}-dlq",
-            name=f"{args.set_name}-{kind}-dlq",
+            name=dead_letter_queue_name(args.set_name, kind),
             message_retention_seconds=1_209_600,
             sqs_managed_sse_enabled=True,
             tags=dict(args.tags),
@@ -136,7 +148,7 @@ class FeedbackTopics(pulumi.ComponentResource):
         )
         queue = aws.sqs.Queue(
             f"{name}-{kind}-queue",
-            name=f"{args.set_name}-{kind}",
+            name=queue_name(args.set_name, kind),
             message_retention_seconds=queue_config.message_retention_seconds,
             visibility_timeout_seconds=queue_config.visibility_timeout_seconds,
             redrive_policy=dead_letters.arn.apply(

@@ -18,6 +18,7 @@ import pulumi
 import pytest
 
 from components.feedback.policies import lambda_invoke_statement
+from components.physical_names import lambda_statement_id
 from components.plan.mocks import ACCOUNT_ID, DeclaredResource, PlanMocks, RecordingMonitor
 from components.stack import build_stack
 from components.stack_config import parse_stack_config
@@ -380,7 +381,7 @@ def test_lambda_permission_is_limited_to_the_topic(
         "principal": "sns.amazonaws.com",
         "sourceArn": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:example-com-bounce",
         "sourceAccount": ACCOUNT_ID,
-        "statementId": "AllowFeedbackTopicInvoke",
+        "statementId": lambda_statement_id(REGION, "example-com-bounce"),
         "region": REGION,
     }
 
@@ -514,6 +515,7 @@ def policy_documents(declared: list[DeclaredResource]) -> list[tuple[str, dict[s
             permission.inputs["function"],
             permission.inputs["sourceArn"],
             permission.inputs["sourceAccount"],
+            permission.inputs["statementId"],
         )
         assert statement["Action"] == permission.inputs["action"]
         assert statement["Principal"]["Service"] == permission.inputs["principal"]
@@ -702,8 +704,8 @@ def test_dev_stack_offline_plan_includes_the_feedback_loop() -> None:
     assert sorted(feedback_sets["dev-example-com"]["topics"]) == ["bounce", "complaint", "delivery"]
     assert sorted(feedback_sets["dev-example-com"]["queues"]) == ["bounce", "complaint"]
     assert plan.outputs["reputation_alarms"]["us-east-1"]["alarm_names"] == [
-        "ses-bounce-rate",
-        "ses-complaint-rate",
+        "ses-dev-bounce-rate",  # the stack's name keeps dev's alarms apart from prod's
+        "ses-dev-complaint-rate",
     ]
     for resource in plan.resources:
         if "policy" in resource["inputs"] and resource["type"] != "aws:sqs/queue:Queue":
