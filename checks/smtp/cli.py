@@ -10,8 +10,10 @@ password) and the message id SES returns.
 Each failure prints what happened and what to do next; the exit status is an
 :class:`~checks.exit_status.ExitStatus` (the table: docs/checks.md, "Exit status").
 
-This package never imports Pulumi. Its SMTP, TLS and email modules are imported when the
-subcommand runs, not when ``python -m checks`` builds its parser.
+This package never imports Pulumi; from ``components`` it uses only the pure
+``components.smtp.credentials`` (SES's implicit-TLS ports and SMTP host names). It and the SMTP,
+TLS and email modules are imported when the subcommand runs, not when ``python -m checks`` builds
+its parser.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ DEFAULT_TIMEOUT = 20.0
 
 
 def register(subparsers: Any) -> None:
+    """Add the ``smtp`` subcommand to ``python -m checks``."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "smtp",
         help="send one test message through the SES SMTP interface (STARTTLS or TLS)",
@@ -132,6 +135,7 @@ def run(
     stdout: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ExitStatus:
+    """Check the arguments, read the credentials, send, print the outcome; its exit status."""
     from components.smtp.credentials import TLS_WRAPPER_PORTS, smtp_host
 
     from .credentials import credentials_from_env, credentials_from_outputs, load_outputs
