@@ -1,7 +1,8 @@
 """``python -m checks <subcommand> ...``: dispatches to the subcommand modules.
 
 To add a subcommand, write a module with ``register(subparsers)`` that adds its parser and sets
-``handler`` (a callable taking the parsed ``argparse.Namespace`` and returning the exit status)
+``handler`` (a callable taking the parsed ``argparse.Namespace`` and returning its
+:class:`~.exit_status.ExitStatus`)
 with ``parser.set_defaults(handler=...)``, then append its module name,
 relative to this package, below.
 """
@@ -15,12 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import cast
 
+from .exit_status import ExitStatus
+
 SUBCOMMAND_MODULES: list[str] = [
     ".verify.cli",
     ".smtp.cli",
 ]
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[argparse.Namespace], ExitStatus]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> ExitStatus:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = cast("Handler", args.handler)
@@ -44,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
     except Exception as exc:  # a last resort: the subcommands handle their own errors
         if os.environ.get("CHECKS_DEBUG"):
             raise
@@ -53,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "(set CHECKS_DEBUG=1 for the traceback)",
             file=sys.stderr,
         )
-        return 2
+        return ExitStatus.USAGE
 
 
 if __name__ == "__main__":

@@ -76,8 +76,3 @@ def dkim_domain(region: str) -> str:
 def mail_from_mx_host(region: str) -> str:
     """The feedback MX host a custom MAIL FROM domain must point at."""
     return f"feedback-smtp.{region}.amazonses.com"
-
-
-def smtp_host(region: str) -> str:
-    """The SES SMTP interface endpoint for ``region``."""
-    return f"email-smtp.{region}.amazonaws.com"

@@ -2,7 +2,9 @@
 # The main job: `pulumi up` on a stack (default: dev) with the local file state backend, then the
 # post-deploy checks until the domain is ready or the wait runs out. Exit status: that of the
 # checks (0 ready, 1 errors found, 3 could not check everything), 2 bad configuration,
-# 4 a prerequisite is missing, or pulumi's own status if the deployment fails.
+# 4 a prerequisite is missing, or pulumi's own status if the deployment fails. The checks' table
+# is docs/checks.md#exit-status; this 4 is deploy.sh's own (it never runs `checks smtp`, whose 4
+# is a timeout).
 #
 #   scripts/deploy.sh [STACK]
 #

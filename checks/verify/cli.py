@@ -1,7 +1,7 @@
 """``python -m checks verify``: the stack's DNS records on every authoritative server (contract 3).
 
-Exit status: 0 all good; 1 an error found on a server that answered (or a warning with
-``--strict``); 2 usage or input error; 3 nothing wrong found but something could not be checked.
+Exit status: an :class:`~checks.exit_status.ExitStatus` (0 all good, 1 errors found, 2 usage or
+input error, 3 something could not be checked; the table: docs/checks.md, "Exit status").
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from ..dns.client import DnsClient, Server, parse_server
+from ..exit_status import ExitStatus
 from . import report as rep
 from .expected import InputError, group_by_domain, parse_records, read_text, stack_output
 
@@ -117,15 +118,15 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> ExitStatus:
     try:
         return _run(args)
     except InputError as exc:
         print(f"verify: {exc}", file=sys.stderr)
-        return rep.USAGE
+        return ExitStatus.USAGE
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> ExitStatus:
     from .engine import Options
     from .engine import run as run_checks
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..dns.client import Stats
+from ..exit_status import ExitStatus
 from .engine import DomainResult, Finding
-
-OK, FOUND_ERRORS, USAGE, UNCHECKED = 0, 1, 2, 3
 
 
 @dataclass
@@ -26,15 +25,15 @@ class Report:
         found = [f for d in self.domains for f in d.findings]
         return found + list(self.account_findings or [])
 
-    def exit_status(self) -> int:
+    def exit_status(self) -> ExitStatus:
         found = self.all_findings()
         if any(f.severity == "error" and not f.unchecked for f in found):
-            return FOUND_ERRORS
+            return ExitStatus.FOUND_PROBLEMS
         if self.strict and any(f.severity == "warning" for f in found):
-            return FOUND_ERRORS
+            return ExitStatus.FOUND_PROBLEMS
         if any(f.unchecked for f in found):
-            return UNCHECKED
-        return OK
+            return ExitStatus.UNCHECKED
+        return ExitStatus.OK
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
@@ -53,7 +52,7 @@ def to_json(report: Report) -> dict[str, Any]:
     status = report.exit_status()
     found = report.all_findings()
     doc: dict[str, Any] = {
-        "ok": status == OK,
+        "ok": status == ExitStatus.OK,
         "exit_status": status,
         "strict": report.strict,
         "summary": {
@@ -202,7 +201,11 @@ def render_human(report: Report) -> str:
     warnings = sum(1 for f in found if f.severity == "warning")
     unchecked = sum(1 for f in found if f.unchecked)
     status = report.exit_status()
-    verdict = {OK: "PASS", FOUND_ERRORS: "FAIL", UNCHECKED: "INCOMPLETE"}[status]
+    verdict = {
+        ExitStatus.OK: "PASS",
+        ExitStatus.FOUND_PROBLEMS: "FAIL",
+        ExitStatus.UNCHECKED: "INCOMPLETE",
+    }[status]
     ok_domains = sum(1 for d in report.domains if d.ok)
     lines.append(
         f"{verdict}: {len(report.domains)} domain(s), {ok_domains} ok; {errors} error(s), "

@@ -21,7 +21,10 @@ import pytest
 import trustme
 
 from checks.__main__ import main
-from checks.smtp import cli as smtp_check
+from checks.exit_status import ExitStatus
+from checks.smtp.credentials import credentials_from_outputs
+from checks.smtp.outcome import SmtpCheckError
+from checks.smtp.session import auth_plain_response
 from tests.support.paths import REPO
 from tests.support.smtp_server import (
     ACCEPTED,
@@ -119,7 +122,7 @@ def _check(
 
 def _no_secret_in(text: str) -> None:
     assert PASSWORD not in text
-    assert smtp_check.auth_plain_response(USERNAME, PASSWORD) not in text
+    assert auth_plain_response(USERNAME, PASSWORD) not in text
 
 
 # --- success ---------------------------------------------------------------------------------
@@ -232,7 +235,7 @@ def test_wrong_password_is_auth_failure(
     server = server_factory("starttls")
     status = main(_check(server, _outputs(tmp_path, password="wrong"), cafile=ca_file))
     out = capsys.readouterr().out
-    assert status == smtp_check.EXIT_AUTH == 6
+    assert status == ExitStatus.AUTH_FAILED == 6
     assert "535" in out and "access key id" in out
     assert server.recorder.auth_attempts == [("PLAIN", USERNAME, False)]
     assert server.recorder.messages == []
@@ -247,7 +250,7 @@ def test_server_without_starttls_never_gets_the_password(
     server = server_factory("plain")  # offers AUTH PLAIN LOGIN in clear text, no STARTTLS
     status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
     out = capsys.readouterr()
-    assert status == smtp_check.EXIT_TLS == 5
+    assert status == ExitStatus.TLS_FAILURE == 5
     assert "does not offer STARTTLS" in out.out and "refusing" in out.out
     assert server.recorder.auth_commands == []
     assert server.recorder.auth_attempts == []
@@ -281,7 +284,7 @@ def test_untrusted_certificate(
     server = server_factory(mode, context=_server_context(other_ca, "127.0.0.1"))
     status = main(_check(server, _outputs(tmp_path), f"--{mode}", cafile=ca_file))
     out = capsys.readouterr().out
-    assert status == smtp_check.EXIT_TLS
+    assert status == ExitStatus.TLS_FAILURE
     assert "not trusted" in out
     assert server.recorder.auth_commands == []
 
@@ -295,7 +298,7 @@ def test_wrong_certificate_name(
 ) -> None:
     server = server_factory("starttls", context=_server_context(ca, "email-smtp.example.net"))
     status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
-    assert status == smtp_check.EXIT_TLS
+    assert status == ExitStatus.TLS_FAILURE
     assert "not trusted" in capsys.readouterr().out
     assert server.recorder.auth_commands == []
 
@@ -304,7 +307,7 @@ def test_system_store_does_not_trust_the_test_ca(
     server_factory: Callable[..., LoopbackSmtp], tmp_path: Path
 ) -> None:
     server = server_factory("starttls")
-    assert main(_check(server, _outputs(tmp_path))) == smtp_check.EXIT_TLS
+    assert main(_check(server, _outputs(tmp_path))) == ExitStatus.TLS_FAILURE
     assert server.recorder.auth_commands == []
 
 
@@ -326,7 +329,7 @@ def test_connection_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         port = closed.getsockname()[1]
         status = main(_check(None, _outputs(tmp_path), port=port))
     out = capsys.readouterr().out
-    assert status == smtp_check.EXIT_CONNECT == 3
+    assert status == ExitStatus.UNCHECKED == 3
     assert "refused" in out
 
 
@@ -338,7 +341,7 @@ def test_timeout_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         started = time.monotonic()
         status = main(_check(None, _outputs(tmp_path), port=port, timeout="0.5"))
         elapsed = time.monotonic() - started
-    assert status == smtp_check.EXIT_TIMEOUT == 4
+    assert status == ExitStatus.TIMEOUT == 4
     assert "0.5 s" in capsys.readouterr().out
     assert elapsed < 3
 
@@ -346,9 +349,9 @@ def test_timeout_is_bounded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("reply", "status", "hint"),
     [
-        (SANDBOX_REJECTION, smtp_check.EXIT_SANDBOX, "sandbox"),
-        (DENIED, smtp_check.EXIT_DENIED, "fromAddresses"),
-        ("451 Temporary service failure", smtp_check.EXIT_REJECTED, "retry later"),
+        (SANDBOX_REJECTION, ExitStatus.SANDBOX, "sandbox"),
+        (DENIED, ExitStatus.DENIED, "fromAddresses"),
+        ("451 Temporary service failure", ExitStatus.REJECTED, "retry later"),
     ],
 )
 def test_rejections_after_data(
@@ -372,7 +375,7 @@ def test_implicit_tls_against_a_plain_server_is_a_tls_failure(
     server_factory: Callable[..., LoopbackSmtp], tmp_path: Path
 ) -> None:
     server = server_factory("plain")
-    assert main(_check(server, _outputs(tmp_path), "--tls")) == smtp_check.EXIT_TLS
+    assert main(_check(server, _outputs(tmp_path), "--tls")) == ExitStatus.TLS_FAILURE
     assert server.recorder.auth_commands == []
 
 
@@ -384,27 +387,27 @@ def test_hidden_secrets_are_a_usage_error(
 ) -> None:
     path = tmp_path / "outputs.json"
     path.write_text(json.dumps({"smtp_credentials": "[secret]"}))
-    assert main(_check(None, path)) == smtp_check.EXIT_USAGE
+    assert main(_check(None, path)) == ExitStatus.USAGE
     assert "--show-secrets" in capsys.readouterr().err
 
 
 def test_no_credentials_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status = main(["smtp", "--host", "127.0.0.1", "--port", "1", "--from", SENDER])
-    assert status == smtp_check.EXIT_USAGE
+    assert status == ExitStatus.USAGE
     assert "SES_SMTP_USERNAME" in capsys.readouterr().err
 
 
 def test_credentials_from_outputs_picks_region_and_host() -> None:
     outputs = json.loads(_outputs_text())
-    chosen = smtp_check.credentials_from_outputs(outputs, None, None)
+    chosen = credentials_from_outputs(outputs, None, None)
     assert (chosen.username, chosen.password, chosen.region) == (USERNAME, PASSWORD, "eu-west-1")
     assert chosen.host == "email-smtp.eu-west-1.amazonaws.com"
-    other = smtp_check.credentials_from_outputs(outputs, "app", "us-east-1")
+    other = credentials_from_outputs(outputs, "app", "us-east-1")
     assert other.password == "other-region" and other.host is None
-    with pytest.raises(smtp_check.SmtpCheckError, match="extraRegions"):
-        smtp_check.credentials_from_outputs(outputs, "app", "ap-south-1")
-    with pytest.raises(smtp_check.SmtpCheckError, match="no SMTP user"):
-        smtp_check.credentials_from_outputs(outputs, "nobody", None)
+    with pytest.raises(SmtpCheckError, match="extraRegions"):
+        credentials_from_outputs(outputs, "app", "ap-south-1")
+    with pytest.raises(SmtpCheckError, match="no SMTP user"):
+        credentials_from_outputs(outputs, "nobody", None)
 
 
 def _outputs_text(password: str = PASSWORD) -> str:
