@@ -91,6 +91,14 @@ def lambda_statement_id(region: str, topic: str) -> str:
     return f"AllowSnsInvoke{digest}"
 
 
+def smtp_secret_name(user: str) -> str:
+    """The default Secrets Manager name of an SMTP user's credentials,
+    ``ses-smtp/<user>/credentials``. The last part keeps the name from ending in a hyphen and
+    six characters (``...-mailer``), which Secrets Manager's partial-ARN lookups confuse with the
+    random suffix of every ARN."""
+    return f"ses-smtp/{user}/credentials"
+
+
 @dataclass(frozen=True, kw_only=True)
 class PhysicalName:
     """One name the stack will give an AWS resource."""

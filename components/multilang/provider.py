@@ -228,7 +228,7 @@ class SmtpSecretArgs(TypedDict, total=False):
     enabled: bool
     """Store the credentials (default false)."""
     name: str
-    """Secret name (default ``ses-smtp/<userName>``)."""
+    """Secret name (default ``ses-smtp/<userName>/credentials``)."""
     kmsKeyId: str
     """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
     recoveryWindowInDays: int

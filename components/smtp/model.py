@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..physical_names import smtp_secret_name
+
 DEFAULT_PATH = "/ses-smtp/"
 DEFAULT_ROTATION = "initial"
 DEFAULT_RECOVERY_WINDOW_DAYS = 7
@@ -50,7 +52,7 @@ class SmtpSecretConfig:
     enabled: bool = False
     """Store host, ports, username and password(s) in a Secrets Manager secret."""
     name: str | None = None
-    """The secret's name (default ``ses-smtp/<user name>``)."""
+    """The secret's name (default ``ses-smtp/<user name>/credentials``)."""
     kms_key_id: str | None = None
     """Customer-managed KMS key (id, ARN or ``alias/...``) that encrypts the secret; default
     the account's ``aws/secretsmanager`` key."""
@@ -106,4 +108,5 @@ class SmtpUserConfig:
 
     @property
     def secret_name(self) -> str:
-        return self.secret.name or f"ses-smtp/{self.name}"
+        """``secret.name``, or :func:`..physical_names.smtp_secret_name` of the user."""
+        return self.secret.name or smtp_secret_name(self.name)

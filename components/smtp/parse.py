@@ -33,6 +33,9 @@ _IAM_GROUP_NAME = re.compile(r"^[A-Za-z0-9_+=,.@-]{1,128}$")
 _IAM_PATH = re.compile(r"^/(?:[\x21-\x7e]*/)?$")
 _ROTATION_LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+AMBIGUOUS_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+"""Secrets Manager ends each secret ARN with ``-`` and six random characters; AWS advises
+against names that end the same way (Secrets Manager User Guide, "Troubleshoot")."""
 _KMS_KEY = re.compile(
     r"^(?:arn:aws[a-z-]*:kms:(?P<region>[a-z0-9-]+):\d{12}:(?:key|alias)/[A-Za-z0-9/_+=,.@-]+"
     r"|alias/[A-Za-z0-9/_+=,.@-]+"
@@ -114,6 +117,13 @@ def _parse_secret(
             fields.key_path("name"),
             name,
             "must be 1-512 letters, digits and /_+=.@-, not starting with 'aws'",
+        )
+    elif name is not None and AMBIGUOUS_SECRET_SUFFIX.search(name):
+        problems.add(
+            fields.key_path("name"),
+            name,
+            "must not end in a hyphen and six characters: Secrets Manager appends exactly that "
+            "to every secret's ARN, so partial-ARN lookups of this name would be ambiguous",
         )
     if kms_key_id is not None:
         match = _KMS_KEY.match(kms_key_id)
@@ -339,7 +349,8 @@ def _parse_entry(
         problems.add(
             fields.key_path("secret.name"),
             secret.name,
-            "cannot be one name for several users; leave it out (ses-smtp/<user> is used)",
+            "cannot be one name for several users; leave it out (ses-smtp/<user>/credentials "
+            "is used)",
         )
     users = [
         SmtpUserConfig(

@@ -24,6 +24,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ..physical_names import smtp_secret_name
 from .credentials import STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_endpoint, smtp_password_v4
 from .group import SmtpGroup
 from .model import DEFAULT_PATH, DEFAULT_ROTATION, SmtpSecretConfig
@@ -54,7 +55,7 @@ class SmtpUserArgs:
     secret: SmtpSecretConfig = field(default_factory=SmtpSecretConfig)
     """Store the credentials in a Secrets Manager secret (in the primary region)."""
     secret_name: str | None = None
-    """Name of that secret (default ``ses-smtp/<user_name>``)."""
+    """Name of that secret (default ``ses-smtp/<user_name>/credentials``)."""
     provider_region: str | None = None
     """The AWS provider's region (``aws:region``): the access key's ``ses_smtp_password_v4`` is
     for that region and is used there; every other region's password is derived from the secret
@@ -162,7 +163,7 @@ class SmtpUser(pulumi.ComponentResource):
         if args.secret.enabled:
             secret = aws.secretsmanager.Secret(
                 f"{name}-secret",
-                name=args.secret_name or f"ses-smtp/{args.user_name}",
+                name=args.secret_name or smtp_secret_name(args.user_name),
                 description=f"SES SMTP credentials of IAM user {args.user_name}",
                 kms_key_id=args.secret.kms_key_id,
                 recovery_window_in_days=args.secret.recovery_window_days,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components.feedback.model import SubscriptionProtocol
 from components.physical_names import (
@@ -16,10 +18,12 @@ from components.physical_names import (
     fit,
     lambda_statement_id,
     queue_name,
+    smtp_secret_name,
     stack_prefix,
     topic_name,
 )
 from components.plan import make_plan
+from components.smtp.parse import AMBIGUOUS_SECRET_SUFFIX
 from components.stack_config import StackConfig, parse_stack_config
 from components.validation import ConfigError
 
@@ -164,3 +168,32 @@ def test_dev_and_prod_in_one_account_declare_no_shared_alarm_topic_queue_or_dash
     dev, prod = _account_scoped_names("dev"), _account_scoped_names("prod")
     assert dev and prod
     assert dev & prod == set()
+
+
+@given(st.from_regex(r"[A-Za-z0-9_+=,.@-]{1,64}", fullmatch=True))
+def test_default_secret_names_never_end_like_a_secret_arn_suffix(user: str) -> None:
+    name = smtp_secret_name(user)
+    assert not AMBIGUOUS_SECRET_SUFFIX.search(name)
+    assert name.startswith(f"ses-smtp/{user}/")
+
+
+def test_the_dev_stacks_user_once_had_an_ambiguous_secret_name() -> None:
+    assert AMBIGUOUS_SECRET_SUFFIX.search("ses-smtp/dev-app-mailer")
+    assert smtp_secret_name("dev-app-mailer") == "ses-smtp/dev-app-mailer/credentials"
+
+
+def test_a_given_secret_name_ending_in_a_hyphen_and_six_characters_is_refused() -> None:
+    found = problems(
+        domains=[{"name": "example.com"}],
+        smtpUsers=[
+            {"name": "app", "domains": ["example.com"], "secret": {"name": "smtp/app-mailer"}}
+        ],
+    )
+    assert found == [
+        (
+            "ses:smtpUsers[0].secret.name",
+            "smtp/app-mailer",
+            "must not end in a hyphen and six characters: Secrets Manager appends exactly that "
+            "to every secret's ARN, so partial-ARN lookups of this name would be ambiguous",
+        )
+    ]

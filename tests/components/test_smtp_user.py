@@ -178,7 +178,7 @@ def test_nothing_secret_in_plain_outputs_or_inputs() -> None:
 def test_secrets_manager_secret() -> None:
     run = run_smtp(config_with([APP]))
     secret = run.named("smtp-app-mailer-secret")
-    assert secret.inputs["name"] == "ses-smtp/app-mailer"
+    assert secret.inputs["name"] == "ses-smtp/app-mailer/credentials"
     assert secret.inputs["region"] == "eu-west-1"  # the user's primary region
     assert secret.inputs["kmsKeyId"] == "alias/ses-smtp"
     assert secret.inputs["recoveryWindowInDays"] == 7
@@ -187,7 +187,7 @@ def test_secrets_manager_secret() -> None:
     assert version.inputs["region"] == "eu-west-1"
     arn = run.outputs["app-mailer.secret_arn"]
     assert arn.startswith(
-        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT_ID}:secret:ses-smtp/app-mailer-"
+        f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT_ID}:secret:ses-smtp/app-mailer/credentials-"
     )
     assert run.outputs["smtp"]["users"]["app-mailer"]["secret_arn"] == arn
 
