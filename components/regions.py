@@ -29,7 +29,7 @@ REGIONAL_DKIM_DOMAINS: dict[str, str] = {
 }
 """Regions whose Easy DKIM CNAMEs point below a regional domain instead of
 ``dkim.amazonses.com`` (AWS General Reference, "Amazon SES endpoints and quotas", DKIM domain
-column). Any region can be overridden per domain with ``dkimDomain``."""
+column). Any region can be overridden per domain with ``dkim.targetDomain``."""
 
 
 @functools.cache

@@ -27,11 +27,11 @@ class StackConfig:
     protect: bool = False
     """Default for each domain's ``protect``."""
     feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
-    """Configuration sets, feedback topics, alarms (see ``components/feedback_config.py``)."""
+    """Configuration sets, feedback topics, alarms (see ``components/feedback/model.py``)."""
     warnings: tuple[str, ...] = ()
     """Findings that do not stop the stack; the program logs them, the plan prints them."""
     smtp_users: tuple[SmtpUserConfig, ...] = ()
-    """``smtpUsers``: IAM users with SES SMTP credentials (see ``components/smtp_config.py``)."""
+    """``smtpUsers``: IAM users with SES SMTP credentials (see ``components/smtp/model.py``)."""
     provider_region: str | None = None
     """The ``aws:region`` provider setting: where resources that name no region go."""
 

@@ -21,7 +21,7 @@ class SesDomainArgs:
     """What an ``SesDomain`` is built from."""
 
     domain: DomainConfig
-    """The domain's validated settings (see ``components.config``)."""
+    """The domain's validated settings (see ``components.domain.model``)."""
     tags: Mapping[str, str] = field(default_factory=dict[str, str])
     """Tags for every taggable child, merged under the domain's own ``tags``."""
     configuration_set_name: pulumi.Input[str] | None = None

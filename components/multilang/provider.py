@@ -8,8 +8,8 @@ the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``)
 - Inputs are ``TypedDict``s whose keys are the stack configuration's own camelCase keys
   (``mailFrom.behaviorOnMxFailure``), so a TypeScript, Go, C# or YAML program passes exactly what
   a ``Pulumi.<stack>.yaml`` holds. Each component runs its inputs through
-  :func:`~components.config.parse_stack_config`: one validator for config files, Python callers
-  and other languages, every problem reported at once.
+  :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
+  callers and other languages, every problem reported at once.
 - Each class subclasses the Python component and only re-annotates its outputs in types the
   analyzer accepts; the resources are declared by the Python component, unchanged.
 
