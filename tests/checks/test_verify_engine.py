@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -14,12 +13,6 @@ from tests.support.dns_world import amazonses_zone, dkim_key_txt, domain_zone, s
 from tests.support.knot_server import KnotServer, free_port, random_loopback, zone_text
 
 ORIGIN = "example.com"
-
-
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
 
 
 def test_all_good_passes_on_every_server(stack: ExitStack, tmp_path: Path) -> None:
