@@ -18,13 +18,12 @@ from typing import Any, NotRequired, get_args, get_origin, is_typeddict
 
 import pytest
 import yaml
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from components.multilang.provider import SesDomainInputs, SmtpUserInputs
 from components.stack_config import parse_stack_config
 from components.validation import Fields
 from tests.support.paths import REPO
+from tests.support.private_keys import rsa_pem
 
 NAMESPACE = "ses"
 README = REPO / "README.md"
@@ -47,15 +46,7 @@ SECRET_KEY = "dkimKey"
 """The config key the maximal configuration's ``dkim.privateKeyConfig`` names: its name is the
 user's choice, so it is a value, not a key of the schema."""
 
-_PEM = (
-    rsa.generate_private_key(public_exponent=65537, key_size=1024)
-    .private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    .decode()
-)
+_PEM = rsa_pem(1024)
 _EMAIL = {"protocol": "email", "endpoint": "ops@example.com"}
 _SET_SETTINGS: dict[str, Any] = {
     "tlsPolicy": "REQUIRE",
