@@ -168,7 +168,7 @@ def doc_form(path: str) -> str:
 
 
 def _recording(seen: set[str]) -> Callable[[Fields, str], object]:
-    original = Fields._get  # pyright: ignore[reportPrivateUsage]
+    original = Fields._get
 
     def get(self: Fields, key: str) -> object:
         seen.add(doc_form(self.key_path(key)))
@@ -178,14 +178,14 @@ def _recording(seen: set[str]) -> Callable[[Fields, str], object]:
 
 
 @pytest.fixture(scope="module")
-def parser_keys() -> Iterator[frozenset[str]]:
+def parser_keys() -> frozenset[str]:
     """Every key path an accessor asked for while parsing :data:`MAXIMAL`, in doc form."""
     seen: set[str] = set()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Fields, "_get", _recording(seen))
         parse_stack_config(MAXIMAL, namespace=NAMESPACE, aws_region="us-east-1")
     seen.discard(f"{NAMESPACE}:{SECRET_KEY}")
-    yield frozenset(seen | PROVIDER_KEYS)
+    return frozenset(seen | PROVIDER_KEYS)
 
 
 # --- the docs' key tables --------------------------------------------------------------------
@@ -196,7 +196,8 @@ _CODE = re.compile(r"`([^`]+)`")
 
 
 def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+    """A table row's cells; ``\\|`` inside a cell is not a column break."""
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
 
 
 def doc_keys(doc: Path) -> dict[str, int]:
@@ -209,8 +210,13 @@ def doc_keys(doc: Path) -> dict[str, int]:
     """
     keys: dict[str, int] = {}
     prefix = ""
-    in_table = False
+    in_table = in_code = False
     for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("```"):
+            in_code = not in_code
+            continue
+        if in_code:
+            continue
         if heading := _HEADING.match(line):
             found = _HEADING_PREFIX.findall(heading.group(1))
             prefix = found[-1] if found else ""
