@@ -57,7 +57,7 @@ _EXPORTS: dict[str, str] = {
     "read_stack_config": "pulumi_config",
 }
 
-__all__ = [  # the _EXPORTS keys; tests/test_package.py keeps them equal
+__all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
     "ConfigError",
     "ConfigurationSet",

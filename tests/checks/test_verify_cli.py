@@ -7,7 +7,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,6 @@ from tests.support.dns_world import domain_zone, ses_records
 from tests.support.paths import REPO
 
 SCHEMA = json.loads((REPO / "schemas" / "checks_report.schema.json").read_text())
-
-
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
 
 
 def validate(doc: dict[str, Any]) -> None:

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from tests.support.checks_support import make_world, run_cli, start
+from tests.support.checks_support import World, make_world, run_cli, start
 from tests.support.dns_world import amazonses_zone, dkim_key_txt, domain_zone, ses_records
 from tests.support.knot_server import KnotServer, free_port, random_loopback, zone_text
 
 ORIGIN = "example.com"
 
 
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
+def _world_replacing(stack: ExitStack, tmp_path: Path, record: tuple[str, str], line: str) -> World:
+    """One server whose zone has ``line`` in place of the (name, type) ``record``."""
+    records = ses_records()
+    zone = domain_zone(records, ORIGIN, replace={record: line})
+    return make_world(stack, tmp_path, records, zones=[zone])
 
 
 def test_all_good_passes_on_every_server(stack: ExitStack, tmp_path: Path) -> None:
@@ -73,12 +73,8 @@ def test_each_missing_record_is_an_error_on_that_server_only(
 
 
 def test_wrong_dkim_target(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     line = "tok1aaaa._domainkey.example.com. 1800 IN CNAME tok9zzzz.dkim.amazonses.com."
-    zone = domain_zone(
-        records, ORIGIN, replace={("tok1aaaa._domainkey.example.com", "CNAME"): line}
-    )
-    world = make_world(stack, tmp_path, records, zones=[zone])
+    world = _world_replacing(stack, tmp_path, ("tok1aaaa._domainkey.example.com", "CNAME"), line)
     result = world.verify()
     assert result.rc == 1
     (wrong,) = result.findings("record_wrong")
@@ -168,21 +164,26 @@ def _spf_records(value: str) -> list[dict[str, object]]:
     return records
 
 
+def _spf_world(stack: ExitStack, tmp_path: Path, spf: str, lines: list[str] | None = None) -> World:
+    """One server publishing ``spf`` at the MAIL FROM name; the resolver also serves the zone
+    spf.test with ``lines``."""
+    return make_world(
+        stack,
+        tmp_path,
+        _spf_records(spf),
+        servers=1,
+        resolver_zones={"spf.test": zone_text("spf.test", 1, lines or [])},
+    )
+
+
 def test_spf_over_ten_lookups(stack: ExitStack, tmp_path: Path) -> None:
     includes = " ".join(f"include:s{i}.spf.test" for i in range(6))
-    records = _spf_records(f"v=spf1 include:amazonses.com {includes} ~all")
     lines = ['leaf.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.2 -all"']
     lines += [
         f's{i}.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.1 include:leaf.spf.test -all"'
         for i in range(6)
     ]
-    world = make_world(
-        stack,
-        tmp_path,
-        records,
-        servers=1,
-        resolver_zones={"spf.test": zone_text("spf.test", 1, lines)},
-    )
+    world = _spf_world(stack, tmp_path, f"v=spf1 include:amazonses.com {includes} ~all", lines)
     result = world.verify()
     assert result.rc == 1
     assert result.codes("error") == ["spf_too_many_lookups"]
@@ -191,25 +192,17 @@ def test_spf_over_ten_lookups(stack: ExitStack, tmp_path: Path) -> None:
 
 def test_ten_lookups_are_still_fine(stack: ExitStack, tmp_path: Path) -> None:
     includes = " ".join(f"include:s{i}.spf.test" for i in range(9))
-    records = _spf_records(f"v=spf1 include:amazonses.com {includes} ~all")
     lines = [f's{i}.spf.test. 300 IN TXT "v=spf1 ip4:192.0.2.1 -all"' for i in range(9)]
-    world = make_world(
-        stack,
-        tmp_path,
-        records,
-        servers=1,
-        resolver_zones={"spf.test": zone_text("spf.test", 1, lines)},
-    )
+    world = _spf_world(stack, tmp_path, f"v=spf1 include:amazonses.com {includes} ~all", lines)
     result = world.verify()
     assert result.rc == 0, result.out
 
 
 def test_too_many_void_lookups(stack: ExitStack, tmp_path: Path) -> None:
-    records = _spf_records(
-        "v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test mx:nx3.spf.test ~all"
-    )
-    world = make_world(
-        stack, tmp_path, records, servers=1, resolver_zones={"spf.test": zone_text("spf.test", 1)}
+    world = _spf_world(
+        stack,
+        tmp_path,
+        "v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test mx:nx3.spf.test ~all",
     )
     result = world.verify()
     assert result.rc == 1
@@ -218,10 +211,8 @@ def test_too_many_void_lookups(stack: ExitStack, tmp_path: Path) -> None:
 
 
 def test_two_void_lookups_are_allowed(stack: ExitStack, tmp_path: Path) -> None:
-    records = _spf_records("v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test ~all")
-    world = make_world(
-        stack, tmp_path, records, servers=1, resolver_zones={"spf.test": zone_text("spf.test", 1)}
-    )
+    spf = "v=spf1 include:amazonses.com a:nx1.spf.test a:nx2.spf.test ~all"
+    world = _spf_world(stack, tmp_path, spf)
     assert world.verify().rc == 0
 
 
@@ -332,10 +323,8 @@ def test_two_dmarc_records(stack: ExitStack, tmp_path: Path) -> None:
 
 
 def test_mx_wrong_host(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     line = "mail.example.com. 300 IN MX 10 feedback-smtp.eu-west-1.amazonses.com."
-    zone = domain_zone(records, ORIGIN, replace={("mail.example.com", "MX"): line})
-    world = make_world(stack, tmp_path, records, zones=[zone])
+    world = _world_replacing(stack, tmp_path, ("mail.example.com", "MX"), line)
     result = world.verify()
     assert result.rc == 1
     (finding,) = result.findings("mx_wrong_host")
@@ -344,20 +333,16 @@ def test_mx_wrong_host(stack: ExitStack, tmp_path: Path) -> None:
 
 
 def test_mx_wrong_priority(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     line = "mail.example.com. 300 IN MX 20 feedback-smtp.us-east-1.amazonses.com."
-    zone = domain_zone(records, ORIGIN, replace={("mail.example.com", "MX"): line})
-    world = make_world(stack, tmp_path, records, zones=[zone])
+    world = _world_replacing(stack, tmp_path, ("mail.example.com", "MX"), line)
     result = world.verify()
     assert result.rc == 1
     assert result.codes("error") == ["mx_wrong_priority"]
 
 
 def test_cname_where_txt_is_needed(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     line = "_dmarc.example.com. 300 IN CNAME dmarc.elsewhere.test."
-    zone = domain_zone(records, ORIGIN, replace={("_dmarc.example.com", "TXT"): line})
-    world = make_world(stack, tmp_path, records, zones=[zone])
+    world = _world_replacing(stack, tmp_path, ("_dmarc.example.com", "TXT"), line)
     result = world.verify()
     assert result.rc == 1
     (finding,) = result.findings("cname_conflict")
@@ -382,23 +367,20 @@ def test_uppercase_and_trailing_dot_names(stack: ExitStack, tmp_path: Path) -> N
 
 
 def test_mixed_case_in_the_zone_matches(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     line = "TOK1AAAA._DOMAINKEY.Example.Com. 1800 IN CNAME TOK1AAAA.DKIM.AMAZONSES.COM."
-    zone = domain_zone(
-        records, ORIGIN, replace={("tok1aaaa._domainkey.example.com", "CNAME"): line}
-    )
-    world = make_world(stack, tmp_path, records, zones=[zone])
+    world = _world_replacing(stack, tmp_path, ("tok1aaaa._domainkey.example.com", "CNAME"), line)
     assert world.verify().rc == 0
 
 
-def test_serial_behind_is_reported(stack: ExitStack, tmp_path: Path) -> None:
+def _world_with_serials(stack: ExitStack, tmp_path: Path, *serials: int) -> World:
+    """One authoritative server per serial, each serving the same records."""
     records = ses_records()
-    world = make_world(
-        stack,
-        tmp_path,
-        records,
-        zones=[domain_zone(records, ORIGIN, 5), domain_zone(records, ORIGIN, 4)],
-    )
+    zones = [domain_zone(records, ORIGIN, serial) for serial in serials]
+    return make_world(stack, tmp_path, records, zones=zones)
+
+
+def test_serial_behind_is_reported(stack: ExitStack, tmp_path: Path) -> None:
+    world = _world_with_serials(stack, tmp_path, 5, 4)
     result = world.verify()
     assert result.rc == 0  # same records: a warning only
     (finding,) = result.findings("serial_behind")
@@ -407,14 +389,8 @@ def test_serial_behind_is_reported(stack: ExitStack, tmp_path: Path) -> None:
 
 
 def test_serial_wraparound_uses_rfc1982(stack: ExitStack, tmp_path: Path) -> None:
-    records = ses_records()
     # 1 is newer than 4294967295 in serial arithmetic: the server with 4294967295 is behind.
-    world = make_world(
-        stack,
-        tmp_path,
-        records,
-        zones=[domain_zone(records, ORIGIN, 4294967295), domain_zone(records, ORIGIN, 1)],
-    )
+    world = _world_with_serials(stack, tmp_path, 4294967295, 1)
     result = world.verify()
     (finding,) = result.findings("serial_behind")
     assert finding["nameserver"] == world.auth[0].spec

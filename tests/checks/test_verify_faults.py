@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -12,12 +11,6 @@ from tests.support.checks_support import make_world
 from tests.support.dns_proxy import DnsProxy, Rule
 from tests.support.dns_world import domain_zone, ses_records
 from tests.support.knot_server import free_port, random_loopback
-
-
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
 
 
 def faulty(stack: ExitStack, upstream: str, *rules: Rule, delay: float = 0.0) -> DnsProxy:

@@ -73,12 +73,6 @@ def moto_url(aws_env: None) -> Iterator[str]:
             proc.wait(5)
 
 
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
-
-
 def client(url: str | None = None) -> Any:
     return boto3.client("sesv2", region_name="us-east-1", endpoint_url=url or "http://127.0.0.1:9")
 

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
-
-import pytest
 
 from tests.support.checks_support import Result, make_world, run_cli
 from tests.support.dns_world import domain_zone, ses_records
 
 ORIGIN = "example.com"
-
-
-@pytest.fixture
-def stack() -> Iterator[ExitStack]:
-    with ExitStack() as s:
-        yield s
 
 
 def in_background(argv: list[str]) -> tuple[threading.Thread, list[Result]]:

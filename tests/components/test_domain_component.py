@@ -9,12 +9,12 @@ import jsonschema
 import pulumi
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from components.domain.records import split_txt
 from components.regions import dkim_domain, ses_regions
 from tests.support.harness import evaluate, use_mocks
 from tests.support.paths import DNS_RECORDS_SCHEMA
+from tests.support.private_keys import rsa_pem
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
@@ -22,15 +22,7 @@ ROUTE53 = "aws:route53/record:Record"
 CLOUDFLARE = "cloudflare:index/dnsRecord:DnsRecord"
 COMPONENT = "ses:index:SesDomain"
 
-RSA_2048_PEM = (
-    rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    .private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.TraditionalOpenSSL,
-        serialization.NoEncryption(),
-    )
-    .decode()
-)
+RSA_2048_PEM = rsa_pem(2048, private_format=serialization.PrivateFormat.TraditionalOpenSSL)
 
 
 def one_domain(**settings: Any) -> dict[str, Any]:
@@ -291,7 +283,7 @@ def test_first_preview_knows_every_record_but_the_dkim_cnames() -> None:
     are unknown; MX, SPF and DMARC must still show their real names and values."""
     from pulumi.runtime import rpc
 
-    from components.plan.mocks import PlanMocks, RecordingMonitor
+    from components.plan.mocks import PlanMocks
     from components.stack import build_stack
     from tests.support.harness import parse
 
@@ -303,10 +295,7 @@ def test_first_preview_knows_every_record_but_the_dkim_cnames() -> None:
             return resource_id, outputs
 
     config = parse(one_domain(dns={"zoneId": "Z0123456789ABCDEFGHIJ"}, configurationSet=False))
-    use_mocks()
-    mocks = FirstPreviewMocks()
-    monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="ses", stack="test", preview=True, monitor=monitor)
+    monitor = use_mocks(mocks=FirstPreviewMocks(), preview=True)
 
     @pulumi.runtime.test
     def program() -> None:

@@ -11,24 +11,16 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from components.domain.model import DkimMode, DmarcPolicy, MxFailureBehavior
 from components.validation import ConfigError
 from tests.support.harness import parse
+from tests.support.private_keys import pem, rsa_pem
 
-
-def _pem(key: Any, encryption: Any = None) -> str:
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        encryption or serialization.NoEncryption(),
-    ).decode()
-
-
-RSA_3072 = _pem(rsa.generate_private_key(public_exponent=65537, key_size=3072))
-RSA_1536 = _pem(rsa.generate_private_key(public_exponent=65537, key_size=1536))
-RSA_2048 = _pem(rsa.generate_private_key(public_exponent=65537, key_size=2048))
-RSA_2048_ENCRYPTED = _pem(
+RSA_3072 = rsa_pem(3072)
+RSA_1536 = rsa_pem(1536)
+RSA_2048 = rsa_pem(2048)
+RSA_2048_ENCRYPTED = pem(
     rsa.generate_private_key(public_exponent=65537, key_size=2048),
-    serialization.BestAvailableEncryption(b"passphrase"),
+    encryption=serialization.BestAvailableEncryption(b"passphrase"),
 )
-EC_KEY = _pem(ec.generate_private_key(ec.SECP256R1()))
+EC_KEY = pem(ec.generate_private_key(ec.SECP256R1()))
 
 
 def domain(**overrides: Any) -> dict[str, Any]:

@@ -7,21 +7,18 @@ checked once the runtime has waited for every registration.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
 from typing import Any
 
 import botocore.session
 import parliament
-import pulumi
 import pytest
 
 from components.feedback.policies import lambda_invoke_statement
 from components.physical_names import lambda_statement_id
-from components.plan.mocks import ACCOUNT_ID, DeclaredResource, PlanMocks, RecordingMonitor
-from components.stack import build_stack
-from components.stack_config import parse_stack_config
+from components.plan.mocks import ACCOUNT_ID, DeclaredResource
+from tests.support.harness import Evaluation, evaluate, fresh_event_loop
 
 SESV2 = botocore.session.get_session().get_service_model("sesv2")
 REGION = "eu-west-1"
@@ -68,47 +65,16 @@ FULL_LOOP: dict[str, Any] = {
 }
 
 
-def fresh_event_loop() -> None:
-    """Give the SDK a loop: a test elsewhere that ran ``asyncio.run`` leaves none behind."""
-    asyncio.set_event_loop(asyncio.new_event_loop())
-
-
-def declare(values: dict[str, Any]) -> tuple[list[DeclaredResource], dict[str, Any]]:
+def declare(values: dict[str, Any]) -> Evaluation:
     """Run the stack program for ``values`` under mocks; the declarations and resolved outputs."""
-    fresh_event_loop()
-    config = parse_stack_config(values, namespace="ses", aws_region=REGION)
-    mocks = PlanMocks()
-    monitor = RecordingMonitor(mocks)
-    pulumi.runtime.set_mocks(mocks, project="ses", stack="test", preview=False, monitor=monitor)
-    resolved: dict[str, Any] = {}
-
-    @pulumi.runtime.test
-    def program() -> pulumi.Output[None]:
-        outputs = build_stack(config)
-
-        def check(values: dict[str, Any]) -> None:
-            assert "configuration_sets" in values and "reputation_alarms" in values
-            resolved.update(values)
-
-        return pulumi.Output.from_input(outputs).apply(check)
-
-    program()
-    assert resolved, "the outputs never resolved"
-    return monitor.declared, resolved
+    result = evaluate(values, aws_region=REGION)
+    assert "configuration_sets" in result.outputs and "reputation_alarms" in result.outputs
+    return result
 
 
 @pytest.fixture(scope="module")
-def full() -> tuple[list[DeclaredResource], dict[str, Any]]:
+def full() -> Evaluation:
     return declare(FULL_LOOP)
-
-
-def of_type(declared: list[DeclaredResource], type_: str) -> list[DeclaredResource]:
-    return [resource for resource in declared if resource.type == type_]
-
-
-def one(declared: list[DeclaredResource], name: str) -> DeclaredResource:
-    (found,) = [resource for resource in declared if resource.name == name]
-    return found
 
 
 def policy_of(resource: DeclaredResource) -> dict[str, Any]:
@@ -125,9 +91,8 @@ def statements(policy: dict[str, Any]) -> dict[str, dict[str, Any]]:
 # --- the configuration set -------------------------------------------------------------------
 
 
-def test_configuration_set_inputs(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
-    declared, _ = full
-    (cs,) = of_type(declared, "aws:sesv2/configurationSet:ConfigurationSet")
+def test_configuration_set_inputs(full: Evaluation) -> None:
+    (cs,) = full.of_type("aws:sesv2/configurationSet:ConfigurationSet")
     assert cs.parent == "cs-example-com"
     assert cs.inputs == {
         "configurationSetName": "example-com",
@@ -150,12 +115,11 @@ def test_configuration_set_inputs(full: tuple[list[DeclaredResource], dict[str, 
 
 
 def test_identity_uses_its_set_and_forwarding_is_off(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    identity = one(declared, "example.com-identity")
+    identity = full.named("example.com-identity")
     assert identity.inputs["configurationSetName"] == "example-com"
-    feedback = one(declared, "example.com-feedback-attributes")
+    feedback = full.named("example.com-feedback-attributes")
     assert (
         feedback.type == "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
     )
@@ -167,12 +131,10 @@ def test_identity_uses_its_set_and_forwarding_is_off(
     }
 
 
-def test_event_destinations(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
-    declared, _ = full
+def test_event_destinations(full: Evaluation) -> None:
     destinations = {
         d.inputs["eventDestinationName"]: d
-        for d in of_type(
-            declared,
+        for d in full.of_type(
             "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
         )
     }
@@ -225,13 +187,10 @@ def test_event_destinations(full: tuple[list[DeclaredResource], dict[str, Any]])
 
 
 def test_topics_are_encrypted_and_tagged(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    (key,) = of_type(declared, "aws:kms/key:Key")
-    topics = [
-        t for t in of_type(declared, "aws:sns/topic:Topic") if t.parent != "reputation-eu-west-1"
-    ]
+    (key,) = full.of_type("aws:kms/key:Key")
+    topics = [t for t in full.of_type("aws:sns/topic:Topic") if t.parent != "reputation-eu-west-1"]
     assert sorted(t.inputs["name"] for t in topics) == [
         "example-com-bounce",
         "example-com-complaint",
@@ -249,11 +208,10 @@ def test_topics_are_encrypted_and_tagged(
 
 
 def test_topic_policies_let_only_ses_for_this_set_publish(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
     policies = [
-        p for p in of_type(declared, "aws:sns/topicPolicy:TopicPolicy") if "alerts" not in p.name
+        p for p in full.of_type("aws:sns/topicPolicy:TopicPolicy") if "alerts" not in p.name
     ]
     assert len(policies) == 3
     for resource in policies:
@@ -277,10 +235,9 @@ def test_topic_policies_let_only_ses_for_this_set_publish(
 
 
 def test_key_policy_lets_ses_use_the_key_and_keeps_the_account_admin(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    (key,) = of_type(declared, "aws:kms/key:Key")
+    (key,) = full.of_type("aws:kms/key:Key")
     by_sid = statements(policy_of(key))
     assert set(by_sid) == {"EnableAccountAdministration", "AllowSesToEncryptFeedback"}
     admin = by_sid["EnableAccountAdministration"]
@@ -300,10 +257,9 @@ def test_key_policy_lets_ses_use_the_key_and_keeps_the_account_admin(
 
 
 def test_queues_with_dead_letter_queues_and_policies(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, outputs = full
-    queues = {q.inputs["name"]: q for q in of_type(declared, "aws:sqs/queue:Queue")}
+    queues = {q.inputs["name"]: q for q in full.of_type("aws:sqs/queue:Queue")}
     assert set(queues) == {
         "example-com-bounce",
         "example-com-bounce-dlq",
@@ -317,7 +273,7 @@ def test_queues_with_dead_letter_queues_and_policies(
             redrive = json.loads(queue.inputs["redrivePolicy"])
             assert redrive["deadLetterTargetArn"] == f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}-dlq"
     assert json.loads(queues["example-com-bounce"].inputs["redrivePolicy"])["maxReceiveCount"] == 3
-    for resource in of_type(declared, "aws:sqs/queuePolicy:QueuePolicy"):
+    for resource in full.of_type("aws:sqs/queuePolicy:QueuePolicy"):
         kind = resource.name.removeprefix("cs-example-com-topics-").removesuffix("-queue-policy")
         queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:example-com-{kind}"
         assert resource.inputs["queueUrl"] == (
@@ -333,7 +289,7 @@ def test_queues_with_dead_letter_queues_and_policies(
             "ArnEquals": {"aws:SourceArn": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:example-com-{kind}"},
         }
         assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
-    queues_out = outputs["configuration_sets"]["example-com"]["queues"]
+    queues_out = full.outputs["configuration_sets"]["example-com"]["queues"]
     assert queues_out["bounce"] == {
         "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/example-com-bounce",
         "dead_letter_url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/example-com-bounce-dlq",
@@ -341,12 +297,11 @@ def test_queues_with_dead_letter_queues_and_policies(
 
 
 def test_subscriptions_and_raw_delivery(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
     subscriptions = {
         (s.inputs["protocol"], s.inputs["endpoint"]): s
-        for s in of_type(declared, "aws:sns/topicSubscription:TopicSubscription")
+        for s in full.of_type("aws:sns/topicSubscription:TopicSubscription")
     }
     topic = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:example-com-"
     bounce_queue = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:example-com-bounce"
@@ -371,10 +326,9 @@ def test_subscriptions_and_raw_delivery(
 
 
 def test_lambda_permission_is_limited_to_the_topic(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    (permission,) = of_type(declared, "aws:lambda/permission:Permission")
+    (permission,) = full.of_type("aws:lambda/permission:Permission")
     assert permission.inputs == {
         "action": "lambda:InvokeFunction",
         "function": LAMBDA_ARN,
@@ -389,11 +343,8 @@ def test_lambda_permission_is_limited_to_the_topic(
 # --- alarms, dashboard, account suppression --------------------------------------------------
 
 
-def test_reputation_alarms(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
-    declared, outputs = full
-    alarms = {
-        a.inputs["name"]: a for a in of_type(declared, "aws:cloudwatch/metricAlarm:MetricAlarm")
-    }
+def test_reputation_alarms(full: Evaluation) -> None:
+    alarms = {a.inputs["name"]: a for a in full.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
     alerts = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:ses-reputation-alerts"
     assert set(alarms) == {"ses-bounce-rate", "ses-complaint-rate"}
     for name, metric, threshold in (
@@ -412,7 +363,7 @@ def test_reputation_alarms(full: tuple[list[DeclaredResource], dict[str, Any]]) 
     assert alarms["ses-bounce-rate"].inputs["threshold"] < 0.05
     assert alarms["ses-complaint-rate"].inputs["threshold"] < 0.001
     (alert_policy,) = [
-        p for p in of_type(declared, "aws:sns/topicPolicy:TopicPolicy") if "alerts" in p.name
+        p for p in full.of_type("aws:sns/topicPolicy:TopicPolicy") if "alerts" in p.name
     ]
     allow = statements(policy_of(alert_policy))["AllowAlarmPublish"]
     assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
@@ -422,15 +373,14 @@ def test_reputation_alarms(full: tuple[list[DeclaredResource], dict[str, Any]]) 
         f"arn:aws:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:ses-bounce-rate",
         f"arn:aws:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:ses-complaint-rate",
     ]
-    assert outputs["reputation_alarms"][REGION]["alarm_names"] == [
+    assert full.outputs["reputation_alarms"][REGION]["alarm_names"] == [
         "ses-bounce-rate",
         "ses-complaint-rate",
     ]
 
 
-def test_dashboard(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
-    declared, outputs = full
-    (dashboard,) = of_type(declared, "aws:cloudwatch/dashboard:Dashboard")
+def test_dashboard(full: Evaluation) -> None:
+    (dashboard,) = full.of_type("aws:cloudwatch/dashboard:Dashboard")
     assert dashboard.inputs["dashboardName"] == f"ses-{REGION}"
     body = json.loads(dashboard.inputs["dashboardBody"])
     metrics = [m[1] for widget in body["widgets"] for m in widget["properties"]["metrics"]]
@@ -444,28 +394,26 @@ def test_dashboard(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
         "Reputation.ComplaintRate",
     ]
     assert all(widget["properties"]["region"] == REGION for widget in body["widgets"])
-    assert outputs["reputation_alarms"][REGION]["dashboard_name"] == f"ses-{REGION}"
+    assert full.outputs["reputation_alarms"][REGION]["dashboard_name"] == f"ses-{REGION}"
 
 
 def test_account_suppression_only_when_asked(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    (suppression,) = of_type(
-        declared, "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
+    (suppression,) = full.of_type(
+        "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
     )
     assert suppression.inputs == {"suppressedReasons": ["BOUNCE", "COMPLAINT"], "region": REGION}
-    minimal, _ = declare({"domains": [{"name": "example.com", "dns": {"provider": "external"}}]})
-    assert not of_type(
-        minimal, "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
+    minimal = declare({"domains": [{"name": "example.com", "dns": {"provider": "external"}}]})
+    assert not minimal.of_type(
+        "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
     )
-    assert not of_type(minimal, "aws:kms/key:Key")
-    assert not of_type(minimal, "aws:sqs/queue:Queue")
+    assert not minimal.of_type("aws:kms/key:Key")
+    assert not minimal.of_type("aws:sqs/queue:Queue")
 
 
-def test_outputs(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
-    _, outputs = full
-    example = outputs["configuration_sets"]["example-com"]
+def test_outputs(full: Evaluation) -> None:
+    example = full.outputs["configuration_sets"]["example-com"]
     assert example["name"] == "example-com"
     assert example["arn"] == SET_ARN
     assert example["domains"] == ["example.com"]
@@ -478,11 +426,10 @@ def test_outputs(full: tuple[list[DeclaredResource], dict[str, Any]]) -> None:
 
 
 def test_every_child_has_a_parent_and_regional_resources_a_region(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    components = {r.name for r in declared if r.type.startswith("ses:index:")}
-    for resource in declared:
+    components = {r.name for r in full.declared if r.type.startswith("ses:index:")}
+    for resource in full.declared:
         if resource.type.startswith("aws:") and resource.name != "example.com-identity":
             assert resource.parent in components, resource.name
             assert resource.inputs.get("region") == REGION, resource.name
@@ -510,7 +457,7 @@ def policy_documents(declared: list[DeclaredResource]) -> list[tuple[str, dict[s
     for resource in declared:
         if "policy" in resource.inputs and resource.type != "aws:sqs/queue:Queue":
             documents.append((resource.name, policy_of(resource)))
-    for permission in of_type(declared, "aws:lambda/permission:Permission"):
+    for permission in (r for r in declared if r.type == "aws:lambda/permission:Permission"):
         statement = lambda_invoke_statement(
             permission.inputs["function"],
             permission.inputs["sourceArn"],
@@ -535,10 +482,9 @@ def lint(document: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_policy_documents_lint_clean_or_with_a_written_reason(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
-    declared, _ = full
-    documents = policy_documents(declared)
+    documents = policy_documents(full.declared)
     kinds = Counter(name.split("-")[-1] for name, _ in documents)
     assert len(documents) == 8, [
         name for name, _ in documents
@@ -595,11 +541,10 @@ def descendants(declared: list[DeclaredResource], roots: set[str]) -> list[Decla
 
 
 def test_resources_per_domain_with_the_full_loop(
-    full: tuple[list[DeclaredResource], dict[str, Any]],
+    full: Evaluation,
 ) -> None:
     """Figure for the closing note: what the feedback loop declares for one domain."""
-    declared, _ = full
-    loop = descendants(declared, {"cs-example-com", "example.com-feedback"})
+    loop = descendants(full.declared, {"cs-example-com", "example.com-feedback"})
     custom = [r for r in loop if not r.type.startswith("ses:index:")]
     by_type = Counter(r.type.split(":")[-1] for r in custom)
     assert by_type == {
@@ -616,12 +561,12 @@ def test_resources_per_domain_with_the_full_loop(
     }
     assert len(custom) == 27
     assert len(loop) - len(custom) == 3  # ConfigurationSet, FeedbackTopics, IdentityFeedback
-    regional = descendants(declared, {"reputation-eu-west-1", "account-suppression-eu-west-1"})
+    regional = descendants(full.declared, {"reputation-eu-west-1", "account-suppression-eu-west-1"})
     assert len([r for r in regional if not r.type.startswith("ses:index:")]) == 7
 
 
 def test_two_domains_sharing_a_set_in_two_regions() -> None:
-    declared, outputs = declare(
+    result = declare(
         {
             "domains": [
                 {
@@ -642,23 +587,26 @@ def test_two_domains_sharing_a_set_in_two_regions() -> None:
     )
     sets = {
         s.inputs["configurationSetName"]: s.inputs["region"]
-        for s in of_type(declared, "aws:sesv2/configurationSet:ConfigurationSet")
+        for s in result.of_type("aws:sesv2/configurationSet:ConfigurationSet")
     }
     assert sets == {"shared": REGION, "c-example-net": "us-east-1"}
     identities = {
         i.inputs["emailIdentity"]: i.inputs.get("configurationSetName")
-        for i in of_type(declared, "aws:sesv2/emailIdentity:EmailIdentity")
+        for i in result.of_type("aws:sesv2/emailIdentity:EmailIdentity")
     }
     assert identities == {
         "a.example.com": "shared",
         "b.example.com": "shared",
         "c.example.net": "c-example-net",
     }
-    assert sorted(outputs["reputation_alarms"]) == ["eu-west-1", "us-east-1"]
-    assert outputs["configuration_sets"]["shared"]["domains"] == ["a.example.com", "b.example.com"]
+    assert sorted(result.outputs["reputation_alarms"]) == ["eu-west-1", "us-east-1"]
+    assert result.outputs["configuration_sets"]["shared"]["domains"] == [
+        "a.example.com",
+        "b.example.com",
+    ]
     east = [
         p
-        for p in of_type(declared, "aws:sns/topicPolicy:TopicPolicy")
+        for p in result.of_type("aws:sns/topicPolicy:TopicPolicy")
         if p.inputs["region"] == "us-east-1" and "alerts" not in p.name
     ]
     for policy in east:
@@ -669,19 +617,19 @@ def test_two_domains_sharing_a_set_in_two_regions() -> None:
 
 
 def test_domain_without_a_set_keeps_forwarding_and_gets_no_feedback_resource() -> None:
-    declared, outputs = declare(
+    result = declare(
         {
             "domains": [
                 {"name": "example.com", "configurationSet": False, "dns": {"provider": "external"}}
             ]
         }
     )
-    assert not of_type(declared, "aws:sesv2/configurationSet:ConfigurationSet")
-    assert not of_type(
-        declared, "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
+    assert not result.of_type("aws:sesv2/configurationSet:ConfigurationSet")
+    assert not result.of_type(
+        "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
     )
-    assert "configurationSetName" not in one(declared, "example.com-identity").inputs
-    assert outputs["configuration_sets"] == {}
+    assert "configurationSetName" not in result.named("example.com-identity").inputs
+    assert result.outputs["configuration_sets"] == {}
 
 
 def test_dev_stack_offline_plan_includes_the_feedback_loop() -> None:

@@ -26,7 +26,6 @@ from components import __version__
 from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesDomain, SmtpUser
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
-from tests.support.package_support import install_package
 from tests.support.paths import REPO
 
 PLUGIN_DIR = REPO / "provider"
@@ -301,16 +300,11 @@ def test_plugin_manifest() -> None:
     assert "..[cloudflare]" in requirements.splitlines()
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_package(tmp_path_factory.mktemp("provider-package"))
-
-
-def test_plugin_serves_the_schema_over_grpc(site: Path, tmp_path: Path) -> None:
+def test_plugin_serves_the_schema_over_grpc(installed_package: Path, tmp_path: Path) -> None:
     """Start provider/__main__.py as the engine does (engine address as the argument) with the
     installed package, read its port, ask GetPluginInfo and GetSchema on 127.0.0.1."""
     code = (
-        f"import sys, runpy; sys.path.insert(0, {str(site)!r})\n"
+        f"import sys, runpy; sys.path.insert(0, {str(installed_package)!r})\n"
         f"runpy.run_path({str(PLUGIN_DIR / '__main__.py')!r}, run_name='__main__')\n"
     )
     process = subprocess.Popen(

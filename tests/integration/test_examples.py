@@ -11,18 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
-from tests.support.package_support import install_package, run_installed
+from tests.support.package_support import run_installed
 from tests.support.paths import REPO
 
 EXAMPLE = REPO / "examples" / "consumer"
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_package(tmp_path_factory.mktemp("example-package"))
 
 
 def plan_with_installed_package(site: Path, project: Path, stack: str, cwd: Path) -> Any:
@@ -53,8 +47,10 @@ def test_example_is_its_own_project() -> None:
     assert "from ses_domains import" in (EXAMPLE / "__main__.py").read_text(encoding="utf-8")
 
 
-def test_example_stack_plans_with_the_installed_package(site: Path, tmp_path: Path) -> None:
-    plan = plan_with_installed_package(site, EXAMPLE, "staging", tmp_path)
+def test_example_stack_plans_with_the_installed_package(
+    installed_package: Path, tmp_path: Path
+) -> None:
+    plan = plan_with_installed_package(installed_package, EXAMPLE, "staging", tmp_path)
     assert plan["project"] == "mail-platform"
     resources = {r["name"]: r for r in plan["resources"]}
     # from its own config (namespace mail-platform:): a Route 53 domain with its feedback loop
@@ -87,7 +83,9 @@ def test_example_stack_plans_with_the_installed_package(site: Path, tmp_path: Pa
     assert outputs["newsletter_smtp_password"] == "[secret]"
 
 
-def test_example_config_is_validated_under_its_own_namespace(site: Path, tmp_path: Path) -> None:
+def test_example_config_is_validated_under_its_own_namespace(
+    installed_package: Path, tmp_path: Path
+) -> None:
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("venv", "__pycache__"))
     (project / "Pulumi.bad.yaml").write_text(
@@ -99,16 +97,18 @@ def test_example_config_is_validated_under_its_own_namespace(site: Path, tmp_pat
         "      dmarc: {policy: strict}\n",
         encoding="utf-8",
     )
-    plan = plan_with_installed_package(site, project, "bad", tmp_path)
+    plan = plan_with_installed_package(installed_package, project, "bad", tmp_path)
     assert "mail-platform:domains[0].dmarc.policy = 'strict'" in plan["error"]
 
 
-def test_programs_importing_the_installed_name_type_check(site: Path, tmp_path: Path) -> None:
+def test_programs_importing_the_installed_name_type_check(
+    installed_package: Path, tmp_path: Path
+) -> None:
     """pyright (strict) over the example and the provider entry point, resolving ``ses_domains``
     from the installed package, as a consumer's editor would."""
     files = [str(EXAMPLE / "__main__.py"), str(REPO / "provider" / "__main__.py")]
     config = {
-        "extraPaths": [str(site)],
+        "extraPaths": [str(installed_package)],
         "pythonVersion": "3.11",
         "typeCheckingMode": "strict",
         "reportMissingModuleSource": False,

@@ -8,18 +8,11 @@ import re
 import tomllib
 from pathlib import Path
 
-import pytest
-
-from tests.support.package_support import DISTRIBUTION, IMPORT_NAME, install_package, run_installed
+from tests.support.package_support import DISTRIBUTION, IMPORT_NAME, run_installed
 from tests.support.paths import REPO
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?$")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return install_package(tmp_path_factory.mktemp("package"))
 
 
 def _requirements() -> dict[str, str]:
@@ -96,19 +89,21 @@ def test_importing_a_pure_module_does_not_load_pulumi() -> None:
     assert json.loads(result.stdout) == []
 
 
-def test_installed_package_imports_as_ses_domains_only(site: Path, tmp_path: Path) -> None:
-    assert sorted(p.name for p in site.iterdir() if not p.name.endswith(".dist-info")) == [
-        IMPORT_NAME
-    ]
-    metadata = next(site.glob("ses_domains-*.dist-info")) / "METADATA"
+def test_installed_package_imports_as_ses_domains_only(
+    installed_package: Path, tmp_path: Path
+) -> None:
+    assert sorted(
+        p.name for p in installed_package.iterdir() if not p.name.endswith(".dist-info")
+    ) == [IMPORT_NAME]
+    metadata = next(installed_package.glob("ses_domains-*.dist-info")) / "METADATA"
     text = metadata.read_text(encoding="utf-8")
     assert f"Version: {_version_in_init()}" in text
     assert "Requires-Dist: pulumi-aws==7.51.1" in text
-    for module in (site / IMPORT_NAME).rglob("*.py"):
+    for module in (installed_package / IMPORT_NAME).rglob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) components\b", source, re.M), module
     result = run_installed(
-        site,
+        installed_package,
         "import importlib, json, sys\n"
         "import ses_domains\n"
         "names = {n: getattr(ses_domains, n).__module__ for n in ses_domains.__all__\n"
@@ -125,17 +120,19 @@ def test_installed_package_imports_as_ses_domains_only(site: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["version"] == _version_in_init()
-    assert report["file"].startswith(str(site))
+    assert report["file"].startswith(str(installed_package))
     assert report["components"] is False  # nothing named `components` is importable
     assert all(module.startswith("ses_domains.") for module in report["modules"])
     assert "ses_domains.domain.component" in report["modules"]
     assert "ses_domains.smtp.user" in report["modules"]
 
 
-def test_installed_components_declare_a_domain_under_mocks(site: Path, tmp_path: Path) -> None:
+def test_installed_components_declare_a_domain_under_mocks(
+    installed_package: Path, tmp_path: Path
+) -> None:
     """A consumer's program: the installed package's SesDomain under the SDK's mock runtime."""
     result = run_installed(
-        site,
+        installed_package,
         """
 import json
 import pulumi

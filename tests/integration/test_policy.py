@@ -4,7 +4,6 @@ analyzer service (``Analyze``, as the engine calls it) with the plan's resources
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import copy
 import json
@@ -22,6 +21,7 @@ from pulumi_policy import EnforcementLevel, ResourceValidationPolicy
 from pulumi_policy.policy import _PolicyAnalyzerServicer  # pyright: ignore[reportPrivateUsage]
 
 from components.plan import make_plan
+from tests.support.harness import fresh_event_loop
 from tests.support.paths import REPO
 
 POLICY_DIR = REPO / "policy"
@@ -29,7 +29,7 @@ POLICY_DIR = REPO / "policy"
 
 @cache
 def plan_resources(stack: str) -> dict[str, dict[str, Any]]:
-    asyncio.set_event_loop(asyncio.new_event_loop())  # an earlier test may have closed it
+    fresh_event_loop()
     return {r["name"]: r for r in make_plan(stack).to_json()["resources"]}
 
 

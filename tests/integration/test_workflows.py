@@ -22,6 +22,18 @@ def load(name: str) -> dict[str, Any]:
     return {("on" if key is True else key): value for key, value in document.items()}
 
 
+def check_workflow(path: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema's vendored GitHub workflow schema, offline, on ``path``."""
+    check = Path(sys.executable).parent / "check-jsonschema"
+    return subprocess.run(
+        [str(check), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     return list(job["steps"])
 
@@ -36,28 +48,14 @@ def test_there_are_two_workflows() -> None:
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
 def test_workflow_is_valid_against_the_github_schema(workflow: Path) -> None:
-    check = Path(sys.executable).parent / "check-jsonschema"
-    result = subprocess.run(
-        [str(check), "--builtin-schema", "vendor.github-workflows", str(workflow)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = check_workflow(workflow)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    stepz: []\n")
-    check = Path(sys.executable).parent / "check-jsonschema"
-    result = subprocess.run(
-        [str(check), "--builtin-schema", "vendor.github-workflows", str(broken)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = check_workflow(broken)
     assert result.returncode == 1
 
 

@@ -36,13 +36,25 @@ class Evaluation:
         return matches[0]
 
 
-def use_mocks(stack: str = "test", monitor_type: type[MonitorT] = RecordingMonitor) -> MonitorT:
-    """Fresh mocks, root stack and event loop (a test elsewhere may have closed the loop)."""
+def fresh_event_loop() -> None:
+    """Give the SDK a current event loop: a test elsewhere that ran ``asyncio.run`` or closed its
+    loop leaves none behind."""
     asyncio.set_event_loop(asyncio.new_event_loop())
+
+
+def use_mocks(
+    stack: str = "test",
+    monitor_type: type[MonitorT] = RecordingMonitor,
+    *,
+    mocks: PlanMocks | None = None,
+    preview: bool = False,
+) -> MonitorT:
+    """Fresh mocks (``PlanMocks`` unless given), root stack and event loop."""
+    fresh_event_loop()
     settings.ROOT.set(None)
-    mocks = PlanMocks()
+    mocks = mocks or PlanMocks()
     monitor = monitor_type(mocks)
-    pulumi.runtime.set_mocks(mocks, project="ses", stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(mocks, project="ses", stack=stack, preview=preview, monitor=monitor)
     return monitor
 
 
