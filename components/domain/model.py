@@ -132,6 +132,14 @@ class DnsConfig:
     ttl: int = DEFAULT_TTL
     """TTL of every record, seconds."""
 
+    def zone_for(self, domain: str) -> str:
+        """Where the records go, in words: the zone id, the zone found by name, or nowhere."""
+        if self.provider is DnsProviderKind.EXTERNAL:
+            return "(not written: publish them yourself)"
+        if self.zone_id is not None:
+            return self.zone_id
+        return f"{self.zone_name or domain} (looked up by name)"
+
 
 @dataclass(frozen=True)
 class DomainConfig:

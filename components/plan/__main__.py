@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Stack {plan.stack}: {len(plan.resources)} resources\n")
         print(render_tree(plan.resources))
         print(f"\nDNS records ({len(records)}):\n")
-        print(render_records(records))
+        print(render_records(records, plan.record_destinations))
     return 0
 
 

@@ -22,13 +22,25 @@ def render_tree(resources: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def render_records(records: list[dict[str, Any]]) -> str:
-    rows = [("NAME", "TYPE", "TTL", "PURPOSE", "VALUE")] + [
-        (r["name"], r["type"], str(r["ttl"]), r["purpose"], r["value"]) for r in records
+def render_records(records: list[dict[str, Any]], destinations: dict[str, dict[str, str]]) -> str:
+    """The records as a table, each row with where ``pulumi up`` writes it (``destinations``:
+    per domain, the provider and zone)."""
+    rows = [("NAME", "TYPE", "TTL", "PURPOSE", "PROVIDER", "ZONE", "VALUE")] + [
+        (
+            r["name"],
+            r["type"],
+            str(r["ttl"]),
+            r["purpose"],
+            destinations[r["domain"]]["provider"],
+            destinations[r["domain"]]["zone"],
+            r["value"],
+        )
+        for r in records
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    last = len(rows[0]) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(last)]
     return "\n".join(
-        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:last])) + "  " + row[last]
         for row in rows
     )
 

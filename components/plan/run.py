@@ -17,7 +17,7 @@ import asyncio
 import json
 import logging
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -114,9 +114,18 @@ class Plan:
     """Encrypted config keys that got a stand-in value."""
     warnings: tuple[str, ...] = ()
     """Configuration findings that do not stop the stack."""
+    record_destinations: dict[str, dict[str, str]] = field(
+        default_factory=dict[str, dict[str, str]]
+    )
+    """Per domain, the DNS provider and zone its records are written to."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"stack": self.stack, "resources": self.resources, "outputs": self.outputs}
+        return {
+            "stack": self.stack,
+            "resources": self.resources,
+            "outputs": self.outputs,
+            "record_destinations": self.record_destinations,
+        }
 
 
 class ProgramFailed(Exception):
@@ -190,4 +199,13 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
         for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
     ]
-    return Plan(stack, resources, outputs, files.placeholder_keys, stack_config.warnings)
+    destinations = {
+        domain.name: {
+            "provider": domain.dns.provider.value,
+            "zone": domain.dns.zone_for(domain.name),
+        }
+        for domain in stack_config.domains
+    }
+    return Plan(
+        stack, resources, outputs, files.placeholder_keys, stack_config.warnings, destinations
+    )

@@ -17,6 +17,7 @@ import jsonschema
 import pulumi
 import pytest
 
+from components.domain.model import DnsConfig, DnsProviderKind
 from components.plan import make_plan
 from tests.support.harness import use_mocks
 from tests.support.paths import DNS_RECORDS_SCHEMA, REPO
@@ -207,3 +208,24 @@ def test_a_plan_after_an_unfinished_program_in_the_same_process_completes() -> N
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert int(result.stdout) == len(make_plan("dev").resources)
+
+
+def test_the_records_table_says_where_each_record_is_written() -> None:
+    prod = make_plan("prod")
+    assert prod.record_destinations == {
+        "example.com": {"provider": "route53", "zone": "example.com (looked up by name)"},
+        "eu.example.com": {"provider": "route53", "zone": "example.com (looked up by name)"},
+    }
+    assert prod.to_json()["record_destinations"] == prod.record_destinations
+    table = run_plan_cli("--stack", "prod").stdout
+    header = next(line for line in table.splitlines() if line.startswith("NAME"))
+    assert header.split() == ["NAME", "TYPE", "TTL", "PURPOSE", "PROVIDER", "ZONE", "VALUE"]
+    dmarc = next(line for line in table.splitlines() if line.startswith("_dmarc.eu.example.com"))
+    assert "route53   example.com (looked up by name)" in dmarc
+
+
+def test_external_and_cloudflare_destinations_are_named() -> None:
+    external = DnsConfig(provider=DnsProviderKind.EXTERNAL)
+    assert external.zone_for("a.example") == "(not written: publish them yourself)"
+    cloudflare = DnsConfig(provider=DnsProviderKind.CLOUDFLARE, zone_id="0" * 32)
+    assert cloudflare.zone_for("a.example") == "0" * 32
