@@ -1,4 +1,4 @@
-"""DKIM key records (RFC 6376 3.6.1, RFC 8301, RFC 8463). Never raises."""
+"""DKIM key records (RFC 6376 3.6.1, RFC 8301, RFC 8463): the parser (never raises) and findings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,11 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass, field
+
+from ..dns.client import txt_text
+from ..verify.expected import Expected
+from ..verify.findings import Finding, FindingCode
+from .resolver import Resolver
 
 MIN_BITS = 1024  # RFC 8301: verifiers must not accept smaller RSA keys
 RECOMMENDED_BITS = 2048
@@ -129,3 +134,63 @@ def parse_dkim_key(text: str) -> DkimKey:
     elif bits < RECOMMENDED_BITS:
         key.warnings.append(f"RSA key of {bits} bits: {RECOMMENDED_BITS} bits is recommended")
     return key
+
+
+def is_dkim_txt_row(e: Expected) -> bool:
+    """An expected TXT record that is a DKIM key itself (BYODKIM), not a CNAME to one."""
+    return e.rdtype == "TXT" and (e.purpose.startswith("dkim") or "._domainkey." in e.name)
+
+
+async def dkim_target_findings(
+    e: Expected, target: str, ns_label: str | None, view: Resolver
+) -> list[Finding]:
+    """The DKIM key behind the CNAME target ``target`` of ``e``, through the resolvers."""
+    answer = await view.query(target, "TXT")
+    where = f"{e.name} -> {target}"
+    if answer.status == "error":
+        return [
+            Finding.could_not_check(
+                e.name, view.label, f"the DKIM key at {target} ({answer.error})"
+            )
+        ]
+    _, records = answer.chase()
+    texts = [txt_text(r) for r in records]
+    keys = [t for t in texts if "p=" in t]
+    if not keys:
+        return [
+            Finding(
+                "error",
+                FindingCode.DKIM_KEY_MISSING,
+                e.name,
+                f"{where}: no DKIM key record at {target} through {view.label} "
+                "(wrong token or region, or SES has not published it)",
+                nameserver=ns_label,
+            )
+        ]
+    found: list[Finding] = []
+    for text in keys:
+        found.extend(dkim_findings(e, target, text, ns_label, view.label))
+    return found
+
+
+def dkim_findings(
+    e: Expected, key_name: str, text: str, ns_label: str | None, via: str
+) -> list[Finding]:
+    """What is wrong with the DKIM key record ``text`` at ``key_name`` (found via ``via``)."""
+    key = parse_dkim_key(text)
+    where = f"DKIM key at {key_name}" + (f" (via {via})" if key_name != e.name else "")
+    byodkim = e.rdtype == "TXT"
+    fix = e.zone_line() if byodkim else None
+    found: list[Finding] = []
+    for err in key.errors:
+        if key.revoked:
+            code = FindingCode.DKIM_KEY_REVOKED
+        elif key.bits is not None and key.bits < MIN_BITS:
+            code = FindingCode.DKIM_KEY_WEAK
+        else:
+            code = FindingCode.DKIM_KEY_INVALID
+        found.append(Finding("error", code, e.name, f"{where}: {err}", ns_label, fix))
+    for warn in key.warnings:
+        code = FindingCode.DKIM_KEY_SHORT if key.bits is not None else FindingCode.DKIM_KEY_WARNING
+        found.append(Finding("warning", code, e.name, f"{where}: {warn}", ns_label))
+    return found

@@ -1,9 +1,18 @@
-"""DMARC records (RFC 7489, with the DMARCbis tags np, psd and t accepted). Never raises."""
+"""DMARC records (RFC 7489, with the DMARCbis tags np, psd and t accepted): parser and findings.
+
+The parser never raises.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
+
+from ..dns.client import txt_text
+from ..verify.expected import Expected
+from ..verify.findings import Finding, FindingCode
+from .resolver import Resolver
 
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 KNOWN_TAGS = frozenset(
@@ -150,3 +159,49 @@ def is_external(report_domain: str, domain: str) -> bool:
 
 def authorisation_name(domain: str, report_domain: str) -> str:
     return f"{domain.lower().rstrip('.')}._report._dmarc.{report_domain.lower().rstrip('.')}"
+
+
+def is_dmarc_row(e: Expected) -> bool:
+    """An expected TXT record meant as a DMARC record."""
+    return e.rdtype == "TXT" and (looks_like_dmarc(e.value) or e.purpose == "dmarc")
+
+
+async def dmarc_findings(
+    e: Expected, text: str, ns_label: str | None, view: Resolver
+) -> list[Finding]:
+    """What is wrong with the DMARC record ``text`` published for ``e``, and its report sources."""
+    record = parse_dmarc(text)
+    found: list[Finding] = []
+    fix = e.zone_line() if not parse_dmarc(e.value).errors else None
+    for err in record.errors:
+        code = FindingCode.DMARC_NO_POLICY if "'p'" in err else FindingCode.DMARC_SYNTAX
+        found.append(Finding("error", code, e.name, f"DMARC: {err}", ns_label, fix))
+    for warn in record.warnings:
+        found.append(
+            Finding("warning", FindingCode.DMARC_WARNING, e.name, f"DMARC: {warn}", ns_label)
+        )
+    external = [d for d in record.report_domains if is_external(d, e.domain)]
+    names = [authorisation_name(e.domain, d) for d in external]
+    answers = await asyncio.gather(*(view.query(n, "TXT") for n in names))
+    for dest, name, answer in zip(external, names, answers, strict=True):
+        if answer.status == "error":
+            found.append(
+                Finding.could_not_check(
+                    e.name, view.label, f"DMARC report authorisation {name} ({answer.error})"
+                )
+            )
+            continue
+        _, records = answer.chase()
+        if not any(is_dmarc(txt_text(r)) for r in records):
+            found.append(
+                Finding(
+                    "warning",
+                    FindingCode.DMARC_RUA_UNAUTHORISED,
+                    e.name,
+                    f"DMARC reports go to {dest}, which does not authorise them: receivers drop "
+                    f'the reports unless {name} publishes TXT "v=DMARC1" (RFC 7489 7.1)',
+                    ns_label,
+                    f'{name}. IN TXT "v=DMARC1"',
+                )
+            )
+    return found

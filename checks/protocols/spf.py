@@ -2,7 +2,8 @@
 
 ``parse_spf`` checks syntax only. ``evaluate_spf`` walks the include/redirect tree through a
 caller-supplied async lookup function, counting DNS-lookup terms (limit 10) and void lookups
-(limit 2), as RFC 7208 section 4.6.4 requires of a receiver.
+(limit 2), as RFC 7208 section 4.6.4 requires of a receiver. ``spf_findings`` turns both into
+the findings about a published record.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import ipaddress
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
+
+from ..verify.expected import Expected
+from ..verify.findings import Finding, FindingCode
+from .resolver import Resolver
 
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2
@@ -267,7 +272,7 @@ LookupFn = Callable[[str, str], Awaitable[TxtLookup]]
 class SpfEvaluation:
     lookups: int = 0
     void_lookups: int = 0
-    errors: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])  # (code, text)
+    errors: list[tuple[FindingCode, str]] = field(default_factory=list[tuple[FindingCode, str]])
     warnings: list[str] = field(default_factory=list[str])
     unchecked: list[str] = field(default_factory=list[str])  # lookups that failed (not errors)
     visited: list[str] = field(default_factory=list[str])
@@ -318,24 +323,26 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
             if not spfs:
                 ev.errors.append(
                     (
-                        "spf_include_error",
+                        FindingCode.SPF_INCLUDE_ERROR,
                         f"'{term.text}' in {path}: {target} publishes no SPF record (permerror)",
                     )
                 )
                 continue
             if len(spfs) > 1:
-                ev.errors.append(("spf_include_error", f"{where}: {len(spfs)} SPF records"))
+                ev.errors.append(
+                    (FindingCode.SPF_INCLUDE_ERROR, f"{where}: {len(spfs)} SPF records")
+                )
                 continue
             child = parse_spf(spfs[0])
             for err in child.errors:
-                ev.errors.append(("spf_include_error", f"{where}: {err}"))
+                ev.errors.append((FindingCode.SPF_INCLUDE_ERROR, f"{where}: {err}"))
             ev.visited.append(target)
             next_frontier.append((child, target, where))
         frontier = next_frontier
     if ev.lookups > LOOKUP_LIMIT:
         ev.errors.append(
             (
-                "spf_too_many_lookups",
+                FindingCode.SPF_TOO_MANY_LOOKUPS,
                 f"more than {LOOKUP_LIMIT} DNS-lookup terms across the include/redirect tree "
                 f"(at least {ev.lookups}; permerror)",
             )
@@ -343,7 +350,7 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
     if ev.void_lookups > VOID_LIMIT:
         ev.errors.append(
             (
-                "spf_void_lookups",
+                FindingCode.SPF_VOID_LOOKUPS,
                 f"{ev.void_lookups} void lookups (names with no answer); receivers give up "
                 f"after {VOID_LIMIT} (permerror)",
             )
@@ -359,3 +366,49 @@ async def _lookup_term(kind: str, target: str, lookup: LookupFn) -> TxtLookup:
     if kind == "ptr":
         return TxtLookup("ok")  # depends on the connecting IP: nothing to look up statically
     return await lookup(target, "A")
+
+
+def is_spf_row(e: Expected) -> bool:
+    """An expected TXT record meant as an SPF record."""
+    return e.rdtype == "TXT" and (is_spf(e.value) or "spf" in e.purpose)
+
+
+class SpfResolver(Resolver, Protocol):
+    """The pass's lookups, with the include-tree evaluation shared by prefetch and findings."""
+
+    def spf_tree(self, record: SpfRecord, domain: str) -> Awaitable[SpfEvaluation]:
+        """``evaluate_spf`` of ``record`` published at ``domain``, once per pass."""
+        ...
+
+
+async def spf_findings(
+    e: Expected, text: str, ns_label: str | None, view: SpfResolver
+) -> list[Finding]:
+    """What is wrong with the SPF record ``text`` published for ``e``, and its include tree."""
+    record = parse_spf(text)
+    found: list[Finding] = []
+    fix = e.zone_line()
+    for err in record.errors:
+        found.append(Finding("error", FindingCode.SPF_SYNTAX, e.name, f"SPF: {err}", ns_label, fix))
+    for warn in record.warnings:
+        found.append(Finding("warning", FindingCode.SPF_WARNING, e.name, f"SPF: {warn}", ns_label))
+    evaluation = await view.spf_tree(record, e.name)
+    for code, err in evaluation.errors:
+        found.append(Finding("error", code, e.name, f"SPF: {err}", ns_label, fix))
+    for warn in evaluation.warnings:
+        found.append(Finding("warning", FindingCode.SPF_WARNING, e.name, f"SPF: {warn}", ns_label))
+    for what in evaluation.unchecked:
+        found.append(Finding.could_not_check(e.name, view.label, f"SPF lookup of {what}"))
+    tree = {*(i for i in record.includes()), *evaluation.visited}
+    if "amazonses.com" not in tree and not record.errors:
+        found.append(
+            Finding(
+                "error",
+                FindingCode.SPF_NO_AMAZONSES,
+                e.name,
+                "SPF does not include amazonses.com: mail sent through SES fails SPF",
+                ns_label,
+                fix,
+            )
+        )
+    return found

@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 def _run(args: argparse.Namespace) -> ExitStatus:
     from .engine import Options
-    from .engine import run as run_checks
+    from .wait import run as run_checks
 
     if args.wait < 0 or args.wait > 86400:
         raise InputError("--wait must be between 0 and 86400 seconds")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
-from .engine import DomainResult, Finding
+from .findings import DomainResult, Finding
 
 
 @dataclass

@@ -8,8 +8,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .engine import Finding
 from .expected import Expected
+from .findings import Finding, FindingCode
 from .report import Report
 
 SES_API = "SES API"
@@ -70,7 +70,9 @@ def _is_not_found(exc: Exception) -> bool:
     return _error_text(exc).startswith(("NotFoundException", "NotFound"))
 
 
-def _status_finding(domain: str, code: str, what: str, status: str | None) -> Finding | None:
+def _status_finding(
+    domain: str, code: FindingCode, what: str, status: str | None
+) -> Finding | None:
     if status == _GOOD:
         return None
     if status in _PENDING or status is None:
@@ -99,7 +101,7 @@ def identity_status(
             return None, [
                 Finding(
                     "error",
-                    "ses_identity_missing",
+                    FindingCode.SES_IDENTITY_MISSING,
                     domain,
                     f"SES has no identity {domain} in this region: deploy the stack",
                 )
@@ -117,8 +119,8 @@ def identity_status(
     }
     findings: list[Finding] = []
     for code, what, status in (
-        ("ses_identity_status", "identity verification", info["verification_status"]),
-        ("ses_dkim_status", "DKIM", info["dkim_status"]),
+        (FindingCode.SES_IDENTITY_STATUS, "identity verification", info["verification_status"]),
+        (FindingCode.SES_DKIM_STATUS, "DKIM", info["dkim_status"]),
     ):
         found = _status_finding(domain, code, what, status)
         if found:
@@ -128,7 +130,7 @@ def identity_status(
             findings.append(
                 Finding(
                     "error",
-                    "ses_mail_from_not_set",
+                    FindingCode.SES_MAIL_FROM_NOT_SET,
                     domain,
                     "the records include a MAIL FROM domain but SES has none configured for "
                     f"{domain}",
@@ -136,7 +138,7 @@ def identity_status(
             )
         else:
             status = info["mail_from_status"]
-            found = _status_finding(domain, "ses_mail_from_status", "MAIL FROM", status)
+            found = _status_finding(domain, FindingCode.SES_MAIL_FROM_STATUS, "MAIL FROM", status)
             if found:
                 findings.append(found)
     return info, findings
@@ -167,21 +169,28 @@ def account_status(region: str, client: Any) -> tuple[dict[str, Any] | None, lis
         findings.append(
             Finding(
                 "warning",
-                "ses_sandbox",
+                FindingCode.SES_SANDBOX,
                 subject,
                 "the SES account is in the sandbox: only verified recipients, "
                 f"{info['max_24_hour_send']} messages per 24 h; request production access",
             )
         )
     if data.get("SendingEnabled") is False:
-        findings.append(Finding("error", "ses_sending_disabled", subject, "sending is disabled"))
+        findings.append(
+            Finding("error", FindingCode.SES_SENDING_DISABLED, subject, "sending is disabled")
+        )
     enforcement = data.get("EnforcementStatus")
     if enforcement == "PROBATION":
         findings.append(
-            Finding("warning", "ses_probation", subject, "the account is under review (probation)")
+            Finding(
+                "warning",
+                FindingCode.SES_PROBATION,
+                subject,
+                "the account is under review (probation)",
+            )
         )
     elif enforcement == "SHUTDOWN":
-        findings.append(Finding("error", "ses_shutdown", subject, "sending is shut down"))
+        findings.append(Finding("error", FindingCode.SES_SHUTDOWN, subject, "sending is shut down"))
     return info, findings
 
 

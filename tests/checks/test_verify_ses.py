@@ -184,7 +184,7 @@ def test_account_status_with_stubber(aws_env: None, production: bool) -> None:
 
 def test_attach_status_all_good_with_stubber(aws_env: None) -> None:
     from checks.dns.client import Stats
-    from checks.verify.engine import DomainResult
+    from checks.verify.findings import DomainResult
     from checks.verify.report import Report, to_json
 
     sesv2 = client()

@@ -1,0 +1,289 @@
+"""One server's answer against the expected record: the verdict and what it shows.
+
+SPF records are compared term by term and DMARC records tag by tag (spacing and case do not
+matter), DKIM TXT records with white space removed, everything else by value.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from ..dns.client import Answer, normalize_name, rdata_int, rdata_name, txt_text
+from ..protocols import dkim, dmarc, spf
+from .expected import Expected, expected_rdata
+from .findings import Finding, FindingCode
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _mx(value: str) -> tuple[int, str]:
+    prio, _, host = value.partition(" ")
+    return int(prio), normalize_name(host)
+
+
+@dataclass
+class Check:
+    """The verdict on one expected record from one answer."""
+
+    status: str  # ok | missing | wrong | conflict | cname | n/a
+    findings: list[Finding] = field(default_factory=list[Finding])
+    values: list[str] = field(default_factory=list[str])  # published values of interest
+
+
+class _Missing:
+    """The "missing" verdict for one expected record, built only when it is the verdict."""
+
+    def __init__(self, e: Expected, status: str) -> None:
+        self.e, self.status = e, status
+
+    def check(self) -> Check:
+        e = self.e
+        message = (
+            f"no {e.rdtype} record ({e.purpose}) at {e.name}"
+            + (" (the name does not exist)" if self.status == "nxdomain" else "")
+            + (
+                " (the name has other records but no CNAME)"
+                if self.status == "nodata" and e.rdtype == "CNAME"
+                else ""
+            )
+        )
+        return Check(
+            "missing",
+            [Finding("error", FindingCode.RECORD_MISSING, e.name, message, fix=e.zone_line())],
+        )
+
+
+@functools.lru_cache(maxsize=1024)
+def _spf_normalized(text: str) -> str:
+    """A pure function of the text (no DNS data): memoised for the repeated comparisons."""
+    return spf.parse_spf(text).normalized()
+
+
+@functools.lru_cache(maxsize=1024)
+def _dmarc_normalized(text: str) -> str:
+    return dmarc.parse_dmarc(text).normalized()
+
+
+def check_answer(e: Expected, answer: Answer) -> Check:
+    """Compare one server's answer with the expected record."""
+    if answer.status == "error":
+        return Check("n/a")
+    chain, records = answer.chase()
+    if e.rdtype != "CNAME" and chain:
+        return Check(
+            "cname",
+            [
+                Finding(
+                    "error",
+                    FindingCode.CNAME_CONFLICT,
+                    e.name,
+                    f"{e.name} is a CNAME to {chain[0]}: a name with a CNAME can hold no other "
+                    f"data, so the {e.rdtype} record ({e.purpose}) cannot be published there",
+                    fix=f"delete the CNAME at {e.name}, then add: {e.zone_line()}",
+                )
+            ],
+        )
+    missing = _Missing(e, answer.status)
+    if e.rdtype == "CNAME":
+        targets = [rdata_name(r) for r in records]
+        if not targets:
+            return missing.check()
+        if e.value in targets:
+            return Check("ok", values=targets)
+        return Check(
+            "wrong",
+            [
+                Finding(
+                    "error",
+                    FindingCode.RECORD_WRONG,
+                    e.name,
+                    f"CNAME ({e.purpose}) points to {targets[0]}, expected {e.value}",
+                    fix=e.zone_line(),
+                )
+            ],
+            targets,
+        )
+    if e.rdtype == "MX":
+        published = [(rdata_int(r), rdata_name(r)) for r in records]
+        if not published:
+            return missing.check()
+        prio, host = _mx(e.value)
+        shown = ", ".join(f"{p} {h}" for p, h in sorted(published))
+        if (prio, host) in published:
+            extra = [x for x in published if x != (prio, host)]
+            if not extra:
+                return Check("ok")
+            return Check(
+                "ok",
+                [
+                    Finding(
+                        "warning",
+                        FindingCode.MX_EXTRA,
+                        e.name,
+                        f"other MX records beside {prio} {host}: "
+                        + ", ".join(f"{p} {h}" for p, h in sorted(extra))
+                        + " (bounces may not reach SES)",
+                    )
+                ],
+            )
+        hosts = {h for _, h in published}
+        if host in hosts:
+            return Check(
+                "wrong",
+                [
+                    Finding(
+                        "error",
+                        FindingCode.MX_WRONG_PRIORITY,
+                        e.name,
+                        f"MX {host} has priority {shown}, expected {prio}",
+                        fix=e.zone_line(),
+                    )
+                ],
+            )
+        return Check(
+            "wrong",
+            [
+                Finding(
+                    "error",
+                    FindingCode.MX_WRONG_HOST,
+                    e.name,
+                    f"MX points to {shown}, expected {prio} {host}",
+                    fix=e.zone_line(),
+                )
+            ],
+        )
+    if e.rdtype == "TXT":
+        texts = [txt_text(r) for r in records]
+        if spf.is_spf_row(e):
+            return _check_spf_texts(e, texts, missing)
+        if dmarc.is_dmarc_row(e):
+            return _check_dmarc_texts(e, texts, missing)
+        if not texts:
+            return missing.check()
+        if dkim.is_dkim_txt_row(e):
+            match = _squash(e.value) in [_squash(t) for t in texts]
+        else:
+            match = e.value in texts
+        if match:
+            return Check("ok", values=texts)
+        if dkim.is_dkim_txt_row(e):
+            return Check(
+                "wrong",
+                [
+                    Finding(
+                        "error",
+                        FindingCode.RECORD_WRONG,
+                        e.name,
+                        f"TXT ({e.purpose}) differs from the expected value",
+                        fix=e.zone_line(),
+                    )
+                ],
+                texts,
+            )
+        return missing.check()
+    wanted = expected_rdata(e)
+    if wanted in [r.to_rdata() for r in records]:
+        return Check("ok")
+    if not records:
+        return missing.check()
+    return Check(
+        "wrong",
+        [
+            Finding(
+                "error",
+                FindingCode.RECORD_WRONG,
+                e.name,
+                f"{e.rdtype} is {', '.join(r.to_text() for r in records)}, expected {e.value}",
+                fix=e.zone_line(),
+            )
+        ],
+    )
+
+
+def _check_spf_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+    spfs = [t for t in texts if spf.is_spf(t)]
+    if not spfs:
+        return missing.check()
+    expected_norm = _spf_normalized(e.value)
+    match = any(_spf_normalized(t) == expected_norm for t in spfs)
+    if len(spfs) > 1:
+        return Check(
+            "conflict",
+            [
+                Finding(
+                    "error",
+                    FindingCode.SPF_MULTIPLE,
+                    e.name,
+                    f"{len(spfs)} SPF records at {e.name} ({' | '.join(spfs)}): receivers treat "
+                    "this as a permanent error; keep exactly one",
+                    fix=f"delete the other v=spf1 records, keep: {e.zone_line()}",
+                )
+            ],
+            spfs,
+        )
+    if match:
+        return Check("ok", values=spfs)
+    return Check(
+        "wrong",
+        [
+            Finding(
+                "error",
+                FindingCode.RECORD_WRONG,
+                e.name,
+                f"SPF is '{spfs[0]}', expected '{e.value}'",
+                fix=e.zone_line(),
+            )
+        ],
+        spfs,
+    )
+
+
+def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+    candidates = [t for t in texts if dmarc.looks_like_dmarc(t)]
+    if not candidates:
+        return missing.check()
+    if len(candidates) > 1:
+        return Check(
+            "conflict",
+            [
+                Finding(
+                    "error",
+                    FindingCode.DMARC_MULTIPLE,
+                    e.name,
+                    f"{len(candidates)} DMARC records at {e.name}: receivers then apply no policy "
+                    "at all (RFC 7489 6.6.3); keep exactly one",
+                    fix=f"delete the other v=DMARC1 records, keep: {e.zone_line()}",
+                )
+            ],
+            candidates,
+        )
+    if _dmarc_normalized(candidates[0]) == _dmarc_normalized(e.value):
+        return Check("ok", values=candidates)
+    return Check(
+        "wrong",
+        [
+            Finding(
+                "error",
+                FindingCode.RECORD_WRONG,
+                e.name,
+                f"DMARC is '{candidates[0]}', expected '{e.value}'",
+                fix=e.zone_line(),
+            )
+        ],
+        candidates,
+    )
+
+
+def serial_of(answer: Answer) -> tuple[int | None, str | None]:
+    """SOA serial and zone from an authoritative SOA answer (answer or authority section)."""
+    if answer.soa is None:
+        return None, None
+    zone, serial = answer.soa
+    return serial, zone
+
+
+# ---- discovery -------------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+"""The pass's recursive lookups (single-flight, one pass only) and the NS discovery built on them.
+
+Lookups that depend on an expected value (the DKIM key behind the expected CNAME target, the
+expected SPF record's include tree, a DMARC report destination's authorisation record) are
+started by ``prefetch`` at the same time as the authoritative reads; the published values reuse
+those answers when they match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from ..dns.client import Answer, DnsClient, Server, normalize_name, rdata_name, txt_text
+from ..protocols import dmarc, spf
+from .compare import serial_of
+from .expected import Expected
+from .findings import Finding, FindingCode
+
+
+class ResolverView:
+    """Recursive lookups shared by everything in one pass, then thrown away (no stale cache)."""
+
+    def __init__(self, client: DnsClient, resolvers: list[Server]) -> None:
+        self._client = client
+        self._resolvers = resolvers
+        self._tasks: dict[tuple[str, str], asyncio.Task[Answer]] = {}
+        self._spf: dict[tuple[str, str], asyncio.Task[spf.SpfEvaluation]] = {}
+
+    @property
+    def label(self) -> str:
+        return ", ".join(r.label for r in self._resolvers) or "no resolver"
+
+    def query(self, name: str, rdtype: str) -> asyncio.Task[Answer]:
+        key = (normalize_name(name), rdtype)
+        task = self._tasks.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._query(*key))
+            self._tasks[key] = task
+        return task
+
+    async def _query(self, name: str, rdtype: str) -> Answer:
+        errors: list[str] = []
+        for resolver in self._resolvers:
+            answer = await self._client.query(resolver, name, rdtype, recurse=True)
+            if answer.status != "error":
+                return answer
+            errors.append(f"{resolver.label}: {answer.error}")
+        return Answer(name, rdtype, "error", error="; ".join(errors) or "no resolver")
+
+    async def lookup(self, name: str, rdtype: str) -> spf.TxtLookup:
+        answer = await self.query(name, rdtype)
+        if answer.status == "error":
+            return spf.TxtLookup("error", error=answer.error)
+        _, records = answer.chase()
+        texts = tuple(txt_text(r) if rdtype == "TXT" else r.to_text() for r in records)
+        return spf.TxtLookup(answer.status, texts)
+
+    def spf_tree(self, record: spf.SpfRecord, domain: str) -> asyncio.Task[spf.SpfEvaluation]:
+        key = (record.normalized(), domain)
+        task = self._spf.get(key)
+        if task is None:
+            task = asyncio.ensure_future(spf.evaluate_spf(record, domain, self.lookup))
+            self._spf[key] = task
+        return task
+
+    async def close(self) -> None:
+        """Cancel speculative lookups nobody needed, so nothing outlives the pass."""
+        tasks: list[asyncio.Task[Any]] = [*self._tasks.values(), *self._spf.values()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
+        self._spf.clear()
+
+
+async def discover(
+    domain: str, view: ResolverView, port: int
+) -> tuple[str | None, list[Server], list[Finding]]:
+    """The zone holding ``domain`` and its NS set's addresses, through the resolvers."""
+    ns_answer, soa_answer = await asyncio.gather(
+        view.query(domain, "NS"), view.query(domain, "SOA")
+    )
+    findings: list[Finding] = []
+    if ns_answer.status == "error" and soa_answer.status == "error":
+        findings.append(
+            Finding.could_not_check(
+                domain, view.label, f"nameserver discovery failed ({ns_answer.error})"
+            )
+        )
+        return None, [], findings
+    zone: str | None = None
+    _, ns_records = ns_answer.chase()
+    if ns_records:
+        zone = domain
+    else:
+        _, zone = serial_of(soa_answer)
+        if zone is not None and zone != domain:
+            ns_answer = await view.query(zone, "NS")
+            _, ns_records = ns_answer.chase()
+    if zone is None or not ns_records:
+        findings.append(
+            Finding(
+                "error",
+                FindingCode.NO_NAMESERVERS,
+                domain,
+                f"the resolver ({view.label}) finds no zone or NS set for {domain}: is the "
+                "domain delegated?",
+                nameserver=view.label,
+                unchecked=ns_answer.status == "error",
+            )
+        )
+        return zone, [], findings
+    hosts = sorted({rdata_name(r) for r in ns_records})
+    glue: dict[str, list[str]] = {}
+    for owner, address in ns_answer.glue:
+        glue.setdefault(owner, []).append(address)
+    need = [h for h in hosts if h not in glue]
+    answers = await asyncio.gather(*(view.query(h, "A") for h in need))
+    for host, answer in zip(need, answers, strict=True):
+        _, recs = answer.chase()
+        if recs:
+            glue[host] = [r.to_text() for r in recs]
+        else:
+            findings.append(
+                Finding.could_not_check(
+                    domain,
+                    host,
+                    f"no IPv4 address found for it through {view.label}"
+                    + (f" ({answer.error})" if answer.error else ""),
+                )
+            )
+    servers = [Server(addr, port, name=h) for h in hosts for addr in sorted(glue.get(h, []))]
+    return zone, servers, findings
+
+
+def prefetch(rows: list[Expected], view: ResolverView) -> None:
+    """Start the lookups the expected values imply, alongside the authoritative reads."""
+    for e in rows:
+        if e.rdtype == "CNAME" and e.purpose.startswith("dkim"):
+            view.query(e.value, "TXT")
+        elif spf.is_spf_row(e):
+            record = spf.parse_spf(e.value)
+            if not record.errors:
+                view.spf_tree(record, e.name)
+        elif dmarc.is_dmarc_row(e):
+            for dest in dmarc.parse_dmarc(e.value).report_domains:
+                if dmarc.is_external(dest, e.domain):
+                    view.query(dmarc.authorisation_name(e.domain, dest), "TXT")
