@@ -35,8 +35,24 @@ class ConfigProblem:
     """What would have been accepted, in words."""
 
     def __str__(self) -> str:
-        shown = "(missing)" if self.value is None else repr(self.value)
-        return f"{self.key} = {shown}: {self.allowed}"
+        if self.value is None:
+            return f"{self.key} = (missing): {self.allowed}"
+        if self.value is NOT_SHOWN:
+            return f"{self.key}: {self.allowed}"
+        return f"{self.key} = {bounded_repr(self.value)}: {self.allowed}"
+
+
+NOT_SHOWN = object()
+"""The value of a problem whose value must not be echoed (an unknown key may hold a secret)."""
+MAX_SHOWN = 200
+
+
+def bounded_repr(value: object) -> str:
+    """``repr(value)``, cut to :data:`MAX_SHOWN` characters with the full length noted."""
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}... ({len(text)} characters)"
 
 
 class ConfigError(Exception):
@@ -280,7 +296,7 @@ class Fields:
             if key not in self._known:
                 self.problems.add(
                     self.key_path(key),
-                    self._raw[key],
+                    NOT_SHOWN,  # a misspelt or left-over key may hold a secret: never echo it
                     f"is not a known key; known keys here: {', '.join(sorted(set(self._known)))}"
                     + did_you_mean(key, self._known),
                 )

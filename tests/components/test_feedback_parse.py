@@ -351,7 +351,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str]] = [
     (
         "misspelt key",
         {"feedback": {"tlsPolcy": "REQUIRE"}},
-        "ses:feedback.tlsPolcy = 'REQUIRE': is not a known key; known keys here:",
+        "ses:feedback.tlsPolcy: is not a known key; known keys here:",
     ),
     (
         "tracking domain is a URL",

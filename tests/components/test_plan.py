@@ -21,6 +21,7 @@ from components.domain.model import DnsConfig, DnsProviderKind
 from components.plan import make_plan
 from tests.support.harness import use_mocks
 from tests.support.paths import DNS_RECORDS_SCHEMA, REPO
+from tests.support.private_keys import rsa_pem
 
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
@@ -120,7 +121,7 @@ def test_cli_bad_config_exits_2_naming_each_problem_without_traceback(tmp_path: 
         "ses:domains[0].dmarc.policy = 'strict': must be one of none, quarantine, reject",
         "ses:domains[0].dmarc.pct = 300: must be a whole number from 0 to 100",
         "ses:domains[1].name = '10.0.0.1'",
-        "ses:tagz = {}: is not a known key",
+        "ses:tagz: is not a known key",
         "did you mean 'tags'?",
     ):
         assert expected in result.stderr
@@ -229,3 +230,40 @@ def test_external_and_cloudflare_destinations_are_named() -> None:
     assert external.zone_for("a.example") == "(not written: publish them yourself)"
     cloudflare = DnsConfig(provider=DnsProviderKind.CLOUDFLARE, zone_id="0" * 32)
     assert cloudflare.zone_for("a.example") == "0" * 32
+
+
+def test_a_private_key_in_a_left_over_or_misspelt_key_is_never_printed(tmp_path: Path) -> None:
+    """A key left in config after switching a domain to Easy DKIM, and a misspelt
+    privateKeyConfig target: the plan names the keys and prints no part of the PEM."""
+    pem = rsa_pem(2048)
+    indented = "\n".join(f"    {line}" for line in pem.strip().splitlines())
+    project = _project_with_stack(
+        tmp_path,
+        "config:\n"
+        "  aws:region: us-east-1\n"
+        "  ses:domains:\n"
+        "    - name: example.com\n"
+        "      dkim: {mode: byodkim, selector: s1, privateKeyConfig: dkimKey}\n"
+        f"  ses:dkimKy: |\n{indented}\n"
+        f"  ses:oldDkimKey: |\n{indented}\n",
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert result.returncode == 2
+    assert "ses:oldDkimKey: is not a known key" in result.stderr
+    assert "names config key ses:dkimKey, which is not set" in result.stderr
+    body = pem.strip().splitlines()[1]
+    assert "PRIVATE KEY" not in result.stderr + result.stdout
+    assert body[:20] not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_long_values_are_echoed_cut_to_a_bound(tmp_path: Path) -> None:
+    project = _project_with_stack(
+        tmp_path,
+        "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: " + "a" * 5000 + "\n",
+    )
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project))
+    assert result.returncode == 2
+    assert "a" * 5000 not in result.stderr
+    assert "(5002 characters)" in result.stderr
+    assert len(result.stderr) < 2000
