@@ -6,24 +6,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..names import normalize_domain
-from ..physical_names import (
-    RATE_ALARM_SUFFIXES,
-    PhysicalName,
-    alarm_name,
-    alerts_topic_name,
-    dashboard_name,
-    dead_letter_queue_name,
-    lambda_statement_id,
-    queue_name,
-    report_collisions,
-    stack_prefix,
-    topic_name,
-)
+from ..physical_names import report_collisions, stack_prefix
 from ..regions import region_problem
 from ..validation import Fields, Problems, as_list, as_mapping, did_you_mean
 from .endpoint_checks import ENDPOINT_CHECKS, RAW_DELIVERY_PROTOCOLS
@@ -57,6 +44,7 @@ from .model import (
     VdmConfig,
     default_set_name,
 )
+from .names import feedback_names
 
 if TYPE_CHECKING:
     from ..domain.model import DomainConfig
@@ -565,7 +553,7 @@ def parse_feedback(
     )
     regions = tuple(sorted({domain.region for domain in domains}))
     report_collisions(
-        _physical_names(sets, settings_key, alarms, regions if alarms.enabled else (), top),
+        feedback_names(sets, settings_key, alarms, regions if alarms.enabled else (), top),
         problems,
     )
     suppression: AccountSuppressionConfig | None = None
@@ -593,58 +581,6 @@ def parse_feedback(
         account_suppression=suppression,
         warnings=tuple(warnings),
     )
-
-
-def _physical_names(
-    sets: list[ConfigurationSetConfig],
-    settings_key: dict[str, str],
-    alarms: AlarmsConfig,
-    alarm_regions: tuple[str, ...],
-    top: Fields,
-) -> Iterator[PhysicalName]:
-    """Every name the feedback loop derives, with the key it comes from."""
-    functions: list[tuple[str, str, str]] = []  # (function ARN, statement id, key)
-    for item in sets:
-        for topic in item.topics:
-            key = f"{settings_key[item.name]}.topics.{topic.kind} (set {item.name})"
-            name = topic_name(item.name, topic.kind)
-            yield PhysicalName(kind="SNS topic", scope=item.region, name=name, key=key)
-            if topic.queue.enabled:
-                for queue in (
-                    queue_name(item.name, topic.kind),
-                    dead_letter_queue_name(item.name, topic.kind),
-                ):
-                    yield PhysicalName(kind="SQS queue", scope=item.region, name=queue, key=key)
-            functions += [
-                (s.endpoint, lambda_statement_id(item.region, name), key)
-                for s in topic.subscriptions
-                if s.protocol is SubscriptionProtocol.LAMBDA
-            ]
-    key = top.key_path("alarms") + ".namePrefix"
-    prefix = alarms.name_prefix
-    for region in alarm_regions:
-        alerts = alerts_topic_name(prefix)
-        yield PhysicalName(kind="SNS topic", scope=region, name=alerts, key=key)
-        for suffix in RATE_ALARM_SUFFIXES:
-            yield PhysicalName(
-                kind="CloudWatch alarm", scope=region, name=alarm_name(prefix, suffix), key=key
-            )
-        if alarms.dashboard:
-            yield PhysicalName(
-                kind="CloudWatch dashboard",
-                scope="account",
-                name=dashboard_name(prefix, region),
-                key=key,
-            )
-        functions += [
-            (s.endpoint, lambda_statement_id(region, alerts), top.key_path("alarms"))
-            for s in alarms.subscriptions
-            if s.protocol is SubscriptionProtocol.LAMBDA
-        ]
-    for function, statement_id, origin_key in functions:
-        yield PhysicalName(
-            kind="Lambda permission statement", scope=function, name=statement_id, key=origin_key
-        )
 
 
 def _domain_paths(top: Fields) -> dict[str, str]:

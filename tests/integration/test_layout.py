@@ -38,6 +38,7 @@ PURE = (
     "components/feedback/parse.py",
     "components/feedback/policies.py",
     "components/feedback/endpoint_checks.py",
+    "components/feedback/names.py",
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
