@@ -14,6 +14,7 @@ another's resource is visible as ``reused_from``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -182,9 +183,24 @@ class MotoAccount:
     ) -> list[Outcome]:
         """Replay one stack's plan resources in dependency order; return their outcomes."""
         stand_ins: dict[str, str] = {}
+        missing: dict[str, str] = {}  # stand-ins of resources not created -> their names
         outcomes: list[Outcome] = []
         for resource in _order(resources):
-            outcome = self._replay_one(stack, resource, default_region, stand_ins)
+            text = json.dumps(resource["inputs"])
+            absent = sorted({name for value, name in missing.items() if value in text})
+            if absent:
+                outcome = Outcome(
+                    stack=stack,
+                    type=resource["type"],
+                    name=resource["name"],
+                    status=Status.NOT_REPLAYED,
+                    detail=f"depends on {', '.join(absent)}, which was not created",
+                )
+            else:
+                outcome = self._replay_one(stack, resource, default_region, stand_ins)
+            if outcome.status is not Status.ACCEPTED:
+                name = str(resource["name"])
+                missing.update((value, name) for value in _mock_stand_ins(resource).values())
             outcomes.append(outcome)
         self.outcomes.extend(outcomes)
         return outcomes
