@@ -1,0 +1,275 @@
+"""The plans' create calls, replayed against one moto account: what the plan declares, AWS (as
+far as moto models it) accepts, and dev and prod side by side in one account do not collide.
+
+moto 5.2.5 does not implement sesv2 event destinations, MAIL FROM or feedback attributes or the
+account suppression list; those resources are reported as not replayed with that reason.
+"""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from components.plan.run import make_plan, read_stack_files
+from tests.support.harness import evaluate
+from tests.support.moto_replay import MotoAccount, Outcome, Status
+from tests.support.moto_server import moto_server
+
+STACKS = ("dev", "prod")
+SECRET = "aws:secretsmanager/secret:Secret"
+
+
+@pytest.fixture(scope="module")
+def account() -> Iterator[MotoAccount]:
+    """dev then prod, replayed into one moto_server (one account)."""
+    with moto_server() as url:
+        replayed = MotoAccount(url)
+        for stack in STACKS:
+            region = read_stack_files(stack).config.get("aws:region", "us-east-1")
+            replayed.replay(stack, make_plan(stack).resources, region)
+        yield replayed
+
+
+def of(account: MotoAccount, stack: str) -> list[Outcome]:
+    return [o for o in account.outcomes if o.stack == stack]
+
+
+def counts(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
+    """Per service: resources replayed, calls accepted, not replayed."""
+    table: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for outcome in outcomes:
+        row = table[outcome.service]
+        if outcome.status is Status.ACCEPTED:
+            row["replayed"] += 1
+            row["calls accepted"] += len(outcome.calls)
+        elif outcome.status is Status.NOT_REPLAYED:
+            row["not replayed"] += 1
+        else:
+            row["refused"] += 1
+    return {service: dict(row) for service, row in sorted(table.items())}
+
+
+NOT_REPLAYED_REASONS = {
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": (
+        "moto does not implement sesv2 CreateConfigurationSetEventDestination"
+    ),
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": (
+        "moto does not implement sesv2 PutEmailIdentityMailFromAttributes"
+    ),
+    "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes": (
+        "moto does not implement sesv2 PutEmailIdentityFeedbackAttributes"
+    ),
+    "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": (
+        "moto does not implement sesv2 PutAccountSuppressionAttributes"
+    ),
+}
+
+
+def test_every_replayed_call_is_accepted(account: MotoAccount) -> None:
+    refused = [(o.stack, o.name, o.detail) for o in account.outcomes if o.status is Status.REFUSED]
+    assert refused == []
+    for outcome in account.outcomes:
+        if outcome.status is Status.NOT_REPLAYED:
+            assert outcome.detail == NOT_REPLAYED_REASONS[outcome.type], outcome
+        else:
+            assert outcome.ignored_inputs == (), outcome
+    aws_resources = {
+        stack: sum(r["type"].startswith("aws:") for r in make_plan(stack).resources)
+        for stack in STACKS
+    }
+    assert {stack: len(of(account, stack)) for stack in STACKS} == aws_resources
+
+
+def test_per_service_counts(account: MotoAccount) -> None:
+    assert counts(of(account, "dev")) == {
+        "cloudwatch": {"replayed": 3, "calls accepted": 6},
+        "iam": {"replayed": 3, "calls accepted": 3},
+        "kms": {"replayed": 1, "calls accepted": 2},
+        "route53": {"replayed": 6, "calls accepted": 6},
+        "secretsmanager": {"replayed": 2, "calls accepted": 2},
+        "sesv2": {"replayed": 3, "calls accepted": 3, "not replayed": 6},
+        "sns": {"replayed": 12, "calls accepted": 12},
+        "sqs": {"replayed": 6, "calls accepted": 10},
+    }
+    assert counts(of(account, "prod")) == {
+        "cloudwatch": {"replayed": 6, "calls accepted": 12},
+        "iam": {"replayed": 3, "calls accepted": 3},
+        "kms": {"replayed": 2, "calls accepted": 4},
+        "route53": {"replayed": 10, "calls accepted": 10},
+        "secretsmanager": {"replayed": 2, "calls accepted": 2},
+        "sesv2": {"replayed": 4, "calls accepted": 4, "not replayed": 8},
+        "sns": {"replayed": 18, "calls accepted": 18},
+        "sqs": {"replayed": 12, "calls accepted": 20},
+    }
+    # made by the replay itself: the account id for SES ARNs, the example.com zone both look up
+    assert account.setup_calls == ["sts:GetCallerIdentity", "route53:CreateHostedZone"]
+
+
+def test_dev_and_prod_do_not_share_a_resource(account: MotoAccount) -> None:
+    """Idempotent creates (CreateTopic, CreateQueue, PutMetricAlarm, CreateEmailIdentity in
+    moto) would return or overwrite the other stack's resource without an error."""
+    reused = [
+        (o.stack, o.name, o.physical, o.reused_from) for o in account.outcomes if o.reused_from
+    ]
+    assert reused == []
+    physical = {
+        stack: {o.physical for o in of(account, stack) if o.status is Status.ACCEPTED}
+        for stack in STACKS
+    }
+    assert physical["dev"].isdisjoint(physical["prod"])
+    accepted = [o for o in account.outcomes if o.status is Status.ACCEPTED]
+    assert len({o.physical for o in accepted}) == len(accepted)
+
+
+def test_a_collision_is_seen() -> None:
+    """The detector itself: dev replayed twice into one account. What moto refuses is refused;
+    what it creates idempotently or upserts comes back as the first replay's resource."""
+    plan = make_plan("dev").resources
+    with moto_server() as url:
+        replayed = MotoAccount(url)
+        replayed.replay("dev", plan, "us-east-1")
+        again = replayed.replay("again", plan, "us-east-1")
+    by_status: dict[str, set[str]] = collections.defaultdict(set)
+    for outcome in again:
+        kind = outcome.type.split(":")[1]
+        if outcome.reused_from is not None:
+            assert outcome.reused_from == f"dev/{outcome.name}"
+            by_status["reused"].add(kind)
+        elif outcome.status is Status.ACCEPTED:
+            by_status["new"].add(kind)
+        elif outcome.status is Status.REFUSED:
+            by_status["refused"].add(kind)
+        elif not outcome.detail.startswith("moto does not implement"):
+            by_status["skipped"].add(f"{kind}: {outcome.detail}")
+    assert dict(by_status) == {
+        "reused": {
+            "sns/topic", "sns/topicPolicy", "sns/topicSubscription", "sqs/queue",
+            "sqs/queuePolicy", "sesv2/emailIdentity",
+            "cloudwatch/metricAlarm", "cloudwatch/dashboard",
+        },
+        "new": {"kms/key", "iam/accessKey"},
+        "refused": {
+            "sesv2/configurationSet", "route53/record", "iam/user", "secretsmanager/secret",
+        },
+        "skipped": {  # the engine would not start them either
+            "iam/userPolicy: depends on cs-dev-example-com-set, which was not created",
+            "secretsmanager/secretVersion: depends on smtp-dev-app-mailer-secret, "
+            "which was not created",
+        },
+    }  # fmt: skip
+
+
+def test_references_use_what_moto_created(account: MotoAccount) -> None:
+    """Stand-ins the mocks made (KMS key ARNs, the secret's id) became moto's real values."""
+    by_name = {(o.stack, o.name): o for o in account.outcomes}
+    sns = account.client("sns", "us-east-1")
+    topic = by_name[("dev", "cs-dev-example-com-topics-bounce")].physical
+    key = by_name[("dev", "cs-dev-example-com-topics-key")].physical
+    attributes = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert attributes["KmsMasterKeyId"] == key
+    assert "AllowSesPublish" in attributes["Policy"]
+    endpoints = {
+        s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    }
+    queue = by_name[("dev", "cs-dev-example-com-topics-bounce-queue")].physical
+    assert endpoints == {queue}
+    sqs = account.client("sqs", "us-east-1")
+    url = sqs.get_queue_url(QueueName="dev-example-com-bounce")["QueueUrl"]
+    redrive = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
+    dlq = by_name[("dev", "cs-dev-example-com-topics-bounce-dlq")].physical
+    assert dlq is not None and dlq in redrive["Attributes"]["RedrivePolicy"]
+    secrets = account.client("secretsmanager", "us-east-1")
+    secret = by_name[("dev", "smtp-dev-app-mailer-secret")].physical
+    assert secrets.get_secret_value(SecretId=secret)["SecretString"]
+
+
+def _delete_secret(client: Any, arn: str, window: int) -> None:
+    """DeleteSecret as the provider makes it on destroy: a window of 0 is a forced delete."""
+    if window == 0:
+        client.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
+    else:
+        client.delete_secret(SecretId=arn, RecoveryWindowInDays=window)
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_secret_destroy_then_re_create(account: MotoAccount, stack: str) -> None:
+    """``pulumi destroy`` then ``pulumi up``: the name stays taken for the recovery window.
+
+    AWS answers the re-create with InvalidRequestException ("already scheduled for deletion");
+    moto 5.2.5 refuses it too, with ResourceExistsException. A forced delete (what
+    ``recoveryWindowInDays: 0`` makes the provider send) frees the name at once.
+    """
+    (outcome,) = [o for o in of(account, stack) if o.type == SECRET]
+    plan = {r["name"]: r for r in make_plan(stack).resources}
+    inputs = plan[outcome.name]["inputs"]
+    name, window = inputs["name"], int(inputs["recoveryWindowInDays"])
+    assert window == {"dev": 7, "prod": 30}[stack]
+    secrets = account.client("secretsmanager", "us-east-1")
+    assert outcome.physical is not None
+    _delete_secret(secrets, outcome.physical, window)
+    assert "DeletedDate" in secrets.describe_secret(SecretId=outcome.physical)
+    with pytest.raises(ClientError) as refused:
+        secrets.create_secret(Name=name, Description=inputs["description"])
+    assert refused.value.response["Error"]["Code"] == "ResourceExistsException"
+    # restoring gives the old secret (and its value) back under the same ARN
+    secrets.restore_secret(SecretId=outcome.physical)
+    assert "DeletedDate" not in secrets.describe_secret(SecretId=outcome.physical)
+    _delete_secret(secrets, outcome.physical, 0)
+    created = secrets.create_secret(Name=name, Description=inputs["description"])
+    assert created["Name"] == name and created["ARN"] != outcome.physical
+
+
+LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:bounce-processor"
+WIDE: dict[str, Any] = {
+    "domains": [{"name": "example.com", "dns": {"provider": "route53", "zoneName": "example.com"}}],
+    "tags": {"project": "ses"},
+    "feedback": {
+        "topics": {
+            "bounce": {
+                "queue": {"enabled": True},
+                "subscriptions": [
+                    {"protocol": "lambda", "endpoint": LAMBDA},
+                    {"protocol": "https", "endpoint": "https://hooks.example.com/ses"},
+                ],
+            },
+            "complaint": {
+                "subscriptions": [{"protocol": "email", "endpoint": "abuse@example.com"}]
+            },
+        },
+    },
+    "smtpUsers": [{"name": "workers", "users": ["w1", "w2"], "domains": ["example.com"]}],
+    "accountSuppression": {"suppressedReasons": ["BOUNCE", "COMPLAINT"]},
+}
+"""Types dev and prod do not declare: IAM groups and membership, a Lambda permission (the
+replay makes a dummy function for it), https/email/lambda subscriptions, account suppression."""
+
+
+def test_types_the_stacks_do_not_use() -> None:
+    declared = evaluate(WIDE, aws_region="eu-west-1").declared
+    resources = [
+        {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs} for r in declared
+    ]
+    with moto_server() as url:
+        replayed = MotoAccount(url)
+        outcomes = replayed.replay("wide", resources, "eu-west-1")
+    types = {o.type for o in outcomes if o.status is Status.ACCEPTED}
+    assert {
+        "aws:iam/group:Group",
+        "aws:iam/groupPolicy:GroupPolicy",
+        "aws:iam/userGroupMembership:UserGroupMembership",
+        "aws:lambda/permission:Permission",
+    } <= types
+    assert [o for o in outcomes if o.status is Status.REFUSED] == []
+    for outcome in outcomes:
+        if outcome.status is Status.NOT_REPLAYED:
+            assert outcome.detail == NOT_REPLAYED_REASONS[outcome.type], outcome
+        else:
+            assert outcome.ignored_inputs == (), outcome
+    protocols = {r["name"]: r["inputs"]["protocol"] for r in resources if "protocol" in r["inputs"]}
+    subscribed = {protocols[o.name] for o in outcomes if o.type.endswith("TopicSubscription")}
+    assert subscribed == {"sqs", "lambda", "https", "email"}
+    assert "lambda:CreateFunction" in replayed.setup_calls
