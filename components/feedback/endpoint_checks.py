@@ -16,7 +16,8 @@ RAW_DELIVERY_PROTOCOLS = frozenset({SubscriptionProtocol.SQS, SubscriptionProtoc
 """SNS protocols where raw message delivery applies."""
 
 _PARTITION = r"aws(?:-[a-z]+)*"
-_REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"
+_REGION = r"[a-z]{2,4}(?:-[a-z]+)+-\d"
+"""A region code; the prefix is two letters except in the European Sovereign Cloud (eusc-)."""
 _SQS_ARN = re.compile(rf"^arn:{_PARTITION}:sqs:{_REGION}:\d{{12}}:[A-Za-z0-9_-]{{1,80}}(\.fifo)?$")
 _LAMBDA_ARN = re.compile(
     rf"^arn:{_PARTITION}:lambda:{_REGION}:\d{{12}}:function:[A-Za-z0-9_-]{{1,64}}"

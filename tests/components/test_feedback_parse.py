@@ -20,6 +20,8 @@ from components.feedback.model import (
     TlsPolicy,
     default_set_name,
 )
+from components.regions import ses_regions
+from components.smtp.credentials import partition_of
 from components.stack_config import StackConfig, parse_stack_config
 from components.validation import ConfigError
 
@@ -466,3 +468,21 @@ def test_bad_input_case_count() -> None:
 
 def test_subscription_protocols_cover_the_issue() -> None:
     assert {p.value for p in SubscriptionProtocol} == {"email", "https", "sqs", "lambda"}
+
+
+@pytest.mark.parametrize("region", sorted(ses_regions()))
+def test_queue_and_function_arns_in_every_ses_region_are_accepted(region: str) -> None:
+    """Found by tests/components/test_generated_configs.py: eusc-de-east-1's four-letter
+    prefix made its queue and function ARNs fail the endpoint check."""
+    partition = partition_of(region)
+    subscriptions = [
+        {"protocol": "sqs", "endpoint": f"arn:{partition}:sqs:{region}:123456789012:bounces"},
+        {
+            "protocol": "lambda",
+            "endpoint": f"arn:{partition}:lambda:{region}:123456789012:function:process",
+        },
+    ]
+    config = parse(feedback={"topics": {"bounce": {"subscriptions": subscriptions}}})
+    (own,) = config.feedback.configuration_sets
+    (bounce,) = (topic for topic in own.topics if topic.kind == "bounce")
+    assert [s.endpoint for s in bounce.subscriptions] == [s["endpoint"] for s in subscriptions]
