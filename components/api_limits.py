@@ -44,10 +44,41 @@ class ShapeLimits:
 
 
 @functools.cache
-def _shapes(service: str) -> dict[str, Any]:
+def _model(service: str) -> dict[str, Any]:
     loader = cast(Any, Loader())
-    model = cast(dict[str, Any], loader.load_service_model(service, "service-2"))
-    return cast(dict[str, Any], model["shapes"])
+    return cast(dict[str, Any], loader.load_service_model(service, "service-2"))
+
+
+def _shapes(service: str) -> dict[str, Any]:
+    return cast(dict[str, Any], _model(service)["shapes"])
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberShape:
+    """The shape an API operation's input member resolves to."""
+
+    name: str
+    """The shape's name in the model (``AlarmName``, ``userNameType``)."""
+    type: str
+    """The shape's type: ``string``, ``integer``, ``long``, ..."""
+
+
+def member_shape(service: str, operation: str, member: str) -> MemberShape:
+    """The shape of ``member`` of ``operation``'s input, a dotted path through structures;
+    lists are stepped through to their items (``ChangeBatch.Changes.ResourceRecordSet.TTL``)."""
+    shapes = _shapes(service)
+    name = cast(str, _model(service)["operations"][operation]["input"]["shape"])
+
+    def items(shape: str) -> str:
+        definition = cast(dict[str, Any], shapes[shape])
+        if definition["type"] == "list":
+            return cast(str, definition["member"]["shape"])
+        return shape
+
+    for part in member.split("."):
+        name = cast(str, shapes[items(name)]["members"][part]["shape"])
+    name = items(name)
+    return MemberShape(name=name, type=cast(str, shapes[name]["type"]))
 
 
 def shape_limits(service: str, shape: str) -> ShapeLimits:
