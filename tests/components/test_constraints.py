@@ -1,0 +1,67 @@
+"""The constraints layer: AWS's and the providers' create-time limits, with their sources,
+held against every resource the stacks declare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.api_limits import member_shape, shape_limits
+from components.constraints import Origin, check_resources, constraints
+from components.constraints.table import MODEL_MEMBERS
+from components.plan import make_plan
+from tests.support.paths import REPO
+
+STACKS = sorted(
+    p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
+)
+
+
+def _queue(name: str, region: str = "us-east-1", **inputs: Any) -> dict[str, Any]:
+    return {
+        "type": "aws:sqs/queue:Queue",
+        "name": f"q-{name}-{region}",
+        "parent": None,
+        "inputs": {"name": name, "region": region, **inputs},
+    }
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_stack_plans_with_no_constraint_violation(stack: str) -> None:
+    plan = make_plan(stack)
+    assert plan.resources
+    assert check_resources(plan.resources) == []
+
+
+def test_every_constraint_names_its_source_and_both_origins_are_used() -> None:
+    found = constraints()
+    assert all(c.source for c in found)
+    origins = {c.origin for c in found}
+    assert origins == {Origin.BOTOCORE, Origin.TABLE}
+
+
+def test_botocore_limits_are_read_from_the_model() -> None:
+    found = [c for c in constraints() if c.origin is Origin.BOTOCORE]
+    checked = 0
+    for resource_type, prop, service, operation, member in MODEL_MEMBERS:
+        limits = shape_limits(service, member_shape(service, operation, member).name)
+        if limits.max is None:
+            continue
+        maxima = {c.maximum for c in found if (c.type, c.property) == (resource_type, prop)}
+        assert limits.max in maxima, (resource_type, prop)
+        checked += 1
+    assert checked > 10
+
+
+def test_a_queue_name_over_80_characters_is_a_violation() -> None:
+    (violation,) = check_resources([_queue("q" * 81)])
+    assert violation.property == "name"
+    assert "80" in violation.allowed
+    assert len(violation.value) <= 110
+
+
+def test_a_name_two_queues_share_in_one_region_is_a_violation_and_two_regions_are_not() -> None:
+    assert check_resources([_queue("same"), _queue("same", region="eu-west-1")]) == []
+    shared = check_resources([_queue("same"), {**_queue("same"), "name": "other-logical"}])
+    assert len(shared) == 1
