@@ -3,8 +3,12 @@
 Evaluates the real ``__main__.py`` for a stack under the SDK's mock runtime (``run.py``) and
 prints the resource tree and records (``render.py``), the whole plan as JSON, or a zone fragment.
 
-Exit status: 0 the plan was made; 2 bad usage or bad configuration (each problem named);
-1 the program failed for another reason.
+Every declared resource is held against the limits AWS and the providers enforce at create time
+(``components/constraints``); each input they would refuse is named on stderr (and listed under
+``constraint_violations`` in ``--json``), and the plan exits 2 as for bad configuration.
+
+Exit status: 0 the plan was made; 2 bad usage, bad configuration (each problem named) or a
+declared input AWS would refuse; 1 the program failed for another reason.
 """
 
 from __future__ import annotations
@@ -75,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         print(render_tree(plan.resources))
         print(f"\nDNS records ({len(records)}):\n")
         print(render_records(records, plan.record_destinations))
+    if plan.constraint_violations:
+        print(
+            f"plan: stack {args.stack!r}: {len(plan.constraint_violations)} declared input(s) "
+            "AWS or the provider would refuse at create time:",
+            file=sys.stderr,
+        )
+        for violation in plan.constraint_violations:
+            print(f"  {violation}", file=sys.stderr)
+        return 2
     return 0
 
 

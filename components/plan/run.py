@@ -7,8 +7,6 @@ deterministic stand-ins in ``plan/mocks.py``. Encrypted (``secure:``) config val
 decrypted without the CLI; each is replaced by a throwaway 2048-bit RSA private key made for the
 run (the only secrets this project reads from config are BYODKIM keys), and the plan says so.
 
-Exit status: 0 the plan was made; 2 bad usage or bad configuration (each problem named);
-1 the program failed for another reason.
 """
 
 from __future__ import annotations
@@ -22,6 +20,8 @@ from pathlib import Path
 from typing import Any, cast
 
 import yaml
+
+from ..constraints import Violation, check_resources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -118,6 +118,8 @@ class Plan:
         default_factory=dict[str, dict[str, str]]
     )
     """Per domain, the DNS provider and zone its records are written to."""
+    constraint_violations: tuple[Violation, ...] = ()
+    """Declared inputs AWS or a provider would refuse at create time (``constraints/``)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +127,7 @@ class Plan:
             "resources": self.resources,
             "outputs": self.outputs,
             "record_destinations": self.record_destinations,
+            "constraint_violations": [v.to_json() for v in self.constraint_violations],
         }
 
 
@@ -147,7 +150,8 @@ def skip_source_positions() -> None:
 
 
 def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
-    """Evaluate the stack program under mocks. Raises ``ConfigError`` for bad configuration."""
+    """Evaluate the stack program under mocks and hold every declared resource against the
+    create-time limits. Raises ``ConfigError`` for bad configuration."""
     import pulumi
     from pulumi.runtime import settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -207,5 +211,11 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         for domain in stack_config.domains
     }
     return Plan(
-        stack, resources, outputs, files.placeholder_keys, stack_config.warnings, destinations
+        stack,
+        resources,
+        outputs,
+        files.placeholder_keys,
+        stack_config.warnings,
+        destinations,
+        tuple(check_resources(resources)),
     )

@@ -2,7 +2,8 @@
 
 Each configuration drawn by :func:`~tests.support.config_strategies.stack_configs` is either
 refused by ``parse_stack_config`` with every problem under ``ses:`` or ``aws:`` (and then the
-offline plan CLI exits 2), or planned with no duplicate physical name. A configuration that
+offline plan CLI exits 2), or planned with no constraint violation (create-time limits, physical
+names unique in their scope) and no duplicate logical name. A configuration that
 crosses a limit on purpose must be refused. ``python -m bench.generated_configs`` runs the same
 property for many more examples.
 """
@@ -19,8 +20,8 @@ from tests.support.config_strategies import BREAKS, DrawnStack, stack_configs
 from tests.support.generated_configs import (
     STACK,
     Outcome,
-    duplicate_physical_names,
     judge,
+    plan_violations,
     project_dir,
 )
 from tests.support.paths import REPO
@@ -76,14 +77,20 @@ def test_a_valid_configuration_plans_through_the_cli() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_the_duplicate_check_finds_a_shared_name() -> None:
-    """The check is shown working on a real plan with one resource doubled."""
+def test_the_property_finds_a_shared_name_and_a_crossed_limit() -> None:
+    """The check is shown working on a real plan with one resource doubled, physically and
+    logically, and one input past its limit."""
     with project_dir(valid_stack()) as path:
         resources = make_plan(STACK, path).resources
+    assert plan_violations(resources) == []
     (identity,) = (r for r in resources if r["type"].endswith("emailIdentity:EmailIdentity"))
-    twin = {**identity, "name": "twin"}
-    assert duplicate_physical_names([*resources, twin], "eu-west-1") == [
-        f"{identity['type']} twin: physical name ['example.com'] in eu-west-1 "
-        f"duplicates {identity['name']}"
-    ]
-    assert duplicate_physical_names(resources, "eu-west-1") == []
+    (shared,) = plan_violations([*resources, {**identity, "name": "twin"}])
+    assert shared.startswith(f"twin ({identity['type']}): emailIdentity = ")
+    assert f"{identity['name']} declares the same" in shared
+    (logical,) = plan_violations([*resources, identity])
+    assert (
+        logical == f"{identity['type']} {identity['name']}: two resources share this logical name"
+    )
+    bad_set = {**identity, "name": "bad-set"}
+    bad_set["inputs"] = {**identity["inputs"], "configurationSetName": "not valid!"}
+    assert any(v.startswith("bad-set (") for v in plan_violations([*resources, bad_set]))

@@ -177,6 +177,25 @@ def test_real_main_with_bad_config_declares_nothing() -> None:
     pulumi.runtime.set_all_config({})
 
 
+def test_a_declared_input_aws_would_refuse_is_named_and_exits_2(tmp_path: Path) -> None:
+    """A program of the user's own that declares a queue name SQS refuses (81 characters): the
+    plan names the resource, input, value, limit and source, lists it in ``--json``, exits 2."""
+    project = _project_with_stack(
+        tmp_path, "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: example.net\n"
+    )
+    with (project / "__main__.py").open("a", encoding="utf-8") as program:
+        program.write('\nimport pulumi_aws\n\npulumi_aws.sqs.Queue("extra", name="q" * 81)\n')
+    result = run_plan_cli("--stack", "bad", "--project-dir", str(project), "--json")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "1 declared input(s) AWS or the provider would refuse" in result.stderr
+    assert f"extra (aws:sqs/queue:Queue): name = {'q' * 81}: must be length 1-80" in result.stderr
+    (violation,) = json.loads(result.stdout)["constraint_violations"]
+    assert violation["resource_name"] == "extra"
+    assert violation["property"] == "name"
+    assert violation["source"]
+
+
 def test_cli_prints_configuration_warnings_and_still_plans(tmp_path: Path) -> None:
     project = _project_with_stack(
         tmp_path, "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: example.net\n"

@@ -52,6 +52,7 @@ def test_example_stack_plans_with_the_installed_package(
 ) -> None:
     plan = plan_with_installed_package(installed_package, EXAMPLE, "staging", tmp_path)
     assert plan["project"] == "mail-platform"
+    assert plan["constraint_violations"] == []
     resources = {r["name"]: r for r in plan["resources"]}
     # from its own config (namespace mail-platform:): a Route 53 domain with its feedback loop
     assert resources["shop.example.net"]["type"] == "ses:index:SesDomain"

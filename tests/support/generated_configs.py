@@ -1,6 +1,7 @@
 """The property a generated configuration must have, shared by the test and the long run:
 refused by ``parse_stack_config`` with every problem under ``ses:`` or ``aws:``, or planned by
-the offline plan with no duplicate physical name.
+the offline plan with no constraint violation (``components/constraints``: create-time limits
+and physical names unique in their scope) and no duplicate logical name.
 
 :func:`judge` returns a :class:`Verdict` instead of asserting, so ``bench.generated_configs`` can
 count outcomes over many examples.
@@ -19,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from components.constraints import check_resources
 from components.plan.run import make_plan
 from components.stack_config import parse_stack_config
 from components.validation import ConfigError
@@ -27,30 +29,6 @@ from tests.support.paths import REPO
 
 STACK = "gen"
 NAMESPACE = "ses"
-
-PHYSICAL_KEYS: dict[str, tuple[str, ...]] = {
-    "aws:sesv2/configurationSet:ConfigurationSet": ("configurationSetName",),
-    "aws:sesv2/emailIdentity:EmailIdentity": ("emailIdentity",),
-    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": (
-        "configurationSetName",
-        "eventDestinationName",
-    ),
-    "aws:sns/topic:Topic": ("name",),
-    "aws:sqs/queue:Queue": ("name",),
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ("name",),
-    "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),
-    "aws:secretsmanager/secret:Secret": ("name",),
-    "aws:kms/alias:Alias": ("name",),
-    "aws:iam/user:User": ("name",),
-    "aws:iam/group:Group": ("name",),
-    "aws:iam/userPolicy:UserPolicy": ("user", "name"),
-    "aws:iam/groupPolicy:GroupPolicy": ("group", "name"),
-    "aws:route53/record:Record": ("zoneId", "name", "type"),
-    "aws:lambda/permission:Permission": ("function", "statementId"),
-}
-"""Per resource type, the inputs that together form a name unique in its scope (a region, or
-the account for IAM; a Route 53 record set by zone, name and type)."""
-GLOBAL_TYPES = frozenset(kind for kind in PHYSICAL_KEYS if kind.startswith("aws:iam/"))
 
 
 class Outcome(StrEnum):
@@ -75,32 +53,23 @@ class Verdict:
     details: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
-def duplicate_physical_names(
-    resources: Iterable[dict[str, Any]], provider_region: str
-) -> list[str]:
-    """Two resources of one type with the same physical name in one scope, and two with the
-    same type and logical name (Pulumi refuses those)."""
-    seen: dict[tuple[object, ...], str] = {}
-    logical: set[tuple[str, str]] = set()
+def duplicate_logical_names(resources: Iterable[dict[str, Any]]) -> list[str]:
+    """Two resources with the same type and logical name (Pulumi refuses those). Physical names
+    are held against their scopes by the constraints layer (``check_resources``)."""
+    seen: set[tuple[str, str]] = set()
     found: list[str] = []
     for resource in resources:
-        kind, name, inputs = resource["type"], resource["name"], resource["inputs"]
-        if (kind, name) in logical:
+        kind, name = resource["type"], resource["name"]
+        if (kind, name) in seen:
             found.append(f"{kind} {name}: two resources share this logical name")
-        logical.add((kind, name))
-        keys = PHYSICAL_KEYS.get(kind)
-        if keys is None or any(inputs.get(key) is None for key in keys):
-            continue
-        scope = "global" if kind in GLOBAL_TYPES else inputs.get("region", provider_region)
-        identity = (kind, scope, *(repr(inputs[key]) for key in keys))
-        if identity in seen:
-            found.append(
-                f"{kind} {name}: physical name {[inputs[key] for key in keys]} in {scope} "
-                f"duplicates {seen[identity]}"
-            )
-        else:
-            seen[identity] = name
+        seen.add((kind, name))
     return found
+
+
+def plan_violations(resources: list[dict[str, Any]]) -> list[str]:
+    """Everything in a plan's resources that AWS, a provider or the engine would refuse: inputs
+    past a create-time limit, physical names shared in their scope, logical names shared."""
+    return [*duplicate_logical_names(resources), *map(str, check_resources(resources))]
 
 
 @contextmanager
@@ -149,7 +118,7 @@ def judge(drawn: DrawnStack) -> Verdict:
                 outcome=Outcome.VIOLATION,
                 violations=(f"plan failed: {type(error).__name__}: {error}",),
             )
-    violations = duplicate_physical_names(plan.resources, drawn.aws_region)
+    violations = plan_violations(plan.resources)
     return Verdict(
         outcome=Outcome.VIOLATION if violations else Outcome.PLANNED,
         violations=tuple(violations),
