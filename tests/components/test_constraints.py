@@ -35,6 +35,23 @@ def test_every_stack_plans_with_no_constraint_violation(stack: str) -> None:
     assert plan.to_json()["constraint_violations"] == []
 
 
+def test_all_stacks_deployed_into_one_account_share_no_physical_name() -> None:
+    """The workflows deploy every stack with one role: held together, as one account holds them,
+    no two stacks' resources may claim one name in its scope (before the names carried the stack,
+    dev and prod shared the alerts topic, both alarms and the dashboard)."""
+    together = [
+        {**resource, "name": f"{stack}/{resource['name']}"}
+        for stack in STACKS
+        for resource in make_plan(stack).resources
+    ]
+    assert len(STACKS) >= 2
+    assert check_resources(together) == []
+    topic = next(r for r in together if r["type"] == "aws:sns/topic:Topic")
+    (shared,) = check_resources([*together, {**topic, "name": "again"}])
+    assert shared.resource_name == "again"
+    assert shared.allowed.endswith(f"{topic['name']} declares the same")
+
+
 def test_every_constraint_names_its_source_and_both_origins_are_used() -> None:
     found = constraints()
     assert all(c.source for c in found)
