@@ -10,9 +10,11 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
+import parliament
 import pytest
 import yaml
 
@@ -286,3 +288,50 @@ def test_a_deployed_stack_without_its_file_is_caught(tmp_path: Path) -> None:
     root = _checkout_copy(tmp_path)
     (root / "Pulumi.prod.yaml").unlink()
     assert stack_problems(root) == ["stack prod has no Pulumi.prod.yaml"]
+
+
+def _ci_policies() -> list[dict[str, Any]]:
+    """The JSON documents of docs/reuse.md's CI section, in order."""
+    text = (REPO / "docs" / "reuse.md").read_text(encoding="utf-8")
+    section = text[text.index("## CI:") : text.index("## Guardrails as policy")]
+    blocks = re.findall(r"^( *)```json\n(.*?)^\1```$", section, flags=re.S | re.M)
+    return [json.loads(textwrap.dedent(body)) for _, body in blocks]
+
+
+def _subject(trust: dict[str, Any]) -> str:
+    (statement,) = trust["Statement"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    condition = statement["Condition"]["StringEquals"]
+    assert condition["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    return str(condition["token.actions.githubusercontent.com:sub"])
+
+
+def test_the_documented_roles_trust_pull_requests_and_one_environment_only() -> None:
+    preview_trust, _, deploy_trust = _ci_policies()
+    assert _subject(preview_trust) == "repo:<org>/<repo>:pull_request"
+    assert _subject(deploy_trust) == "repo:<org>/<repo>:environment:prod"
+
+
+def test_the_documented_preview_role_can_only_read() -> None:
+    _, permissions, _ = _ci_policies()
+    levels = {
+        (service["prefix"], privilege["privilege"].lower()): privilege["access_level"]
+        for service in parliament.iam_definition
+        for privilege in service["privileges"]
+    }
+    findings: set[tuple[str, str]] = set()
+    for statement in permissions["Statement"]:
+        actions = statement["Action"]
+        for action in [actions] if isinstance(actions, str) else actions:
+            assert "*" not in action, action
+            found = {
+                levels[(e["service"], e["action"].lower())]
+                for e in parliament.expand_action(action)
+            }
+            assert found and found <= {"Read", "List"}, (action, found)
+        single = json.dumps({"Version": permissions["Version"], "Statement": [statement]})
+        for community in (False, True):
+            policy = parliament.analyze_policy_string(single, include_community_auditors=community)
+            findings |= {(statement["Sid"], finding.issue) for finding in policy.findings}
+    # Read-only describes of whatever the stack declares: their names derive from each domain.
+    assert findings == {("ReadWhatTheStackDeclares", "RESOURCE_STAR")}
