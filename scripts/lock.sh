@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-exclude_newer="${LOCK_EXCLUDE_NEWER:-2026-12-03T09:00:00Z}"
+exclude_newer="${LOCK_EXCLUDE_NEWER:-2026-12-03T08:00:00Z}"
 index_url="${LOCK_INDEX_URL:-https://pypi.org/simple}"
 uv=.venv/bin/uv
 want="$(sed -n 's/^uv==\([^ #]*\).*/\1/p' requirements-dev.txt)"
@@ -26,17 +26,21 @@ if [ -z "$want" ] || [ "$have" != "$want" ]; then
   exit 2
 fi
 
-# compile OUTPUT ARGS...: uv pip compile, from the cache if it can, else from the index.
+# compile OUTPUT INPUT ARGS...: uv pip compile (INPUT is its stdin, read where ARGS name "-"),
+# from the cache if it can, else from the index.
 compile() {
-  local out="$1"
-  shift
+  local out="$1" input="$2"
+  shift 2
   local common=(
     pip compile --quiet --no-config --generate-hashes --universal --python-version 3.11
     --default-index "$index_url" --exclude-newer "$exclude_newer"
     --custom-compile-command scripts/lock.sh --output-file "$out"
   )
-  if ! "$uv" "${common[@]}" --offline "$@" 2>/dev/null; then
-    "$uv" "${common[@]}" "$@"
+  if ! "$uv" "${common[@]}" --offline "$@" <<<"$input" 2>/dev/null &&
+    ! "$uv" "${common[@]}" "$@" <<<"$input"; then
+    echo "lock: $out was not written, for uv's reason above (a pin released after" \
+      "$exclude_newer also needs LOCK_EXCLUDE_NEWER, or the cut-off here, moved past it)" >&2
+    exit 1
   fi
   echo "lock: $out ($(grep -c '^[a-z0-9]' "$out") packages)"
 }
@@ -45,8 +49,8 @@ build_backend="$(.venv/bin/python -c 'import tomllib
 with open("pyproject.toml", "rb") as f:
     print("\n".join(tomllib.load(f)["build-system"]["requires"]))')"
 
-compile requirements-dev.lock requirements-dev.txt
-compile requirements.lock requirements.txt --constraint requirements-dev.lock
-compile policy/requirements.lock policy/requirements.txt --constraint requirements-dev.lock
-printf '%s\n' "$build_backend" | compile provider/requirements.lock pyproject.toml - \
-  --extra cloudflare --constraint requirements-dev.lock
+compile requirements-dev.lock "" requirements-dev.txt
+compile requirements.lock "" requirements.txt --constraint requirements-dev.lock
+compile policy/requirements.lock "" policy/requirements.txt --constraint requirements-dev.lock
+compile provider/requirements.lock "$build_backend" pyproject.toml - --extra cloudflare \
+  --constraint requirements-dev.lock

@@ -336,3 +336,25 @@ def test_bootstrap_names_an_unknown_mode(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "bootstrap: mode 'tests' is not known: use runtime or dev\n"
     assert not log.exists()
+
+
+def test_lock_script_refuses_another_uv_than_the_pinned_one(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "lock.sh", tmp_path / "scripts")
+    shutil.copy(REPO / "requirements-dev.txt", tmp_path)
+    uv = tmp_path / ".venv" / "bin" / "uv"
+    uv.parent.mkdir(parents=True)
+    uv.write_text("#!/bin/sh\necho 'uv 0.0.1'\n")
+    uv.chmod(0o755)
+    result = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "lock.sh")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    pinned = next(r for r in _requirements_of(REPO / "requirements-dev.txt") if r.name == "uv")
+    assert result.returncode == 2
+    assert "found 0.0.1" in result.stderr
+    assert f".venv/bin/pip install {pinned}" in result.stderr
+    assert not list(tmp_path.glob("*.lock"))
