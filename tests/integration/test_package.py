@@ -1,12 +1,22 @@
-"""The installable package: built offline from pyproject.toml, imported as ``ses_domains``."""
+"""The installable package: built offline from pyproject.toml, imported as ``ses_domains``; and
+the hash-locked supply chain: every pin in the locks, with hashes, installed only from them."""
 
 from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import shutil
+import subprocess
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.support.package_support import DISTRIBUTION, IMPORT_NAME, run_installed
 from tests.support.paths import REPO
@@ -174,3 +184,177 @@ print(json.dumps({"types": sorted({r.type for r in monitor.declared}),
             "purpose": "dmarc",
         }
     ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Locked:
+    """One ``name==version [; marker]`` entry of a lock file."""
+
+    name: str
+    version: str
+    marker: str
+    hashes: int
+
+
+LOCKS = {
+    # lock: the requirements it must cover
+    "requirements-dev.lock": ("requirements-dev.txt",),
+    "requirements.lock": ("requirements.txt",),
+    "policy/requirements.lock": ("policy/requirements.txt",),
+    "provider/requirements.lock": ("pyproject.toml",),
+}
+PY311_LINUX = {"python_version": "3.11", "python_full_version": "3.11.2", "sys_platform": "linux"}
+
+
+def _parse_lock(text: str) -> list[Locked]:
+    entries: list[Locked] = []
+    for line in text.replace("\\\n", " ").splitlines():
+        if not re.match(r"[A-Za-z0-9]", line):
+            continue
+        requirement = Requirement(line.split(" --hash=")[0].strip())
+        (specifier,) = requirement.specifier
+        assert specifier.operator == "==", line
+        entries.append(
+            Locked(
+                name=canonicalize_name(requirement.name),
+                version=specifier.version,
+                marker=str(requirement.marker or ""),
+                hashes=line.count("--hash=sha256:"),
+            )
+        )
+    return entries
+
+
+def _requirements_of(path: Path) -> list[Requirement]:
+    """The requirements a .txt file names (following ``-r``), or a pyproject's dependencies, its
+    extras and its build backend."""
+    if path.suffix == ".toml":
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        project = document["project"]
+        lines = [*project["dependencies"], *document["build-system"]["requires"]]
+        lines += [r for extra in project["optional-dependencies"].values() for r in extra]
+        return [Requirement(line) for line in lines]
+    found: list[Requirement] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if line.startswith("-r "):
+            found += _requirements_of(path.parent / line.removeprefix("-r ").strip())
+        elif line and not line.startswith("#"):
+            found.append(Requirement(line))
+    return found
+
+
+def lock_problems(requirements: list[Requirement], lock_text: str) -> list[str]:
+    """What a lock lacks: an entry without a hash, a requirement not locked at a version it
+    allows (on Python 3.11, Linux, as CI and the README's machines run)."""
+    entries = _parse_lock(lock_text)
+    problems = [f"{e.name}=={e.version} has no hash" for e in entries if not e.hashes]
+    for requirement in requirements:
+        name = canonicalize_name(requirement.name)
+        versions = sorted(
+            e.version
+            for e in entries
+            if e.name == name and (not e.marker or Marker(e.marker).evaluate(PY311_LINUX))
+        )
+        if not any(requirement.specifier.contains(v) for v in versions):
+            problems.append(f"{requirement} is not locked (the lock has {versions or 'nothing'})")
+    return problems
+
+
+@pytest.mark.parametrize("lock", LOCKS, ids=str)
+def test_the_lock_covers_every_requirement_at_its_pinned_version_with_hashes(lock: str) -> None:
+    requirements = [r for source in LOCKS[lock] for r in _requirements_of(REPO / source)]
+    assert requirements
+    assert lock_problems(requirements, (REPO / lock).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("lock", [lock for lock in LOCKS if "dev" not in lock], ids=str)
+def test_every_lock_takes_its_versions_from_the_dev_lock(lock: str) -> None:
+    dev = set(_parse_lock((REPO / "requirements-dev.lock").read_text(encoding="utf-8")))
+    assert set(_parse_lock((REPO / lock).read_text(encoding="utf-8"))) <= dev
+
+
+def test_a_missing_pin_and_a_missing_hash_are_caught() -> None:
+    lock = (
+        "pulumi==3.1.0 \\\n    --hash=sha256:" + "0" * 64 + "\n"
+        "idna==3.20\n"
+        "networkx==3.7 ; python_full_version >= '3.12' \\\n    --hash=sha256:" + "1" * 64 + "\n"
+    )
+    wanted = [Requirement("pulumi==3.272.0"), Requirement("networkx")]
+    assert lock_problems(wanted, lock) == [
+        "idna==3.20 has no hash",
+        "pulumi==3.272.0 is not locked (the lock has ['3.1.0'])",
+        "networkx is not locked (the lock has nothing)",
+    ]
+
+
+def _bootstrap_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """bootstrap.sh and the locks in a scratch checkout whose .venv python only logs its args."""
+    root = tmp_path / "checkout"
+    (root / "scripts").mkdir(parents=True)
+    shutil.copy(REPO / "scripts" / "bootstrap.sh", root / "scripts")
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        shutil.copy(REPO / lock, root / lock)
+    log = tmp_path / "pip.log"
+    python = root / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\n')
+    python.chmod(0o755)
+    return root, log
+
+
+def _bootstrap(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(root / "scripts" / "bootstrap.sh"), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PYTHON": "/nonexistent/python"},
+    )
+
+
+def test_bootstrap_installs_only_from_the_lock_with_hashes_keyed_on_the_lock(
+    tmp_path: Path,
+) -> None:
+    root, log = _bootstrap_copy(tmp_path)
+    for _ in range(2):
+        result = _bootstrap(root, "runtime")
+        assert result.returncode == 0, result.stderr
+    (call,) = log.read_text(encoding="utf-8").splitlines()
+    assert call.startswith("-m pip install ")
+    assert "--require-hashes" in call.split() and call.endswith("-r requirements.lock")
+    with (root / "requirements.lock").open("a", encoding="utf-8") as lock:
+        lock.write("# changed\n")
+    assert _bootstrap(root, "runtime").returncode == 0
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_bootstrap_names_an_unknown_mode(tmp_path: Path) -> None:
+    root, log = _bootstrap_copy(tmp_path)
+    result = _bootstrap(root, "tests")
+    assert result.returncode == 2
+    assert result.stderr == "bootstrap: mode 'tests' is not known: use runtime or dev\n"
+    assert not log.exists()
+
+
+def test_lock_script_refuses_another_uv_than_the_pinned_one(tmp_path: Path) -> None:
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(REPO / "scripts" / "lock.sh", tmp_path / "scripts")
+    shutil.copy(REPO / "requirements-dev.txt", tmp_path)
+    uv = tmp_path / ".venv" / "bin" / "uv"
+    uv.parent.mkdir(parents=True)
+    uv.write_text("#!/bin/sh\necho 'uv 0.0.1'\n")
+    uv.chmod(0o755)
+    result = subprocess.run(
+        ["bash", str(tmp_path / "scripts" / "lock.sh")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    pinned = next(r for r in _requirements_of(REPO / "requirements-dev.txt") if r.name == "uv")
+    assert result.returncode == 2
+    assert "found 0.0.1" in result.stderr
+    assert f".venv/bin/pip install {pinned}" in result.stderr
+    assert not list(tmp_path.glob("*.lock"))
