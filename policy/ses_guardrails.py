@@ -58,13 +58,45 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _policy_document(value: Any) -> Mapping[str, Any] | None:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            return None
-    return _mapping(value) if isinstance(value, Mapping) else None
+REDACTED = "[secret]"
+"""What the offline plan shows for a secret input; the engine gives a policy pack the value."""
+
+
+class PolicyDocument:
+    """A resource's ``policy`` input, parsed: the document, or why it cannot be read."""
+
+    def __init__(self, value: Any) -> None:
+        self.document: Mapping[str, Any] | None = None
+        self.problem: str | None = None
+        if value is None:
+            return
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except RecursionError:
+                self.problem = "is nested too deeply to read"
+                return
+            except ValueError as error:  # JSONDecodeError, and huge integers
+                self.problem = f"is not valid JSON ({str(error)[:80]})"
+                return
+        if not isinstance(value, Mapping):
+            self.problem = f"is a JSON {type(value).__name__}, not an object with a Statement list"
+            return
+        self.document = cast(Mapping[str, Any], value)
+        statements = _as_list(self.document.get("Statement"))
+        if not statements:
+            self.problem = "has no statements"
+        elif not all(isinstance(s, Mapping) for s in statements):
+            self.problem = "has a statement that is not an object"
+
+    def unreadable(self, label: str) -> list[str]:
+        """The violation for a policy this pack cannot check (none when it can)."""
+        if self.problem is None:
+            return []
+        return [
+            f"{label}: the policy document {self.problem}; it cannot be checked, and AWS "
+            "would refuse it too"
+        ]
 
 
 def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -100,9 +132,10 @@ def smtp_policy_send_only(resource_type: str, props: Mapping[str, Any]) -> list[
     ``ses:SendEmail``, on named resources (never ``*``), without ``NotAction``/``NotResource``."""
     if resource_type not in IAM_POLICY_TYPES:
         return []
-    document = _policy_document(props.get("policy"))
-    if document is None:
-        return []
+    parsed = PolicyDocument(props.get("policy"))
+    document = parsed.document
+    if document is None or parsed.problem is not None:
+        return parsed.unreadable(f"IAM policy {props.get('name') or ''}".rstrip())
     allows = [s for s in _statements(document) if s.get("Effect") == "Allow"]
     if not any(
         _grants_ses(str(a).lower() for a in _as_list(s.get("Action"))) or "NotAction" in s
@@ -151,9 +184,11 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
     the account and the source (``aws:SourceAccount`` and ``aws:SourceArn``): confused deputy."""
     if resource_type not in TOPIC_POLICY_TYPES:
         return []
-    document = _policy_document(props.get("policy"))
-    if document is None:
-        return []
+    parsed = PolicyDocument(props.get("policy"))
+    document = parsed.document
+    label = f"topic {props.get('arn') or props.get('name') or ''}".rstrip()
+    if document is None or parsed.problem is not None:
+        return parsed.unreadable(label)
     problems: list[str] = []
     for index, statement in enumerate(_statements(document)):
         if statement.get("Effect") != "Allow" or not _names_ses(statement):
@@ -165,9 +200,8 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         ]
         if missing:
             problems.append(
-                f"topic {props.get('arn') or props.get('name') or ''}: statement "
-                f"{statement.get('Sid') or index} lets {SES_PRINCIPAL} publish without "
-                f"{' and '.join(missing)} conditions (confused deputy)"
+                f"{label}: statement {statement.get('Sid') or index} lets {SES_PRINCIPAL} "
+                f"publish without {' and '.join(missing)} conditions (confused deputy)"
             )
     return problems
 
@@ -177,7 +211,8 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
 
 def rsa_bits_of_der(text: str, *, private: bool) -> int | None:
     """Bits of a base64 DER RSA key (PKCS#8 private or SubjectPublicKeyInfo), ``None`` when the
-    text is not such a key (an unknown value, a redacted placeholder)."""
+    text is not such a key."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -188,7 +223,7 @@ def rsa_bits_of_der(text: str, *, private: bool) -> int | None:
             if private
             else serialization.load_der_public_key(der)
         )
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, UnsupportedAlgorithm):
         return None
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         return key.key_size
@@ -234,8 +269,14 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
         attributes = _mapping(props.get("dkimSigningAttributes"))
         private_key = attributes.get("domainSigningPrivateKey")
         if isinstance(private_key, str) and private_key:
-            bits = rsa_bits_of_der(private_key, private=True)
-            if bits is not None and bits != DKIM_BITS:
+            # REDACTED is the offline plan's stand-in; the engine gives the pack the real key
+            bits = rsa_bits_of_der(private_key, private=True) if private_key != REDACTED else 0
+            if bits is None:
+                problems.append(
+                    f"{identity}: the BYODKIM private key is not an RSA private key (base64 "
+                    "PKCS#8 DER, as SES's DomainSigningPrivateKey takes it); SES would refuse it"
+                )
+            elif bits not in (0, DKIM_BITS):
                 problems.append(
                     f"{identity}: the BYODKIM private key is {bits}-bit; use a {DKIM_BITS}-bit key"
                 )
