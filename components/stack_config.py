@@ -5,8 +5,9 @@ validates every section (domains, feedback, SMTP users) and reports all problems
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
@@ -42,6 +43,7 @@ def parse_stack_config(
     namespace: str,
     aws_region: str | None = None,
     stack: str | None = None,
+    secret_keys: Collection[str] | None = None,
 ) -> StackConfig:
     """Validate the project's stack configuration.
 
@@ -49,8 +51,11 @@ def parse_stack_config(
     per account and region only, so two stacks in one account never share those resources.
 
     ``values`` maps the project's config keys (without the ``<namespace>:`` prefix) to their
-    JSON-decoded values; secret values are plain strings here and only BYODKIM key config keys
-    named by a domain are read as secrets. Raises ``ConfigError`` listing every problem.
+    JSON-decoded values; secret values are plain strings here. ``secret_keys`` names the keys
+    Pulumi marks secret (``pulumi config set --secret``): a BYODKIM key must be one of them.
+    ``None`` means the caller cannot tell (values built in code), and the check is skipped. No
+    message shows the value of a secret key or of a key a domain names as its BYODKIM key.
+    Raises ``ConfigError`` listing every problem.
     """
     problems = Problems()
     top = Fields(dict(values), f"{namespace}:", problems)
@@ -68,7 +73,9 @@ def parse_stack_config(
     secret_keys_named: set[str] = set()
     warnings: list[str] = []
     for fields in domain_fields:
-        domain = parse_domain(fields, aws_region, protect, secrets, namespace, problems)
+        domain = parse_domain(
+            fields, aws_region, protect, secrets, namespace, problems, secret_keys=secret_keys
+        )
         if domain is not None:
             domains.append(domain)
             warnings += domain_warnings(domain, fields.path)
@@ -83,6 +90,11 @@ def parse_stack_config(
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
+    hidden = {*(secret_keys or ()), *secret_keys_named}
+    problems.hide_secrets(
+        [f"{namespace}:{key}" for key in hidden],
+        [text for key in hidden for text in _strings(values.get(key))],
+    )
     problems.raise_if_any()
     return StackConfig(
         tuple(domains),
@@ -106,3 +118,15 @@ def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Pr
             )
         else:
             seen[domain.name] = index
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a config value (structured secret values hold their secrets inside)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        items = cast(dict[object, object], value)
+        return [text for k, v in items.items() for text in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [text for item in cast(list[object], value) for text in _strings(item)]
+    return []
