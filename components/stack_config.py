@@ -15,7 +15,7 @@ from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
-from .validation import Fields, Problems, as_mapping
+from .validation import Fields, Problems, as_list, as_mapping
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class StackConfig:
     """``smtpUsers``: IAM users with SES SMTP credentials (see ``smtp/model.py``)."""
     provider_region: str | None = None
     """The ``aws:region`` provider setting: where resources that name no region go."""
+    production: bool = False
+    """``production``: the stack serves real mail, so settings that are only risky elsewhere
+    (an SMTP user that may send as any address) are errors."""
 
 
 def parse_stack_config(
@@ -62,6 +65,7 @@ def parse_stack_config(
     domain_fields = top.objects("domains")
     tags = top.tags("tags")
     protect = top.boolean("protect", False)
+    production = top.boolean("production", False)
     secrets = {key: value for key, value in values.items() if isinstance(value, str)}
     if not top.has("domains"):
         problems.add(
@@ -87,6 +91,7 @@ def parse_stack_config(
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
     )
+    warnings += _unrestricted_senders(values.get("smtpUsers"), namespace, production, problems)
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
@@ -104,6 +109,7 @@ def parse_stack_config(
         (*warnings, *feedback.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
+        production=production,
     )
 
 
@@ -118,6 +124,34 @@ def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Pr
             )
         else:
             seen[domain.name] = index
+
+
+def _unrestricted_senders(
+    entries: object, namespace: str, production: bool, problems: Problems
+) -> list[str]:
+    """An SMTP user without ``fromAddresses`` may send as any address of its identities: a
+    warning, and an error in a production stack. Returns the warnings."""
+    warnings: list[str] = []
+    for index, entry in enumerate(as_list(entries) or []):
+        mapping = as_mapping(entry)
+        if mapping is None or mapping.get("fromAddresses"):
+            continue
+        key = f"{namespace}:smtpUsers[{index}].fromAddresses"
+        risk = (
+            "without it the user may send as any address of its domains (no ses:FromAddress "
+            "condition); list the addresses or patterns it sends as, e.g. noreply@<domain>"
+        )
+        if production:
+            problems.add(
+                key,
+                mapping.get("fromAddresses"),
+                f"is required in a production stack ({namespace}:production is true): {risk}",
+            )
+        else:
+            warnings.append(
+                f"{key} is not set: {risk} (an error when {namespace}:production is true)"
+            )
+    return warnings
 
 
 def _strings(value: object) -> list[str]:
