@@ -18,12 +18,18 @@ import pulumi
 import pytest
 import yaml
 from google.protobuf import empty_pb2
+from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.server import ComponentInitError
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components import __version__
-from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesDomain, SmtpUser
+from components.multilang.provider import (
+    COMPONENTS,
+    PACKAGE_NAME,
+    SesComponentProvider,
+    SesDomain,
+    SmtpUser,
+)
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
 from tests.support.paths import REPO
@@ -183,7 +189,7 @@ def _construct(token: str, name: str, inputs: dict[str, Any]) -> tuple[Any, dict
     """Construct as the engine asks the provider (camelCase names, enums as strings, numbers as
     floats) under the SDK's mock runtime; returns the declared resources and resolved state."""
     monitor = use_mocks("provider")
-    provider = ComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     state: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -265,23 +271,28 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def test_bad_inputs_name_every_problem_by_input_path() -> None:
-    with pytest.raises(ComponentInitError) as caught:
+    with pytest.raises(InputPropertiesError) as caught:
         _construct(
             "ses:index:SesDomain",
             "bad",
             {"name": "https://x", "region": "mars-1", "dmarc": {"pct": 300}},
         )
-    error = caught.value.__cause__ if caught.value.__cause__ else caught.value
-    text = str(getattr(caught.value, "inner", error))
+    assert caught.value.__cause__ is None and caught.value.__context__ is not None
+    text = caught.value.message
     for expected in (
         "SesDomain.name = 'https://x'",
         "SesDomain.region = 'mars-1'",
         "SesDomain.dmarc.pct = 300",
     ):
         assert expected in text
+    assert [e["property_path"] for e in caught.value.errors or []] == [
+        "name",
+        "region",
+        "dmarc.pct",
+    ]
     with pytest.raises(ConfigError) as smtp_error:
         SmtpUser("bad", {"userName": "x y", "domains": []})
-    assert "SmtpUser.name = 'x y'" in str(smtp_error.value)
+    assert "SmtpUser.userName = 'x y'" in str(smtp_error.value)
 
 
 def test_python_callers_get_the_same_validation() -> None:
