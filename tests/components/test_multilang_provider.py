@@ -311,39 +311,78 @@ def test_plugin_manifest() -> None:
     assert "..[cloudflare]" in requirements.splitlines()
 
 
-def test_plugin_serves_the_schema_over_grpc(installed_package: Path, tmp_path: Path) -> None:
-    """Start provider/__main__.py as the engine does (engine address as the argument) with the
-    installed package, read its port, ask GetPluginInfo and GetSchema on 127.0.0.1."""
-    code = (
-        f"import sys, runpy; sys.path.insert(0, {str(installed_package)!r})\n"
-        f"runpy.run_path({str(PLUGIN_DIR / '__main__.py')!r}, run_name='__main__')\n"
-    )
+def start_plugin(command: list[str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+    """Start the plugin as the engine does (engine address as the last argument) and read the
+    port it prints; the caller stops it."""
     process = subprocess.Popen(
-        [sys.executable, "-I", "-c", code, "127.0.0.1:1"],
-        cwd=tmp_path,
+        [*command, "127.0.0.1:1"],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().strip() or "0")
-        assert port, process.stderr.read() if process.stderr else ""
-
-        async def ask() -> tuple[str, str]:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                stub = provider_pb2_grpc.ResourceProviderStub(channel)
-                info = await stub.GetPluginInfo(empty_pb2.Empty())  # type: ignore[attr-defined]
-                schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
-                return info.version, schema.schema
-
-        loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
-        try:
-            version, served = loop.run_until_complete(asyncio.wait_for(ask(), 60))
-        finally:
-            loop.close()
-    finally:
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()  # the host prints its port first, or exits
+    if not line.isdigit():
         process.kill()
-        process.wait(timeout=30)
+        _, errors = process.communicate(timeout=30)
+        raise AssertionError(f"no port from the plugin: {line!r}\n{errors}")
+    return process, int(line)
+
+
+def stop_plugin(process: subprocess.Popen[str]) -> str:
+    """Stop the plugin (bounded) and return what it wrote to stderr."""
+    process.terminate()
+    try:
+        _, errors = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, errors = process.communicate(timeout=30)
+    return errors
+
+
+def ask_schema(port: int) -> tuple[str, str]:
+    async def ask() -> tuple[str, str]:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            info = await stub.GetPluginInfo(empty_pb2.Empty())  # type: ignore[attr-defined]
+            schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
+            return info.version, schema.schema
+
+    loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
+    try:
+        return loop.run_until_complete(asyncio.wait_for(ask(), 60))
+    finally:
+        loop.close()
+
+
+def test_plugin_runs_from_the_checkout(tmp_path: Path) -> None:
+    """``python provider/__main__.py`` from a checkout, where ``ses_domains`` is not installed
+    (isolated mode: no PYTHONPATH, no user site), serves the checkout's components."""
+    process, port = start_plugin([sys.executable, "-I", str(PLUGIN_DIR / "__main__.py")], tmp_path)
+    try:
+        version, served = ask_schema(port)
+    finally:
+        errors = stop_plugin(process)
+    assert "Traceback" not in errors
+    assert version == __version__
+    assert json.loads(served) == SCHEMA
+
+
+def test_plugin_serves_the_schema_over_grpc(installed_package: Path, tmp_path: Path) -> None:
+    """The entry point away from a checkout (as a copy in another folder) uses the installed
+    package; asked GetPluginInfo and GetSchema on 127.0.0.1."""
+    copy = tmp_path / "plugin" / "__main__.py"
+    copy.parent.mkdir()
+    copy.write_text((PLUGIN_DIR / "__main__.py").read_text(encoding="utf-8"), encoding="utf-8")
+    code = (
+        f"import sys, runpy; sys.path.insert(0, {str(installed_package)!r})\n"
+        f"runpy.run_path({str(copy)!r}, run_name='__main__')\n"
+    )
+    process, port = start_plugin([sys.executable, "-I", "-c", code], tmp_path)
+    try:
+        version, served = ask_schema(port)
+    finally:
+        stop_plugin(process)
     assert version == __version__
     assert json.loads(served) == SCHEMA
