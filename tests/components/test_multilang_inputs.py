@@ -11,8 +11,10 @@ from typing import Any
 import pulumi
 import pytest
 from pulumi.errors import InputPropertiesError
+from pulumi.runtime import rpc
 
 from components import __version__
+from components.domain.model import DmarcPolicy
 from components.multilang.provider import (
     COMPONENTS,
     PACKAGE_NAME,
@@ -141,6 +143,8 @@ def test_a_secret_or_computed_value_in_a_plain_input_is_refused_without_showing_
     message = refused("SesDomain", {**DOMAIN, "name": pulumi.Output.secret("hidden.example")})
     assert "SesDomain.name: must be a plain value known when the program runs" in message
     assert "hidden" not in message
+    unknown = refused("SesDomain", {**DOMAIN, "dmarc": {"rua": [rpc.UNKNOWN]}})  # in a preview
+    assert "SesDomain.dmarc.rua[0]: must be a plain value known when the program runs" in unknown
     declared = construct(
         "SesDomain", {**DOMAIN, "configurationSetName": pulumi.Output.from_input("my-set")}
     )
@@ -152,6 +156,8 @@ def test_python_callers_get_the_schema_check_too() -> None:
     use_mocks("provider")
     with pytest.raises(ConfigError, match=r"SesDomain.dmarcc: is not an input"):
         SesDomain("x", {**DOMAIN, "dmarcc": {}})  # pyright: ignore[reportArgumentType]
+    domain = SesDomain("y", {**DOMAIN, "dmarc": {"policy": DmarcPolicy.REJECT}})  # pyright: ignore[reportArgumentType]
+    assert domain.mail_from_domain == "mail.shop.example.net"
 
 
 def test_warnings_are_logged_on_the_component_by_input_path(
