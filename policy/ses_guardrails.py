@@ -46,6 +46,16 @@ DEFAULT_PRODUCTION_STACKS = ("prod", "production")
 Rule = Callable[[str, Mapping[str, Any]], list[str]]
 
 
+MAX_NAME = 100
+"""Names quoted in a message are cut to this many characters."""
+
+
+def _name(value: Any) -> str:
+    """A resource or statement name as a message shows it: text, at most :data:`MAX_NAME`."""
+    text = str(value)
+    return text if len(text) <= MAX_NAME else f"{text[:MAX_NAME]}..."
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
 
@@ -114,8 +124,8 @@ def configuration_set_requires_tls(resource_type: str, props: Mapping[str, Any])
     if str(policy or "").upper() == "REQUIRE":
         return []
     return [
-        f"configuration set {props.get('configurationSetName') or props.get('name')!s}: "
-        f"deliveryOptions.tlsPolicy is {policy or 'unset (OPTIONAL)'}; set it to REQUIRE so "
+        f"configuration set {_name(props.get('configurationSetName') or props.get('name'))}: "
+        f"deliveryOptions.tlsPolicy is {_name(policy or 'unset (OPTIONAL)')}; set it to REQUIRE so "
         "SES never delivers mail in the clear"
     ]
 
@@ -135,24 +145,25 @@ def smtp_policy_send_only(resource_type: str, props: Mapping[str, Any]) -> list[
     parsed = PolicyDocument(props.get("policy"))
     document = parsed.document
     if document is None or parsed.problem is not None:
-        return parsed.unreadable(f"IAM policy {props.get('name') or ''}".rstrip())
+        return parsed.unreadable(f"IAM policy {_name(props.get('name') or '')}".rstrip())
     allows = [s for s in _statements(document) if s.get("Effect") == "Allow"]
     if not any(
         _grants_ses(str(a).lower() for a in _as_list(s.get("Action"))) or "NotAction" in s
         for s in allows
     ):
         return []
-    name = props.get("name") or "policy"
+    name = _name(props.get("name") or "policy")
     problems: list[str] = []
     for index, statement in enumerate(allows):
-        label = f"{name}: statement {statement.get('Sid') or index}"
+        label = f"{name}: statement {_name(statement.get('Sid') or index)}"
         if "NotAction" in statement or "NotResource" in statement:
             problems.append(f"{label} uses NotAction/NotResource; name the sending actions")
         actions = [str(a) for a in _as_list(statement.get("Action"))]
         extra = sorted(a for a in actions if a.lower() not in SENDING_ACTIONS)
         if extra:
             problems.append(
-                f"{label} allows {', '.join(extra)}; an SMTP policy allows only ses:SendRawEmail"
+                f"{label} allows {_name(', '.join(extra))}; an SMTP policy allows only "
+                "ses:SendRawEmail"
             )
         resources = [str(r) for r in _as_list(statement.get("Resource"))]
         if "*" in resources:
@@ -186,7 +197,7 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         return []
     parsed = PolicyDocument(props.get("policy"))
     document = parsed.document
-    label = f"topic {props.get('arn') or props.get('name') or ''}".rstrip()
+    label = f"topic {_name(props.get('arn') or props.get('name') or '')}".rstrip()
     if document is None or parsed.problem is not None:
         return parsed.unreadable(label)
     problems: list[str] = []
@@ -200,7 +211,7 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         ]
         if missing:
             problems.append(
-                f"{label}: statement {statement.get('Sid') or index} lets {SES_PRINCIPAL} "
+                f"{label}: statement {_name(statement.get('Sid') or index)} lets {SES_PRINCIPAL} "
                 f"publish without {' and '.join(missing)} conditions (confused deputy)"
             )
     return problems
@@ -263,7 +274,7 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     published in DNS, is 2048-bit."""
     problems: list[str] = []
     if resource_type == EMAIL_IDENTITY:
-        identity = str(props.get("emailIdentity") or "")
+        identity = _name(props.get("emailIdentity") or "")
         if "@" in identity:
             return []
         attributes = _mapping(props.get("dkimSigningAttributes"))
@@ -283,7 +294,7 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
         elif attributes.get("nextSigningKeyLength") != "RSA_2048_BIT":
             problems.append(
                 f"{identity}: dkimSigningAttributes.nextSigningKeyLength is "
-                f"{attributes.get('nextSigningKeyLength') or 'unset'}; set RSA_2048_BIT"
+                f"{_name(attributes.get('nextSigningKeyLength') or 'unset')}; set RSA_2048_BIT"
             )
         return problems
     name, record_type, values = _dns_record(resource_type, props)
@@ -295,9 +306,11 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
             continue
         bits = rsa_bits_of_der(tags["p"], private=False)
         if bits is None:
-            problems.append(f"{name}: the DKIM key record's p= is not an RSA public key")
+            problems.append(f"{_name(name)}: the DKIM key record's p= is not an RSA public key")
         elif bits != DKIM_BITS:
-            problems.append(f"{name}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key")
+            problems.append(
+                f"{_name(name)}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key"
+            )
     return problems
 
 
@@ -337,7 +350,7 @@ def dmarc_enforced(resource_type: str, props: Mapping[str, Any], *, production: 
         for tag in ("p", "sp"):
             if tags.get(tag, "").lower() == "none":
                 problems.append(
-                    f"{name}: {tag}=none in a production stack; use quarantine or reject"
+                    f"{_name(name)}: {tag}=none in a production stack; use quarantine or reject"
                 )
     return problems
 

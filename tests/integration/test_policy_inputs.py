@@ -169,6 +169,7 @@ def test_every_rule_survives_wrong_types_everywhere() -> None:
             continue
         violations += bool(reported)
         assert all(isinstance(message, str) and message for _, message, _ in reported)
+        assert all(len(message) <= 400 for _, message, _ in reported), label
     print(f"policy pack bad inputs: {len(cases)} tried, {len(cases) - len(failures)} handled, "
           f"{violations} reported as violations")  # fmt: skip
     assert failures == []
