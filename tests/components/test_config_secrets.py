@@ -10,6 +10,7 @@ import logging
 import runpy
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,13 @@ from tests.support.private_keys import rsa_pem
 PEM = rsa_pem(2048)
 PEM_LINE = PEM.splitlines()[2]
 BYODKIM = {"mode": "byodkim", "selector": "s1", "privateKeyConfig": "dkimKey"}
+
+
+@pytest.fixture(autouse=True)
+def no_config_left_behind() -> Iterator[None]:
+    """The runtime's config is process-wide: leave none of these tests' values to others."""
+    yield
+    pulumi.runtime.set_all_config({}, secret_keys=[])
 
 
 def _domain(**extra: Any) -> dict[str, Any]:

@@ -83,9 +83,11 @@ def _access_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def planted_everywhere(monkeypatch: pytest.MonkeyPatch) -> None:
+def planted_everywhere(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(plan_run, "_placeholder_secret", lambda: PEM)
     monkeypatch.setitem(plan_mocks.COMPUTED_OUTPUTS, "aws:iam/accessKey:AccessKey", _access_key)
+    yield
+    pulumi.runtime.set_all_config({}, secret_keys=[])  # process-wide: leave nothing behind
 
 
 STACK = """config:
