@@ -32,6 +32,19 @@ def project_config_values(namespace: str) -> dict[str, object]:
     }
 
 
+def project_secret_keys(namespace: str) -> set[str]:
+    """The project's config keys (without the namespace) that Pulumi marks secret: those the
+    runtime was configured with and those the language host passes in the environment."""
+    prefix = f"{namespace}:"
+    marked = set(runtime_config.get_config_secret_keys_env())
+    everything: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return {
+        key.removeprefix(prefix)
+        for key in {*everything, *marked}
+        if key.startswith(prefix) and (key in marked or runtime_config.is_config_secret(key))
+    }
+
+
 def read_stack_config() -> StackConfig:
     """Validate the running stack's configuration; raises ``ConfigError`` listing every problem."""
     namespace = pulumi.get_project()
@@ -41,4 +54,5 @@ def read_stack_config() -> StackConfig:
         namespace=namespace,
         aws_region=aws_region if isinstance(aws_region, str) else None,
         stack=pulumi.get_stack(),
+        secret_keys=project_secret_keys(namespace),
     )

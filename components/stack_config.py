@@ -5,8 +5,9 @@ validates every section (domains, feedback, SMTP users) and reports all problems
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
@@ -14,7 +15,7 @@ from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
-from .validation import Fields, Problems, as_mapping
+from .validation import Fields, Problems, as_list, as_mapping
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class StackConfig:
     """``smtpUsers``: IAM users with SES SMTP credentials (see ``smtp/model.py``)."""
     provider_region: str | None = None
     """The ``aws:region`` provider setting: where resources that name no region go."""
+    production: bool = False
+    """``production``: the stack serves real mail, so settings that are only risky elsewhere
+    (an SMTP user that may send as any address) are errors."""
 
 
 def parse_stack_config(
@@ -42,6 +46,7 @@ def parse_stack_config(
     namespace: str,
     aws_region: str | None = None,
     stack: str | None = None,
+    secret_keys: Collection[str] | None = None,
 ) -> StackConfig:
     """Validate the project's stack configuration.
 
@@ -49,14 +54,18 @@ def parse_stack_config(
     per account and region only, so two stacks in one account never share those resources.
 
     ``values`` maps the project's config keys (without the ``<namespace>:`` prefix) to their
-    JSON-decoded values; secret values are plain strings here and only BYODKIM key config keys
-    named by a domain are read as secrets. Raises ``ConfigError`` listing every problem.
+    JSON-decoded values; secret values are plain strings here. ``secret_keys`` names the keys
+    Pulumi marks secret (``pulumi config set --secret``): a BYODKIM key must be one of them.
+    ``None`` means the caller cannot tell (values built in code), and the check is skipped. No
+    message shows the value of a secret key or of a key a domain names as its BYODKIM key.
+    Raises ``ConfigError`` listing every problem.
     """
     problems = Problems()
     top = Fields(dict(values), f"{namespace}:", problems)
     domain_fields = top.objects("domains")
     tags = top.tags("tags")
     protect = top.boolean("protect", False)
+    production = top.boolean("production", False)
     secrets = {key: value for key, value in values.items() if isinstance(value, str)}
     if not top.has("domains"):
         problems.add(
@@ -68,7 +77,9 @@ def parse_stack_config(
     secret_keys_named: set[str] = set()
     warnings: list[str] = []
     for fields in domain_fields:
-        domain = parse_domain(fields, aws_region, protect, secrets, namespace, problems)
+        domain = parse_domain(
+            fields, aws_region, protect, secrets, namespace, problems, secret_keys=secret_keys
+        )
         if domain is not None:
             domains.append(domain)
             warnings += domain_warnings(domain, fields.path)
@@ -80,9 +91,15 @@ def parse_stack_config(
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
     )
+    warnings += _unrestricted_senders(values.get("smtpUsers"), namespace, production, problems)
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
+    hidden = {*(secret_keys or ()), *secret_keys_named}
+    problems.hide_secrets(
+        [f"{namespace}:{key}" for key in hidden],
+        [text for key in hidden for text in _strings(values.get(key))],
+    )
     problems.raise_if_any()
     return StackConfig(
         tuple(domains),
@@ -92,6 +109,7 @@ def parse_stack_config(
         (*warnings, *feedback.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
+        production=production,
     )
 
 
@@ -106,3 +124,43 @@ def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Pr
             )
         else:
             seen[domain.name] = index
+
+
+def _unrestricted_senders(
+    entries: object, namespace: str, production: bool, problems: Problems
+) -> list[str]:
+    """An SMTP user without ``fromAddresses`` may send as any address of its identities: a
+    warning, and an error in a production stack. Returns the warnings."""
+    warnings: list[str] = []
+    for index, entry in enumerate(as_list(entries) or []):
+        mapping = as_mapping(entry)
+        if mapping is None or mapping.get("fromAddresses"):
+            continue
+        key = f"{namespace}:smtpUsers[{index}].fromAddresses"
+        risk = (
+            "without it the user may send as any address of its domains (no ses:FromAddress "
+            "condition); list the addresses or patterns it sends as, e.g. noreply@<domain>"
+        )
+        if production:
+            problems.add(
+                key,
+                mapping.get("fromAddresses"),
+                f"is required in a production stack ({namespace}:production is true): {risk}",
+            )
+        else:
+            warnings.append(
+                f"{key} is not set: {risk} (an error when {namespace}:production is true)"
+            )
+    return warnings
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in a config value (structured secret values hold their secrets inside)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        items = cast(dict[object, object], value)
+        return [text for k, v in items.items() for text in (*_strings(k), *_strings(v))]
+    if isinstance(value, list):
+        return [text for item in cast(list[object], value) for text in _strings(item)]
+    return []

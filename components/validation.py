@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar, cast
@@ -39,11 +39,20 @@ class ConfigProblem:
             return f"{self.key} = (missing): {self.allowed}"
         if self.value is NOT_SHOWN:
             return f"{self.key}: {self.allowed}"
+        if self.value is SECRET:
+            return f"{self.key} = [secret, not shown]: {self.allowed}"
         return f"{self.key} = {bounded_repr(self.value)}: {self.allowed}"
 
 
 NOT_SHOWN = object()
 """The value of a problem whose value must not be echoed (an unknown key may hold a secret)."""
+SECRET = object()
+"""The value of a problem about a secret: shown as ``[secret, not shown]``."""
+MIN_SECRET_TEXT = 8
+"""Secrets shorter than this are hidden by key only: searching other messages for them would
+mangle ordinary words and numbers."""
+MIN_SECRET_MATCH = 16
+"""A problem's text that is this long and part of a secret counts as showing the secret."""
 MAX_SHOWN = 200
 
 
@@ -84,6 +93,38 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._items:
             raise ConfigError(self._items)
+
+    def hide_secrets(self, keys: Collection[str], texts: Collection[str]) -> None:
+        """Never echo a secret: a problem about one of ``keys`` (full key paths; their nested
+        keys too) or whose value shows one of ``texts`` gets the :data:`SECRET` marker as its
+        value, and any of ``texts`` in what it says is replaced by ``[secret]``."""
+        secrets = [text for text in (t.strip() for t in texts) if len(text) >= MIN_SECRET_TEXT]
+        for index, problem in enumerate(self._items):
+            hidden = any(
+                problem.key == key or problem.key.startswith((f"{key}.", f"{key}[")) for key in keys
+            ) or _shows_any(problem.value, secrets)
+            allowed = problem.allowed
+            for text in secrets:
+                allowed = allowed.replace(text, "[secret]")
+            if hidden or allowed != problem.allowed:
+                value = SECRET if hidden else problem.value
+                self._items[index] = ConfigProblem(problem.key, value, allowed)
+
+
+def _shows_any(value: object, secrets: list[str]) -> bool:
+    """Whether ``value`` (or any string inside it) contains a secret or a long piece of one."""
+    if isinstance(value, str):
+        text = value.strip()
+        return any(
+            secret in text or (len(text) >= MIN_SECRET_MATCH and text in secret)
+            for secret in secrets
+        )
+    if isinstance(value, dict):
+        items = cast(dict[object, object], value)
+        return any(_shows_any(k, secrets) or _shows_any(v, secrets) for k, v in items.items())
+    if isinstance(value, list | tuple):
+        return any(_shows_any(item, secrets) for item in cast(list[object], value))
+    return False
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:

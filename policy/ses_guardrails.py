@@ -46,6 +46,16 @@ DEFAULT_PRODUCTION_STACKS = ("prod", "production")
 Rule = Callable[[str, Mapping[str, Any]], list[str]]
 
 
+MAX_NAME = 100
+"""Names quoted in a message are cut to this many characters."""
+
+
+def _name(value: Any) -> str:
+    """A resource or statement name as a message shows it: text, at most :data:`MAX_NAME`."""
+    text = str(value)
+    return text if len(text) <= MAX_NAME else f"{text[:MAX_NAME]}..."
+
+
 def _mapping(value: Any) -> Mapping[str, Any]:
     return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
 
@@ -58,13 +68,45 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
-def _policy_document(value: Any) -> Mapping[str, Any] | None:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            return None
-    return _mapping(value) if isinstance(value, Mapping) else None
+REDACTED = "[secret]"
+"""What the offline plan shows for a secret input; the engine gives a policy pack the value."""
+
+
+class PolicyDocument:
+    """A resource's ``policy`` input, parsed: the document, or why it cannot be read."""
+
+    def __init__(self, value: Any) -> None:
+        self.document: Mapping[str, Any] | None = None
+        self.problem: str | None = None
+        if value is None:
+            return
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except RecursionError:
+                self.problem = "is nested too deeply to read"
+                return
+            except ValueError as error:  # JSONDecodeError, and huge integers
+                self.problem = f"is not valid JSON ({str(error)[:80]})"
+                return
+        if not isinstance(value, Mapping):
+            self.problem = f"is a JSON {type(value).__name__}, not an object with a Statement list"
+            return
+        self.document = cast(Mapping[str, Any], value)
+        statements = _as_list(self.document.get("Statement"))
+        if not statements:
+            self.problem = "has no statements"
+        elif not all(isinstance(s, Mapping) for s in statements):
+            self.problem = "has a statement that is not an object"
+
+    def unreadable(self, label: str) -> list[str]:
+        """The violation for a policy this pack cannot check (none when it can)."""
+        if self.problem is None:
+            return []
+        return [
+            f"{label}: the policy document {self.problem}; it cannot be checked, and AWS "
+            "would refuse it too"
+        ]
 
 
 def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -82,8 +124,8 @@ def configuration_set_requires_tls(resource_type: str, props: Mapping[str, Any])
     if str(policy or "").upper() == "REQUIRE":
         return []
     return [
-        f"configuration set {props.get('configurationSetName') or props.get('name')!s}: "
-        f"deliveryOptions.tlsPolicy is {policy or 'unset (OPTIONAL)'}; set it to REQUIRE so "
+        f"configuration set {_name(props.get('configurationSetName') or props.get('name'))}: "
+        f"deliveryOptions.tlsPolicy is {_name(policy or 'unset (OPTIONAL)')}; set it to REQUIRE so "
         "SES never delivers mail in the clear"
     ]
 
@@ -100,26 +142,28 @@ def smtp_policy_send_only(resource_type: str, props: Mapping[str, Any]) -> list[
     ``ses:SendEmail``, on named resources (never ``*``), without ``NotAction``/``NotResource``."""
     if resource_type not in IAM_POLICY_TYPES:
         return []
-    document = _policy_document(props.get("policy"))
-    if document is None:
-        return []
+    parsed = PolicyDocument(props.get("policy"))
+    document = parsed.document
+    if document is None or parsed.problem is not None:
+        return parsed.unreadable(f"IAM policy {_name(props.get('name') or '')}".rstrip())
     allows = [s for s in _statements(document) if s.get("Effect") == "Allow"]
     if not any(
         _grants_ses(str(a).lower() for a in _as_list(s.get("Action"))) or "NotAction" in s
         for s in allows
     ):
         return []
-    name = props.get("name") or "policy"
+    name = _name(props.get("name") or "policy")
     problems: list[str] = []
     for index, statement in enumerate(allows):
-        label = f"{name}: statement {statement.get('Sid') or index}"
+        label = f"{name}: statement {_name(statement.get('Sid') or index)}"
         if "NotAction" in statement or "NotResource" in statement:
             problems.append(f"{label} uses NotAction/NotResource; name the sending actions")
         actions = [str(a) for a in _as_list(statement.get("Action"))]
         extra = sorted(a for a in actions if a.lower() not in SENDING_ACTIONS)
         if extra:
             problems.append(
-                f"{label} allows {', '.join(extra)}; an SMTP policy allows only ses:SendRawEmail"
+                f"{label} allows {_name(', '.join(extra))}; an SMTP policy allows only "
+                "ses:SendRawEmail"
             )
         resources = [str(r) for r in _as_list(statement.get("Resource"))]
         if "*" in resources:
@@ -151,9 +195,11 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
     the account and the source (``aws:SourceAccount`` and ``aws:SourceArn``): confused deputy."""
     if resource_type not in TOPIC_POLICY_TYPES:
         return []
-    document = _policy_document(props.get("policy"))
-    if document is None:
-        return []
+    parsed = PolicyDocument(props.get("policy"))
+    document = parsed.document
+    label = f"topic {_name(props.get('arn') or props.get('name') or '')}".rstrip()
+    if document is None or parsed.problem is not None:
+        return parsed.unreadable(label)
     problems: list[str] = []
     for index, statement in enumerate(_statements(document)):
         if statement.get("Effect") != "Allow" or not _names_ses(statement):
@@ -165,9 +211,8 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         ]
         if missing:
             problems.append(
-                f"topic {props.get('arn') or props.get('name') or ''}: statement "
-                f"{statement.get('Sid') or index} lets {SES_PRINCIPAL} publish without "
-                f"{' and '.join(missing)} conditions (confused deputy)"
+                f"{label}: statement {_name(statement.get('Sid') or index)} lets {SES_PRINCIPAL} "
+                f"publish without {' and '.join(missing)} conditions (confused deputy)"
             )
     return problems
 
@@ -177,7 +222,8 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
 
 def rsa_bits_of_der(text: str, *, private: bool) -> int | None:
     """Bits of a base64 DER RSA key (PKCS#8 private or SubjectPublicKeyInfo), ``None`` when the
-    text is not such a key (an unknown value, a redacted placeholder)."""
+    text is not such a key."""
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -188,7 +234,7 @@ def rsa_bits_of_der(text: str, *, private: bool) -> int | None:
             if private
             else serialization.load_der_public_key(der)
         )
-    except (ValueError, TypeError, binascii.Error):
+    except (ValueError, TypeError, binascii.Error, UnsupportedAlgorithm):
         return None
     if isinstance(key, rsa.RSAPrivateKey | rsa.RSAPublicKey):
         return key.key_size
@@ -228,21 +274,27 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     published in DNS, is 2048-bit."""
     problems: list[str] = []
     if resource_type == EMAIL_IDENTITY:
-        identity = str(props.get("emailIdentity") or "")
+        identity = _name(props.get("emailIdentity") or "")
         if "@" in identity:
             return []
         attributes = _mapping(props.get("dkimSigningAttributes"))
         private_key = attributes.get("domainSigningPrivateKey")
         if isinstance(private_key, str) and private_key:
-            bits = rsa_bits_of_der(private_key, private=True)
-            if bits is not None and bits != DKIM_BITS:
+            # REDACTED is the offline plan's stand-in; the engine gives the pack the real key
+            bits = rsa_bits_of_der(private_key, private=True) if private_key != REDACTED else 0
+            if bits is None:
+                problems.append(
+                    f"{identity}: the BYODKIM private key is not an RSA private key (base64 "
+                    "PKCS#8 DER, as SES's DomainSigningPrivateKey takes it); SES would refuse it"
+                )
+            elif bits not in (0, DKIM_BITS):
                 problems.append(
                     f"{identity}: the BYODKIM private key is {bits}-bit; use a {DKIM_BITS}-bit key"
                 )
         elif attributes.get("nextSigningKeyLength") != "RSA_2048_BIT":
             problems.append(
                 f"{identity}: dkimSigningAttributes.nextSigningKeyLength is "
-                f"{attributes.get('nextSigningKeyLength') or 'unset'}; set RSA_2048_BIT"
+                f"{_name(attributes.get('nextSigningKeyLength') or 'unset')}; set RSA_2048_BIT"
             )
         return problems
     name, record_type, values = _dns_record(resource_type, props)
@@ -254,9 +306,11 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
             continue
         bits = rsa_bits_of_der(tags["p"], private=False)
         if bits is None:
-            problems.append(f"{name}: the DKIM key record's p= is not an RSA public key")
+            problems.append(f"{_name(name)}: the DKIM key record's p= is not an RSA public key")
         elif bits != DKIM_BITS:
-            problems.append(f"{name}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key")
+            problems.append(
+                f"{_name(name)}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key"
+            )
     return problems
 
 
@@ -296,7 +350,7 @@ def dmarc_enforced(resource_type: str, props: Mapping[str, Any], *, production: 
         for tag in ("p", "sp"):
             if tags.get(tag, "").lower() == "none":
                 problems.append(
-                    f"{name}: {tag}=none in a production stack; use quarantine or reject"
+                    f"{_name(name)}: {tag}=none in a production stack; use quarantine or reject"
                 )
     return problems
 

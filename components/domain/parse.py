@@ -5,7 +5,7 @@ problem through the shared :class:`~..validation.Problems` collector. Pure: no P
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from urllib.parse import unquote, urlsplit
 
 from ..api_limits import shape_limits
@@ -18,7 +18,7 @@ from ..names import (
     normalize_domain,
 )
 from ..regions import region_problem
-from ..validation import Fields, Problems, check_each
+from ..validation import SECRET, Fields, Problems, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_TTL,
@@ -61,7 +61,11 @@ def _parse_mailto(text: str) -> str:
 
 
 def _parse_dkim(
-    fields: Fields | None, secrets: Mapping[str, str], namespace: str, problems: Problems
+    fields: Fields | None,
+    secrets: Mapping[str, str],
+    namespace: str,
+    problems: Problems,
+    secret_keys: Collection[str] | None,
 ) -> DkimConfig:
     if fields is None:
         return DkimConfig()
@@ -119,12 +123,20 @@ def _parse_dkim(
                 f"names config key {namespace}:{private_key_config}, which is not set",
             )
         else:
+            if secret_keys is not None and private_key_config not in secret_keys:
+                problems.add(
+                    f"{namespace}:{private_key_config}",
+                    SECRET,
+                    "is plain text in the stack's config; a BYODKIM private key must be a "
+                    f"secret: pulumi config set --secret {namespace}:{private_key_config} "
+                    "< key.pem (and rotate the key: it has been stored in the clear)",
+                )
             try:
                 key = load_byodkim_key(secrets[private_key_config])
             except ValueError as error:
                 problems.add(
                     f"{namespace}:{private_key_config}",
-                    "(secret, not shown)",
+                    SECRET,
                     f"must be an unencrypted RSA private key of 1024 or 2048 bits; it {error}",
                 )
     else:
@@ -263,6 +275,8 @@ def parse_domain(
     secrets: Mapping[str, str],
     namespace: str,
     problems: Problems,
+    *,
+    secret_keys: Collection[str] | None = None,
 ) -> DomainConfig | None:
     raw_name = fields.string("name", required=True)
     name: str | None = None
@@ -284,7 +298,7 @@ def parse_domain(
         )
     elif (problem := region_problem(region)) is not None:
         problems.add(fields.key_path("region"), region, problem)
-    dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems)
+    dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems, secret_keys)
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
     dns = _parse_dns(fields.mapping("dns"), name, problems)

@@ -44,11 +44,17 @@ def _source_conditions(account_id: str, source_arns: Sequence[str]) -> dict[str,
 
 
 def _deny_insecure_transport(action: str, resource: str) -> Statement:
+    """Nobody may use ``resource`` without TLS: every action of the service ``action`` belongs
+    to (``sns:*``, ``sqs:*``), not only the one the policy allows.
+
+    SES, CloudWatch and SNS reach the topics and queues over TLS, so their deliveries pass; and
+    with ``Bool`` (not ``BoolIfExists``) a request without the key is not denied either."""
+    service = action.split(":", 1)[0]
     return {
         "Sid": "DenyInsecureTransport",
         "Effect": "Deny",
-        "Principal": {"AWS": "*"},
-        "Action": action,
+        "Principal": "*",
+        "Action": f"{service}:*",
         "Resource": resource,
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
@@ -68,7 +74,7 @@ def _service_only_policy(
     sid: str, principal: str, action: str, resource: str, account_id: str, sources: Sequence[str]
 ) -> Policy:
     """One service may take one action on one resource, for this account and these sources,
-    and nobody may use the resource without TLS."""
+    and nobody may take any action on the resource without TLS."""
     return {
         "Version": POLICY_VERSION,
         "Statement": [

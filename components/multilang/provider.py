@@ -5,176 +5,146 @@ from type annotations: each component's ``args`` annotation gives its inputs, it
 annotations give its outputs. This module gives the Python components provider-facing classes of
 the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``):
 
-- Inputs are ``TypedDict``s whose keys are the stack configuration's own camelCase keys
-  (``mailFrom.behaviorOnMxFailure``), so a TypeScript, Go, C# or YAML program passes exactly what
-  a ``Pulumi.<stack>.yaml`` holds. Each component runs its inputs through
+- Inputs are the ``TypedDict``s of ``types.py``, keyed like the stack configuration. Each
+  component checks its inputs against the package schema (``inputs.py``: unknown keys, types,
+  required inputs) and then runs them through
   :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
   callers and other languages, every problem reported at once.
 - Each class subclasses the Python component and only re-annotates its outputs in types the
   analyzer accepts; the resources are declared by the Python component, unchanged.
+- :class:`SesComponentProvider` checks the inputs before the SDK maps them and answers bad ones
+  as invalid inputs.
 
 No ``from __future__ import annotations`` here: the analyzer reads annotations at run time.
 Inputs that decide which resources exist are plain (known when the program runs); BYODKIM is not
 offered here because its private key would have to be a plain (non-secret) input.
 """
 
-from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict
+import functools
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import pulumi
+from pulumi.errors import InputPropertiesError
+from pulumi.provider.experimental.component import ComponentProvider
+from pulumi.provider.provider import ConstructResult
+from pulumi.provider.server import ComponentInitError
 
+from .. import __version__
 from ..domain import component as python_domain
-from ..domain.model import (
-    DkimKeyLength,
-    DmarcAlignment,
-    DmarcPolicy,
-    DnsProviderKind,
-    DomainConfig,
-    MxFailureBehavior,
-)
+from ..domain.model import DomainConfig
+from ..feedback.model import CONFIGURATION_SET_NAME
 from ..smtp import user as python_smtp
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
+from .inputs import InputCheck
+from .types import DnsRecord, SesDomainInputs, SmtpEndpoint, SmtpUserInputs
 
 PACKAGE_NAME = "ses"
 """The Pulumi package name: type tokens are ``ses:index:<Component>``."""
 
 
-class DkimArgs(TypedDict, total=False):
-    """Easy DKIM settings (SES makes and rotates the keys)."""
-
-    keyLength: DkimKeyLength
-    """Key size of the next key SES makes (default RSA_2048_BIT)."""
-    targetDomain: str
-    """Override of the region's DKIM CNAME target domain."""
+@functools.cache
+def package_schema() -> Mapping[str, Any]:
+    """The package schema as the provider serves it (inferred from the annotations here)."""
+    schema = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__).schema
+    return json.loads(schema or "{}")
 
 
-class MailFromArgs(TypedDict, total=False):
-    """Custom MAIL FROM domain: SPF alignment for DMARC."""
-
-    enabled: bool
-    """Set up the custom MAIL FROM domain (default true)."""
-    subdomain: str
-    """A label (``bounce``) or a name under the domain (default ``mail``)."""
-    behaviorOnMxFailure: MxFailureBehavior
-    """What SES does when the MX record is missing (default USE_DEFAULT_VALUE)."""
+Renames = tuple[tuple[str, str | None], ...]
+"""(stack config key, component input path or ``None``: not shown), first match wins."""
 
 
-class DmarcArgs(TypedDict, total=False):
-    """The ``_dmarc`` TXT record."""
-
-    enabled: bool
-    """Publish a DMARC record (default true)."""
-    policy: DmarcPolicy
-    """``p=`` (default none)."""
-    subdomainPolicy: DmarcPolicy
-    """``sp=`` (omitted by default)."""
-    rua: list[str]
-    """Aggregate report destinations, ``mailto:`` URIs."""
-    ruf: list[str]
-    """Failure report destinations, ``mailto:`` URIs."""
-    pct: int
-    """Percentage the policy applies to, 0-100 (default 100)."""
-    adkim: DmarcAlignment
-    """DKIM alignment (default r)."""
-    aspf: DmarcAlignment
-    """SPF alignment (default r)."""
+def _relative(key: str, renames: Renames, component: str) -> str | None:
+    """A stack config key path as a path in the component's inputs (``None``: not shown)."""
+    for prefix, replacement in renames:
+        if key == prefix or key.startswith((f"{prefix}.", f"{prefix}[")):
+            return None if replacement is None else replacement + key.removeprefix(prefix)
+    return f"{component}: {key}"
 
 
-class DnsArgs(TypedDict, total=False):
-    """Where the records are written."""
-
-    provider: DnsProviderKind
-    """route53 (default), cloudflare or external (records only exported)."""
-    zoneId: str
-    """Route 53 hosted zone id or Cloudflare zone id."""
-    zoneName: str
-    """Route 53: find the public hosted zone by this name (default the domain)."""
-    ttl: int
-    """TTL of every record, 60-172800 (default 1800)."""
+def _overlap(key: str, other: str) -> bool:
+    """Whether one key path is the other or lies under it."""
+    short, long = sorted((key, other), key=len)
+    return long == short or long.startswith((f"{short}.", f"{short}["))
 
 
-class SesDomainInputs(TypedDict):
-    """The inputs of ``SesDomain``: the keys of one ``domains`` entry of the stack config."""
-
-    name: str
-    """The sending domain."""
-    region: str
-    """The SES region of the identity."""
-    dkim: NotRequired[DkimArgs]
-    """Easy DKIM (2048-bit by default)."""
-    mailFrom: NotRequired[MailFromArgs]
-    """Custom MAIL FROM domain (on, ``mail.<domain>``, by default)."""
-    dmarc: NotRequired[DmarcArgs]
-    """The DMARC record (on, ``p=none``, by default)."""
-    dns: NotRequired[DnsArgs]
-    """DNS provider (Route 53 zone named after the domain by default)."""
-    emailIdentities: NotRequired[list[str]]
-    """Email address identities to verify (the sandbox's senders and recipients)."""
-    tags: NotRequired[dict[str, str]]
-    """Tags of every taggable child."""
-    protect: NotRequired[bool]
-    """Protect the identity from deletion."""
-    configurationSetName: NotRequired[pulumi.Input[str]]
-    """Default configuration set of the identity and the address identities."""
-
-
-class DnsRecord(TypedDict):
-    """One DNS record the domain needs (the ``dns_records`` contract)."""
-
-    domain: str
-    """The SES domain the record belongs to."""
-    name: str
-    """Absolute owner name, lowercase, no trailing dot."""
-    type: str
-    """CNAME, MX or TXT."""
-    value: str
-    """CNAME target, ``"<priority> <host>"`` for MX, the whole unsplit text for TXT."""
-    ttl: int
-    """TTL in seconds."""
-    purpose: str
-    """dkim, mail_from_mx, mail_from_spf or dmarc."""
-
-
-def _problems_under(error: ConfigError, prefix: str, component: str) -> ConfigError:
-    """The same problems, with key paths relative to the component's inputs."""
-    return ConfigError(
-        [
-            ConfigProblem(
-                f"{component}.{problem.key.removeprefix(prefix)}"
-                if problem.key.startswith(prefix)
-                else f"{component}: {problem.key}",
-                problem.value,
-                problem.allowed,
-            )
-            for problem in error.problems
-        ]
-    )
-
-
-def _parse(values: Mapping[str, object], prefix: str, component: str) -> StackConfig:
+def _validate(
+    component: str,
+    inputs: Mapping[str, object],
+    values_of: Callable[[dict[str, object]], dict[str, object]],
+    renames: Renames,
+    extra: Callable[[dict[str, object]], list[ConfigProblem]] = lambda _: [],
+) -> StackConfig:
+    """Check ``inputs`` against the schema, then their values with the stack config parser
+    (``values_of`` builds the config from the inputs that passed); raise one ``ConfigError``
+    with every problem, key paths relative to the component's inputs."""
+    check = InputCheck(package_schema(), component)
+    passed = check.inputs(inputs)
+    problems = [*check.problems, *extra(passed)]
+    shown = {problem.key for problem in problems}
+    config: StackConfig | None = None
     try:
-        return parse_stack_config(values, namespace=PACKAGE_NAME)
+        config = parse_stack_config(values_of(passed), namespace=PACKAGE_NAME)
     except ConfigError as error:
-        raise _problems_under(error, prefix, component) from None
+        for problem in error.problems:
+            key = _relative(problem.key, renames, component)
+            if key is None or any(_overlap(key, k) for k in shown):
+                continue  # a key the schema check already reported, or a repeat of another
+            problems.append(ConfigProblem(key, problem.value, problem.allowed))
+    if problems or config is None:
+        raise ConfigError(problems)
+    return config
 
 
-def domain_config(inputs: Mapping[str, Any], component: str = "SesDomain") -> StackConfig:
-    """Validate ``SesDomain`` inputs with the stack config parser; the one domain is
-    ``.domains[0]`` and the tags ``.tags``. Raises ``ConfigError`` naming every bad input."""
-    raw = {
-        key: value
-        for key, value in inputs.items()
-        if key not in ("tags", "configurationSetName") and value is not None
-    }
-    raw["configurationSet"] = False  # the set is an input here, not a config reference
-    values: dict[str, object] = {"domains": [raw]}
-    if inputs.get("tags") is not None:
-        values["tags"] = inputs["tags"]
-    return _parse(values, f"{PACKAGE_NAME}:domains[0].", component)
+def _log_warnings(
+    config: StackConfig, renames: Renames, component: str, resource: pulumi.Resource
+) -> None:
+    """The parser's warnings, keyed by the component's inputs, on the component."""
+    for warning in config.warnings:
+        key, _, rest = warning.partition(" ")
+        relative = _relative(key, renames, component)
+        text = f"{relative} {rest}" if relative else warning
+        production = f" (an error when {PACKAGE_NAME}:production is true)"
+        pulumi.log.warn(text.replace(production, ""), resource)
+
+
+_DOMAIN_RENAMES: Renames = (
+    (f"{PACKAGE_NAME}:domains[0]", "SesDomain"),
+    (f"{PACKAGE_NAME}:tags", "SesDomain.tags"),
+)
+
+
+def domain_config(inputs: Mapping[str, Any]) -> StackConfig:
+    """Validate ``SesDomain`` inputs: the schema's keys and types, then the values with the stack
+    config parser; the one domain is ``.domains[0]`` and the tags ``.tags``. Raises
+    ``ConfigError`` naming every bad input."""
+
+    def values_of(passed: dict[str, object]) -> dict[str, object]:
+        raw = {k: v for k, v in passed.items() if k not in ("tags", "configurationSetName")}
+        raw["configurationSet"] = False  # the set is an input here, not a config reference
+        values: dict[str, object] = {"domains": [raw]}
+        if "tags" in passed:
+            values["tags"] = passed["tags"]
+        return values
+
+    def set_name(passed: dict[str, object]) -> list[ConfigProblem]:
+        name = passed.get("configurationSetName")
+        if isinstance(name, str) and not CONFIGURATION_SET_NAME.match(name):
+            return [
+                ConfigProblem(
+                    "SesDomain.configurationSetName",
+                    name,
+                    "must be a configuration set name: 1-64 letters, digits, _ and -",
+                )
+            ]
+        return []
+
+    return _validate("SesDomain", inputs, values_of, _DOMAIN_RENAMES, set_name)
 
 
 class SesDomain(python_domain.SesDomain):
@@ -211,95 +181,53 @@ class SesDomain(python_domain.SesDomain):
             ),
             opts,
         )
+        _log_warnings(config, _DOMAIN_RENAMES, "SesDomain", self)
 
 
-class SmtpDomainArgs(TypedDict):
-    """A domain identity the user may send from, and its region."""
-
-    name: str
-    """The domain (its email address identities are covered too)."""
-    region: str
-    """The region the identity lives in: the user's first domain's region is its primary."""
-
-
-class SmtpSecretArgs(TypedDict, total=False):
-    """An AWS Secrets Manager secret with host, ports, username and passwords."""
-
-    enabled: bool
-    """Store the credentials (default false)."""
-    name: str
-    """Secret name (default ``ses-smtp/<userName>/credentials``)."""
-    kmsKeyId: str
-    """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
-    recoveryWindowInDays: int
-    """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
+_SMTP_RENAMES: Renames = (
+    (f"{PACKAGE_NAME}:smtpUsers[0].name", "SmtpUser.userName"),
+    (f"{PACKAGE_NAME}:smtpUsers[0].domains", None),
+    (f"{PACKAGE_NAME}:smtpUsers[0]", "SmtpUser"),
+    (f"{PACKAGE_NAME}:domains", "SmtpUser.domains"),
+)
+"""The wrapped user's own list of domain names repeats what the domain objects (``ses:domains``
+here) report, so its problems are not shown."""
 
 
-class SmtpUserInputs(TypedDict):
-    """The inputs of ``SmtpUser``: the keys of one ``smtpUsers`` entry, domains with regions."""
+def smtp_user_config(inputs: Mapping[str, Any]) -> tuple[SmtpUserConfig, StackConfig]:
+    """Validate ``SmtpUser`` inputs: the schema's keys and types, then the values with the stack
+    config parser (the domains become external-DNS domains without a configuration set, which
+    declare nothing here). Raises ``ConfigError`` naming every bad input."""
 
-    userName: str
-    """The IAM user name (the SMTP username is the access key id)."""
-    domains: list[SmtpDomainArgs]
-    """Domains the user may send from."""
-    fromAddresses: NotRequired[list[str]]
-    """``ses:FromAddress`` patterns such as ``noreply@example.com`` or ``alerts-*@example.com``."""
-    recipients: NotRequired[list[str]]
-    """``ses:Recipients`` patterns."""
-    extraRegions: NotRequired[list[str]]
-    """More regions to make passwords for (the identities must be verified there too)."""
-    path: NotRequired[str]
-    """IAM path (default ``/ses-smtp/``)."""
-    rotation: NotRequired[str]
-    """Label of the current access key; a new label rotates the key."""
-    previousRotation: NotRequired[str]
-    """Label of the previous key, kept until clients have moved."""
-    secret: NotRequired[SmtpSecretArgs]
-    """Secrets Manager delivery of the credentials."""
-    tags: NotRequired[dict[str, str]]
-    """Tags of the IAM user and the secret."""
+    def values_of(passed: dict[str, object]) -> dict[str, object]:
+        domains = [as_mapping(item) or {} for item in as_list(passed.get("domains")) or []]
+        user = {("name" if key == "userName" else key): value for key, value in passed.items()}
+        user["domains"] = [item.get("name") for item in domains]
+        return {
+            "domains": [
+                {
+                    "name": item.get("name"),
+                    "region": item.get("region"),
+                    "dns": {"provider": "external"},
+                    "configurationSet": False,
+                }
+                for item in domains
+            ],
+            "smtpUsers": [user],
+        }
 
+    def no_domains(passed: dict[str, object]) -> list[ConfigProblem]:
+        if passed.get("domains") == []:
+            return [
+                ConfigProblem(
+                    "SmtpUser.domains",
+                    [],
+                    "must list at least one domain: objects with name and region",
+                )
+            ]
+        return []
 
-class SmtpEndpoint(TypedDict):
-    """The SES SMTP interface of one region."""
-
-    host: str
-    """``email-smtp.<region>.amazonaws.com``."""
-    starttlsPorts: list[int]
-    """Ports for STARTTLS."""
-    tlsWrapperPorts: list[int]
-    """Ports for implicit TLS."""
-
-
-def smtp_user_config(
-    inputs: Mapping[str, Any], component: str = "SmtpUser"
-) -> tuple[SmtpUserConfig, StackConfig]:
-    """Validate ``SmtpUser`` inputs with the stack config parser (the domains become external-DNS
-    domains without a configuration set, which declare nothing here)."""
-    domains = [
-        mapping
-        for mapping in (as_mapping(item) for item in as_list(inputs.get("domains")) or [])
-        if mapping is not None
-    ]
-    user = {
-        ("name" if key == "userName" else key): value
-        for key, value in inputs.items()
-        if value is not None
-    }
-    user["domains"] = [item.get("name") for item in domains]
-    values: dict[str, object] = {
-        "domains": [
-            {
-                "name": item.get("name"),
-                "region": item.get("region"),
-                "dns": {"provider": "external"},
-                "configurationSet": False,
-            }
-            for item in domains
-        ],
-        "smtpUsers": [user],
-    }
-    config = _parse(values, f"{PACKAGE_NAME}:smtpUsers[0].", component)
+    config = _validate("SmtpUser", inputs, values_of, _SMTP_RENAMES, no_domains)
     return config.smtp_users[0], config
 
 
@@ -361,7 +289,53 @@ class SmtpUser(python_smtp.SmtpUser):
                 starttlsPorts=list(endpoint.starttls_ports),
                 tlsWrapperPorts=list(endpoint.tls_wrapper_ports),
             )
+        _log_warnings(config, _SMTP_RENAMES, "SmtpUser", self)
 
 
 COMPONENTS: list[type[pulumi.ComponentResource]] = [SesDomain, SmtpUser]
 """What the provider hosts, in schema order."""
+
+
+class SesComponentProvider(ComponentProvider):
+    """The SDK's component provider, checking a component's inputs before the SDK maps them
+    (mapping drops unknown keys and empties mistyped objects) and answering bad inputs as the
+    engine's invalid-inputs error with every problem, not as a crash with a traceback."""
+
+    def construct(
+        self,
+        name: str,
+        resource_type: str,
+        inputs: pulumi.Inputs,
+        options: pulumi.ResourceOptions | None = None,
+    ) -> ConstructResult:
+        validate = VALIDATORS.get(resource_type.rsplit(":", 1)[-1])
+        try:
+            if validate is not None:
+                validate(inputs)
+            return super().construct(name, resource_type, inputs, options)
+        except ConfigError as error:
+            raise _invalid_inputs(error) from None
+        except ComponentInitError as error:
+            if isinstance(error.inner, ConfigError):
+                raise _invalid_inputs(error.inner) from None
+            raise
+
+
+def _invalid_inputs(error: ConfigError) -> InputPropertiesError:
+    return InputPropertiesError(
+        str(error),
+        [
+            {
+                "property_path": problem.key.partition(".")[2] or problem.key,
+                "reason": str(problem).removeprefix(problem.key).lstrip(" =:"),
+            }
+            for problem in error.problems
+        ],
+    )
+
+
+VALIDATORS: dict[str, Callable[[Mapping[str, Any]], object]] = {
+    "SesDomain": domain_config,
+    "SmtpUser": smtp_user_config,
+}
+"""Each component's input validation, by component name."""

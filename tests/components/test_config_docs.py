@@ -19,7 +19,7 @@ from typing import Any, NotRequired, get_args, get_origin, is_typeddict
 import pytest
 import yaml
 
-from components.multilang.provider import SesDomainInputs, SmtpUserInputs
+from components.multilang.types import SesDomainInputs, SmtpUserInputs
 from components.stack_config import parse_stack_config
 from components.validation import Fields
 from tests.support.paths import REPO
@@ -380,7 +380,7 @@ def test_provider_inputs_are_parser_keys(
     parser_keys: frozenset[str], inputs: type, section: str
 ) -> None:
     unknown = [
-        f"components/multilang/provider.py: {inputs.__name__} {path} is not a configuration key"
+        f"components/multilang/types.py: {inputs.__name__} {path} is not a configuration key"
         for path in typed_dict_keys(inputs, section)
         if PROVIDER_RENAMES.get(path, path) not in parser_keys and path not in PROVIDER_ONLY
     ]

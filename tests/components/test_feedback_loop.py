@@ -230,6 +230,8 @@ def test_topic_policies_let_only_ses_for_this_set_publish(
         }
         deny = by_sid["DenyInsecureTransport"]
         assert deny["Effect"] == "Deny"
+        assert deny["Principal"] == "*"
+        assert deny["Action"] == "sns:*", "every SNS action needs TLS, not only Publish"
         assert deny["Resource"] == topic_arn
         assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
@@ -288,7 +290,10 @@ def test_queues_with_dead_letter_queues_and_policies(
             "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
             "ArnEquals": {"aws:SourceArn": f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:example-com-{kind}"},
         }
-        assert by_sid["DenyInsecureTransport"]["Effect"] == "Deny"
+        deny = by_sid["DenyInsecureTransport"]
+        assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "sqs:*")
+        assert deny["Resource"] == queue_arn
+        assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     queues_out = full.outputs["configuration_sets"]["example-com"]["queues"]
     assert queues_out["bounce"] == {
         "url": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/example-com-bounce",
@@ -500,6 +505,58 @@ def test_policy_documents_lint_clean_or_with_a_written_reason(
                 unexpected.append((name, sid, issue))
     assert unexpected == []
     assert sorted(set(accepted)) == sorted(ACCEPTED_FINDINGS)
+
+
+def _denied(document: dict[str, Any], action: str, *, secure: bool) -> bool:
+    """Whether a Deny statement of ``document`` matches ``action`` for any principal, with the
+    request's ``aws:SecureTransport`` as given (the only condition key the denies use)."""
+    for statement in document["Statement"]:
+        if statement["Effect"] != "Deny":
+            continue
+        actions = (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+        matches = any(
+            a.lower() == action.lower()
+            or (a.endswith(":*") and action.lower().startswith(a[:-1].lower()))
+            for a in actions
+        )
+        condition = statement.get("Condition", {})
+        assert set(condition) == {"Bool"}, "a Bool, not BoolIfExists: requests without the key pass"
+        if matches and condition["Bool"]["aws:SecureTransport"] == str(secure).lower():
+            return True
+    return False
+
+
+def test_tls_denies_cover_every_action_of_the_service_and_spare_deliveries_over_tls(
+    full: Evaluation,
+) -> None:
+    """Topics and queues refuse every action of their service in the clear (subscribe, receive,
+    delete, policy changes, not only the allowed one), while the allowed service principal's own
+    delivery, made over TLS, is not denied."""
+    checked = 0
+    for name, document in policy_documents(full.declared):
+        allows = [
+            s
+            for s in document["Statement"]
+            if s["Effect"] == "Allow" and "Service" in s.get("Principal", {})
+        ]
+        resource = str(allows[0]["Resource"]) if allows else ""
+        service = resource.split(":")[2] if resource.startswith("arn:") else ""
+        if service not in ("sns", "sqs"):
+            continue
+        checked += 1
+        for action in (
+            f"{service}:Subscribe",
+            f"{service}:ReceiveMessage",
+            f"{service}:SetTopicAttributes",
+            f"{service}:DeleteMessage",
+            allows[0]["Action"],
+        ):
+            assert _denied(document, action, secure=False), (name, action)
+        for allow in allows:
+            assert not _denied(document, allow["Action"], secure=True), name
+    assert checked == 6  # 3 feedback topics, the alerts topic, 2 queues
 
 
 def test_parliament_really_checks_actions_and_condition_keys() -> None:

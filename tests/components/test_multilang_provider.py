@@ -18,12 +18,18 @@ import pulumi
 import pytest
 import yaml
 from google.protobuf import empty_pb2
+from pulumi.errors import InputPropertiesError
 from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.server import ComponentInitError
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components import __version__
-from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesDomain, SmtpUser
+from components.multilang.provider import (
+    COMPONENTS,
+    PACKAGE_NAME,
+    SesComponentProvider,
+    SesDomain,
+    SmtpUser,
+)
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
 from tests.support.paths import REPO
@@ -183,7 +189,7 @@ def _construct(token: str, name: str, inputs: dict[str, Any]) -> tuple[Any, dict
     """Construct as the engine asks the provider (camelCase names, enums as strings, numbers as
     floats) under the SDK's mock runtime; returns the declared resources and resolved state."""
     monitor = use_mocks("provider")
-    provider = ComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     state: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -265,23 +271,28 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def test_bad_inputs_name_every_problem_by_input_path() -> None:
-    with pytest.raises(ComponentInitError) as caught:
+    with pytest.raises(InputPropertiesError) as caught:
         _construct(
             "ses:index:SesDomain",
             "bad",
             {"name": "https://x", "region": "mars-1", "dmarc": {"pct": 300}},
         )
-    error = caught.value.__cause__ if caught.value.__cause__ else caught.value
-    text = str(getattr(caught.value, "inner", error))
+    assert caught.value.__cause__ is None and caught.value.__context__ is not None
+    text = caught.value.message
     for expected in (
         "SesDomain.name = 'https://x'",
         "SesDomain.region = 'mars-1'",
         "SesDomain.dmarc.pct = 300",
     ):
         assert expected in text
+    assert [e["property_path"] for e in caught.value.errors or []] == [
+        "name",
+        "region",
+        "dmarc.pct",
+    ]
     with pytest.raises(ConfigError) as smtp_error:
         SmtpUser("bad", {"userName": "x y", "domains": []})
-    assert "SmtpUser.name = 'x y'" in str(smtp_error.value)
+    assert "SmtpUser.userName = 'x y'" in str(smtp_error.value)
 
 
 def test_python_callers_get_the_same_validation() -> None:
@@ -300,39 +311,78 @@ def test_plugin_manifest() -> None:
     assert "..[cloudflare]" in requirements.splitlines()
 
 
-def test_plugin_serves_the_schema_over_grpc(installed_package: Path, tmp_path: Path) -> None:
-    """Start provider/__main__.py as the engine does (engine address as the argument) with the
-    installed package, read its port, ask GetPluginInfo and GetSchema on 127.0.0.1."""
-    code = (
-        f"import sys, runpy; sys.path.insert(0, {str(installed_package)!r})\n"
-        f"runpy.run_path({str(PLUGIN_DIR / '__main__.py')!r}, run_name='__main__')\n"
-    )
+def start_plugin(command: list[str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+    """Start the plugin as the engine does (engine address as the last argument) and read the
+    port it prints; the caller stops it."""
     process = subprocess.Popen(
-        [sys.executable, "-I", "-c", code, "127.0.0.1:1"],
-        cwd=tmp_path,
+        [*command, "127.0.0.1:1"],
+        cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().strip() or "0")
-        assert port, process.stderr.read() if process.stderr else ""
-
-        async def ask() -> tuple[str, str]:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                stub = provider_pb2_grpc.ResourceProviderStub(channel)
-                info = await stub.GetPluginInfo(empty_pb2.Empty())  # type: ignore[attr-defined]
-                schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
-                return info.version, schema.schema
-
-        loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
-        try:
-            version, served = loop.run_until_complete(asyncio.wait_for(ask(), 60))
-        finally:
-            loop.close()
-    finally:
+    assert process.stdout is not None
+    line = process.stdout.readline().strip()  # the host prints its port first, or exits
+    if not line.isdigit():
         process.kill()
-        process.wait(timeout=30)
+        _, errors = process.communicate(timeout=30)
+        raise AssertionError(f"no port from the plugin: {line!r}\n{errors}")
+    return process, int(line)
+
+
+def stop_plugin(process: subprocess.Popen[str]) -> str:
+    """Stop the plugin (bounded) and return what it wrote to stderr."""
+    process.terminate()
+    try:
+        _, errors = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, errors = process.communicate(timeout=30)
+    return errors
+
+
+def ask_schema(port: int) -> tuple[str, str]:
+    async def ask() -> tuple[str, str]:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            info = await stub.GetPluginInfo(empty_pb2.Empty())  # type: ignore[attr-defined]
+            schema = await stub.GetSchema(provider_pb2.GetSchemaRequest(version=0))
+            return info.version, schema.schema
+
+    loop = asyncio.new_event_loop()  # not asyncio.run: it leaves no current loop behind
+    try:
+        return loop.run_until_complete(asyncio.wait_for(ask(), 60))
+    finally:
+        loop.close()
+
+
+def test_plugin_runs_from_the_checkout(tmp_path: Path) -> None:
+    """``python provider/__main__.py`` from a checkout, where ``ses_domains`` is not installed
+    (isolated mode: no PYTHONPATH, no user site), serves the checkout's components."""
+    process, port = start_plugin([sys.executable, "-I", str(PLUGIN_DIR / "__main__.py")], tmp_path)
+    try:
+        version, served = ask_schema(port)
+    finally:
+        errors = stop_plugin(process)
+    assert "Traceback" not in errors
+    assert version == __version__
+    assert json.loads(served) == SCHEMA
+
+
+def test_plugin_serves_the_schema_over_grpc(installed_package: Path, tmp_path: Path) -> None:
+    """The entry point away from a checkout (as a copy in another folder) uses the installed
+    package; asked GetPluginInfo and GetSchema on 127.0.0.1."""
+    copy = tmp_path / "plugin" / "__main__.py"
+    copy.parent.mkdir()
+    copy.write_text((PLUGIN_DIR / "__main__.py").read_text(encoding="utf-8"), encoding="utf-8")
+    code = (
+        f"import sys, runpy; sys.path.insert(0, {str(installed_package)!r})\n"
+        f"runpy.run_path({str(copy)!r}, run_name='__main__')\n"
+    )
+    process, port = start_plugin([sys.executable, "-I", "-c", code], tmp_path)
+    try:
+        version, served = ask_schema(port)
+    finally:
+        stop_plugin(process)
     assert version == __version__
     assert json.loads(served) == SCHEMA

@@ -184,3 +184,30 @@ def test_recipient_patterns() -> None:
     for bad in ("*", "x", "*@*"):
         with pytest.raises(ValueError):
             parse_recipient_pattern(bad)
+
+
+def test_a_user_without_from_addresses_is_a_warning_and_in_production_an_error() -> None:
+    users = [
+        {"name": "free", "domains": ["example.com"]},
+        {"name": "empty", "domains": ["example.com"], "fromAddresses": []},
+        {"name": "bound", "domains": ["example.com"], "fromAddresses": ["noreply@example.com"]},
+    ]
+    warnings = [w for w in parse(config_with(users)).warnings if "fromAddresses" in w]
+    assert [w.split(" ", 1)[0] for w in warnings] == [
+        "ses:smtpUsers[0].fromAddresses",
+        "ses:smtpUsers[1].fromAddresses",
+    ]
+    assert "may send as any address of its domains" in warnings[0]
+    problems = _problems(users, production=True)
+    assert set(problems) == {"ses:smtpUsers[0].fromAddresses", "ses:smtpUsers[1].fromAddresses"}
+    assert problems["ses:smtpUsers[0].fromAddresses"].startswith(
+        "is required in a production stack (ses:production is true)"
+    )
+    assert parse(config_with(users[2:], production="true")).production is True
+
+
+def test_the_prod_stack_is_production_and_dev_is_not() -> None:
+    from components.plan.run import read_stack_files
+
+    assert read_stack_files("prod").config["ses:production"] == "true"
+    assert read_stack_files("dev").config["ses:production"] == "false"  # Pulumi.yaml's default

@@ -1,0 +1,216 @@
+"""Bad inputs to the ``ses`` package's components, as another language sends them: through the
+provider's Construct (before the SDK maps them) and from Python. Every problem is named at once
+by its input path with what is allowed, as the engine's invalid-inputs error, never a traceback;
+unknown and misspelt inputs are refused with the nearest name; nothing is silently dropped."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.errors import InputPropertiesError
+from pulumi.runtime import rpc
+
+from components import __version__
+from components.domain.model import DmarcPolicy
+from components.multilang.provider import (
+    COMPONENTS,
+    PACKAGE_NAME,
+    SesComponentProvider,
+    SesDomain,
+)
+from components.validation import ConfigError
+from tests.support.harness import use_mocks
+
+DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"provider": "external"}}
+SMTP = {"userName": "app", "domains": [{"name": "shop.example.net", "region": "eu-west-1"}]}
+
+
+def construct(component: str, inputs: dict[str, Any]) -> list[Any]:
+    """Construct through the provider under the mock runtime; returns what was declared."""
+    monitor = use_mocks("provider")
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+
+    @pulumi.runtime.test
+    def program() -> None:
+        provider.construct("x", f"ses:index:{component}", inputs)
+
+    program()
+    return monitor.declared
+
+
+def refused(component: str, inputs: dict[str, Any]) -> str:
+    with pytest.raises(InputPropertiesError) as caught:
+        construct(component, inputs)
+    message = caught.value.message
+    assert "Traceback" not in message and "internal error" not in message.lower()
+    return message
+
+
+def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None:
+    message = refused("SesDomain", {**DOMAIN, "dmarc": "reject"})
+    assert "SesDomain.dmarc = 'reject': must be an object with the keys" in message
+    assert "did you mean {policy: reject}?" in message
+
+
+@pytest.mark.parametrize(
+    ("inputs", "expected"),
+    [
+        (
+            {**DOMAIN, "dmarcc": {"policy": "reject"}},
+            "SesDomain.dmarcc: is not an input of SesDomain; the inputs are configurationSetName, "
+            "dkim, dmarc, dns, emailIdentities, mailFrom, name, protect, region, tags; did you "
+            "mean 'dmarc'?",
+        ),
+        (
+            {**DOMAIN, "dmarc": {"polcy": "reject"}},
+            "SesDomain.dmarc.polcy: is not an input of SesDomain dmarc; the inputs are adkim, "
+            "aspf, enabled, pct, policy, rua, ruf, subdomainPolicy; did you mean 'policy'?",
+        ),
+        (
+            {**DOMAIN, "dkim": {"mode": "byodkim", "privateKeyConfig": "k"}},
+            "SesDomain.dkim.mode: is not an input of SesDomain dkim",
+        ),
+        ({**SMTP, "users": ["a", "b"]}, "SmtpUser.users: is not an input of SmtpUser"),
+    ],
+)
+def test_unknown_inputs_are_refused_with_the_nearest_name(
+    inputs: dict[str, Any], expected: str
+) -> None:
+    component = "SmtpUser" if "userName" in inputs else "SesDomain"
+    assert expected in refused(component, inputs)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"configurationSetName": 7}, "SesDomain.configurationSetName = 7: must be a string"),
+        (
+            {"configurationSetName": "bad name!"},
+            "SesDomain.configurationSetName = 'bad name!': must be a configuration set name",
+        ),
+        ({"protect": "yes"}, "SesDomain.protect = 'yes': must be true or false"),
+        ({"dmarc": {"pct": 50.5}}, "SesDomain.dmarc.pct = 50.5: must be a whole number"),
+        (
+            {"dmarc": {"rua": "mailto:d@x.com"}},
+            "SesDomain.dmarc.rua = 'mailto:d@x.com': must be a list of strings",
+        ),
+        (
+            {"dmarc": {"policy": "rejct"}},
+            "must be one of none, quarantine, reject; did you mean 'reject'?",
+        ),
+        ({"tags": ["a"]}, "SesDomain.tags = ['a']: must be a mapping of names to strings"),
+        ({"tags": {"team": 5}}, "SesDomain.tags.team = 5: must be a string"),
+        ({"emailIdentities": [1]}, "SesDomain.emailIdentities[0] = 1: must be a string"),
+        ({"name": None}, "SesDomain.name = (missing): is required"),
+    ],
+)
+def test_types_are_checked(extra: dict[str, Any], expected: str) -> None:
+    message = refused("SesDomain", {**DOMAIN, **extra})
+    assert expected in message
+    assert message.startswith("1 configuration problem:"), message
+
+
+def test_smtp_user_domains_as_a_string_is_one_clear_problem() -> None:
+    message = refused("SmtpUser", {**SMTP, "domains": "shop.example.net"})
+    assert message == (
+        "1 configuration problem:\n  - SmtpUser.domains = 'shop.example.net': must be a list of "
+        "objects with the keys name, region"
+    )
+    message = refused("SmtpUser", {**SMTP, "domains": []})
+    assert message.count("SmtpUser.domains") == 1
+    message = refused("SmtpUser", {**SMTP, "domains": ["shop.example.net"]})
+    assert message.count("SmtpUser.domains") == 1, message
+    message = refused("SmtpUser", {**SMTP, "domains": [{"name": "shop.example.net"}]})
+    assert (
+        message
+        == "1 configuration problem:\n  - SmtpUser.domains[0].region = (missing): is required"
+    )
+
+
+def test_schema_and_value_problems_are_reported_together() -> None:
+    message = refused(
+        "SesDomain", {**DOMAIN, "region": "mars-1", "dmarcc": {}, "dmarc": {"pct": 300}}
+    )
+    assert message.startswith("3 configuration problems:")
+    for part in ("SesDomain.dmarcc", "SesDomain.region = 'mars-1'", "SesDomain.dmarc.pct = 300"):
+        assert part in message
+
+
+def test_a_secret_or_computed_value_in_a_plain_input_is_refused_without_showing_it() -> None:
+    message = refused("SesDomain", {**DOMAIN, "name": pulumi.Output.secret("hidden.example")})
+    assert "SesDomain.name: must be a plain value known when the program runs" in message
+    assert "hidden" not in message
+    unknown = refused("SesDomain", {**DOMAIN, "dmarc": {"rua": [rpc.UNKNOWN]}})  # in a preview
+    assert "SesDomain.dmarc.rua[0]: must be a plain value known when the program runs" in unknown
+    declared = construct(
+        "SesDomain", {**DOMAIN, "configurationSetName": pulumi.Output.from_input("my-set")}
+    )
+    identity = next(r for r in declared if r.name == "x-identity")
+    assert identity.inputs["configurationSetName"] == "my-set"
+
+
+def test_python_callers_get_the_schema_check_too() -> None:
+    use_mocks("provider")
+    with pytest.raises(ConfigError, match=r"SesDomain.dmarcc: is not an input"):
+        SesDomain("x", {**DOMAIN, "dmarcc": {}})  # pyright: ignore[reportArgumentType]
+    domain = SesDomain("y", {**DOMAIN, "dmarc": {"policy": DmarcPolicy.REJECT}})  # pyright: ignore[reportArgumentType]
+    assert domain.mail_from_domain == "mail.shop.example.net"
+
+
+def test_warnings_are_logged_on_the_component_by_input_path(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        construct("SmtpUser", SMTP)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(w.startswith("SmtpUser.fromAddresses is not set: ") for w in warnings), warnings
+    assert not any("production" in w for w in warnings)
+
+
+BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
+    ("SesDomain", {}),
+    ("SesDomain", {"name": 1, "region": 2}),
+    ("SesDomain", {**DOMAIN, "dkim": "easy"}),
+    ("SesDomain", {**DOMAIN, "dkim": {"keyLength": 4096}}),
+    ("SesDomain", {**DOMAIN, "mailFrom": []}),
+    ("SesDomain", {**DOMAIN, "mailFrom": {"subdomain": "x" * 300}}),
+    ("SesDomain", {**DOMAIN, "dmarc": None, "dns": "route53"}),
+    ("SesDomain", {**DOMAIN, "dmarc": {"pct": float("nan")}}),
+    ("SesDomain", {**DOMAIN, "dmarc": {"pct": 1e300}}),
+    ("SesDomain", {**DOMAIN, "dmarc": {"rua": [None, {"a": 1}]}}),
+    ("SesDomain", {**DOMAIN, "dns": {"provider": "cloudflare"}}),
+    ("SesDomain", {**DOMAIN, "dns": {"ttl": "1800"}}),
+    ("SesDomain", {**DOMAIN, "tags": {"aws:x": "y"}}),
+    ("SesDomain", {**DOMAIN, "emailIdentities": "a@b.c"}),
+    ("SesDomain", {**DOMAIN, "name": "x" * 10_000}),
+    ("SesDomain", {**DOMAIN, "region": ["us-east-1"]}),
+    ("SesDomain", {**DOMAIN, "1": 2, "": 3}),
+    ("SmtpUser", {}),
+    ("SmtpUser", {"userName": "app", "domains": "shop.example.net"}),
+    ("SmtpUser", {"userName": "app", "domains": [{}]}),
+    ("SmtpUser", {"userName": "app", "domains": ["shop.example.net"]}),
+    ("SmtpUser", {**SMTP, "domains": [SMTP["domains"][0], SMTP["domains"][0]]}),
+    ("SmtpUser", {**SMTP, "fromAddresses": "noreply@shop.example.net"}),
+    ("SmtpUser", {**SMTP, "fromAddresses": ["noreply@other.net"]}),
+    ("SmtpUser", {**SMTP, "extraRegions": ["mars-1"]}),
+    ("SmtpUser", {**SMTP, "secret": True}),
+    ("SmtpUser", {**SMTP, "secret": {"recoveryWindowInDays": 3}}),
+    ("SmtpUser", {**SMTP, "rotation": 5}),
+    ("SmtpUser", {**SMTP, "userName": "x y", "tags": "t"}),
+    ("SmtpUser", {**SMTP, "configurationSets": ["a"]}),
+]
+
+
+def test_every_bad_input_is_refused_by_input_path() -> None:
+    handled = 0
+    for component, inputs in BAD_INPUTS:
+        with pytest.raises(InputPropertiesError) as caught:
+            construct(component, inputs)
+        message, errors = caught.value.message, caught.value.errors or []
+        assert errors and all(f"{component}." in message for _ in errors), message
+        assert "Traceback" not in message
+        handled += 1
+    print(f"provider bad inputs: {len(BAD_INPUTS)} tried, {handled} refused with named problems")
