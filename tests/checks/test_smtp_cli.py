@@ -140,7 +140,7 @@ def test_starttls_success(
     status = main(_check(server, _outputs(tmp_path), "--auth", mechanism, cafile=ca_file))
     out = capsys.readouterr()
     assert status == 0, out
-    assert f"SES message id: {MESSAGE_ID}" in out.out
+    assert f"message id: {MESSAGE_ID}" in out.out
     assert "STARTTLS" in out.out and "verified" in out.out
     assert server.recorder.auth_commands == [mechanism.upper()]
     assert server.recorder.tls_at_auth == [True]
@@ -406,7 +406,7 @@ def test_credentials_from_outputs_picks_region_and_host() -> None:
     assert other.password == "other-region" and other.host is None
     with pytest.raises(SmtpCheckError, match="extraRegions"):
         credentials_from_outputs(outputs, "app", "ap-south-1")
-    with pytest.raises(SmtpCheckError, match="no SMTP user"):
+    with pytest.raises(SmtpCheckError, match="no such SMTP user"):
         credentials_from_outputs(outputs, "nobody", None)
 
 
