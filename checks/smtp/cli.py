@@ -170,7 +170,11 @@ def _message(args: argparse.Namespace, problems: list[str]) -> Outgoing | None:
 
 
 def _credentials(
-    args: argparse.Namespace, stdin: BinaryIO, env: Mapping[str, str], problems: list[str]
+    args: argparse.Namespace,
+    region: str | None,
+    stdin: BinaryIO,
+    env: Mapping[str, str],
+    problems: list[str],
 ) -> Credentials | None:
     from .credentials import credentials_from_env, credentials_from_outputs, load_outputs
     from .inputs import InputError
@@ -178,8 +182,8 @@ def _credentials(
     try:
         if args.outputs is not None:
             outputs = load_outputs(args.outputs, stdin)
-            return credentials_from_outputs(outputs, args.user, args.region)
-        return credentials_from_env(env, args.region)
+            return credentials_from_outputs(outputs, args.user, region)
+        return credentials_from_env(env, region)
     except InputError as error:
         problems.extend(error.problems)
     return None
@@ -214,11 +218,12 @@ def run(
         problems.append(f"--port {port}: is not a TCP port (1-65535)")
     if not 0 < args.timeout <= 300:
         problems.append(f"--timeout {args.timeout:g}: must be more than 0 and at most 300")
-    if args.region is not None:
-        _checked(problems, "--region", args.region, check_region)
+    region = cast(str | None, args.region)
+    if region is not None:
+        region = _checked(problems, "--region", region, check_region)
     host = None if args.host is None else _checked(problems, "--host", args.host, check_host)
     outgoing = _message(args, problems)
-    credentials = _credentials(args, stdin or sys.stdin.buffer, env, problems)
+    credentials = _credentials(args, region, stdin or sys.stdin.buffer, env, problems)
     if credentials is not None and host is None and args.host is None:
         host = credentials.host
         if host is None and credentials.region:

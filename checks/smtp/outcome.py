@@ -99,8 +99,8 @@ to perform `ses:SendRawEmail' on resource `arn:...'`` (AWS knowledge center, "Ho
 _QUEUE_ID = r"([^\s<>()\[\];,]+)"
 _MESSAGE_ID_PATTERNS = (
     re.compile(r"\bqueued as\s+<?" + _QUEUE_ID, re.IGNORECASE),  # Postfix, and many others
-    re.compile(r"^(?:2\.\d{1,3}\.\d{1,3}\s+)?Ok\s+" + _QUEUE_ID, re.IGNORECASE),  # SES
     re.compile(r"\bid=" + _QUEUE_ID),  # Exim
+    re.compile(r"^(?:2\.\d{1,3}\.\d{1,3}\s+)?Ok\s+" + _QUEUE_ID, re.IGNORECASE),  # SES
     re.compile(r"^(?:2\.\d{1,3}\.\d{1,3}\s+)?" + _QUEUE_ID + r"\s+Message accepted"),  # Sendmail
 )
 """Where the message or queue id sits in a reply to DATA, by server: SES answers ``250 Ok <id>``

@@ -207,14 +207,16 @@ class _Session:
                     "the server does not offer STARTTLS; refusing to send the credentials "
                     "unencrypted",
                 )
-            code, reply = client.starttls(context=self.context)
-            if code != 220:
-                self._record("STARTTLS", code, bounded(reply_text(reply), 80))
+            try:
+                code, _ = client.starttls(context=self.context)
+            except smtplib.SMTPResponseException as error:  # smtplib raises on all but 220
+                text = reply_text(error.smtp_error)
+                self._record("STARTTLS", error.smtp_code, bounded(text, 80))
                 raise SmtpCheckError(
                     ExitStatus.TLS_FAILURE,
-                    f"STARTTLS refused: {code} {bounded(reply_text(reply))}; no credentials "
+                    f"STARTTLS refused: {error.smtp_code} {bounded(text)}; no credentials "
                     "were sent",
-                )
+                ) from None
             self._record("STARTTLS", code, _tls_summary(client.sock, self.verified))
             self.step = "EHLO"
             code, _ = client.ehlo()
@@ -274,11 +276,12 @@ class _Session:
         text = reply_text(reply)
         self._record("DATA", code, bounded(text, 120))
         expect(code, reply, (250,))
+        accepted = message_id(text), bounded(f"{code} {text}")
         self.step = "QUIT"
         with contextlib.suppress(smtplib.SMTPException, OSError):
             code, reply = client.quit()
             self._record("QUIT", code, bounded(reply_text(reply), 40))
-        return message_id(text), bounded(text)
+        return accepted
 
     def close(self) -> None:
         if self.client is not None:
