@@ -151,7 +151,7 @@ def credentials_from_outputs(
     if user not in users:
         listed = _listed(list(users))
         raise InputError([f"--user {shown(user)}: no such SMTP user (users: {listed})"])
-    key = f"smtp_credentials.{user}"
+    key = f"smtp_credentials.{printable(user)}"
     entry = _object(problems, key, users[user], "username, password, passwords, region, host")
     if problems:
         raise InputError(problems)

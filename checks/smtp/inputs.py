@@ -61,8 +61,8 @@ def shown(value: object) -> str:
 
 
 def printable(text: str) -> str:
-    """``text`` as it is when printable and short, else as :func:`shown` shows it."""
-    return text if text.isprintable() and len(text) <= MAX_SHOWN else shown(text)
+    """``text`` as it is when printable, short and not empty, else as :func:`shown` shows it."""
+    return text if text.isprintable() and 0 < len(text) <= MAX_SHOWN else shown(text)
 
 
 def json_type(value: object) -> str:
