@@ -5,7 +5,10 @@ or on stdin: the ``smtp_credentials`` output) or from the environment (``SES_SMT
 ``SES_SMTP_PASSWORD``, ``SES_SMTP_REGION``). The check connects with STARTTLS (port 587 by
 default) or implicit TLS (465/2465), verifies the server certificate, and refuses to send the
 credentials over a connection that is not encrypted. It prints a short transcript (never the
-password) and the message id SES returns.
+password) and the message id SES returns (or another server's queue id, or its whole reply).
+
+Every option and the credentials are checked before anything is sent (``inputs.py``,
+``credentials.py``); all problems are printed at once, each naming its option or key.
 
 Each failure prints what happened and what to do next; the exit status is an
 :class:`~checks.exit_status.ExitStatus` (the table: docs/checks.md, "Exit status").
@@ -172,7 +175,7 @@ def _message(args: argparse.Namespace, problems: list[str]) -> Outgoing | None:
 def _credentials(
     args: argparse.Namespace,
     region: str | None,
-    stdin: BinaryIO,
+    stdin: BinaryIO | None,
     env: Mapping[str, str],
     problems: list[str],
 ) -> Credentials | None:
@@ -201,7 +204,7 @@ def run(
     Every problem with the options and the credentials is printed at once (exit status 2)."""
     from components.smtp.credentials import TLS_WRAPPER_PORTS, smtp_host
 
-    from .inputs import check_host, check_region, shown
+    from .inputs import check_host, check_region, printable, shown
     from .outcome import advice, category
     from .session import send, tls_context
 
@@ -223,7 +226,9 @@ def run(
         region = _checked(problems, "--region", region, check_region)
     host = None if args.host is None else _checked(problems, "--host", args.host, check_host)
     outgoing = _message(args, problems)
-    credentials = _credentials(args, region, stdin or sys.stdin.buffer, env, problems)
+    if stdin is None:
+        stdin = cast(BinaryIO | None, getattr(sys.stdin, "buffer", None))  # None: stdin closed
+    credentials = _credentials(args, region, stdin, env, problems)
     if credentials is not None and host is None and args.host is None:
         host = credentials.host
         if host is None and credentials.region:
@@ -235,7 +240,7 @@ def run(
         context = tls_context(args.cafile, args.insecure_skip_verify)
     except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
         detail = error.strerror if isinstance(error, OSError) and error.strerror else error
-        problems.append(f"--cafile {shown(args.cafile)}: {shown(str(detail))}")
+        problems.append(f"--cafile {shown(args.cafile)}: {printable(str(detail))}")
     if problems or outgoing is None or credentials is None or host is None or context is None:
         for problem in problems:
             print(f"smtp: {problem}", file=sys.stderr)

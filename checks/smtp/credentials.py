@@ -55,19 +55,22 @@ def _listed(names: list[str]) -> str:
     return ", ".join(shown_names) + (f" and {more} more" if more > 0 else "")
 
 
-def load_outputs(source: str, stdin: BinaryIO) -> dict[str, Any]:
-    """The stack outputs JSON object read from the file ``source`` (``-``: ``stdin``)."""
+def load_outputs(source: str, stdin: BinaryIO | None) -> dict[str, Any]:
+    """The stack outputs JSON object read from the file ``source`` (``-``: ``stdin``, ``None``
+    when the process has none)."""
     where = "stdin" if source == "-" else f"--outputs {shown(source)}"
     try:
         if source == "-":
+            if stdin is None:
+                raise InputError([f"{where}: is closed; pipe the outputs in or give a file"])
             data = stdin.read(MAX_OUTPUTS_BYTES + 1)
         else:
             with open(source, "rb") as handle:
                 data = handle.read(MAX_OUTPUTS_BYTES + 1)
     except OSError as error:
         raise InputError([f"{where}: cannot read it: {error.strerror or error}"]) from None
-    except ValueError:  # a NUL in the name
-        raise InputError([f"{where}: is not a file name (it holds a NUL)"]) from None
+    except ValueError:  # a NUL or a lone surrogate in the name
+        raise InputError([f"{where}: is not a usable file name"]) from None
     if len(data) > MAX_OUTPUTS_BYTES:
         raise InputError(
             [f"{where}: over {MAX_OUTPUTS_BYTES // 2**20} MB; expected stack outputs JSON"]
@@ -95,11 +98,15 @@ def load_outputs(source: str, stdin: BinaryIO) -> dict[str, Any]:
     return cast(dict[str, Any], document)
 
 
+_MISSING = object()
+"""A key the outputs do not have."""
+
+
 def _text(problems: list[str], key: str, value: object, *, secret: bool = False) -> str | None:
     """``value`` if it is a non-empty string; else a problem naming ``key`` and its type."""
     if isinstance(value, str) and value:
         return value
-    found = "empty" if value == "" else json_type(value)
+    found = "missing" if value is _MISSING else "empty" if value == "" else json_type(value)
     detail = "" if secret or not isinstance(value, int | float) else f" ({shown(value)})"
     problems.append(f"{key} is {found}{detail}; expected a non-empty string")
     return None
@@ -155,12 +162,12 @@ def credentials_from_outputs(
     entry = _object(problems, key, users[user], "username, password, passwords, region, host")
     if problems:
         raise InputError(problems)
-    username = _text(problems, f"{key}.username", entry.get("username"))
+    username = _text(problems, f"{key}.username", entry.get("username", _MISSING))
     if username is not None:
         check_username(problems, f"{key}.username", username)
     own_region: str | None = None
     if "region" in entry or region is None:
-        own_region = _text(problems, f"{key}.region", entry.get("region"))
+        own_region = _text(problems, f"{key}.region", entry.get("region", _MISSING))
     if region is None and own_region is not None:
         try:
             region = check_region(own_region)

@@ -75,7 +75,7 @@ class Outcome:
     message_id: str | None = None
     """The message or queue id the server returned after DATA (``None``: none recognised)."""
     reply: str = ""
-    """The server's reply to DATA, bounded (empty when the send did not get that far)."""
+    """The server's reply accepting DATA, bounded (empty when the send failed)."""
     reason: str = ""
     """Why the send failed (empty when it did not)."""
     host: str = ""

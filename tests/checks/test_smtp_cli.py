@@ -599,6 +599,14 @@ def test_undecodable_stdin_is_an_input_error(
     _usage_error(status, capsys.readouterr().err, "stdin", "not UTF-8")
 
 
+def test_closed_stdin_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # what Python gives a process started with <&-
+    status = main(_check(None, Path("-")))
+    _usage_error(status, capsys.readouterr().err, "stdin: is closed")
+
+
 NON_ASCII_PASSWORD = "BLbQxHOcN0/2RgMa/7UbFpmyaR98dy/P0AEwT6D3ïrjB"
 
 
@@ -641,6 +649,14 @@ def test_non_ascii_password_is_an_input_error_that_does_not_show_it(
         (
             {"app": {"username": USERNAME, "region": None, "passwords": {}}},
             "smtp_credentials.app.region is null; expected a non-empty string",
+        ),
+        (
+            {"app": {"region": "eu-west-1", "passwords": {"eu-west-1": PASSWORD}}},
+            "smtp_credentials.app.username is missing; expected a non-empty string",
+        ),
+        (
+            {"": {"username": USERNAME, "region": "eu-west-1", "passwords": []}},
+            "smtp_credentials.''.passwords is an array; expected an object of region: password",
         ),
     ],
 )
