@@ -18,7 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, cast
 
-from .inputs import InputError, check_host, check_region, json_type, printable, shown
+from .inputs import (
+    REGION_NAME,
+    InputError,
+    check_host,
+    check_region,
+    json_type,
+    printable,
+    shown,
+)
 
 SECRET_MARKER = "[secret]"
 """What ``pulumi stack output --json`` prints for a secret without ``--show-secrets``."""
@@ -50,9 +58,15 @@ def mask(username: str) -> str:
 
 
 def _listed(names: list[str]) -> str:
-    shown_names = [shown(name) for name in sorted(names)[:MAX_LISTED]]
+    shown_names = [printable(name) for name in sorted(names)[:MAX_LISTED]]
     more = len(names) - len(shown_names)
     return ", ".join(shown_names) + (f" and {more} more" if more > 0 else "")
+
+
+def _regions(passwords: Mapping[str, Any]) -> list[str]:
+    """The keys of ``passwords`` that are region names: any other key is not shown (a password
+    pasted as a key must not be printed)."""
+    return [name for name in passwords if REGION_NAME.fullmatch(name)]
 
 
 def load_outputs(source: str, stdin: BinaryIO | None) -> dict[str, Any]:
@@ -185,7 +199,7 @@ def credentials_from_outputs(
     elif region is not None and isinstance(raw_passwords, dict):
         problems.append(
             f"user {shown(user)} has no password for {region} (regions: "
-            f"{_listed(list(passwords)) or 'none'}); add the region to its extraRegions"
+            f"{_listed(_regions(passwords)) or 'none'}); add the region to its extraRegions"
         )
     if password is not None:
         check_password(problems, password_key, password)

@@ -416,6 +416,12 @@ def test_credentials_from_outputs_picks_region_and_host() -> None:
     assert other.password == "other-region" and other.host is None
     with pytest.raises(SmtpCheckError, match="extraRegions"):
         credentials_from_outputs(outputs, "app", "ap-south-1")
+    passwords = outputs["smtp_credentials"]["app"]["passwords"]
+    passwords[PASSWORD] = "eu-west-1"  # pasted the wrong way round: the key is not shown
+    with pytest.raises(SmtpCheckError) as refused:
+        credentials_from_outputs(outputs, "app", "ap-south-1")
+    assert "(regions: eu-west-1, us-east-1)" in refused.value.reason
+    assert PASSWORD not in refused.value.reason
     with pytest.raises(SmtpCheckError, match="no such SMTP user"):
         credentials_from_outputs(outputs, "nobody", None)
 
