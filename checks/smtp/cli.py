@@ -256,7 +256,7 @@ def run(
         host=host,
         port=port,
         mode=mode,
-        test=outgoing,
+        outgoing=outgoing,
         context=context,
         verified=not args.insecure_skip_verify,
         auth=args.auth,

@@ -244,32 +244,32 @@ class _Session:
             raise
         self._record(f"AUTH {mechanism}", code, f"user {mask(username)}, password hidden")
 
-    def check_smtputf8(self, client: smtplib.SMTP, test: Outgoing) -> None:
+    def check_smtputf8(self, client: smtplib.SMTP, outgoing: Outgoing) -> None:
         """Refuse, before AUTH, an address the server cannot take (no SMTPUTF8 offered)."""
-        if test.needs_smtputf8 and not client.has_extn("smtputf8"):
-            option = "--from" if test.sender.needs_smtputf8 else "--to"
+        if outgoing.needs_smtputf8 and not client.has_extn("smtputf8"):
+            option = "--from" if outgoing.sender.needs_smtputf8 else "--to"
             raise SmtpCheckError(
                 ExitStatus.USAGE,
                 f"{option} has a non-ASCII local part, which needs SMTPUTF8, and the server "
                 "does not offer it (SES does not); use an ASCII address",
             )
 
-    def deliver(self, client: smtplib.SMTP, test: Outgoing) -> tuple[str | None, str]:
-        """Send ``test``; the message id in the reply to DATA (if any) and that reply."""
-        options = ["SMTPUTF8"] if test.needs_smtputf8 else []
+    def deliver(self, client: smtplib.SMTP, outgoing: Outgoing) -> tuple[str | None, str]:
+        """Send ``outgoing``; the message id in the reply to DATA (if any) and that reply."""
+        options = ["SMTPUTF8"] if outgoing.needs_smtputf8 else []
         self.step = "MAIL FROM"
-        sender = test.sender.addr_spec
+        sender = outgoing.sender.addr_spec
         code, reply = client.mail(sender, options)
         self._record("MAIL FROM", code, sender)
         expect(code, reply, (250,))
         self.step = "RCPT TO"
-        recipient = test.recipient.addr_spec
+        recipient = outgoing.recipient.addr_spec
         code, reply = client.rcpt(recipient)
         self._record("RCPT TO", code, f"{recipient} {bounded(reply_text(reply), 60)}".strip())
         expect(code, reply, (250, 251))
         self.step = "DATA"
         try:
-            code, reply = client.data(test.message.as_bytes())
+            code, reply = client.data(outgoing.message.as_bytes())
         except smtplib.SMTPDataError as error:
             self._record("DATA", error.smtp_code, bounded(reply_text(error.smtp_error), 120))
             raise
@@ -295,13 +295,13 @@ def send(
     host: str,
     port: int,
     mode: str,
-    test: Outgoing,
+    outgoing: Outgoing,
     context: ssl.SSLContext,
     verified: bool,
     auth: str,
     timeout: float,
 ) -> Outcome:
-    """Send ``test``; SMTP, TLS and network failures become an ``Outcome``, never raised."""
+    """Send ``outgoing``; SMTP, TLS and network failures become an ``Outcome``, never raised."""
     session = _Session(
         credentials,
         host=host,
@@ -318,9 +318,9 @@ def send(
     try:
         client = session.connect()
         session.secure(client)
-        session.check_smtputf8(client, test)
+        session.check_smtputf8(client, outgoing)
         session.authenticate(client)
-        sent_id, reply = session.deliver(client, test)
+        sent_id, reply = session.deliver(client, outgoing)
     except (SmtpCheckError, smtplib.SMTPException, OSError) as error:
         status, reason = failure(error, session.step, host, port, timeout)
     finally:
