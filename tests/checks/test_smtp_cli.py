@@ -426,6 +426,19 @@ def test_credentials_from_outputs_picks_region_and_host() -> None:
         credentials_from_outputs(outputs, "nobody", None)
 
 
+def test_the_users_host_is_for_the_users_region_only() -> None:
+    outputs = json.loads(_outputs_text())
+    outputs["smtp_credentials"]["app"]["host"] = "smtp.relay.example"
+    outputs["smtp"]["endpoints"]["us-east-1"] = {"host": "email-smtp.us-east-1.amazonaws.com"}
+    assert credentials_from_outputs(outputs, None, None).host == "smtp.relay.example"
+    assert credentials_from_outputs(outputs, None, "eu-west-1").host == "smtp.relay.example"
+    other = credentials_from_outputs(outputs, None, "us-east-1")
+    assert other.host == "email-smtp.us-east-1.amazonaws.com"
+    outputs["smtp_credentials"]["app"]["host"] = "smtp://relay.example"
+    with pytest.raises(SmtpCheckError, match=r"smtp_credentials\.app\.host = .*looks like a URL"):
+        credentials_from_outputs(outputs, None, None)
+
+
 def _outputs_text(password: str = PASSWORD) -> str:
     """What ``pulumi stack output --json --show-secrets`` prints for one SMTP user."""
     endpoint = {"host": "email-smtp.eu-west-1.amazonaws.com"}
