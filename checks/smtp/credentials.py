@@ -28,8 +28,6 @@ from .inputs import (
     shown,
 )
 
-SECRET_MARKER = "[secret]"
-"""What ``pulumi stack output --json`` prints for a secret without ``--show-secrets``."""
 MAX_OUTPUTS_BYTES = 16 * 1024 * 1024
 """The largest outputs document read (stack outputs are kilobytes)."""
 MAX_LISTED = 10
@@ -155,7 +153,7 @@ def credentials_from_outputs(
 ) -> Credentials:
     """Pick one user's credentials for one region out of the stack outputs."""
     users_raw = outputs.get("smtp_credentials")
-    if isinstance(users_raw, str) and "secret" in users_raw.lower():
+    if isinstance(users_raw, str) and "secret" in users_raw.lower():  # pulumi's "[secret]"
         raise InputError(
             ["smtp_credentials is hidden; run pulumi stack output --json --show-secrets"]
         )

@@ -608,6 +608,12 @@ def test_unreadable_outputs_are_an_input_error_naming_the_file(
     _usage_error(status, capsys.readouterr().err, f"--outputs {str(path)!r}")
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
+def test_an_endless_outputs_file_is_read_only_so_far(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(_check(None, Path("/dev/zero")))
+    _usage_error(status, capsys.readouterr().err, "--outputs '/dev/zero': over 16 MB")
+
+
 def test_undecodable_stdin_is_an_input_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
