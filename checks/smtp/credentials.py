@@ -196,7 +196,7 @@ def credentials_from_outputs(
         password = _text(problems, password_key, entry["password"], secret=True)
     elif region is not None and isinstance(raw_passwords, dict):
         problems.append(
-            f"user {shown(user)} has no password for {region} (regions: "
+            f"user {printable(user)} has no password for {region} (regions: "
             f"{_listed(_regions(passwords)) or 'none'}); add the region to its extraRegions"
         )
     if password is not None:
