@@ -26,7 +26,7 @@ from checks.__main__ import main
 from checks.exit_status import ExitStatus
 from checks.smtp.credentials import credentials_from_outputs
 from checks.smtp.inputs import MAX_SUBJECT_CHARS
-from checks.smtp.outcome import SmtpCheckError
+from checks.smtp.outcome import SmtpCheckError, message_id
 from checks.smtp.session import auth_plain_response
 from tests.support.paths import REPO
 from tests.support.smtp_server import (
@@ -784,6 +784,21 @@ def test_the_queue_id_of_other_servers_is_reported(
     assert result["message_id"] == (
         None if "no message id" in shown else shown.rsplit(maxsplit=1)[-1]
     )
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (f"Ok {MESSAGE_ID}", MESSAGE_ID),  # SES
+        ("2.0.0 Ok: queued as 4Xk2Qp1bHRz9sM", "4Xk2Qp1bHRz9sM"),  # Postfix
+        ("OK id=1tq9Ab-0004Ka-2B", "1tq9Ab-0004Ka-2B"),  # Exim
+        ("2.0.0 5B3K2x1a012345 Message accepted for delivery", "5B3K2x1a012345"),  # Sendmail
+        ("2.6.0 Queued mail for delivery (queued as <AM0PR01MB1234>)", "AM0PR01MB1234"),
+        ("Mail accepted", None),
+    ],
+)
+def test_message_ids_in_each_servers_wording(reply: str, expected: str | None) -> None:
+    assert message_id(reply) == expected
 
 
 def test_a_plain_access_denied_is_not_an_iam_denial(
