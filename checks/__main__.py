@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import cast
+from typing import NoReturn, cast
 
 from .exit_status import ExitStatus
 
@@ -25,9 +25,24 @@ SUBCOMMAND_MODULES: list[str] = [
 
 Handler = Callable[[argparse.Namespace], ExitStatus]
 
+MAX_ERROR_CHARS = 300
+"""At most this many characters of an argparse error (it echoes the arguments it rejects)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose usage errors are one bounded line, control characters
+    escaped, however long or strange the rejected argument; the subcommands' parsers are of
+    this class too (``add_subparsers`` uses the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+        if len(text) > MAX_ERROR_CHARS:
+            text = f"{text[: MAX_ERROR_CHARS - 1]}…"
+        super().error(text)
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m checks",
         description="Post-deploy checks for the SES stack (DNS, SES status, SMTP).",
     )

@@ -67,8 +67,8 @@ class ExitStatus(IntEnum):
     TLS_FAILURE = (
         5,
         "TLS failure",
-        "smtp: no STARTTLS offered, TLS handshake failed, certificate not trusted or for another "
-        "name; no credentials were sent",
+        "smtp: no STARTTLS offered or STARTTLS refused (454), TLS handshake failed, certificate "
+        "not trusted or for another name; no credentials were sent",
         "the connection could not be secured, so no credentials were sent; check that you "
         "reach the real SES endpoint (no TLS-intercepting proxy), that the system CA store is "
         "current, and for implicit TLS use port 465/2465 with --tls",

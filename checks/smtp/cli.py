@@ -5,7 +5,10 @@ or on stdin: the ``smtp_credentials`` output) or from the environment (``SES_SMT
 ``SES_SMTP_PASSWORD``, ``SES_SMTP_REGION``). The check connects with STARTTLS (port 587 by
 default) or implicit TLS (465/2465), verifies the server certificate, and refuses to send the
 credentials over a connection that is not encrypted. It prints a short transcript (never the
-password) and the message id SES returns.
+password) and the message id SES returns (or another server's queue id, or its whole reply).
+
+Every option and the credentials are checked before anything is sent (``inputs.py``,
+``credentials.py``); all problems are printed at once, each naming its option or key.
 
 Each failure prints what happened and what to do next; the exit status is an
 :class:`~checks.exit_status.ExitStatus` (the table: docs/checks.md, "Exit status").
@@ -22,14 +25,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, TypeVar, cast
 
 from ..exit_status import ExitStatus
 
 if TYPE_CHECKING:
     from .credentials import Credentials
     from .outcome import Outcome
+    from .session import Outgoing
+
+T = TypeVar("T")
 
 DEFAULT_RECIPIENT = "success@simulator.amazonses.com"
 DEFAULT_STARTTLS_PORT = 587
@@ -119,7 +125,11 @@ def _print_outcome(outcome: Outcome, credentials: Credentials | None, out: TextI
         code = "" if step.code is None else str(step.code)
         print(f"  {step.command:<12} {code:>3}  {step.summary}", file=out)
     if outcome.status == ExitStatus.OK:
-        print(f"sent in {outcome.seconds:.2f} s; SES message id: {outcome.message_id}", file=out)
+        sent = f"sent in {outcome.seconds:.2f} s"
+        if outcome.message_id is not None:
+            print(f"{sent}; message id: {outcome.message_id}", file=out)
+        else:
+            print(f"{sent}; no message id recognised in the reply: {outcome.reply}", file=out)
     else:
         print(
             f"FAILED ({category(outcome.status)}, exit {outcome.status}): {outcome.reason}",
@@ -128,19 +138,75 @@ def _print_outcome(outcome: Outcome, credentials: Credentials | None, out: TextI
         print(f"  what to do: {advice(outcome.status)}", file=out)
 
 
+def _checked(problems: list[str], option: str, value: str, check: Callable[[str], T]) -> T | None:
+    """``check(value)``, or ``None`` after adding a problem naming ``option``."""
+    from .inputs import shown
+
+    try:
+        return check(value)
+    except ValueError as error:
+        problems.append(f"{option} {shown(value)}: {error}")
+        return None
+
+
+def _message(args: argparse.Namespace, problems: list[str]) -> Outgoing | None:
+    """The message the options describe (``None`` after adding each problem with them)."""
+    from .inputs import check_configuration_set, check_subject, parse_address
+    from .session import build_message
+
+    sender_text = cast(str | None, args.sender)
+    if sender_text is None:
+        problems.append("--from is missing: give a verified address (or set SES_SMTP_FROM)")
+        sender = None
+    else:
+        sender = _checked(problems, "--from", sender_text, parse_address)
+    recipient = _checked(problems, "--to", args.recipient, parse_address)
+    subject = _checked(problems, "--subject", args.subject, check_subject)
+    configuration_set = cast(str | None, args.configuration_set)
+    if configuration_set is not None:
+        configuration_set = _checked(
+            problems, "--configuration-set", configuration_set, check_configuration_set
+        )
+    if problems or sender is None or recipient is None or subject is None:
+        return None
+    return build_message(sender, recipient, subject, configuration_set)
+
+
+def _credentials(
+    args: argparse.Namespace,
+    region: str | None,
+    stdin: BinaryIO | None,
+    env: Mapping[str, str],
+    problems: list[str],
+) -> Credentials | None:
+    from .credentials import credentials_from_env, credentials_from_outputs, load_outputs
+    from .inputs import InputError
+
+    try:
+        if args.outputs is not None:
+            outputs = load_outputs(args.outputs, stdin)
+            return credentials_from_outputs(outputs, args.user, region)
+        return credentials_from_env(env, region)
+    except InputError as error:
+        problems.extend(error.problems)
+    return None
+
+
 def run(
     args: argparse.Namespace,
     *,
-    stdin: TextIO | None = None,
+    stdin: BinaryIO | None = None,
     stdout: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> ExitStatus:
-    """Check the arguments, read the credentials, send, print the outcome; its exit status."""
+    """Check the arguments, read the credentials, send, print the outcome; its exit status.
+
+    Every problem with the options and the credentials is printed at once (exit status 2)."""
     from components.smtp.credentials import TLS_WRAPPER_PORTS, smtp_host
 
-    from .credentials import credentials_from_env, credentials_from_outputs, load_outputs
-    from .outcome import SmtpCheckError, advice, category
-    from .session import build_message, send, tls_context
+    from .inputs import check_host, check_region, printable, shown
+    from .outcome import advice, category
+    from .session import send, tls_context
 
     out = stdout or sys.stdout
     env = os.environ if environ is None else environ
@@ -150,51 +216,47 @@ def run(
         mode = "tls" if port in TLS_WRAPPER_PORTS else "starttls"
     if port is None:
         port = DEFAULT_TLS_PORT if mode == "tls" else DEFAULT_STARTTLS_PORT
-    credentials: Credentials | None = None
-    try:
-        if not 0 < port < 65536:
-            raise SmtpCheckError(ExitStatus.USAGE, f"--port {port} is not a TCP port")
-        if not 0 < args.timeout <= 300:
-            raise SmtpCheckError(ExitStatus.USAGE, "--timeout must be more than 0 and at most 300")
-        sender = cast(str | None, args.sender)
-        if not sender or "@" not in sender:
-            raise SmtpCheckError(
-                ExitStatus.USAGE, "--from must be a verified address, e.g. a@example.com"
-            )
-        if "@" not in args.recipient:
-            raise SmtpCheckError(ExitStatus.USAGE, "--to must be an address")
-        if args.outputs:
-            outputs = load_outputs(args.outputs, stdin or sys.stdin)
-            credentials = credentials_from_outputs(outputs, args.user, args.region)
-        else:
-            credentials = credentials_from_env(env, args.region)
-        host = args.host or credentials.host
-        if not host:
-            if not credentials.region:
-                raise SmtpCheckError(
-                    ExitStatus.USAGE, "give --host or --region (or SES_SMTP_REGION)"
-                )
+    problems: list[str] = []
+    if not 0 < port < 65536:
+        problems.append(f"--port {port}: is not a TCP port (1-65535)")
+    if not 0 < args.timeout <= 300:
+        problems.append(f"--timeout {args.timeout:g}: must be more than 0 and at most 300")
+    region = cast(str | None, args.region)
+    if region is not None:
+        region = _checked(problems, "--region", region, check_region)
+    host = None if args.host is None else _checked(problems, "--host", args.host, check_host)
+    outgoing = _message(args, problems)
+    if stdin is None:
+        stdin = cast(BinaryIO | None, getattr(sys.stdin, "buffer", None))  # None: stdin closed
+    credentials = _credentials(args, region, stdin, env, problems)
+    if credentials is not None and host is None and args.host is None:
+        host = credentials.host
+        if host is None and credentials.region:
             host = smtp_host(credentials.region)
-        if args.insecure_skip_verify:
-            print(
-                "WARNING: --insecure-skip-verify: the server certificate is NOT verified; "
-                "use this only against a test server",
-                file=sys.stderr,
-            )
-        try:
-            context = tls_context(args.cafile, args.insecure_skip_verify)
-        except OSError as error:  # ssl.SSLError is an OSError
-            raise SmtpCheckError(ExitStatus.USAGE, f"--cafile {args.cafile}: {error}") from None
-    except SmtpCheckError as error:
-        print(f"smtp: {error.reason}", file=sys.stderr)
-        return error.status
-    message = build_message(sender, args.recipient, args.subject, args.configuration_set)
+        if host is None:
+            problems.append("no host: give --host or --region (or SES_SMTP_REGION)")
+    context = None
+    try:
+        context = tls_context(args.cafile, args.insecure_skip_verify)
+    except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+        detail = error.strerror if isinstance(error, OSError) and error.strerror else error
+        problems.append(f"--cafile {shown(args.cafile)}: {printable(str(detail))}")
+    if problems or outgoing is None or credentials is None or host is None or context is None:
+        for problem in problems:
+            print(f"smtp: {problem}", file=sys.stderr)
+        return ExitStatus.USAGE
+    if args.insecure_skip_verify:
+        print(
+            "WARNING: --insecure-skip-verify: the server certificate is NOT verified; "
+            "use this only against a test server",
+            file=sys.stderr,
+        )
     outcome = send(
         credentials,
         host=host,
         port=port,
         mode=mode,
-        message=message,
+        outgoing=outgoing,
         context=context,
         verified=not args.insecure_skip_verify,
         auth=args.auth,
@@ -210,6 +272,7 @@ def run(
                 "port": outcome.port,
                 "mode": outcome.mode,
                 "message_id": outcome.message_id,
+                "reply": outcome.reply,
                 "reason": outcome.reason,
                 "advice": advice(outcome.status),
                 "seconds": round(outcome.seconds, 3),

@@ -73,7 +73,9 @@ class Outcome:
     transcript: list[Step] = field(default_factory=list[Step])
     """Each command sent and its reply, in order."""
     message_id: str | None = None
-    """The message id SES returned after DATA."""
+    """The message or queue id the server returned after DATA (``None``: none recognised)."""
+    reply: str = ""
+    """The server's reply accepting DATA, bounded (empty when the send failed)."""
     reason: str = ""
     """Why the send failed (empty when it did not)."""
     host: str = ""
@@ -86,6 +88,32 @@ class Outcome:
     """How long the conversation took."""
 
 
+MAX_REPLY_CHARS = 300
+"""At most this many characters of a server reply are shown."""
+
+_SES_DENIAL = re.compile(r"\bnot authorized to perform\W+ses:\w+", re.IGNORECASE)
+"""SES's wording when IAM refuses a send: ``554 Access denied: User `arn:...' is not authorized
+to perform `ses:SendRawEmail' on resource `arn:...'`` (AWS knowledge center, "How do I resolve a
+554 Access denied error when I send an email from my IAM user in Amazon SES?")."""
+
+_QUEUE_ID = r"([^\s<>()\[\];,]+)"
+_MESSAGE_ID_PATTERNS = (
+    re.compile(r"\bqueued as\s+<?" + _QUEUE_ID, re.IGNORECASE),  # Postfix, and many others
+    re.compile(r"\bid=" + _QUEUE_ID),  # Exim
+    re.compile(r"^(?:2\.\d{1,3}\.\d{1,3}\s+)?Ok\s+" + _QUEUE_ID, re.IGNORECASE),  # SES
+    re.compile(r"^(?:2\.\d{1,3}\.\d{1,3}\s+)?" + _QUEUE_ID + r"\s+Message accepted"),  # Sendmail
+)
+"""Where the message or queue id sits in a reply to DATA, by server: SES answers ``250 Ok <id>``
+(Amazon SES developer guide, "SMTP response codes returned by Amazon SES"), Postfix
+``250 2.0.0 Ok: queued as <id>``, Exim ``250 OK id=<id>``, Sendmail
+``250 2.0.0 <id> Message accepted for delivery``."""
+
+
+def bounded(text: str, limit: int = MAX_REPLY_CHARS) -> str:
+    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
 def reply_text(reply: bytes | str) -> str:
     """A server reply as one line of text."""
     text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
@@ -94,12 +122,11 @@ def reply_text(reply: bytes | str) -> str:
 
 def classify_rejection(code: int, reply: str) -> ExitStatus:
     """The exit status of an SMTP rejection with reply ``code`` and text ``reply``."""
-    lowered = reply.lower()
     if code in (530, 534, 535):
         return ExitStatus.AUTH_FAILED
-    if "not verified" in lowered:
+    if "not verified" in reply.lower():
         return ExitStatus.SANDBOX
-    if "not authorized" in lowered or "access denied" in lowered:
+    if _SES_DENIAL.search(reply):
         return ExitStatus.DENIED
     return ExitStatus.REJECTED
 
@@ -108,20 +135,23 @@ def expect(code: int, reply: bytes, allowed: tuple[int, ...]) -> None:
     """Raise :class:`SmtpCheckError` unless ``code`` is one of ``allowed``."""
     if code not in allowed:
         text = reply_text(reply)
-        raise SmtpCheckError(classify_rejection(code, text), f"{code} {text}")
+        raise SmtpCheckError(classify_rejection(code, text), f"{code} {bounded(text)}")
 
 
 def message_id(reply: str) -> str | None:
-    """The message id in SES's reply to DATA (``250 Ok <id>``)."""
-    match = re.search(r"\bOk\s+(\S+)", reply, re.IGNORECASE)
-    return match.group(1) if match else None
+    """The message or queue id in a server's reply to DATA (``None`` when none is recognised)."""
+    for pattern in _MESSAGE_ID_PATTERNS:
+        match = pattern.search(reply)
+        if match:
+            return match.group(1)
+    return None
 
 
 def failure(
     error: Exception, step: str, host: str, port: int, timeout: float
 ) -> tuple[ExitStatus, str]:
     """Map an exception raised during the conversation to an exit status and a reason."""
-    status, reason = ExitStatus.UNCHECKED, f"{step}: {error}"
+    status, reason = ExitStatus.UNCHECKED, f"{step}: {bounded(str(error))}"
     if isinstance(error, SmtpCheckError):
         status, reason = error.status, f"{step}: {error.reason}"
     elif isinstance(error, smtplib.SMTPNotSupportedError):
@@ -143,7 +173,7 @@ def failure(
     elif isinstance(error, smtplib.SMTPResponseException):
         text = reply_text(error.smtp_error)
         status = classify_rejection(error.smtp_code, text)
-        reason = f"{step}: {error.smtp_code} {text}"
+        reason = f"{step}: {error.smtp_code} {bounded(text)}"
     elif isinstance(error, TimeoutError):
         status = ExitStatus.TIMEOUT
         reason = f"{step}: no answer from {host}:{port} within {timeout:g} s"

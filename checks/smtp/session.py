@@ -12,13 +12,25 @@ import smtplib
 import socket
 import ssl
 import time
+from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol, cast
 
 from ..exit_status import ExitStatus
 from .credentials import Credentials, mask
-from .outcome import Outcome, SmtpCheckError, Step, expect, failure, message_id, reply_text
+from .inputs import MailAddress
+from .outcome import (
+    Outcome,
+    SmtpCheckError,
+    Step,
+    bounded,
+    expect,
+    failure,
+    message_id,
+    reply_text,
+)
 
 
 def tls_context(cafile: str | None, insecure: bool) -> ssl.SSLContext:
@@ -31,22 +43,44 @@ def tls_context(cafile: str | None, insecure: bool) -> ssl.SSLContext:
     return context
 
 
+@dataclass(frozen=True, kw_only=True)
+class Outgoing:
+    """The message to send and its envelope."""
+
+    sender: MailAddress
+    """MAIL FROM and the From header."""
+    recipient: MailAddress
+    """RCPT TO and the To header."""
+    message: EmailMessage
+    """The message, folded for SMTP (CRLF, lines of at most 78 octets)."""
+
+    @property
+    def needs_smtputf8(self) -> bool:
+        """True when an address has a non-ASCII local part (RFC 6531)."""
+        return self.sender.needs_smtputf8 or self.recipient.needs_smtputf8
+
+
 def build_message(
-    sender: str, recipient: str, subject: str, configuration_set: str | None
-) -> EmailMessage:
-    """The test message (with ``X-SES-CONFIGURATION-SET`` when ``configuration_set`` is given)."""
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = recipient
+    sender: MailAddress, recipient: MailAddress, subject: str, configuration_set: str | None
+) -> Outgoing:
+    """The test message (with ``X-SES-CONFIGURATION-SET`` when ``configuration_set`` is given).
+
+    The ``SMTP`` policy folds every header into lines of at most 78 octets with CRLF line ends
+    (encoded words where a header cannot be broken at white space); ``SMTPUTF8`` is used when an
+    address needs it, so its local part goes out as UTF-8 instead of being mangled."""
+    utf8 = sender.needs_smtputf8 or recipient.needs_smtputf8
+    message = EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+    message["From"] = sender.header()
+    message["To"] = recipient.header()
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Message-ID"] = make_msgid(domain=sender.domain)
     if configuration_set:
         message["X-SES-CONFIGURATION-SET"] = configuration_set
     message.set_content(
         "This message was sent by `python -m checks smtp` to test the SES SMTP credentials.\n"
     )
-    return message
+    return Outgoing(sender=sender, recipient=recipient, message=message)
 
 
 def auth_plain_response(username: str, password: str) -> str:
@@ -151,13 +185,15 @@ class _Session:
             client = _Client(self.host, self.timeout)
         self.client = client
         code, banner = client.connect(self.host, self.port)
-        self._record("connect", code, reply_text(banner)[:80])
+        self._record("connect", code, bounded(reply_text(banner), 80))
         if self.mode == "tls":
             self._record("TLS", None, _tls_summary(client.sock, self.verified))
         self.step = "EHLO"
         code, reply = client.ehlo()
         if code != 250:
-            raise SmtpCheckError(ExitStatus.REJECTED, f"EHLO refused: {code} {reply_text(reply)}")
+            raise SmtpCheckError(
+                ExitStatus.REJECTED, f"EHLO refused: {code} {bounded(reply_text(reply))}"
+            )
         features = ", ".join(sorted(name.upper() for name in client.esmtp_features))
         self._record("EHLO", code, features)
         return client
@@ -171,7 +207,16 @@ class _Session:
                     "the server does not offer STARTTLS; refusing to send the credentials "
                     "unencrypted",
                 )
-            code, _ = client.starttls(context=self.context)
+            try:
+                code, _ = client.starttls(context=self.context)
+            except smtplib.SMTPResponseException as error:  # smtplib raises on all but 220
+                text = reply_text(error.smtp_error)
+                self._record("STARTTLS", error.smtp_code, bounded(text, 80))
+                raise SmtpCheckError(
+                    ExitStatus.TLS_FAILURE,
+                    f"STARTTLS refused: {error.smtp_code} {bounded(text)}; no credentials "
+                    "were sent",
+                ) from None
             self._record("STARTTLS", code, _tls_summary(client.sock, self.verified))
             self.step = "EHLO"
             code, _ = client.ehlo()
@@ -199,31 +244,44 @@ class _Session:
             raise
         self._record(f"AUTH {mechanism}", code, f"user {mask(username)}, password hidden")
 
-    def deliver(self, client: smtplib.SMTP, message: EmailMessage) -> str | None:
+    def check_smtputf8(self, client: smtplib.SMTP, outgoing: Outgoing) -> None:
+        """Refuse, before AUTH, an address the server cannot take (no SMTPUTF8 offered)."""
+        if outgoing.needs_smtputf8 and not client.has_extn("smtputf8"):
+            option = "--from" if outgoing.sender.needs_smtputf8 else "--to"
+            raise SmtpCheckError(
+                ExitStatus.USAGE,
+                f"{option} has a non-ASCII local part, which needs SMTPUTF8, and the server "
+                "does not offer it (SES does not); use an ASCII address",
+            )
+
+    def deliver(self, client: smtplib.SMTP, outgoing: Outgoing) -> tuple[str | None, str]:
+        """Send ``outgoing``; the message id in the reply to DATA (if any) and that reply."""
+        options = ["SMTPUTF8"] if outgoing.needs_smtputf8 else []
         self.step = "MAIL FROM"
-        sender = str(message["From"])
-        code, reply = client.mail(sender)
+        sender = outgoing.sender.addr_spec
+        code, reply = client.mail(sender, options)
         self._record("MAIL FROM", code, sender)
         expect(code, reply, (250,))
         self.step = "RCPT TO"
-        recipient = str(message["To"])
+        recipient = outgoing.recipient.addr_spec
         code, reply = client.rcpt(recipient)
-        self._record("RCPT TO", code, f"{recipient} {reply_text(reply)[:60]}".strip())
+        self._record("RCPT TO", code, f"{recipient} {bounded(reply_text(reply), 60)}".strip())
         expect(code, reply, (250, 251))
         self.step = "DATA"
         try:
-            code, reply = client.data(message.as_bytes())
+            code, reply = client.data(outgoing.message.as_bytes())
         except smtplib.SMTPDataError as error:
-            self._record("DATA", error.smtp_code, reply_text(error.smtp_error)[:120])
+            self._record("DATA", error.smtp_code, bounded(reply_text(error.smtp_error), 120))
             raise
-        self._record("DATA", code, reply_text(reply)[:120])
+        text = reply_text(reply)
+        self._record("DATA", code, bounded(text, 120))
         expect(code, reply, (250,))
-        sent_id = message_id(reply_text(reply))
+        accepted = message_id(text), bounded(f"{code} {text}")
         self.step = "QUIT"
         with contextlib.suppress(smtplib.SMTPException, OSError):
             code, reply = client.quit()
-            self._record("QUIT", code, reply_text(reply)[:40])
-        return sent_id
+            self._record("QUIT", code, bounded(reply_text(reply), 40))
+        return accepted
 
     def close(self) -> None:
         if self.client is not None:
@@ -237,13 +295,13 @@ def send(
     host: str,
     port: int,
     mode: str,
-    message: EmailMessage,
+    outgoing: Outgoing,
     context: ssl.SSLContext,
     verified: bool,
     auth: str,
     timeout: float,
 ) -> Outcome:
-    """Send ``message``; SMTP, TLS and network failures become an ``Outcome``, never raised."""
+    """Send ``outgoing``; SMTP, TLS and network failures become an ``Outcome``, never raised."""
     session = _Session(
         credentials,
         host=host,
@@ -256,12 +314,13 @@ def send(
     )
     started = time.monotonic()
     sent_id: str | None = None
-    status, reason = ExitStatus.OK, ""
+    status, reason, reply = ExitStatus.OK, "", ""
     try:
         client = session.connect()
         session.secure(client)
+        session.check_smtputf8(client, outgoing)
         session.authenticate(client)
-        sent_id = session.deliver(client, message)
+        sent_id, reply = session.deliver(client, outgoing)
     except (SmtpCheckError, smtplib.SMTPException, OSError) as error:
         status, reason = failure(error, session.step, host, port, timeout)
     finally:
@@ -270,6 +329,7 @@ def send(
         status=status,
         transcript=session.transcript,
         message_id=sent_id,
+        reply=reply,
         reason=reason,
         host=host,
         port=port,

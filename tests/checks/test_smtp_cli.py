@@ -6,6 +6,7 @@ any connection the check would make to an address that is not loopback.
 
 from __future__ import annotations
 
+import email.policy
 import json
 import os
 import socket
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,8 @@ import trustme
 from checks.__main__ import main
 from checks.exit_status import ExitStatus
 from checks.smtp.credentials import credentials_from_outputs
-from checks.smtp.outcome import SmtpCheckError
+from checks.smtp.inputs import MAX_SUBJECT_CHARS
+from checks.smtp.outcome import SmtpCheckError, message_id
 from checks.smtp.session import auth_plain_response
 from tests.support.paths import REPO
 from tests.support.smtp_server import (
@@ -85,11 +88,18 @@ def server_factory(ca: trustme.CA) -> Iterator[Callable[..., LoopbackSmtp]]:
         data_reply: str = ACCEPTED,
         mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
         context: ssl.SSLContext | None = None,
+        starttls_reply: str | None = None,
+        smtputf8: bool = False,
     ) -> LoopbackSmtp:
         if context is None and mode != "plain":
             context = _server_context(ca, "127.0.0.1", "localhost")
         server = LoopbackSmtp(
-            mode=mode, server_context=context, data_reply=data_reply, mechanisms=mechanisms
+            mode=mode,
+            server_context=context,
+            data_reply=data_reply,
+            mechanisms=mechanisms,
+            starttls_reply=starttls_reply,
+            smtputf8=smtputf8,
         )
         started.append(server.start())
         return server
@@ -140,7 +150,7 @@ def test_starttls_success(
     status = main(_check(server, _outputs(tmp_path), "--auth", mechanism, cafile=ca_file))
     out = capsys.readouterr()
     assert status == 0, out
-    assert f"SES message id: {MESSAGE_ID}" in out.out
+    assert f"message id: {MESSAGE_ID}" in out.out
     assert "STARTTLS" in out.out and "verified" in out.out
     assert server.recorder.auth_commands == [mechanism.upper()]
     assert server.recorder.tls_at_auth == [True]
@@ -406,8 +416,27 @@ def test_credentials_from_outputs_picks_region_and_host() -> None:
     assert other.password == "other-region" and other.host is None
     with pytest.raises(SmtpCheckError, match="extraRegions"):
         credentials_from_outputs(outputs, "app", "ap-south-1")
-    with pytest.raises(SmtpCheckError, match="no SMTP user"):
+    passwords = outputs["smtp_credentials"]["app"]["passwords"]
+    passwords[PASSWORD] = "eu-west-1"  # pasted the wrong way round: the key is not shown
+    with pytest.raises(SmtpCheckError) as refused:
+        credentials_from_outputs(outputs, "app", "ap-south-1")
+    assert "(regions: eu-west-1, us-east-1)" in refused.value.reason
+    assert PASSWORD not in refused.value.reason
+    with pytest.raises(SmtpCheckError, match="no such SMTP user"):
         credentials_from_outputs(outputs, "nobody", None)
+
+
+def test_the_users_host_is_for_the_users_region_only() -> None:
+    outputs = json.loads(_outputs_text())
+    outputs["smtp_credentials"]["app"]["host"] = "smtp.relay.example"
+    outputs["smtp"]["endpoints"]["us-east-1"] = {"host": "email-smtp.us-east-1.amazonaws.com"}
+    assert credentials_from_outputs(outputs, None, None).host == "smtp.relay.example"
+    assert credentials_from_outputs(outputs, None, "eu-west-1").host == "smtp.relay.example"
+    other = credentials_from_outputs(outputs, None, "us-east-1")
+    assert other.host == "email-smtp.us-east-1.amazonaws.com"
+    outputs["smtp_credentials"]["app"]["host"] = "smtp://relay.example"
+    with pytest.raises(SmtpCheckError, match=r"smtp_credentials\.app\.host = .*looks like a URL"):
+        credentials_from_outputs(outputs, None, None)
 
 
 def _outputs_text(password: str = PASSWORD) -> str:
@@ -451,3 +480,357 @@ def test_command_line_run_in_a_subprocess(
     assert MESSAGE_ID in completed.stdout
     _no_secret_in(completed.stdout + completed.stderr)
     assert elapsed < 30
+
+
+# --- bad input is a usage error naming the option, never a traceback (issue 11) ----------------
+
+INJECTION = "x\r\nBcc: victim@example.net"
+
+
+def _usage_error(status: int, err: str, *named: str) -> None:
+    assert status == ExitStatus.USAGE, err
+    assert "internal error" not in err and "Traceback" not in err
+    for name in named:
+        assert name in err, err
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--from", f"noreply@example.com{INJECTION}"),
+        ("--to", f"{INJECTION}@example.com"),
+        ("--subject", f"hello{INJECTION}"),
+        ("--configuration-set", f"main{INJECTION}"),
+        ("--subject", "line\u2028separator"),
+        ("--subject", "nul\x00byte"),
+    ],
+)
+def test_line_breaks_in_header_options_are_usage_errors(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    value: str,
+) -> None:
+    server = server_factory("starttls")
+    status = main([*_check(server, _outputs(tmp_path), cafile=ca_file), option, value])
+    err = capsys.readouterr().err
+    _usage_error(status, err, option)
+    assert "line break" in err or "control character" in err
+    assert "\r" not in err and "\u2028" not in err  # the value is shown escaped
+    assert server.recorder.auth_commands == [] and server.recorder.messages == []
+
+
+def test_every_problem_with_the_options_is_reported_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = _check(None, _outputs(tmp_path))
+    args[args.index("--host") + 1] = ""
+    args[args.index("--from") + 1] = "no-at-sign"
+    extra = ["--to", "a@b@c.example", "--subject", "s\n", "--configuration-set", "has space"]
+    status = main([*args, *extra, "--region", "Europe"])
+    err = capsys.readouterr().err
+    _usage_error(status, err, "--host ''", "--from 'no-at-sign'", "--to", "--subject")
+    _usage_error(status, err, "--configuration-set 'has space'", "--region 'Europe'")
+    assert len(err.splitlines()) == 6
+
+
+@pytest.mark.parametrize(
+    ("host", "why"),
+    [("", "is empty"), ("smtp://127.0.0.1", "URL"), ("127.0.0.1:587", "--port"), (" x", "white")],
+)
+def test_bad_hosts_are_refused_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str, why: str
+) -> None:
+    """``--host ''`` used to fall back to email-smtp.<region>.amazonaws.com silently."""
+    args = _check(None, _outputs(tmp_path))
+    args[args.index("--host") + 1] = host
+    status = main(args)
+    _usage_error(status, capsys.readouterr().err, f"--host {host!r}", why)
+
+
+def test_idn_sender_is_sent_as_its_a_label(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    args = _check(server, _outputs(tmp_path), cafile=ca_file)
+    args[args.index("--from") + 1] = "Bücher Shop <noreply@Bücher.example>"
+    status = main([*args, "--to", "kunde@straße.example"])
+    out = capsys.readouterr()
+    assert status == 0, out
+    [received] = server.recorder.messages
+    assert received.mail_from == "noreply@xn--bcher-kva.example"
+    assert received.rcpt_tos == ["kunde@xn--strae-oqa.example"]  # UTS-46, non-transitional
+    [sender] = message_from_bytes(received.raw, policy=email.policy.default)["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Bücher Shop", received.mail_from)
+    assert received.mail_options == []
+    assert received.raw.isascii()
+
+
+def test_non_ascii_local_part_needs_smtputf8(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    without = server_factory("starttls")
+    args = _check(without, _outputs(tmp_path), cafile=ca_file)
+    args[args.index("--from") + 1] = "jörg@example.com"
+    status = main(args)
+    out = capsys.readouterr().out
+    assert status == ExitStatus.USAGE, out
+    assert "--from" in out and "SMTPUTF8" in out
+    assert without.recorder.auth_commands == [] and without.recorder.messages == []
+
+    offering = server_factory("starttls", smtputf8=True)
+    args[args.index("--port") + 1] = str(offering.port)
+    assert main(args) == 0, capsys.readouterr()
+    [received] = offering.recorder.messages
+    assert received.mail_from == "jörg@example.com"
+    assert "SMTPUTF8" in received.mail_options
+    assert "From: jörg@example.com\r\n".encode() in received.raw
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe{\x00}", b'{"smtp_credentials": "\xe9"}', b"[" * 100_000, b'{"a": 1' + b"1" * 5000],
+)
+def test_unreadable_outputs_are_an_input_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    path = tmp_path / "outputs.bin"
+    path.write_bytes(content)
+    status = main(_check(None, path))
+    _usage_error(status, capsys.readouterr().err, f"--outputs {str(path)!r}")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero, an endless file")
+def test_an_endless_outputs_file_is_read_only_so_far(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(_check(None, Path("/dev/zero")))
+    _usage_error(status, capsys.readouterr().err, "--outputs '/dev/zero': over 16 MB")
+
+
+def test_undecodable_stdin_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "binary"
+    path.write_bytes(b"\x80\x81 not text")
+    monkeypatch.setattr(sys, "stdin", path.open())
+    status = main(_check(None, Path("-")))
+    _usage_error(status, capsys.readouterr().err, "stdin", "not UTF-8")
+
+
+def test_closed_stdin_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)  # what Python gives a process started with <&-
+    status = main(_check(None, Path("-")))
+    _usage_error(status, capsys.readouterr().err, "stdin: is closed")
+
+
+NON_ASCII_PASSWORD = "BLbQxHOcN0/2RgMa/7UbFpmyaR98dy/P0AEwT6D3ïrjB"
+
+
+def test_non_ascii_password_is_an_input_error_that_does_not_show_it(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    status = main(_check(server, _outputs(tmp_path, NON_ASCII_PASSWORD), cafile=ca_file))
+    err = capsys.readouterr().err
+    _usage_error(status, err, "smtp_credentials.app.passwords.eu-west-1", "printable ASCII")
+    assert NON_ASCII_PASSWORD not in err and "ï" not in err
+
+    monkeypatch.setenv("SES_SMTP_USERNAME", USERNAME)
+    monkeypatch.setenv("SES_SMTP_PASSWORD", NON_ASCII_PASSWORD)
+    args = ["smtp", "--host", "127.0.0.1", "--port", str(server.port), "--from", SENDER]
+    status = main([*args, "--cafile", ca_file])
+    err = capsys.readouterr().err
+    _usage_error(status, err, "SES_SMTP_PASSWORD")
+    assert NON_ASCII_PASSWORD not in err and "ï" not in err
+    assert server.recorder.auth_commands == []
+
+
+@pytest.mark.parametrize(
+    ("credentials", "expected"),
+    [
+        (["app"], "smtp_credentials is an array; expected an object of SMTP users"),
+        ({"app": "AKIA"}, "smtp_credentials.app is a string; expected an object"),
+        (
+            {"app": {"username": USERNAME, "region": "eu-west-1", "passwords": PASSWORD}},
+            "smtp_credentials.app.passwords is a string; expected an object of region: password",
+        ),
+        (
+            {"app": {"username": 7, "region": "eu-west-1", "passwords": {"eu-west-1": 12345}}},
+            "smtp_credentials.app.username is a number (7); expected a non-empty string",
+        ),
+        (
+            {"app": {"username": USERNAME, "region": None, "passwords": {}}},
+            "smtp_credentials.app.region is null; expected a non-empty string",
+        ),
+        (
+            {"app": {"region": "eu-west-1", "passwords": {"eu-west-1": PASSWORD}}},
+            "smtp_credentials.app.username is missing; expected a non-empty string",
+        ),
+        (
+            {"": {"username": USERNAME, "region": "eu-west-1", "passwords": []}},
+            "smtp_credentials.''.passwords is an array; expected an object of region: password",
+        ),
+    ],
+)
+def test_wrong_typed_outputs_say_which_key_has_which_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], credentials: object, expected: str
+) -> None:
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps({"smtp_credentials": credentials}))
+    status = main(_check(None, path))
+    err = capsys.readouterr().err
+    _usage_error(status, err, expected)
+    _no_secret_in(err)
+    assert "12345" not in err  # a password of the wrong type is not shown either
+
+
+def test_passwords_of_the_wrong_type_are_reported_with_the_other_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = {"username": "has space", "region": "eu-west-1", "passwords": {"eu-west-1": 12345}}
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps({"smtp_credentials": {"app": entry}, "smtp": []}))
+    status = main(_check(None, path))
+    err = capsys.readouterr().err
+    _usage_error(status, err, "smtp_credentials.app.username = 'has space'")
+    _usage_error(status, err, "smtp_credentials.app.passwords.eu-west-1 is a number;")
+    assert "12345" not in err
+
+
+@pytest.mark.parametrize("subject", ["x" * MAX_SUBJECT_CHARS, "Ünïcödé " * 124 + "end12!"])
+def test_a_long_subject_is_folded(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    subject: str,
+) -> None:
+    assert len(subject) == MAX_SUBJECT_CHARS
+    server = server_factory("starttls")
+    status = main([*_check(server, _outputs(tmp_path), cafile=ca_file), "--subject", subject])
+    assert status == 0, capsys.readouterr()
+    [received] = server.recorder.messages
+    header = received.raw.split(b"\r\n\r\n", 1)[0]
+    assert max(len(line) for line in header.split(b"\r\n")) <= 78
+    parsed = message_from_bytes(received.raw, policy=email.policy.default)
+    assert parsed["Subject"] == subject
+
+
+def test_a_subject_over_the_bound_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subject = "x" * (MAX_SUBJECT_CHARS + 1)
+    status = main([*_check(None, _outputs(tmp_path)), "--subject", subject])
+    err = capsys.readouterr().err
+    _usage_error(status, err, "--subject", f"{MAX_SUBJECT_CHARS + 1} characters long; at most")
+    assert len(err) < 400
+
+
+def test_starttls_refused_is_a_tls_failure(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reply = "454 4.7.0 TLS not available due to local problem"
+    server = server_factory("starttls", starttls_reply=reply)
+    status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    out = capsys.readouterr().out
+    assert status == ExitStatus.TLS_FAILURE == 5, out
+    assert "STARTTLS refused: 454 4.7.0 TLS not available" in out
+    assert server.recorder.auth_commands == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        ("250 2.0.0 Ok: queued as 4Xk2Qp1bHRz9sM", "message id: 4Xk2Qp1bHRz9sM"),  # Postfix
+        ("250 OK id=1tq9Ab-0004Ka-2B", "message id: 1tq9Ab-0004Ka-2B"),  # Exim
+        (
+            "250 Mail accepted, thanks",
+            "no message id recognised in the reply: 250 Mail accepted, thanks",
+        ),
+    ],
+)
+def test_the_queue_id_of_other_servers_is_reported(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    reply: str,
+    shown: str,
+) -> None:
+    server = server_factory("starttls", data_reply=reply)
+    status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert shown in out and "None" not in out
+    main([*_check(server, _outputs(tmp_path), cafile=ca_file), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["reply"] == reply
+    assert result["message_id"] == (
+        None if "no message id" in shown else shown.rsplit(maxsplit=1)[-1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (f"Ok {MESSAGE_ID}", MESSAGE_ID),  # SES
+        ("2.0.0 Ok: queued as 4Xk2Qp1bHRz9sM", "4Xk2Qp1bHRz9sM"),  # Postfix
+        ("OK id=1tq9Ab-0004Ka-2B", "1tq9Ab-0004Ka-2B"),  # Exim
+        ("2.0.0 5B3K2x1a012345 Message accepted for delivery", "5B3K2x1a012345"),  # Sendmail
+        ("2.6.0 Queued mail for delivery (queued as <AM0PR01MB1234>)", "AM0PR01MB1234"),
+        ("Mail accepted", None),
+    ],
+)
+def test_message_ids_in_each_servers_wording(reply: str, expected: str | None) -> None:
+    assert message_id(reply) == expected
+
+
+def test_a_plain_access_denied_is_not_an_iam_denial(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls", data_reply="554 5.7.1 <x@example.com>: Access denied")
+    status = main(_check(server, _outputs(tmp_path), cafile=ca_file))
+    out = capsys.readouterr().out
+    assert status == ExitStatus.REJECTED == 9, out
+    assert "Access denied" in out and "fromAddresses" not in out
+
+
+def test_the_users_own_host_is_used_and_host_overrides_it(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    outputs = json.loads(_outputs_text())
+    outputs["smtp_credentials"]["app"]["host"] = "127.0.0.1"  # the endpoint says SES's host
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(outputs))
+    args = _check(server, path, cafile=ca_file)
+    del args[args.index("--host") : args.index("--host") + 2]
+    assert main(args) == 0, capsys.readouterr()
+    assert "smtp: 127.0.0.1:" in capsys.readouterr().out
+
+    outputs["smtp_credentials"]["app"]["host"] = "email-smtp.eu-west-1.amazonaws.com"
+    path.write_text(json.dumps(outputs))
+    assert main(_check(server, path, cafile=ca_file)) == 0  # --host 127.0.0.1 wins
+    assert len(server.recorder.messages) == 2

@@ -44,6 +44,10 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: Message
+    raw: bytes
+    """The message as it came over the wire (CRLF line ends)."""
+    mail_options: list[str]
+    """The MAIL FROM parameters (``SMTPUTF8``, ``BODY=8BITMIME``)."""
 
 
 @dataclass
@@ -66,16 +70,36 @@ class _Handler:
         del server, session
         content = envelope.original_content or b""
         self.recorder.messages.append(
-            Received(str(envelope.mail_from), list(envelope.rcpt_tos), message_from_bytes(content))
+            Received(
+                str(envelope.mail_from),
+                list(envelope.rcpt_tos),
+                message_from_bytes(content),
+                content,
+                list(envelope.mail_options),
+            )
         )
         return self.data_reply
 
 
 class _RecordingSMTP(SMTP):
-    def __init__(self, handler: Any, recorder: Recorder, implicit_tls: bool, **kwargs: Any):
+    def __init__(
+        self,
+        handler: Any,
+        recorder: Recorder,
+        implicit_tls: bool,
+        starttls_reply: str | None,
+        **kwargs: Any,
+    ):
         super().__init__(handler, **kwargs)
         self._recorder = recorder
         self._implicit_tls = implicit_tls
+        self._starttls_reply = starttls_reply
+
+    async def smtp_STARTTLS(self, arg: str) -> None:
+        if self._starttls_reply is not None:
+            await self.push(self._starttls_reply)
+            return
+        await super().smtp_STARTTLS(arg)
 
     async def smtp_AUTH(self, arg: str) -> None:
         self._recorder.auth_commands.append(arg.split(maxsplit=1)[0].upper() if arg else "")
@@ -84,13 +108,27 @@ class _RecordingSMTP(SMTP):
 
 
 class _RecordingController(Controller):
-    def __init__(self, *args: Any, recorder: Recorder, implicit_tls: bool, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        recorder: Recorder,
+        implicit_tls: bool,
+        starttls_reply: str | None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self._recorder = recorder
         self._implicit_tls = implicit_tls
+        self._starttls_reply = starttls_reply
 
     def factory(self) -> SMTP:
-        return _RecordingSMTP(self.handler, self._recorder, self._implicit_tls, **self.SMTP_kwargs)
+        return _RecordingSMTP(
+            self.handler,
+            self._recorder,
+            self._implicit_tls,
+            self._starttls_reply,
+            **self.SMTP_kwargs,
+        )
 
 
 class LoopbackSmtp:
@@ -105,15 +143,20 @@ class LoopbackSmtp:
         server_context: ssl.SSLContext | None,
         data_reply: str = ACCEPTED,
         mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN"),
+        starttls_reply: str | None = None,
+        smtputf8: bool = False,
     ) -> None:
         """``mode``: ``starttls`` (STARTTLS offered and required before AUTH), ``tls`` (implicit
-        TLS from the first byte) or ``plain`` (no TLS at all, AUTH offered in clear text)."""
+        TLS from the first byte) or ``plain`` (no TLS at all, AUTH offered in clear text).
+        ``starttls_reply``: answer STARTTLS with this reply instead of starting TLS;
+        ``smtputf8``: offer SMTPUTF8 (RFC 6531)."""
         self.recorder = Recorder()
         self.port = free_port()
         kwargs: dict[str, Any] = {
             "authenticator": self._authenticate,
             "auth_required": True,
             "auth_exclude_mechanism": [m for m in ("PLAIN", "LOGIN") if m not in mechanisms],
+            "enable_SMTPUTF8": smtputf8,
         }
         if mode == "starttls":
             assert server_context is not None
@@ -132,6 +175,7 @@ class LoopbackSmtp:
             ready_timeout=5.0,
             recorder=self.recorder,
             implicit_tls=mode == "tls",
+            starttls_reply=starttls_reply,
             **kwargs,
         )
 
