@@ -42,19 +42,25 @@ class PendingDomain:
 
 @dataclass(frozen=True, kw_only=True)
 class WaitState:
-    """Every pending domain; equal states mean nothing changed."""
+    """The first pending domains in full, and how many more; equal states mean no change."""
 
     domains: tuple[PendingDomain, ...]
+    more: int = 0
+
+    @property
+    def pending(self) -> int:
+        return len(self.domains) + self.more
 
     def lines(self) -> list[str]:
-        shown = [d.describe() for d in self.domains[:SHOWN_DOMAINS]]
-        more = len(self.domains) - SHOWN_DOMAINS
-        return shown + ([f"... and {more} more domain(s)"] if more > 0 else [])
+        shown = [d.describe() for d in self.domains]
+        return shown + ([f"... and {self.more} more domain(s)"] if self.more else [])
 
 
 def wait_state(results: dict[str, DomainResult], pending: list[str]) -> WaitState:
-    """The state of the ``pending`` domains in ``results``."""
-    return WaitState(domains=tuple(_pending(results[d]) for d in pending))
+    """The state of the ``pending`` domains in ``results`` (built every poll: only what is
+    shown)."""
+    shown = tuple(_pending(results[d]) for d in pending[:SHOWN_DOMAINS])
+    return WaitState(domains=shown, more=max(0, len(pending) - SHOWN_DOMAINS))
 
 
 def _pending(r: DomainResult) -> PendingDomain:
@@ -142,8 +148,7 @@ class LiveDisplay:
     def __call__(self, state: WaitState, left: float) -> None:
         from rich.text import Text
 
-        count = len(state.domains)
-        text = Text(f"waiting: {count} domain(s) pending, {left:.0f} s left", style="bold")
+        text = Text(f"waiting: {state.pending} domain(s) pending, {left:.0f} s left", style="bold")
         for line in state.lines():
             text.append("\n  " + line)
         self._live.update(text, refresh=True)
@@ -162,7 +167,10 @@ class LiveDisplay:
 
 
 def display_for(stream: TextIO) -> Display:
-    """The live display when ``stream`` is a terminal (as rich sees it), else plain lines."""
+    """The live display when ``stream`` is a terminal (as rich sees it), else plain lines
+    (without importing rich, which costs more CPU than a poll round)."""
+    if not stream.isatty():
+        return PlainDisplay(stream)
     from rich.console import Console
 
     console = Console(file=stream)

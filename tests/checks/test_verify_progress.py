@@ -12,7 +12,14 @@ from rich.console import Console
 from checks.dns.client import Server
 from checks.verify.expected import Expected
 from checks.verify.findings import DomainResult, RowResult, ServerState
-from checks.verify.progress import LiveDisplay, PlainDisplay, WaitState, display_for, wait_state
+from checks.verify.progress import (
+    SHOWN_DOMAINS,
+    LiveDisplay,
+    PlainDisplay,
+    WaitState,
+    display_for,
+    wait_state,
+)
 from tests.support.checks_support import make_world, run_cli
 from tests.support.dns_world import domain_zone, ses_records
 
@@ -85,3 +92,17 @@ def test_wait_prints_once_per_change_and_blames_the_right_server(
     ns1, ns2 = world.auth[0].spec, world.auth[1].spec
     assert f"MX mail.example.com: missing on {ns2}" in line
     assert ns1 not in line
+
+
+def test_only_the_first_domains_are_described() -> None:
+    results: dict[str, DomainResult] = {}
+    for i in range(11):
+        result = DomainResult(f"d{i}.example.com")
+        result.servers = [ServerState(NS1, 1, "could not check")]
+        results[result.domain] = result
+    state = wait_state(results, list(results))
+    lines = state.lines()
+    assert state.pending == 11
+    assert len(lines) == SHOWN_DOMAINS + 1
+    assert lines[-1] == f"... and {11 - SHOWN_DOMAINS} more domain(s)"
+    assert lines[0] == "d0.example.com: 127.0.0.1:5301 could not check (serial 1)"
