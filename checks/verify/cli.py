@@ -150,7 +150,11 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
             try:
                 parse_server(value)
             except ValueError as exc:
-                problems.append(f"{option} {show(value)}: {exc}; allowed: IP[:PORT] or [IPv6]:PORT")
+                reason = str(exc).removeprefix(f"'{value.strip()}': ")
+                problems.append(
+                    f"{option} {show(value)}: {show(reason, 120)[1:-1]}; allowed: IP[:PORT] or "
+                    "[IPv6]:PORT"
+                )
     for option, value in (
         ("--aws-region", args.aws_region),
         ("--aws-endpoint-url", args.aws_endpoint_url),

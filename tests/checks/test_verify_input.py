@@ -212,3 +212,13 @@ def test_stack_output_that_is_secret_says_what_to_do(
     assert result.rc == 2
     assert "stack dev: the document is a string ('[secret]')" in result.err
     assert "--show-secrets > records.json" in result.err
+
+
+def test_long_option_values_are_cut(tmp_path: Path) -> None:
+    rc, err = _verify(tmp_path, GOOD, "--resolver", "x" * 5000, "--aws", "--aws-region", "y" * 5000)
+    assert rc == 2
+    assert "--resolver 'xxxx" in err
+    assert "HOST must be an IP address" in err
+    assert "--aws-region 'yyyy" in err
+    assert all(len(line) < 1000 for line in err.splitlines())  # the SES region list is long
+    assert "x" * 100 not in err
