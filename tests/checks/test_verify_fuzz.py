@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 
 from checks.dns.client import DnsClient
 from checks.verify import cli, wait
+from checks.verify.expected import PURPOSES
 from tests.support.checks_support import run_cli
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
 from tests.support.knot_server import KnotServer, free_port, random_loopback
@@ -196,6 +198,18 @@ def _mutated_good(draw: st.DrawFn) -> list[Any]:
     return records
 
 
+_ODD_TEXTS = [
+    "[1" + "0" * 5000 + "]",  # more digits than Python converts
+    "[" * 100_000,
+    "\ufeff[]",
+    "[NaN, Infinity]",
+    '{"outputs": {"dns_records": [], "dns_records": []}}',
+    '[{"domain": "example.com", "domain": "example.com"}]',
+    '"[secret]"',
+    "\x00",
+]
+
+
 def _wrap(records: Any, shape: str) -> str:
     if shape == "outputs":
         return json.dumps({"dns_records": records, "smtp": {"endpoint": "x"}})
@@ -212,7 +226,7 @@ def _arbitrary_documents(draw: st.DrawFn) -> str:
     if shape == "duplicate":
         return '{"dns_records": [], "dns_records": ' + json.dumps(records) + "}"
     if shape == "text":
-        return draw(st.text(max_size=200))
+        return draw(st.one_of(st.text(max_size=200), st.sampled_from(_ODD_TEXTS)))
     text = _wrap(records, shape)
     return text[: draw(st.integers(0, len(text)))] if shape == "cut" else text
 
@@ -266,6 +280,37 @@ def test_verify_never_fails_badly(
     assert "internal error" not in text
     assert result.rc in (0, 1, 2, 3), text[-2000:]
     assert len(text) < MAX_OUTPUT
+    if result.rc != 2 and not result.out.startswith("usage:"):  # checked, not --help
+        assert_well_formed(document)
+
+
+_NAME = re.compile(
+    r"(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?"
+)
+
+
+def assert_well_formed(document: str) -> None:
+    """What was checked (not refused) is well-formed: ASCII names under their domain, no
+    duplicate keys, known purposes, non-empty targets."""
+    data = json.loads(document, object_pairs_hook=_unique)
+    if isinstance(data, dict):
+        outputs = data.get("outputs")
+        data = (outputs if isinstance(outputs, dict) else data)["dns_records"]
+    for record in data:
+        domain = record["domain"].lower().removesuffix(".")
+        name = record["name"].lower().removesuffix(".")
+        assert _NAME.fullmatch(domain), domain
+        assert _NAME.fullmatch(name), name
+        assert name == domain or name.endswith("." + domain)
+        assert record.get("purpose", "other") in PURPOSES
+        if record["type"].upper() in ("CNAME", "MX"):
+            assert _NAME.fullmatch(record["value"].split(" ")[-1].lower().removesuffix("."))
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    assert len(set(keys)) == len(keys), keys
+    return dict(pairs)
 
 
 _labels = st.from_regex(r"\A[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?\Z")
