@@ -4,6 +4,11 @@ a terminal, naming the servers behind and the records pending on the right serve
 from __future__ import annotations
 
 import io
+import os
+import pty
+import select
+import subprocess
+import sys
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -22,6 +27,7 @@ from checks.verify.progress import (
 )
 from tests.support.checks_support import make_world, run_cli
 from tests.support.dns_world import domain_zone, ses_records
+from tests.support.paths import REPO
 
 ORIGIN = "example.com"
 NS1, NS2 = Server("127.0.0.1", 5301), Server("127.0.0.2", 5302)
@@ -106,3 +112,39 @@ def test_only_the_first_domains_are_described() -> None:
     assert len(lines) == SHOWN_DOMAINS + 1
     assert lines[-1] == f"... and {11 - SHOWN_DOMAINS} more domain(s)"
     assert lines[0] == "d0.example.com: 127.0.0.1:5301 could not check (serial 1)"
+
+
+def test_a_real_terminal_gets_the_live_status(stack: ExitStack, tmp_path: Path) -> None:
+    """stderr on a pseudo-terminal: the status is redrawn in place, then removed."""
+    records = ses_records()
+    broken = domain_zone(records, ORIGIN, drop=[("mail.example.com", "MX")])
+    world = make_world(stack, tmp_path, records, zones=[broken])
+    primary, secondary = pty.openpty()
+    stack.callback(os.close, primary)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "checks", *world.args("--wait", "1")],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=secondary,
+        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+    )
+    os.close(secondary)
+    chunks: list[bytes] = []
+    for _ in range(600):  # at most 60 s of 0.1 s reads; the run takes about 1 s
+        ready, _, _ = select.select([primary], [], [], 0.1)
+        if ready:
+            try:
+                data = os.read(primary, 65536)
+            except OSError:  # the terminal closed: the process is done
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    assert proc.wait(30) == 1
+    text = b"".join(chunks).decode()
+    assert "waiting: 1 domain(s) pending" in text
+    assert "MX mail.example.com: missing on" in text
+    assert "\x1b[2K" in text  # erased and redrawn in place
+    assert "waiting (up to" not in text  # not the plain lines
