@@ -174,4 +174,5 @@ def display_for(stream: TextIO) -> Display:
     from rich.console import Console
 
     console = Console(file=stream)
-    return LiveDisplay(console) if console.is_terminal else PlainDisplay(stream)
+    live = console.is_terminal and not console.is_dumb_terminal  # TERM=dumb: no cursor moves
+    return LiveDisplay(console) if live else PlainDisplay(stream)

@@ -114,8 +114,8 @@ def test_only_the_first_domains_are_described() -> None:
     assert lines[0] == "d0.example.com: 127.0.0.1:5301 could not check (serial 1)"
 
 
-def test_a_real_terminal_gets_the_live_status(stack: ExitStack, tmp_path: Path) -> None:
-    """stderr on a pseudo-terminal: the status is redrawn in place, then removed."""
+def _on_a_terminal(stack: ExitStack, tmp_path: Path, term: str) -> str:
+    """What ``verify --wait 1`` writes to stderr on a pseudo-terminal of type ``term``."""
     records = ses_records()
     broken = domain_zone(records, ORIGIN, drop=[("mail.example.com", "MX")])
     world = make_world(stack, tmp_path, records, zones=[broken])
@@ -126,7 +126,7 @@ def test_a_real_terminal_gets_the_live_status(stack: ExitStack, tmp_path: Path) 
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=secondary,
-        env={**os.environ, "TERM": "xterm", "COLUMNS": "200"},
+        env={**os.environ, "TERM": term, "COLUMNS": "200"},
     )
     os.close(secondary)
     chunks: list[bytes] = []
@@ -143,8 +143,19 @@ def test_a_real_terminal_gets_the_live_status(stack: ExitStack, tmp_path: Path) 
         elif proc.poll() is not None:
             break
     assert proc.wait(30) == 1
-    text = b"".join(chunks).decode()
+    return b"".join(chunks).decode()
+
+
+def test_a_real_terminal_gets_the_live_status(stack: ExitStack, tmp_path: Path) -> None:
+    """stderr on a pseudo-terminal: the status is redrawn in place, then removed."""
+    text = _on_a_terminal(stack, tmp_path, "xterm")
     assert "waiting: 1 domain(s) pending" in text
     assert "MX mail.example.com: missing on" in text
     assert "\x1b[2K" in text  # erased and redrawn in place
     assert "waiting (up to" not in text  # not the plain lines
+
+
+def test_a_dumb_terminal_gets_plain_lines(stack: ExitStack, tmp_path: Path) -> None:
+    text = _on_a_terminal(stack, tmp_path, "dumb")
+    assert "waiting (up to" in text
+    assert "\x1b[" not in text
