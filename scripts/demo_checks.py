@@ -5,17 +5,27 @@
    amazonses.com zone with a DKIM key for each token and SES's SPF record. ns1 also acts as the
    "--resolver": it answers the lookups of amazonses.com authoritatively, which is all the checks
    need from a recursive resolver here.
-3. ``checks verify`` runs: green. Then one record is broken on ns2 (zone reloaded with knotc) and
-   ``checks verify`` runs again: red, with the fix to paste. The servers are stopped at the end.
+3. ``checks verify`` runs: green. Then one record is broken on ns2 only (the MAIL FROM MX
+   deleted, serial 2, zone reloaded with knotc) and ``checks verify`` runs again: red, naming ns2,
+   with the fix to paste.
+4. The servers are stopped and the temporary directory removed. With ``--keep`` the servers stay
+   up (the broken state) until Ctrl-C or ``--keep-seconds``, and the exact ``checks verify``
+   command to try by hand is printed.
+
+Headings are bold only on a terminal (and without ``NO_COLOR``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +37,8 @@ from tests.support.knot_server import KnotServer, zone_text  # noqa: E402
 
 
 def banner(text: str) -> None:
-    print(f"\n\033[1m=== {text}\033[0m", flush=True)
+    bold = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    print(f"\n\033[1m=== {text}\033[0m" if bold else f"\n=== {text}", flush=True)
 
 
 def run(argv: list[str], **kwargs: object) -> int:
@@ -37,12 +48,36 @@ def run(argv: list[str], **kwargs: object) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--stack", default="dev")
+    parser.add_argument("--stack", default="dev", help="the stack to plan (default: dev)")
     parser.add_argument("--records", help="use this records JSON instead of running the plan")
     parser.add_argument("--zone-file", help="with --records: the zone fragment to serve")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the servers up after the demo (the broken state) and print the checks verify "
+        "command to try by hand; Ctrl-C stops them",
+    )
+    parser.add_argument(
+        "--keep-seconds",
+        type=int,
+        default=3600,
+        metavar="N",
+        help="with --keep: stop the servers after N seconds at the latest (default 3600)",
+    )
     args = parser.parse_args()
-    py = sys.executable
     work = Path(tempfile.mkdtemp(prefix="checks-demo-"))
+    try:
+        return demo(args, work)
+    except KeyboardInterrupt:
+        print("demo: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def demo(args: argparse.Namespace, work: Path) -> int:
+    """The demo in ``work`` (a temporary directory the caller removes)."""
+    py = sys.executable
     plan_json, fragment = work / "plan.json", work / f"{args.stack}.zone"
     if args.records:
         plan_json, fragment = Path(args.records), Path(args.zone_file or "")
@@ -107,18 +142,32 @@ def main() -> int:
         print(f"exit status {green}")
 
         mx = next(r for r in records if r["type"] == "MX")
-        banner(f"breaking the zone: deleting the MX of {mx['name']} (serial 2, knotc reload)")
-        for server in (ns1, ns2):
-            for d, text in zones(2, drop=(mx["name"], "MX")).items():
-                server.set_zone(d, text, 2)
-        banner("checks verify: one record missing")
+        banner(f"breaking ns2: deleting the MX of {mx['name']} (serial 2, knotc reload)")
+        for d, text in zones(2, drop=(mx["name"], "MX")).items():
+            ns2.set_zone(d, text, 2)
+        banner("checks verify: one record missing on ns2")
         red = run(verify)
         print(f"exit status {red}")
+        if args.keep:
+            keep(verify, args.keep_seconds)
         return 0 if (green, red) == (0, 1) else 1
     finally:
         banner("stopping knotd")
         ns1.stop()
         ns2.stop()
+
+
+def keep(verify: list[str], seconds: int) -> None:
+    """Leave the servers up until Ctrl-C or ``seconds`` have passed, saying how to use them."""
+    banner(f"servers kept up: Ctrl-C stops them (after {seconds} s at the latest)")
+    print("Try it by hand (from the repository root), e.g. with --json or --wait 60:")
+    print(shlex.join(verify), flush=True)
+    deadline = time.monotonic() + max(0, seconds)
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(1.0, left))
+    except KeyboardInterrupt:
+        print("\nCtrl-C: stopping", flush=True)
 
 
 if __name__ == "__main__":

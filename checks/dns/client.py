@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import random
+import secrets
 import socket
 import struct
 from collections import deque
@@ -222,11 +222,13 @@ class _Channel:
             self.sock.close()
             raise
         self.pending: dict[int, _Job] = {}
+        self.retired = False
+        self.closed = False
         client.loop.add_reader(self.sock.fileno(), self._readable)
 
     def new_id(self) -> int:
         for _ in range(1000):
-            qid = random.getrandbits(16)
+            qid = secrets.randbits(16)
             if qid not in self.pending:
                 return qid
         raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
@@ -250,19 +252,39 @@ class _Channel:
                 if not _check_reply(data, job.question):
                     continue  # an answer to another question: keep waiting, as dnspython does
             except wire.WireError as exc:
-                del self.pending[qid]
+                self.forget(qid)
                 self.client.attempt_failed(job, exc)
-                continue
-            del self.pending[qid]
-            self.client.received(job, data)
+            else:
+                self.forget(qid)
+                self.client.received(job, data)
+            if self.closed:
+                return
+
+    def forget(self, qid: int) -> None:
+        """``qid`` is answered or given up; a retired socket closes with its last query."""
+        del self.pending[qid]
+        if self.retired and not self.pending:
+            self.close()
+
+    def retire(self) -> None:
+        """Take no new queries; close once what is in flight is answered or timed out."""
+        self.retired = True
+        if not self.pending:
+            self.close()
 
     def fail(self, exc: Exception) -> None:
         jobs = list(self.pending.values())
         self.pending.clear()
+        if self.retired:
+            self.close()
         for job in jobs:
             self.client.attempt_failed(job, exc)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.client.retired.discard(self)
         self.client.loop.remove_reader(self.sock.fileno())
         self.sock.close()
         for job in self.pending.values():
@@ -287,6 +309,7 @@ class DnsClient:
         self.stats = Stats()
         self.loop = asyncio.get_running_loop()
         self._channels: dict[tuple[str, int], list[_Channel]] = {}
+        self.retired: set[_Channel] = set()  # sockets of past rounds with queries in flight
         self._queue: deque[_Job] = deque()
         self._in_flight = 0
         self._pumping = False
@@ -360,7 +383,7 @@ class DnsClient:
                 continue  # answered (or failed) already
             channel = job.channel
             if channel is not None and channel.pending.get(job.qid) is job:
-                del channel.pending[job.qid]
+                channel.forget(job.qid)
             self.attempt_failed(job, TimeoutError())
         if deadlines and self._timer is None:
             self._timer = self.loop.call_at(deadlines[0][0], self._expire_due)
@@ -433,6 +456,15 @@ class DnsClient:
             return
         self._read(job, data)
 
+    def new_round(self) -> None:
+        """Later queries go out on new sockets, so from new source ports (a long ``--wait``
+        never reuses one); the old sockets close as soon as nothing is in flight on them."""
+        for channels in self._channels.values():
+            for channel in channels:
+                self.retired.add(channel)
+                channel.retire()
+        self._channels.clear()
+
     def _channel(self, server: Server) -> _Channel:
         channels = self._channels.setdefault((server.host, server.port), [])
         for channel in channels:
@@ -446,9 +478,8 @@ class DnsClient:
         for task in list(self._tcp_tasks):
             task.cancel()
         await asyncio.gather(*self._tcp_tasks, return_exceptions=True)
-        for channels in self._channels.values():
-            for channel in channels:
-                channel.close()
+        for channel in [*self.retired, *(c for cs in self._channels.values() for c in cs)]:
+            channel.close()
         self._channels.clear()
         self._queue.clear()
         if self._timer is not None:
@@ -457,7 +488,7 @@ class DnsClient:
         self._deadlines.clear()
 
     async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
-        qid = random.getrandbits(16)
+        qid = secrets.randbits(16)
         query = wire.make_query(qid, question, recurse)
         async with asyncio.timeout(self.timeout):
             reader, writer = await asyncio.open_connection(server.host, server.port)

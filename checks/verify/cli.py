@@ -8,15 +8,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import math
+import os
 import sys
 import time
+import urllib.parse
 from typing import Any
+
+from components.regions import region_problem
 
 from ..dns.client import DnsClient, Server, parse_server
 from ..exit_status import ExitStatus
 from . import report as rep
-from .expected import InputError, group_by_domain, parse_records, read_text, stack_output
+from .expected import (
+    Expected,
+    InputError,
+    group_by_domain,
+    parse_records,
+    read_text,
+    show,
+    stack_output,
+)
+
+PLAN_JSON = "python -m components.plan --stack NAME --json"
 
 
 def register(subparsers: Any) -> None:
@@ -31,17 +47,23 @@ def register(subparsers: Any) -> None:
     source.add_argument(
         "--records",
         metavar="FILE|-",
-        help="JSON of 'pulumi stack output --json' (its dns_records key) or a bare list",
+        help="the records as JSON: the output of 'pulumi stack output --json' (its dns_records "
+        f"key), the offline plan's document ('{PLAN_JSON}', its outputs.dns_records) or a bare "
+        "list of records; '-' reads stdin",
     )
     source.add_argument(
-        "--stack", metavar="NAME", help="read the outputs with 'pulumi stack output --json'"
+        "--stack",
+        metavar="NAME",
+        help="read the records with 'pulumi stack output dns_records --json --stack NAME' "
+        "(needs the Pulumi CLI; no secrets are read)",
     )
     parser.add_argument(
         "--nameserver",
         action="append",
         default=[],
         metavar="HOST[:PORT]",
-        help="query these as the authoritative servers instead of the zone's NS set (repeatable)",
+        help="query these as the authoritative servers instead of the zone's NS set (repeatable; "
+        "IP addresses; default: discover the NS set through the resolvers)",
     )
     parser.add_argument(
         "--resolver",
@@ -49,32 +71,44 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="HOST[:PORT]",
         help="recursive resolver for NS discovery, DKIM keys and SPF includes (repeatable; "
-        "default: the system's resolvers)",
+        "default: the system's resolvers from /etc/resolv.conf)",
     )
     parser.add_argument(
         "--wait",
         type=float,
         default=0.0,
         metavar="SECONDS",
-        help="poll until everything passes or SECONDS have passed",
+        help=f"poll until everything passes or SECONDS have passed (0 to {MAX_WAIT:g}; "
+        "default 0: check once)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON report")
     parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"
     )
-    parser.add_argument("--aws-region", metavar="REGION", help="SES region when not derivable")
     parser.add_argument(
-        "--aws-endpoint-url", metavar="URL", help="SES API endpoint (e.g. a local moto_server)"
+        "--aws-region",
+        metavar="REGION",
+        help="with --aws: the SES region of domains whose MAIL FROM MX does not name one "
+        "(default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)",
+    )
+    parser.add_argument(
+        "--aws-endpoint-url",
+        metavar="URL",
+        help="with --aws: the SES API endpoint, an http(s) URL (e.g. a local moto_server; "
+        "default: AWS's)",
     )
     parser.add_argument(
         "--timeout",
         type=float,
         default=2.0,
         metavar="SECONDS",
-        help="per-query timeout (default 2); each query is tried up to --attempts times",
+        help=f"per-query timeout, more than 0 and at most {MAX_TIMEOUT:g} (default 2); each "
+        "query is tried up to --attempts times",
     )
-    parser.add_argument("--attempts", type=int, default=3, help="tries per query (default 3)")
+    parser.add_argument(
+        "--attempts", type=int, default=3, metavar="N", help="tries per query, 1 to 10 (default 3)"
+    )
     parser.add_argument(
         "--ns-port",
         type=int,
@@ -83,18 +117,87 @@ def register(subparsers: Any) -> None:
         help="port of discovered nameservers (default 53)",
     )
     parser.add_argument(
-        "--max-in-flight", type=int, default=256, metavar="N", help="queries in flight at once"
+        "--max-in-flight",
+        type=int,
+        default=256,
+        metavar="N",
+        help="queries in flight at once, 1 to 4096 (default 256)",
     )
     parser.set_defaults(handler=run)
 
 
-def _servers(values: list[str], option: str) -> list[Server]:
+MAX_WAIT = 86400.0
+MAX_TIMEOUT = 60.0
+
+
+def _option_problems(args: argparse.Namespace) -> list[str]:
+    """Every problem with the options, each naming the option, its value and what is allowed."""
+    problems: list[str] = []
+    if not (math.isfinite(args.wait) and 0 <= args.wait <= MAX_WAIT):
+        problems.append(f"--wait {args.wait:g}: allowed: 0 to {MAX_WAIT:g} seconds")
+    if not (math.isfinite(args.timeout) and 0 < args.timeout <= MAX_TIMEOUT):
+        problems.append(
+            f"--timeout {args.timeout:g}: allowed: more than 0 and at most {MAX_TIMEOUT:g} seconds"
+        )
+    if not 1 <= args.attempts <= 10:
+        problems.append(f"--attempts {args.attempts}: allowed: 1 to 10")
+    if not 1 <= args.max_in_flight <= 4096:
+        problems.append(f"--max-in-flight {args.max_in_flight}: allowed: 1 to 4096")
+    if not 0 < args.ns_port < 65536:
+        problems.append(f"--ns-port {args.ns_port}: allowed: a port number, 1 to 65535")
+    for option, values in (("--nameserver", args.nameserver), ("--resolver", args.resolver)):
+        for value in values:
+            try:
+                parse_server(value)
+            except ValueError as exc:
+                reason = str(exc).removeprefix(f"'{value.strip()}': ")
+                problems.append(
+                    f"{option} {show(value)}: {show(reason, 120)[1:-1]}; allowed: IP[:PORT] or "
+                    "[IPv6]:PORT"
+                )
+    for option, value in (
+        ("--aws-region", args.aws_region),
+        ("--aws-endpoint-url", args.aws_endpoint_url),
+    ):
+        if value is not None and not args.aws:
+            problems.append(f"{option} {show(value)}: only used with --aws, which is not given")
+    if args.aws_endpoint_url is not None:
+        problem = _url_problem(args.aws_endpoint_url)
+        if problem:
+            problems.append(f"--aws-endpoint-url {show(args.aws_endpoint_url)}: {problem}")
+    if args.aws:
+        region, where = _region_source(args.aws_region)
+        problem = region_problem(region) if region is not None else None
+        if problem:
+            problems.append(f"{where} {show(region)} {problem}")
+    return problems
+
+
+def _region_source(explicit: str | None) -> tuple[str | None, str]:
+    """The region the user named, and where: the option or an environment variable."""
+    if explicit is not None:
+        return explicit, "--aws-region"
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if os.environ.get(variable):
+            return os.environ[variable], variable
+    return None, ""
+
+
+def _url_problem(url: str) -> str | None:
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError on a bad port
+    except ValueError as exc:
+        return f"not a URL ({exc}); allowed: http://HOST[:PORT] or https://HOST[:PORT]"
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        return "allowed: an http:// or https:// URL with a host, e.g. http://127.0.0.1:5000"
+    return None
+
+
+def _servers(values: list[str]) -> list[Server]:
     servers: list[Server] = []
     for value in values:
-        try:
-            server = parse_server(value)
-        except ValueError as exc:
-            raise InputError(f"{option}: {exc}") from None
+        server = parse_server(value)  # validated with the other options
         if server not in servers:
             servers.append(server)
     return servers
@@ -128,38 +231,37 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 def _run(args: argparse.Namespace) -> ExitStatus:
     from .engine import Options
+    from .progress import display_for
     from .wait import run as run_checks
 
-    if args.wait < 0 or args.wait > 86400:
-        raise InputError("--wait must be between 0 and 86400 seconds")
-    if not 0 < args.timeout <= 60:
-        raise InputError("--timeout must be between 0 and 60 seconds")
-    if not 1 <= args.attempts <= 10:
-        raise InputError("--attempts must be between 1 and 10")
-    if not 1 <= args.max_in_flight <= 4096:
-        raise InputError("--max-in-flight must be between 1 and 4096")
-    if not 0 < args.ns_port < 65536:
-        raise InputError("--ns-port must be a port number")
-    nameservers = _servers(args.nameserver, "--nameserver")
-    resolvers = _servers(args.resolver, "--resolver") or _system_resolvers()
+    problems = _option_problems(args)
+    records: list[Expected] = []
     if args.records is not None:
         source = "stdin" if args.records == "-" else args.records
-        records = parse_records(read_text(args.records), source)
-    else:
+        try:
+            records = parse_records(read_text(args.records), source)
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise InputError(
+            "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
+        )
+    if args.stack is not None:
         records = parse_records(stack_output(args.stack), f"stack {args.stack}")
+    nameservers = _servers(args.nameserver)
+    resolvers = _servers(args.resolver) or _system_resolvers()
     domains = group_by_domain(records)
     opts = Options(nameservers=nameservers, resolvers=resolvers, ns_port=args.ns_port)
-
-    def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
 
     async def main() -> rep.Report:
         client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
         start, cpu = time.monotonic(), time.process_time()
+        display = display_for(sys.stderr) if args.wait > 0 else None
         try:
-            result = await run_checks(
-                domains, opts, client, wait=args.wait, strict=args.strict, progress=progress
-            )
+            with display or contextlib.nullcontext():
+                result = await run_checks(
+                    domains, opts, client, wait=args.wait, strict=args.strict, progress=display
+                )
         finally:
             await client.close()
         client.stats.cpu_seconds = time.process_time() - cpu

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, cast
 
 import dns.exception
-import dns.name
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-
-from ..dns.client import normalize_name
+import idna
 
 
 class InputError(Exception):
@@ -43,7 +43,7 @@ def rdata_text(rdtype: str, value: str) -> str:
     if rdtype == "CNAME":
         return value.rstrip(".") + "."
     if rdtype == "MX":
-        prio, _, host = value.partition(" ")
+        prio, _, host = " ".join(value.split()).partition(" ")
         return f"{prio} {host.strip().rstrip('.')}."
     return value
 
@@ -78,110 +78,106 @@ def read_text(path: str) -> str:
 
 
 def stack_output(stack: str) -> str:
-    """``pulumi stack output --json --show-secrets --stack NAME``, or InputError when impossible."""
+    """``pulumi stack output dns_records --json --stack NAME`` (no secrets), or InputError."""
     exe = shutil.which("pulumi")
     if exe is None:
         raise InputError(
             "--stack needs the Pulumi CLI ('pulumi' is not on PATH). Install it, or save the "
-            "outputs elsewhere with 'pulumi stack output --json > outputs.json' and pass "
-            "--records outputs.json (or use 'python -m components.plan --stack NAME --json')."
+            "records elsewhere with 'pulumi stack output dns_records --json > records.json' and "
+            "pass --records records.json (or use 'python -m components.plan --stack NAME --json')."
         )
+    command = ["stack", "output", "dns_records", "--json", "--stack", stack]
     try:
         done = subprocess.run(
-            [exe, "stack", "output", "--json", "--show-secrets", "--stack", stack],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+            [exe, *command], capture_output=True, text=True, timeout=120, check=False
         )
     except (OSError, subprocess.SubprocessError) as exc:
         raise InputError(f"running 'pulumi stack output' failed: {exc}") from None
     if done.returncode != 0:
         detail = done.stderr.strip().splitlines()[-1:] or ["no message"]
         raise InputError(
-            f"'pulumi stack output --json --stack {stack}' exited with status "
-            f"{done.returncode}: {detail[0]}"
+            f"'pulumi {' '.join(command)}' exited with status {done.returncode}: "
+            f"{show(detail[0], 200)}"
         )
     return done.stdout
 
 
-def parse_records(text: str, source: str) -> list[Expected]:
-    """Validate contract 1 records. Raises InputError with every problem found."""
+def show(value: object, limit: int = 80) -> str:
+    """``repr`` of a user's value, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+class _DuplicateKey(Exception):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _load(text: str, source: str) -> Any:
     try:
-        data: Any = json.loads(text)
+        return json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except _DuplicateKey as exc:
+        raise InputError(
+            f"{source}: the key {show(exc.args[0])} appears twice in one JSON object; each key "
+            "may appear once (which one was meant cannot be known)"
+        ) from None
     except RecursionError:
         raise InputError(f"{source}: JSON nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"{source}: unreadable JSON ({show(str(exc), 120)})") from None
+
+
+def _record_list(data: Any, source: str) -> list[Any]:
+    """The list of records inside a stack's outputs, the plan's document, or a bare list."""
+    where = "the document"
     if isinstance(data, dict):
         obj = cast("dict[str, Any]", data)
         if "outputs" in obj and isinstance(obj["outputs"], dict):
             obj = cast("dict[str, Any]", obj["outputs"])  # the offline plan's --json document
+            where = "outputs"
         if "dns_records" not in obj:
             raise InputError(
                 f"{source}: a JSON object without a 'dns_records' key (expected the output of "
-                "'pulumi stack output --json' or a bare list of records)"
+                "'pulumi stack output --json', the offline plan's --json document or a bare "
+                "list of records)"
             )
         data = obj["dns_records"]
-        if isinstance(data, str):
-            raise InputError(
-                f"{source}: 'dns_records' is a string ({data[:30]!r}); if it is '[secret]', "
-                "read the outputs with --show-secrets"
-            )
+        where = "dns_records" if where == "the document" else "outputs.dns_records"
+    if isinstance(data, str):
+        raise InputError(
+            f"{source}: {where} is a string ({show(data, 40)}), not a list of records; if it is "
+            "'[secret]', save the records with 'pulumi stack output dns_records --json "
+            "--show-secrets > records.json' and pass --records records.json"
+        )
     if not isinstance(data, list):
-        raise InputError(f"{source}: expected a list of records, found {type(data).__name__}")
+        raise InputError(
+            f"{source}: {where} must be a list of records, found {type(data).__name__}"
+        )
     items = cast("list[Any]", data)
     if not items:
         raise InputError(f"{source}: the list of records is empty: nothing to check")
+    return items
+
+
+def parse_records(text: str, source: str) -> list[Expected]:
+    """Validate contract 1 records. Raises InputError with every problem found."""
+    items = _record_list(_load(text, source), source)
     problems: list[str] = []
     records: list[Expected] = []
     for index, item in enumerate(items):
-        where = f"record {index + 1}"
-        if not isinstance(item, dict):
-            problems.append(f"{where}: expected an object, found {type(item).__name__}")
-            continue
-        rec = cast("dict[str, Any]", item)
-        bad = False
-        fields: dict[str, str] = {}
-        for key in ("domain", "name", "type", "value"):
-            value = rec.get(key)
-            if not isinstance(value, str) or (key != "value" and not value.strip()):
-                problems.append(f"{where}: '{key}' must be a non-empty string, got {value!r}"[:200])
-                bad = True
-            else:
-                fields[key] = value
-        if bad:
-            continue
-        purpose = rec.get("purpose", "other")
-        if not isinstance(purpose, str):
-            problems.append(f"{where}: 'purpose' must be a string")
-            continue
-        ttl = rec.get("ttl")
-        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 0):
-            problems.append(f"{where}: 'ttl' must be a non-negative integer, got {ttl!r}")
-            continue
-        rdtype = fields["type"].strip().upper()
-        if rdtype not in SUPPORTED_TYPES:
-            problems.append(
-                f"{where}: type {fields['type']!r} is not supported ({', '.join(SUPPORTED_TYPES)})"
-            )
-            continue
-        name = normalize_name(fields["name"])
-        domain = normalize_name(fields["domain"])
-        error = _name_error(name) or _name_error(domain)
-        if error:
-            problems.append(f"{where}: {error}")
-            continue
-        value = fields["value"]
-        if rdtype != "TXT":
-            value = " ".join(value.split())
-            if rdtype in ("CNAME", "MX", "NS"):
-                value = value.lower().rstrip(".")
-            error = _value_error(rdtype, value)
-            if error:
-                problems.append(f"{where}: {error}")
-                continue
-        records.append(Expected(domain, name, rdtype, value, purpose.strip().lower(), ttl))
+        record = _record(f"dns_records[{index}]", item, problems)
+        if record is not None:
+            records.append(record)
     if problems:
         shown = problems[:20]
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
@@ -189,23 +185,151 @@ def parse_records(text: str, source: str) -> list[Expected]:
     return records
 
 
-def _name_error(name: str) -> str | None:
-    try:
-        parsed = dns.name.from_text(name)
-    except (dns.exception.DNSException, ValueError) as exc:
-        return f"invalid DNS name {name[:80]!r}: {exc}"
-    if len(parsed.labels) < 2:
-        return f"invalid DNS name {name[:80]!r}"
+PURPOSES = ("dkim", "dkim_byodkim", "mail_from_mx", "mail_from_spf", "dmarc", "other")
+"""Contract 1's purposes, BYODKIM's key record, and ``other`` (the default when none is given)."""
+
+_KEYS = ("domain", "name", "type", "value", "ttl", "purpose")
+_MAX_TTL = 2**31 - 1
+_MAX_TXT_BYTES = 65000  # what fits into one record's data as 255-byte strings
+
+
+def _record(where: str, item: Any, problems: list[str]) -> Expected | None:
+    """One record, or None after adding every problem it has to ``problems``."""
+    if not isinstance(item, dict):
+        problems.append(f"{where}: expected an object, found {type(item).__name__}")
+        return None
+    rec = cast("dict[str, Any]", item)
+    before = len(problems)
+    unknown = [k for k in rec if k not in _KEYS]
+    if unknown:
+        problems.append(
+            f"{where}: unknown key(s) {', '.join(show(k, 40) for k in unknown[:5])}; "
+            f"allowed: {', '.join(_KEYS)}"
+        )
+    fields: dict[str, str] = {}
+    for key in ("domain", "name", "type", "value"):
+        value = rec.get(key)
+        if not isinstance(value, str):
+            problems.append(f"{where}.{key} must be a string, got {show(value)}")
+        else:
+            fields[key] = value
+    purpose = rec.get("purpose", "other")
+    if not isinstance(purpose, str) or purpose not in PURPOSES:
+        problems.append(f"{where}.purpose is {show(purpose)}; allowed: {', '.join(PURPOSES)}")
+    ttl = rec.get("ttl")
+    if ttl is not None and (
+        isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= _MAX_TTL
+    ):
+        problems.append(f"{where}.ttl must be an integer from 0 to {_MAX_TTL}, got {show(ttl)}")
+    rdtype = fields.get("type", "").upper()
+    if "type" in fields and rdtype not in SUPPORTED_TYPES:
+        problems.append(
+            f"{where}.type {show(fields['type'])} is not supported; allowed: "
+            + ", ".join(SUPPORTED_TYPES)
+        )
+    domain = fields.get("domain")
+    domain_ok = domain is not None and _check_name(f"{where}.domain", domain, problems, False)
+    name = fields.get("name")
+    name_ok = name is not None and _check_name(f"{where}.name", name, problems, True)
+    if domain_ok and name_ok and domain is not None and name is not None:
+        d, n = _canonical(domain), _canonical(name)
+        if n != d and not n.endswith("." + d):
+            problems.append(
+                f"{where}.name {show(name)} is not {show(domain)} or a name under it "
+                "(each record must belong to its domain)"
+            )
+    value = fields.get("value")
+    if value is not None and rdtype in SUPPORTED_TYPES:
+        value = _check_value(f"{where}.value", rdtype, value, problems)
+    if len(problems) > before or value is None or name is None or domain is None:
+        return None
+    ttl_value = ttl if isinstance(ttl, int) else None
+    return Expected(_canonical(domain), _canonical(name), rdtype, value, str(purpose), ttl_value)
+
+
+def _canonical(name: str) -> str:
+    return name.lower().removesuffix(".")
+
+
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
+_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def _check_name(where: str, name: str, problems: list[str], underscore: bool) -> bool:
+    """Whether ``name`` is an absolute DNS name of A-labels (any case) (else a
+    problem naming ``where``, the value and what is allowed)."""
+    chars = "a-z, 0-9, '-', '_'" if underscore else "a-z, 0-9, '-'"
+    allowed = f"dot-separated A-labels ({chars}), at least two, at most 253 characters"
+    problem = _name_problem(name, underscore)
+    if problem is None:
+        return True
+    problems.append(f"{where} {show(name)} {problem}; allowed: {allowed}")
+    return False
+
+
+def _name_problem(name: str, underscore: bool) -> str | None:
+    if not name:
+        return "is empty"
+    odd = next((c for c in name if not c.isascii() or not c.isprintable() or c.isspace()), None)
+    if odd is not None:
+        char = f"{odd!r} (U+{ord(odd):04X} {unicodedata.name(odd, 'unnamed')})"
+        if odd.isspace() or not odd.isprintable():
+            return f"contains the character {char}"
+        try:
+            alabel = idna.encode(name.removesuffix("."), uts46=True).decode("ascii")
+        except idna.IDNAError:
+            return f"contains the non-ASCII character {char} and is not a valid IDN"
+        return (
+            f"contains the non-ASCII character {char}; write the A-label form "
+            f"{show(alabel)} if that is the name meant"
+        )
+    text = _canonical(name)
+    labels = text.split(".")
+    if len(text) > 253 or len(labels) < 2:
+        return "is too long" if len(text) > 253 else "has fewer than two labels"
+    pattern = _LABEL if underscore else _HOST_LABEL
+    bad = next((label for label in labels if not pattern.fullmatch(label)), None)
+    if bad is not None:
+        return f"has the invalid label {show(bad, 70)}"
     return None
 
 
-def _value_error(rdtype: str, value: str) -> str | None:
+def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> str | None:
+    """The value in the form compared (targets lowercase, no trailing dot), or None."""
+    if rdtype == "TXT":
+        if len(value.encode("utf-8", errors="replace")) > _MAX_TXT_BYTES:
+            problems.append(f"{where} is longer than {_MAX_TXT_BYTES} bytes (one TXT record)")
+            return None
+        return value
+    if rdtype == "CNAME":
+        problem = _name_problem(value, True)
+        if problem is None:
+            return _canonical(value)
+        problems.append(f"{where} (CNAME target) {show(value)} {problem}; allowed: a host name")
+        return None
+    if rdtype == "MX":
+        prio, _, host = " ".join(value.split()).partition(" ")
+        why = None if prio.isdigit() and int(prio) <= 65535 else f"has the priority {show(prio)}"
+        why = why or (_name_problem(host, False) if host else "has no host")
+        if why is not None:
+            problems.append(
+                f"{where} (MX) {show(value)} {why}; allowed: '<priority 0-65535> <host name>'"
+            )
+            return None
+        return f"{int(prio)} {_canonical(host)}"
+    value = " ".join(value.split())
+    if rdtype == "NS":
+        value = _canonical(value)
     try:
         rdclass, dtype = dns.rdataclass.IN, dns.rdatatype.from_text(rdtype)
         dns.rdata.from_text(rdclass, dtype, value + _dot(rdtype))
     except (dns.exception.DNSException, ValueError) as exc:
-        return f"invalid {rdtype} value {value[:80]!r}: {exc}"
-    return None
+        problems.append(f"{where}: invalid {rdtype} value {show(value)}: {show(str(exc), 100)}")
+        return None
+    if not value:
+        problems.append(f"{where}: the {rdtype} value is empty")
+        return None
+    return value
 
 
 def _dot(rdtype: str) -> str:

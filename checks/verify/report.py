@@ -18,7 +18,7 @@ class Report:
     passes: int = 1
     polls: int = 0
     strict: bool = False
-    account: dict[str, Any] | None = None
+    account: dict[str, dict[str, Any] | None] | None = None
     account_findings: list[Finding] | None = None
 
     def all_findings(self) -> list[Finding]:
@@ -151,6 +151,29 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
     return lines
 
 
+def domain_state(d: DomainResult, strict: bool) -> str:
+    """The domain's header word, by the rules of the exit status (so the two always agree)."""
+    if any(f.severity == "error" and not f.unchecked for f in d.findings):
+        return "FAIL"
+    warned = any(f.severity == "warning" for f in d.findings)
+    if strict and warned:
+        return "FAIL (warnings, --strict)"
+    if any(f.unchecked for f in d.findings):
+        return "INCOMPLETE"
+    return "OK (with warnings)" if warned else "OK"
+
+
+def _resolver_cell(status: str) -> str:
+    """A resolver column's cell: the reason of an ``n/a`` goes to the legend, not the table."""
+    return "n/a" if status.startswith("n/a") else _cut(status, 16)
+
+
+def _resolver_reasons(d: DomainResult, label: str) -> list[str]:
+    reasons = [r.resolvers.get(label, "") for r in d.rows]
+    found = [x.removeprefix("n/a (").removesuffix(")") for x in reasons if x.startswith("n/a (")]
+    return list(dict.fromkeys(found))
+
+
 def render_human(report: Report) -> str:
     lines: list[str] = []
     resolvers: list[str] = []
@@ -160,9 +183,7 @@ def render_human(report: Report) -> str:
                 if label not in resolvers:
                     resolvers.append(label)
     for d in report.domains:
-        state = "OK" if d.ok else "FAIL"
-        if d.ok and d.findings:
-            state = "OK (with warnings)"
+        state = domain_state(d, report.strict)
         lines.append(f"{d.domain}: {state}" + (f"  (zone {d.zone})" if d.zone else ""))
         short = {st.server.label: f"ns{i + 1}" for i, st in enumerate(d.servers)}
         for st in d.servers:
@@ -170,7 +191,9 @@ def render_human(report: Report) -> str:
             lines.append(f"  {short[st.server.label]} = {st.server.label}: {serial}, {st.status}")
         rshort = {label: f"res{i + 1}" for i, label in enumerate(resolvers)}
         for label in resolvers:
-            lines.append(f"  {rshort[label]} = {label} (resolver; propagation info only)")
+            reasons = _resolver_reasons(d, label)
+            why = f"; could not check: {'; '.join(reasons)}" if reasons else ""
+            lines.append(f"  {rshort[label]} = {label} (resolver; propagation info only{why})")
         header = ["record", "type", "expected", *short.values(), *rshort.values()]
         rows: list[list[str]] = []
         for r in d.rows:
@@ -180,7 +203,7 @@ def render_human(report: Report) -> str:
                     r.expected.rdtype,
                     _cut(r.expected.value, 44),
                     *(r.servers.get(label, "-") for label in short),
-                    *(_cut(r.resolvers.get(label, "-"), 16) for label in rshort),
+                    *(_resolver_cell(r.resolvers.get(label, "-")) for label in rshort),
                 ]
             )
         if rows:
@@ -191,10 +214,13 @@ def render_human(report: Report) -> str:
         if d.ses is not None:
             lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
         lines.append("")
-    if report.account is not None or report.account_findings:
-        acct = report.account or {}
-        lines.append("SES account: " + ", ".join(f"{k} {v}" for k, v in acct.items()))
-        lines.extend(render_findings(report.account_findings or [], "    "))
+    for region, info in sorted((report.account or {}).items()):
+        detail = ", ".join(f"{k} {v}" for k, v in info.items()) if info else "could not be read"
+        lines.append(f"SES account ({region}): {detail}")
+    if report.account_findings:
+        lines.append("SES account findings:")
+        lines.extend(render_findings(report.account_findings, "    "))
+    if report.account or report.account_findings:
         lines.append("")
     found = report.all_findings()
     errors = sum(1 for f in found if f.severity == "error" and not f.unchecked)

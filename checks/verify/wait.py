@@ -11,6 +11,7 @@ from .compare import serial_of
 from .engine import Options, verify_pass
 from .expected import Expected
 from .findings import DomainResult
+from .progress import WaitState, wait_state
 
 
 async def poll_serials(
@@ -51,7 +52,7 @@ async def run(
     strict: bool = False,
     poll_interval: float = 0.2,
     full_interval: float = 2.0,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[WaitState, float], None] | None = None,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> RunResult:
@@ -60,6 +61,7 @@ async def run(
     Between full passes only SOA serials are polled (every ``poll_interval`` seconds); a domain
     is verified again as soon as a serial or a server's reachability changes, and at least every
     ``full_interval`` seconds (backing off) for what serials cannot show (resolver-side data).
+    ``progress`` gets the pending state and the seconds left before each poll.
     """
     loop = asyncio.get_running_loop()
     now = clock or loop.time
@@ -71,19 +73,17 @@ async def run(
     deadline = start + max(0.0, wait)
     last_full = {d: now() for d in results}
     interval = dict.fromkeys(results, full_interval)
-    last_message = ""
     while True:
         pending = [d for d, r in results.items() if not r.passing(strict)]
         if not pending or now() >= deadline:
             break
-        message = pending_message(results, pending, deadline - now())
-        if progress is not None and message != last_message:
-            progress(message)
-            last_message = message
+        if progress is not None:
+            progress(wait_state(results, pending), deadline - now())
         await pause(max(0.0, min(poll_interval, deadline - now())))
         if now() >= deadline:
             break
         polls += 1
+        client.new_round()  # fresh sockets, fresh source ports, for each poll round
         fingerprints = await poll_serials(results, pending, client)
         again = [
             d
@@ -102,32 +102,3 @@ async def run(
             results[d] = r
             last_full[d] = now()
     return RunResult([results[d] for d in domains], passes, polls)
-
-
-def pending_message(results: dict[str, DomainResult], pending: list[str], left: float) -> str:
-    """The progress line: which domains are still pending, and why."""
-    parts: list[str] = []
-    for d in pending[:5]:
-        r = results[d]
-        rows = [
-            f"{row.expected.rdtype} {row.expected.name}"
-            for row in r.rows
-            if any(v != "ok" for v in row.servers.values())
-        ]
-        servers = [
-            f"{st.server.label}: {st.status}" + (f" (serial {st.serial})" if st.serial else "")
-            for st in r.servers
-            if st.status != "ok"
-        ]
-        detail = "; ".join(
-            x
-            for x in (
-                ", ".join(servers),
-                f"{len(rows)} record(s) not yet right" if rows else "",
-                f"{len(r.findings)} finding(s)" if not rows and not servers else "",
-            )
-            if x
-        )
-        parts.append(f"{d} [{detail}]")
-    more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
-    return f"waiting ({left:.1f} s left): pending {', '.join(parts)}{more}"
