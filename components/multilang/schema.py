@@ -159,6 +159,14 @@ def _type_hints(cls: type) -> dict[str, object]:
     return typing.get_type_hints(cls, localns=local, include_extras=True)
 
 
+def _make_plain(spec: Json) -> None:
+    """Mark a property plain, and the items or values of a plain list or map too."""
+    spec["plain"] = True
+    for key in ("items", "additionalProperties"):
+        if key in spec:
+            _make_plain(spec[key])
+
+
 def _is_enum(cls: type) -> bool:
     return enum.Enum in cls.__mro__
 
@@ -217,7 +225,7 @@ class SchemaBuilder:
             if not description:
                 raise SchemaError(f"{cls.__qualname__}.{item.name} has no docstring")
             if not output and not accepts_outputs:
-                spec["plain"] = True
+                _make_plain(spec)
                 why = str(item.metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
                 description += f"\n\nA plain value, known when the program runs: {why}"
             if item.metadata.get(SECRET):
