@@ -1,7 +1,7 @@
-"""The ``ses`` package for every Pulumi language: the schema the SDK infers, Construct, the plugin.
+"""The ``ses`` package for every Pulumi language: the schema, Construct, the plugin.
 
-The schema comes from ``pulumi.provider.experimental``'s ``ComponentProvider``, the object the
-plugin serves; the plugin itself is started as Pulumi starts it and asked over gRPC on loopback.
+The schema is the one ``SesComponentProvider`` serves (derived from ``multilang/types.py``); the
+plugin itself is started as Pulumi starts it and asked over gRPC on loopback.
 """
 
 from __future__ import annotations
@@ -310,12 +310,15 @@ def test_plugin_manifest() -> None:
     assert "..[cloudflare]" in requirements.splitlines()
 
 
-def start_plugin(command: list[str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+def start_plugin(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
     """Start the plugin as the engine does (engine address as the last argument) and read the
     port it prints; the caller stops it."""
     process = subprocess.Popen(
         [*command, "127.0.0.1:1"],
         cwd=cwd,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
