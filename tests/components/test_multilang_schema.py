@@ -276,3 +276,9 @@ def test_names() -> None:
     assert camel_case("rua") == "rua"
     assert type_name(DmarcArgs) == "Dmarc"
     assert type_name(Alignment) == "Alignment"
+
+
+def test_an_unknown_type_token_names_the_components() -> None:
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:SesDomain"):
+        provider.construct("x", "ses:index:Nope", {})
