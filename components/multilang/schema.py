@@ -27,6 +27,7 @@ import inspect
 import itertools
 import re
 import sys
+import textwrap
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,7 +99,7 @@ def attribute_docstrings(cls: type) -> dict[str, str]:
         source = inspect.getsource(cls)
     except (OSError, TypeError):
         return {}
-    module = ast.parse(inspect.cleandoc(source) if source[:1].isspace() else source)
+    module = ast.parse(textwrap.dedent(source))
     classes = [node for node in module.body if isinstance(node, ast.ClassDef)]
     body: list[ast.stmt] = classes[0].body if classes else []
     docs: dict[str, str] = {}
@@ -219,7 +220,10 @@ class SchemaBuilder:
         required: list[str] = []
         for item in dataclasses.fields(cls):
             name = camel_case(item.name)
-            core, optional, accepts_outputs = _unwrap(hints[item.name])
+            try:
+                core, optional, accepts_outputs = _unwrap(hints[item.name])
+            except SchemaError as error:
+                raise SchemaError(f"{cls.__qualname__}.{item.name}: {error}") from None
             spec = self._type(core, output=output, where=f"{cls.__qualname__}.{item.name}")
             description = docs.get(item.name, "")
             if not description:

@@ -22,6 +22,7 @@ from components.multilang.schema import (
     Component,
     SchemaBuilder,
     SchemaError,
+    attribute_docstrings,
     camel_case,
     type_name,
 )
@@ -262,7 +263,7 @@ class Holder:
     ("cls", "message"),
     [
         (Undocumented, "Undocumented.name has no docstring"),
-        (Choice, "a union of several types has no schema type"),
+        (Choice, "Choice.value: str | int: a union of several types has no schema type"),
         (Holder, "Dmarc and DmarcArgs are both p:index:Dmarc"),
     ],
 )
@@ -282,3 +283,14 @@ def test_an_unknown_type_token_names_the_components() -> None:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:SesDomain"):
         provider.construct("x", "ses:index:Nope", {})
+
+
+def test_docstrings_of_a_class_defined_in_a_function() -> None:
+    @dataclass(frozen=True, kw_only=True)
+    class Local:
+        """Indented source."""
+
+        zone_id: str
+        """The zone."""
+
+    assert attribute_docstrings(Local) == {"zone_id": "The zone."}
