@@ -106,13 +106,13 @@ def _type_of(prop: dict[str, Any]) -> str:
     return str(prop["type"])
 
 
-def inferred_schema() -> dict[str, Any]:
+def served_schema() -> dict[str, Any]:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     assert provider.schema is not None
     return json.loads(provider.schema)
 
 
-SCHEMA = inferred_schema()
+SCHEMA = served_schema()
 
 
 def schema_figures(schema: dict[str, Any]) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """Building and installing the project the way a consumer's ``pip install git+https://...`` does,
 offline: a copy of the packaged files, ``pip install --no-deps --no-index --no-build-isolation
---target DIR``, then Python processes that see only ``DIR`` and the venv's dependencies."""
+--target DIR``, then Python processes that see only ``DIR`` and the venv's dependencies; or the
+same copy built into a wheel (``pip wheel``) for a virtualenv to install."""
 
 from __future__ import annotations
 
