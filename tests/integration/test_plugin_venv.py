@@ -36,6 +36,7 @@ from tests.components.test_multilang_provider import (
     stop_plugin,
 )
 from tests.support.package_support import DISTRIBUTION, IMPORT_NAME
+from tests.support.schema_rules import violations
 
 PLUGIN_FILES = ("PulumiPlugin.yaml", "__main__.py", "requirements.txt")
 
@@ -120,4 +121,5 @@ def test_the_plugin_in_its_own_venv_serves_the_schema(
     assert version == __version__
     schema: dict[str, Any] = json.loads(served)
     assert schema == SCHEMA
+    assert violations(schema) == []
     assert schema["language"]["nodejs"]["packageName"] == "@ses-domains/ses"
