@@ -1,8 +1,8 @@
 """Entry point of the ``ses`` Pulumi package: hosts the SES components for every language.
 
 The Pulumi engine starts this with the engine's address as the first argument; the host prints
-its port, answers GetSchema with the schema inferred from ``ses_domains.multilang`` and Construct
-with the components, refusing bad inputs with every problem named.
+its port, answers GetSchema with the schema derived from ``ses_domains.multilang``'s dataclasses
+and Construct with the components, refusing bad inputs with every problem named.
 
 Run from a checkout (``python provider/__main__.py``) it hosts the checkout's ``components/``
 folder under the package's import name; copied elsewhere it uses the installed ``ses_domains``.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.package_support import install_package
+from tests.support.package_support import build_wheel, install_package
 
 
 @pytest.fixture
@@ -23,3 +23,10 @@ def installed_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built and installed once per run, as a consumer's pip would
     (:func:`~tests.support.package_support.install_package`); treat it as read-only."""
     return install_package(tmp_path_factory.mktemp("package"))
+
+
+@pytest.fixture(scope="session")
+def package_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the project's wheel, built once per run offline
+    (:func:`~tests.support.package_support.build_wheel`): pip's ``--find-links``."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))

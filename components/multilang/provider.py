@@ -1,37 +1,30 @@
 """The components for every Pulumi language: what ``provider/__main__.py`` hosts.
 
-The SDK's component provider host (``pulumi.provider.experimental``) infers the package schema
-from type annotations: each component's ``args`` annotation gives its inputs, its class
-annotations give its outputs. This module gives the Python components provider-facing classes of
-the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``):
+:class:`SesComponentProvider` serves the package schema of ``package.py`` (derived from the
+dataclasses of ``types.py``) and constructs the components of the same names and type tokens
+(``ses:index:SesDomain``, ``ses:index:SmtpUser``):
 
-- Inputs are the ``TypedDict``s of ``types.py``, keyed like the stack configuration. Each
-  component checks its inputs against the package schema (``inputs.py``: unknown keys, types,
-  required inputs) and then runs them through
+- Inputs arrive as the engine sends them, keyed like the stack configuration. Each component
+  checks them against the package schema (``inputs.py``: unknown keys, types, required inputs,
+  outputs where a plain value belongs) and then runs them through
   :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
-  callers and other languages, every problem reported at once.
-- Each class subclasses the Python component and only re-annotates its outputs in types the
-  analyzer accepts; the resources are declared by the Python component, unchanged.
-- :class:`SesComponentProvider` checks the inputs before the SDK maps them and answers bad ones
-  as invalid inputs.
+  callers and other languages, every problem reported at once, answered as invalid inputs.
+- Each class subclasses the Python component, which declares the resources unchanged; the
+  state is read from the attributes the outputs dataclass names.
 
-No ``from __future__ import annotations`` here: the analyzer reads annotations at run time.
-Inputs that decide which resources exist are plain (known when the program runs); BYODKIM is not
-offered here because its private key would have to be a plain (non-secret) input.
+BYODKIM is not offered here: the private key is needed when the component is created (its public
+key is a DNS record built then), and a secret input arrives as an output, not a value.
 """
 
-import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pulumi
 from pulumi.errors import InputPropertiesError
-from pulumi.provider.experimental.component import ComponentProvider
-from pulumi.provider.provider import ConstructResult
-from pulumi.provider.server import ComponentInitError
+from pulumi.provider import ConstructResult, Provider
 
-from .. import __version__
 from ..domain import component as python_domain
 from ..domain.model import DomainConfig
 from ..feedback.model import CONFIGURATION_SET_NAME
@@ -42,18 +35,9 @@ from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
-from .types import DnsRecord, SesDomainInputs, SmtpEndpoint, SmtpUserInputs
-
-PACKAGE_NAME = "ses"
-"""The Pulumi package name: type tokens are ``ses:index:<Component>``."""
-
-
-@functools.cache
-def package_schema() -> Mapping[str, Any]:
-    """The package schema as the provider serves it (inferred from the annotations here)."""
-    schema = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__).schema
-    return json.loads(schema or "{}")
-
+from .package import PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
+from .schema import Component, camel_case, package_schema
+from .types import ENUM_NOTES
 
 Renames = tuple[tuple[str, str | None], ...]
 """(stack config key, component input path or ``None``: not shown), first match wins."""
@@ -83,7 +67,7 @@ def _validate(
     """Check ``inputs`` against the schema, then their values with the stack config parser
     (``values_of`` builds the config from the inputs that passed); raise one ``ConfigError``
     with every problem, key paths relative to the component's inputs."""
-    check = InputCheck(package_schema(), component)
+    check = InputCheck(schema(), component)
     passed = check.inputs(inputs)
     problems = [*check.problems, *extra(passed)]
     shown = {problem.key for problem in problems}
@@ -148,26 +132,12 @@ def domain_config(inputs: Mapping[str, Any]) -> StackConfig:
 
 
 class SesDomain(python_domain.SesDomain):
-    """An SES v2 domain identity with Easy DKIM (2048-bit), custom MAIL FROM, DMARC and its DNS
-    records in Route 53 or Cloudflare, or exported for DNS elsewhere."""
-
-    arn: pulumi.Output[str]
-    """The identity's ARN."""
-    dns_records: pulumi.Output[list[DnsRecord]]  # pyright: ignore[reportIncompatibleVariableOverride]
-    """Every DNS record the domain needs."""
-    dkim_status: pulumi.Output[str]
-    """SES's DKIM status (PENDING, SUCCESS, ...)."""
-    verified_for_sending: pulumi.Output[bool]
-    """Whether SES lets the identity send."""
-    mail_from_domain: str | None
-    """The custom MAIL FROM domain, when enabled."""
-    email_identity_arns: dict[str, pulumi.Output[str]]
-    """ARN of each email address identity, by address."""
+    """``ses:index:SesDomain``: the Python ``SesDomain`` built from the package's inputs."""
 
     def __init__(
         self,
         name: str,
-        args: SesDomainInputs,
+        args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         config = domain_config(args)
@@ -232,30 +202,15 @@ def smtp_user_config(inputs: Mapping[str, Any]) -> tuple[SmtpUserConfig, StackCo
 
 
 class SmtpUser(python_smtp.SmtpUser):
-    """An IAM user allowed only ses:SendRawEmail from its domains, with SES SMTP credentials for
-    each of its regions (username and passwords as secrets), optionally in Secrets Manager."""
+    """``ses:index:SmtpUser``: the Python ``SmtpUser`` built from the package's inputs."""
 
-    user_name: pulumi.Output[str]
-    """The IAM user name."""
-    user_arn: pulumi.Output[str]
-    """The IAM user's ARN."""
-    username: pulumi.Output[str]
-    """SMTP username (the access key id), secret."""
-    password: pulumi.Output[str]
-    """SMTP password for the primary region, secret."""
-    passwords: pulumi.Output[dict[str, str]]
-    """SMTP password by region, secret."""
-    endpoints: dict[str, SmtpEndpoint]  # pyright: ignore[reportIncompatibleVariableOverride]
-    """SMTP endpoint by region."""
-    secret_arn: pulumi.Output[str] | None
-    """ARN of the Secrets Manager secret, when enabled."""
-    policy: pulumi.Output[str] | None
-    """The inline IAM policy document."""
+    endpoints: dict[str, dict[str, object]]  # pyright: ignore[reportIncompatibleVariableOverride]
+    """SMTP endpoint by region, keyed as the schema names them."""
 
     def __init__(
         self,
         name: str,
-        args: SmtpUserInputs,
+        args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         user, config = smtp_user_config(args)
@@ -284,22 +239,40 @@ class SmtpUser(python_smtp.SmtpUser):
         self.endpoints = {}  # pyright: ignore[reportIncompatibleVariableOverride]
         for region in access.regions:
             endpoint = smtp_endpoint(region)
-            self.endpoints[region] = SmtpEndpoint(
-                host=endpoint.host,
-                starttlsPorts=list(endpoint.starttls_ports),
-                tlsWrapperPorts=list(endpoint.tls_wrapper_ports),
-            )
+            self.endpoints[region] = {
+                "host": endpoint.host,
+                "starttlsPorts": list(endpoint.starttls_ports),
+                "tlsWrapperPorts": list(endpoint.tls_wrapper_ports),
+            }
         _log_warnings(config, _SMTP_RENAMES, "SmtpUser", self)
 
 
-COMPONENTS: list[type[pulumi.ComponentResource]] = [SesDomain, SmtpUser]
+@dataclass(frozen=True, kw_only=True)
+class Hosted:
+    """A component the provider hosts: its schema and the class that builds it."""
+
+    schema: Component
+    """Its name, description, inputs and outputs, as the package schema gives them."""
+    cls: Callable[[str, Mapping[str, Any], pulumi.ResourceOptions | None], pulumi.Resource]
+    """Builds it from the inputs as the engine sends them (checks them first)."""
+
+
+COMPONENTS: list[Hosted] = [
+    Hosted(schema=SES_DOMAIN, cls=SesDomain),
+    Hosted(schema=SMTP_USER, cls=SmtpUser),
+]
 """What the provider hosts, in schema order."""
 
 
-class SesComponentProvider(ComponentProvider):
-    """The SDK's component provider, checking a component's inputs before the SDK maps them
-    (mapping drops unknown keys and empties mistyped objects) and answering bad inputs as the
+class SesComponentProvider(Provider):
+    """Serves the package schema and constructs the components, answering bad inputs as the
     engine's invalid-inputs error with every problem, not as a crash with a traceback."""
+
+    def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
+        info = replace(PACKAGE, name=name, version=version)
+        served = package_schema(info, [hosted.schema for hosted in components], ENUM_NOTES)
+        super().__init__(version, json.dumps(served))
+        self._hosted = {f"{name}:index:{hosted.schema.name}": hosted for hosted in components}
 
     def construct(
         self,
@@ -308,17 +281,22 @@ class SesComponentProvider(ComponentProvider):
         inputs: pulumi.Inputs,
         options: pulumi.ResourceOptions | None = None,
     ) -> ConstructResult:
-        validate = VALIDATORS.get(resource_type.rsplit(":", 1)[-1])
+        hosted = self._hosted.get(resource_type)
+        if hosted is None:
+            known = ", ".join(sorted(self._hosted))
+            raise ValueError(
+                f"unknown resource type {resource_type[:200]!r}; this package has {known}"
+            )
         try:
-            if validate is not None:
-                validate(inputs)
-            return super().construct(name, resource_type, inputs, options)
+            component = hosted.cls(name, inputs, options)
         except ConfigError as error:
             raise _invalid_inputs(error) from None
-        except ComponentInitError as error:
-            if isinstance(error.inner, ConfigError):
-                raise _invalid_inputs(error.inner) from None
-            raise
+        state: dict[str, Any] = {}
+        for item in fields(hosted.schema.outputs):
+            value = getattr(component, item.name, None)
+            if value is not None:
+                state[camel_case(item.name)] = value
+        return ConstructResult(component.urn, state)
 
 
 def _invalid_inputs(error: ConfigError) -> InputPropertiesError:
@@ -332,10 +310,3 @@ def _invalid_inputs(error: ConfigError) -> InputPropertiesError:
             for problem in error.problems
         ],
     )
-
-
-VALIDATORS: dict[str, Callable[[Mapping[str, Any]], object]] = {
-    "SesDomain": domain_config,
-    "SmtpUser": smtp_user_config,
-}
-"""Each component's input validation, by component name."""

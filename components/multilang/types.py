@@ -1,12 +1,19 @@
-"""The inputs and outputs of the components for other languages, as ``TypedDict``s.
+"""The inputs and outputs of the components for other languages, as keyword-only dataclasses.
 
-Their keys are the stack configuration's own camelCase keys, so a TypeScript, Go, C# or YAML
-program passes exactly what a ``Pulumi.<stack>.yaml`` holds; the SDK infers the package schema's
-types from these annotations. No ``from __future__ import annotations``: the analyzer reads
-annotations at run time.
+The package schema is derived from these (``schema.py``): each field is a property named in
+camelCase, described by the docstring under it. The camelCase names are the stack
+configuration's own keys, so a TypeScript, Go, C# or YAML program passes what a
+``Pulumi.<stack>.yaml`` holds. Input types end in ``Args`` in Python only: the schema drops the
+suffix and each language's code generator adds its own.
+
+Inputs are plain (known when the program runs) unless annotated ``pulumi.Input[...]``; each
+plain input says why in ``metadata[KNOWN]``.
 """
 
-from typing import NotRequired, TypedDict
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
 
 import pulumi
 
@@ -17,88 +24,126 @@ from ..domain.model import (
     DnsProviderKind,
     MxFailureBehavior,
 )
+from .schema import KNOWN, SECRET
+
+RECORDS = (
+    "the DNS records are built from it before any resource exists, and exported as `dnsRecords`."
+)
+RESOURCES = "it decides which resources the component declares and what they are named."
+CHECKED = "it is checked, with every other input, before any resource is declared."
+POLICY = "the send-only IAM policy document is built from it before any resource is declared."
 
 
-class DkimArgs(TypedDict, total=False):
+def known(why: str) -> dict[str, str]:
+    """The metadata of a plain input field: why it must be known when the program runs."""
+    return {KNOWN: why}
+
+
+SECRET_FIELD = {SECRET: True}
+"""The metadata of a secret field: ``secret: true`` in the schema."""
+
+
+ENUM_NOTES: dict[Enum, str] = {
+    DkimKeyLength.RSA_2048_BIT: "A 2048-bit RSA key (the default).",
+    DkimKeyLength.RSA_1024_BIT: "A 1024-bit RSA key, for DNS hosts that cannot serve longer keys.",
+    DmarcPolicy.NONE: "Monitor only: receivers deliver failing mail and send reports.",
+    DmarcPolicy.QUARANTINE: "Receivers treat failing mail as suspicious (the spam folder).",
+    DmarcPolicy.REJECT: "Receivers refuse failing mail.",
+    DmarcAlignment.RELAXED: "Relaxed: the organizational domains must match.",
+    DmarcAlignment.STRICT: "Strict: the domains must match exactly.",
+}
+"""Descriptions of the enum values whose members carry no docstring in ``domain/model.py``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DkimArgs:
     """Easy DKIM settings (SES makes and rotates the keys)."""
 
-    keyLength: DkimKeyLength
+    key_length: DkimKeyLength | None = field(default=None, metadata=known(RECORDS))
     """Key size of the next key SES makes (default RSA_2048_BIT)."""
-    targetDomain: str
+    target_domain: str | None = field(default=None, metadata=known(RECORDS))
     """Override of the region's DKIM CNAME target domain."""
 
 
-class MailFromArgs(TypedDict, total=False):
+@dataclass(frozen=True, kw_only=True)
+class MailFromArgs:
     """Custom MAIL FROM domain: SPF alignment for DMARC."""
 
-    enabled: bool
+    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
     """Set up the custom MAIL FROM domain (default true)."""
-    subdomain: str
+    subdomain: str | None = field(default=None, metadata=known(RECORDS))
     """A label (``bounce``) or a name under the domain (default ``mail``)."""
-    behaviorOnMxFailure: MxFailureBehavior
+    behavior_on_mx_failure: MxFailureBehavior | None = field(default=None, metadata=known(CHECKED))
     """What SES does when the MX record is missing (default USE_DEFAULT_VALUE)."""
 
 
-class DmarcArgs(TypedDict, total=False):
+@dataclass(frozen=True, kw_only=True)
+class DmarcArgs:
     """The ``_dmarc`` TXT record."""
 
-    enabled: bool
+    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
     """Publish a DMARC record (default true)."""
-    policy: DmarcPolicy
+    policy: DmarcPolicy | None = field(default=None, metadata=known(RECORDS))
     """``p=`` (default none)."""
-    subdomainPolicy: DmarcPolicy
+    subdomain_policy: DmarcPolicy | None = field(default=None, metadata=known(RECORDS))
     """``sp=`` (omitted by default)."""
-    rua: list[str]
+    rua: list[str] | None = field(default=None, metadata=known(RECORDS))
     """Aggregate report destinations, ``mailto:`` URIs."""
-    ruf: list[str]
+    ruf: list[str] | None = field(default=None, metadata=known(RECORDS))
     """Failure report destinations, ``mailto:`` URIs."""
-    pct: int
+    pct: int | None = field(default=None, metadata=known(RECORDS))
     """Percentage the policy applies to, 0-100 (default 100)."""
-    adkim: DmarcAlignment
+    adkim: DmarcAlignment | None = field(default=None, metadata=known(RECORDS))
     """DKIM alignment (default r)."""
-    aspf: DmarcAlignment
+    aspf: DmarcAlignment | None = field(default=None, metadata=known(RECORDS))
     """SPF alignment (default r)."""
 
 
-class DnsArgs(TypedDict, total=False):
+@dataclass(frozen=True, kw_only=True)
+class DnsArgs:
     """Where the records are written."""
 
-    provider: DnsProviderKind
+    provider: DnsProviderKind | None = field(default=None, metadata=known(RESOURCES))
     """route53 (default), cloudflare or external (records only exported)."""
-    zoneId: str
+    zone_id: str | None = field(default=None, metadata=known(CHECKED))
     """Route 53 hosted zone id or Cloudflare zone id."""
-    zoneName: str
+    zone_name: str | None = field(default=None, metadata=known(RESOURCES))
     """Route 53: find the public hosted zone by this name (default the domain)."""
-    ttl: int
+    ttl: int | None = field(default=None, metadata=known(RECORDS))
     """TTL of every record, 60-172800 (default 1800)."""
 
 
-class SesDomainInputs(TypedDict):
+@dataclass(frozen=True, kw_only=True)
+class SesDomainInputs:
     """The inputs of ``SesDomain``: the keys of one ``domains`` entry of the stack config."""
 
-    name: str
+    name: str = field(metadata=known(RECORDS))
     """The sending domain."""
-    region: str
+    region: str = field(metadata=known(RESOURCES))
     """The SES region of the identity."""
-    dkim: NotRequired[DkimArgs]
+    dkim: DkimArgs | None = field(default=None, metadata=known(RECORDS))
     """Easy DKIM (2048-bit by default)."""
-    mailFrom: NotRequired[MailFromArgs]
+    mail_from: MailFromArgs | None = field(default=None, metadata=known(RECORDS))
     """Custom MAIL FROM domain (on, ``mail.<domain>``, by default)."""
-    dmarc: NotRequired[DmarcArgs]
+    dmarc: DmarcArgs | None = field(default=None, metadata=known(RECORDS))
     """The DMARC record (on, ``p=none``, by default)."""
-    dns: NotRequired[DnsArgs]
+    dns: DnsArgs | None = field(default=None, metadata=known(RESOURCES))
     """DNS provider (Route 53 zone named after the domain by default)."""
-    emailIdentities: NotRequired[list[str]]
+    email_identities: list[str] | None = field(default=None, metadata=known(RESOURCES))
     """Email address identities to verify (the sandbox's senders and recipients)."""
-    tags: NotRequired[dict[str, str]]
+    tags: dict[str, str] | None = field(default=None, metadata=known(CHECKED))
     """Tags of every taggable child."""
-    protect: NotRequired[bool]
+    protect: bool | None = field(
+        default=None, metadata=known("it is a resource option of the identity.")
+    )
     """Protect the identity from deletion."""
-    configurationSetName: NotRequired[pulumi.Input[str]]
-    """Default configuration set of the identity and the address identities."""
+    configuration_set_name: pulumi.Input[str] | None = None
+    """Default configuration set of the identity and the address identities (for example
+    another resource's output: a `ConfigurationSet`'s name)."""
 
 
-class DnsRecord(TypedDict):
+@dataclass(frozen=True, kw_only=True)
+class DnsRecord:
     """One DNS record the domain needs (the ``dns_records`` contract)."""
 
     domain: str
@@ -115,59 +160,103 @@ class DnsRecord(TypedDict):
     """dkim, mail_from_mx, mail_from_spf or dmarc."""
 
 
-class SmtpDomainArgs(TypedDict):
+@dataclass(frozen=True, kw_only=True)
+class SesDomainOutputs:
+    """The outputs of ``SesDomain``."""
+
+    arn: str
+    """The identity's ARN."""
+    dns_records: list[DnsRecord]
+    """Every DNS record the domain needs."""
+    dkim_status: str
+    """SES's DKIM status (PENDING, SUCCESS, ...)."""
+    verified_for_sending: bool
+    """Whether SES lets the identity send."""
+    mail_from_domain: str | None = None
+    """The custom MAIL FROM domain, when enabled."""
+    email_identity_arns: dict[str, str]
+    """ARN of each email address identity, by address."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmtpDomainArgs:
     """A domain identity the user may send from, and its region."""
 
-    name: str
+    name: str = field(metadata=known(POLICY))
     """The domain (its email address identities are covered too)."""
-    region: str
+    region: str = field(metadata=known(RESOURCES))
     """The region the identity lives in: the user's first domain's region is its primary."""
 
 
-class SmtpSecretArgs(TypedDict, total=False):
+@dataclass(frozen=True, kw_only=True)
+class SmtpSecretArgs:
     """An AWS Secrets Manager secret with host, ports, username and passwords."""
 
-    enabled: bool
+    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
     """Store the credentials (default false)."""
-    name: str
+    name: str | None = field(default=None, metadata=known(RESOURCES))
     """Secret name (default ``ses-smtp/<userName>/credentials``)."""
-    kmsKeyId: str
+    kms_key_id: str | None = field(default=None, metadata=known(CHECKED))
     """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
-    recoveryWindowInDays: int
+    recovery_window_in_days: int | None = field(default=None, metadata=known(CHECKED))
     """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
 
 
-class SmtpUserInputs(TypedDict):
+@dataclass(frozen=True, kw_only=True)
+class SmtpUserInputs:
     """The inputs of ``SmtpUser``: the keys of one ``smtpUsers`` entry, domains with regions."""
 
-    userName: str
+    user_name: str = field(metadata=known(RESOURCES))
     """The IAM user name (the SMTP username is the access key id)."""
-    domains: list[SmtpDomainArgs]
+    domains: list[SmtpDomainArgs] = field(metadata=known(RESOURCES))
     """Domains the user may send from."""
-    fromAddresses: NotRequired[list[str]]
+    from_addresses: list[str] | None = field(default=None, metadata=known(POLICY))
     """``ses:FromAddress`` patterns such as ``noreply@example.com`` or ``alerts-*@example.com``."""
-    recipients: NotRequired[list[str]]
+    recipients: list[str] | None = field(default=None, metadata=known(POLICY))
     """``ses:Recipients`` patterns."""
-    extraRegions: NotRequired[list[str]]
+    extra_regions: list[str] | None = field(default=None, metadata=known(RESOURCES))
     """More regions to make passwords for (the identities must be verified there too)."""
-    path: NotRequired[str]
+    path: str | None = field(default=None, metadata=known(CHECKED))
     """IAM path (default ``/ses-smtp/``)."""
-    rotation: NotRequired[str]
+    rotation: str | None = field(default=None, metadata=known(RESOURCES))
     """Label of the current access key; a new label rotates the key."""
-    previousRotation: NotRequired[str]
+    previous_rotation: str | None = field(default=None, metadata=known(RESOURCES))
     """Label of the previous key, kept until clients have moved."""
-    secret: NotRequired[SmtpSecretArgs]
+    secret: SmtpSecretArgs | None = field(default=None, metadata=known(RESOURCES))
     """Secrets Manager delivery of the credentials."""
-    tags: NotRequired[dict[str, str]]
+    tags: dict[str, str] | None = field(default=None, metadata=known(CHECKED))
     """Tags of the IAM user and the secret."""
 
 
-class SmtpEndpoint(TypedDict):
+@dataclass(frozen=True, kw_only=True)
+class SmtpEndpoint:
     """The SES SMTP interface of one region."""
 
     host: str
     """``email-smtp.<region>.amazonaws.com``."""
-    starttlsPorts: list[int]
+    starttls_ports: list[int]
     """Ports for STARTTLS."""
-    tlsWrapperPorts: list[int]
+    tls_wrapper_ports: list[int]
     """Ports for implicit TLS."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmtpUserOutputs:
+    """The outputs of ``SmtpUser``."""
+
+    user_name: str
+    """The IAM user name."""
+    user_arn: str
+    """The IAM user's ARN."""
+    username: str = field(metadata=SECRET_FIELD)
+    """SMTP username (the access key id)."""
+    password: str = field(metadata=SECRET_FIELD)
+    """SMTP password for the primary region."""
+    passwords: dict[str, str] = field(metadata=SECRET_FIELD)
+    """SMTP password by region."""
+    endpoints: dict[str, SmtpEndpoint]
+    """SMTP endpoint by region."""
+    secret_arn: str | None = None
+    """ARN of the Secrets Manager secret, when enabled."""
+    policy: str | None = None
+    """The inline IAM policy document."""

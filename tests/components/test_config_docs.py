@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NotRequired, get_args, get_origin, is_typeddict
+from typing import Any
 
 import pytest
 import yaml
 
-from components.multilang.types import SesDomainInputs, SmtpUserInputs
+from components.multilang.package import schema
 from components.stack_config import parse_stack_config
 from components.validation import Fields
 from tests.support.paths import REPO
@@ -361,27 +361,29 @@ PROVIDER_ONLY = frozenset({"ses:smtpUsers.domains.name", "ses:smtpUsers.domains.
 """An ``SmtpUser`` gets its domains as objects: the stack's ``ses:domains`` entries' keys."""
 
 
-def typed_dict_keys(typed: type, prefix: str) -> Iterator[str]:
-    """Every key path of ``typed``, through nested TypedDicts and lists of them."""
-    for key, hint in typed.__annotations__.items():
+def input_keys(properties: dict[str, Any], types: dict[str, Any], prefix: str) -> Iterator[str]:
+    """Every key path of a component's inputs in the package schema, through nested object
+    types and lists of them."""
+    for key, spec in properties.items():
         path = f"{prefix}.{key}"
         yield path
-        inner = get_args(hint)[0] if get_origin(hint) is NotRequired else hint
-        inner = get_args(inner)[0] if get_origin(inner) is list else inner
-        if is_typeddict(inner):
-            yield from typed_dict_keys(inner, path)
+        ref = spec.get("$ref") or spec.get("items", {}).get("$ref")
+        target = types.get(str(ref).removeprefix("#/types/"), {})
+        yield from input_keys(target.get("properties", {}), types, path)
 
 
 @pytest.mark.parametrize(
-    ("inputs", "section"),
-    [(SesDomainInputs, "ses:domains"), (SmtpUserInputs, "ses:smtpUsers")],
+    ("component", "section"),
+    [("SesDomain", "ses:domains"), ("SmtpUser", "ses:smtpUsers")],
 )
 def test_provider_inputs_are_parser_keys(
-    parser_keys: frozenset[str], inputs: type, section: str
+    parser_keys: frozenset[str], component: str, section: str
 ) -> None:
+    package = schema()
+    inputs = package["resources"][f"ses:index:{component}"]["inputProperties"]
     unknown = [
-        f"components/multilang/types.py: {inputs.__name__} {path} is not a configuration key"
-        for path in typed_dict_keys(inputs, section)
+        f"components/multilang/types.py: {component} {path} is not a configuration key"
+        for path in input_keys(inputs, package["types"], section)
         if PROVIDER_RENAMES.get(path, path) not in parser_keys and path not in PROVIDER_ONLY
     ]
     assert not unknown, "\n".join(unknown)

@@ -1,7 +1,7 @@
-"""The ``ses`` package for every Pulumi language: the schema the SDK infers, Construct, the plugin.
+"""The ``ses`` package for every Pulumi language: the schema, Construct, the plugin.
 
-The schema comes from ``pulumi.provider.experimental``'s ``ComponentProvider``, the object the
-plugin serves; the plugin itself is started as Pulumi starts it and asked over gRPC on loopback.
+The schema is the one ``SesComponentProvider`` serves (derived from ``multilang/types.py``); the
+plugin itself is started as Pulumi starts it and asked over gRPC on loopback.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pytest
 import yaml
 from google.protobuf import empty_pb2
 from pulumi.errors import InputPropertiesError
-from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from components import __version__
@@ -41,10 +40,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
         "inputs": {
             "name": "string",
             "region": "string",
-            "dkim": "#/types/ses:index:DkimArgs",
-            "mailFrom": "#/types/ses:index:MailFromArgs",
-            "dmarc": "#/types/ses:index:DmarcArgs",
-            "dns": "#/types/ses:index:DnsArgs",
+            "dkim": "#/types/ses:index:Dkim",
+            "mailFrom": "#/types/ses:index:MailFrom",
+            "dmarc": "#/types/ses:index:Dmarc",
+            "dns": "#/types/ses:index:Dns",
             "emailIdentities": "array<string>",
             "tags": "map<string>",
             "protect": "boolean",
@@ -62,14 +61,14 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "ses:index:SmtpUser": {
         "inputs": {
             "userName": "string",
-            "domains": "array<#/types/ses:index:SmtpDomainArgs>",
+            "domains": "array<#/types/ses:index:SmtpDomain>",
             "fromAddresses": "array<string>",
             "recipients": "array<string>",
             "extraRegions": "array<string>",
             "path": "string",
             "rotation": "string",
             "previousRotation": "string",
-            "secret": "#/types/ses:index:SmtpSecretArgs",
+            "secret": "#/types/ses:index:SmtpSecret",
             "tags": "map<string>",
         },
         "outputs": {
@@ -107,13 +106,13 @@ def _type_of(prop: dict[str, Any]) -> str:
     return str(prop["type"])
 
 
-def inferred_schema() -> dict[str, Any]:
-    provider = ComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+def served_schema() -> dict[str, Any]:
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     assert provider.schema is not None
     return json.loads(provider.schema)
 
 
-SCHEMA = inferred_schema()
+SCHEMA = served_schema()
 
 
 def schema_figures(schema: dict[str, Any]) -> dict[str, int]:
@@ -165,7 +164,7 @@ def test_schema_types_and_enums() -> None:
         "ttl": "integer",
         "purpose": "string",
     }
-    dmarc = types["ses:index:DmarcArgs"]["properties"]
+    dmarc = types["ses:index:Dmarc"]["properties"]
     assert _type_of(dmarc["policy"]) == "#/types/ses:index:DmarcPolicy"
     assert _type_of(dmarc["pct"]) == "integer"
     assert _type_of(types["ses:index:SmtpEndpoint"]["properties"]["starttlsPorts"]) == (
@@ -181,7 +180,7 @@ def test_schema_input_keys_are_the_stack_config_keys() -> None:
     inputs = SCHEMA["resources"]["ses:index:SesDomain"]["inputProperties"]
     assert set(domain) <= set(inputs)
     types = SCHEMA["types"]
-    for key, ref in (("mailFrom", "MailFromArgs"), ("dmarc", "DmarcArgs"), ("dns", "DnsArgs")):
+    for key, ref in (("mailFrom", "MailFrom"), ("dmarc", "Dmarc"), ("dns", "Dns")):
         assert set(domain[key]) <= set(types[f"ses:index:{ref}"]["properties"])
 
 
@@ -311,12 +310,15 @@ def test_plugin_manifest() -> None:
     assert "..[cloudflare]" in requirements.splitlines()
 
 
-def start_plugin(command: list[str], cwd: Path) -> tuple[subprocess.Popen[str], int]:
+def start_plugin(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
     """Start the plugin as the engine does (engine address as the last argument) and read the
     port it prints; the caller stops it."""
     process = subprocess.Popen(
         [*command, "127.0.0.1:1"],
         cwd=cwd,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

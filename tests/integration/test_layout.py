@@ -45,6 +45,7 @@ PURE = (
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
+    "components/multilang/schema.py",
 )
 """Modules that must import no Pulumi (the checks, the plan's config step and tests use them)."""
 

@@ -1,6 +1,7 @@
 """Building and installing the project the way a consumer's ``pip install git+https://...`` does,
 offline: a copy of the packaged files, ``pip install --no-deps --no-index --no-build-isolation
---target DIR``, then Python processes that see only ``DIR`` and the venv's dependencies."""
+--target DIR``, then Python processes that see only ``DIR`` and the venv's dependencies; or the
+same copy built into a wheel (``pip wheel``) for a virtualenv to install."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ PACKAGED = ("pyproject.toml", "components", "docs/reuse.md")
 """What the build reads: the rest of the repository is not part of the package."""
 
 
-def install_package(workdir: Path) -> Path:
-    """Install the project from a clean copy into ``workdir/site``; returns that directory."""
+def _source_copy(workdir: Path) -> Path:
+    """A clean copy of what the build reads, in ``workdir/source``."""
     source = workdir / "source"
     for item in PACKAGED:
         origin = REPO / item
@@ -29,21 +30,12 @@ def install_package(workdir: Path) -> Path:
             shutil.copytree(origin, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
             shutil.copy(origin, target)
-    site = workdir / "site"
+    return source
+
+
+def _pip(*args: str) -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--no-index",
-            "--no-build-isolation",
-            "--target",
-            str(site),
-            str(source),
-        ],
+        [sys.executable, "-m", "pip", *args],
         capture_output=True,
         text=True,
         timeout=300,
@@ -51,7 +43,39 @@ def install_package(workdir: Path) -> Path:
         env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def install_package(workdir: Path) -> Path:
+    """Install the project from a clean copy into ``workdir/site``; returns that directory."""
+    site = workdir / "site"
+    _pip(
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-index",
+        "--no-build-isolation",
+        "--target",
+        str(site),
+        str(_source_copy(workdir)),
+    )
     return site
+
+
+def build_wheel(workdir: Path) -> Path:
+    """Build the project's wheel from a clean copy, offline, into ``workdir/wheels``; returns
+    that directory (a ``--find-links`` for pip)."""
+    wheels = workdir / "wheels"
+    _pip(
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--no-index",
+        "--no-build-isolation",
+        "--wheel-dir",
+        str(wheels),
+        str(_source_copy(workdir)),
+    )
+    return wheels
 
 
 def run_installed(

@@ -1,0 +1,72 @@
+"""The ``ses`` Pulumi package: its name, its description, the generated SDKs' names, its schema.
+
+The language names all derive from :data:`REPOSITORY`, the project's home: change it (and
+nothing else) when the repository lives elsewhere. docs/reuse.md lists what each SDK is called.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from .. import __version__
+from .schema import Component, PackageInfo, package_schema
+from .types import ENUM_NOTES, SesDomainInputs, SesDomainOutputs, SmtpUserInputs, SmtpUserOutputs
+
+PACKAGE_NAME = "ses"
+"""The Pulumi package name: type tokens are ``ses:index:<Component>``."""
+REPOSITORY = "https://github.com/ses-domains/ses-domains"
+"""Where the project lives: the schema's homepage and repository, the Go import path's root."""
+
+SES_DOMAIN = Component(
+    name="SesDomain",
+    description=(
+        "An SES v2 domain identity with Easy DKIM (2048-bit), a custom MAIL FROM domain, DMARC "
+        "and its DNS records in Route 53 or Cloudflare, or exported for DNS elsewhere."
+    ),
+    inputs=SesDomainInputs,
+    outputs=SesDomainOutputs,
+)
+SMTP_USER = Component(
+    name="SmtpUser",
+    description=(
+        "An IAM user allowed only `ses:SendRawEmail` from its domains, with SES SMTP "
+        "credentials for each of its regions (username and passwords as secrets), optionally "
+        "in Secrets Manager."
+    ),
+    inputs=SmtpUserInputs,
+    outputs=SmtpUserOutputs,
+)
+
+PACKAGE = PackageInfo(
+    name=PACKAGE_NAME,
+    version=__version__,
+    display_name="SES domains",
+    description=(
+        "Amazon SES sending domains, ready to send: the domain identity with DKIM, custom MAIL "
+        "FROM and DMARC records written to Route 53 or Cloudflare (or exported), and send-only "
+        "SMTP users with their credentials."
+    ),
+    homepage=REPOSITORY,
+    repository=REPOSITORY,
+    license="Apache-2.0",
+    publisher="ses-domains",
+    keywords=("pulumi", "aws", "ses", "email", "dkim", "dmarc", "smtp", "kind/component"),
+    language={
+        "nodejs": {"packageName": "@ses-domains/ses", "respectSchemaVersion": True},
+        "python": {"packageName": "pulumi_ses_domains", "respectSchemaVersion": True},
+        "csharp": {"rootNamespace": "SesDomains", "respectSchemaVersion": True},
+        "go": {
+            "importBasePath": f"{REPOSITORY.removeprefix('https://')}/sdk/go/ses",
+            "respectSchemaVersion": True,
+        },
+        "java": {"basePackage": "io.github.sesdomains", "respectSchemaVersion": True},
+    },
+)
+
+
+@functools.cache
+def schema() -> Mapping[str, Any]:
+    """The package schema the provider serves (GetSchema) and checks inputs against."""
+    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER], ENUM_NOTES)

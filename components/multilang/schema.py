@@ -1,0 +1,335 @@
+"""A Pulumi package schema derived from dataclasses: their fields, field docstrings and enums.
+
+One function, :meth:`SchemaBuilder.object_type`, turns a dataclass into a schema object type;
+resources are a component's inputs and outputs dataclasses walked the same way. Pure: no Pulumi.
+
+- A field's schema name is its name in camelCase (``key_length`` -> ``keyLength``); its
+  description is the string literal under it (the attribute docstring), in Markdown.
+- Types: ``str``, ``int``, ``float``, ``bool``, ``StrEnum``/``IntEnum`` subclasses (named enum
+  types, each value described by the docstring under its member or by ``enum_notes``), nested
+  dataclasses (named object types), sequences, ``Mapping[str, T]``. ``T | None`` or a default
+  makes a field optional.
+- Named types drop an ``Args`` suffix (``DmarcArgs`` -> ``ses:index:Dmarc``): the code
+  generators add ``Args`` to input types themselves.
+- An input accepts another resource's output when it is annotated ``pulumi.Input[T]``; any other
+  input is ``plain`` (known when the program runs) and its description says why (the field's
+  ``metadata[KNOWN]``, or :data:`DEFAULT_KNOWN_REASON`).
+- ``metadata[SECRET]`` marks a field ``secret`` (inputs and outputs alike).
+"""
+
+from __future__ import annotations
+
+import ast
+import collections.abc
+import dataclasses
+import enum
+import inspect
+import itertools
+import re
+import sys
+import textwrap
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SECRET = "secret"
+"""Field metadata key: the value is secret (``secret: true`` in the schema)."""
+KNOWN = "known"
+"""Field metadata key: why the input must be known when the program runs."""
+DEFAULT_KNOWN_REASON = "the component reads it when it is created."
+
+Json = dict[str, Any]
+
+
+class SchemaError(Exception):
+    """A type the schema cannot express, or two types that would get the same token."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Component:
+    """One component resource of the package, as its inputs and outputs dataclasses."""
+
+    name: str
+    """The component's name: the last part of its type token (``ses:index:<name>``)."""
+    description: str
+    """What the component declares (Markdown)."""
+    inputs: type
+    """The dataclass whose fields are the component's inputs."""
+    outputs: type
+    """The dataclass whose fields are the component's outputs."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageInfo:
+    """The package-level fields of the schema."""
+
+    name: str
+    """The package name: type tokens are ``<name>:index:<Type>``."""
+    version: str
+    display_name: str
+    description: str
+    homepage: str
+    repository: str
+    license: str
+    publisher: str
+    keywords: Sequence[str]
+    language: Mapping[str, Mapping[str, object]] = field(default_factory=dict[str, Any])
+    """Per-language options of the code generators (package names, namespaces)."""
+
+
+def camel_case(name: str) -> str:
+    """``behavior_on_mx_failure`` -> ``behaviorOnMxFailure``."""
+    return re.sub(r"_([a-z0-9])", lambda match: match.group(1).upper(), name)
+
+
+def type_name(cls: type) -> str:
+    """The schema name of a named type: the class name without an ``Args`` suffix."""
+    return cls.__name__.removesuffix("Args") or cls.__name__
+
+
+def _markdown(text: str) -> str:
+    """A docstring as Markdown: cleaned indentation, reST ````literal```` as `` `literal` ``."""
+    return re.sub(r"``(.+?)``", r"`\1`", inspect.cleandoc(text))
+
+
+def attribute_docstrings(cls: type) -> dict[str, str]:
+    """The string literal under each attribute of ``cls``'s body (fields and enum members)."""
+    try:
+        source = inspect.getsource(cls)
+    except (OSError, TypeError):
+        return {}
+    module = ast.parse(textwrap.dedent(source))
+    classes = [node for node in module.body if isinstance(node, ast.ClassDef)]
+    body: list[ast.stmt] = classes[0].body if classes else []
+    docs: dict[str, str] = {}
+    for statement, following in itertools.pairwise(body):
+        target: ast.expr | None = None
+        if isinstance(statement, ast.AnnAssign):
+            target = statement.target
+        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[target.id] = _markdown(following.value.value)
+    return docs
+
+
+def _is_output_class(hint: object) -> bool:
+    origin = typing.get_origin(hint) or hint
+    return getattr(origin, "__name__", "") == "Output" and "pulumi" in getattr(
+        origin, "__module__", ""
+    )
+
+
+def _unwrap(hint: object) -> tuple[object, bool, bool]:
+    """``(core type, optional, accepts outputs)`` of an annotation."""
+    if typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    if typing.get_origin(hint) not in (typing.Union, _UnionType):
+        return hint, False, False
+    members = typing.get_args(hint)
+    optional = type(None) in members
+    awaitable = (collections.abc.Awaitable, typing.Awaitable)
+    accepts_outputs = any(typing.get_origin(m) in awaitable or _is_output_class(m) for m in members)
+    core = [
+        m
+        for m in members
+        if m is not type(None) and typing.get_origin(m) not in awaitable and not _is_output_class(m)
+    ]
+    if len(core) != 1:
+        raise SchemaError(f"{hint!r}: a union of several types has no schema type")
+    inner, inner_optional, inner_outputs = _unwrap(core[0])
+    return inner, optional or inner_optional, accepts_outputs or inner_outputs
+
+
+def _type_hints(cls: type) -> dict[str, object]:
+    """The evaluated annotations of ``cls``. ``pulumi.Input[T]`` holds the forward reference
+    ``"Output[T]"``, which only ``pulumi.output``'s names resolve: they are taken from there
+    (loaded whenever such an annotation exists, so this module still imports no Pulumi)."""
+    output_module = sys.modules.get("pulumi.output")
+    local = (
+        {"Output": output_module.Output, "T": output_module.T}
+        if output_module is not None
+        else None
+    )
+    return typing.get_type_hints(cls, localns=local, include_extras=True)
+
+
+def _make_plain(spec: Json) -> None:
+    """Mark a property plain, and the items or values of a plain list or map too."""
+    spec["plain"] = True
+    for key in ("items", "additionalProperties"):
+        if key in spec:
+            _make_plain(spec[key])
+
+
+def _is_enum(cls: type) -> bool:
+    return enum.Enum in cls.__mro__
+
+
+def _named_type(hint: object) -> type | None:
+    """``hint`` when it is an enum or a dataclass: a named type of the schema."""
+    if not isinstance(hint, type):
+        return None
+    named: type = hint
+    return named if _is_enum(named) or dataclasses.is_dataclass(named) else None
+
+
+_UnionType = type(int | None)
+_SCALARS: dict[object, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
+_SEQUENCES = (list, tuple, collections.abc.Sequence, frozenset, set)
+_MAPPINGS = (dict, collections.abc.Mapping)
+
+
+class SchemaBuilder:
+    """Walks dataclasses into the schema's named ``types``, collected as they are met."""
+
+    def __init__(self, package: str, enum_notes: Mapping[enum.Enum, str] | None = None) -> None:
+        self.package = package
+        self.enum_notes: Mapping[enum.Enum, str] = enum_notes or {}
+        self.types: dict[str, Json] = {}
+        self._owners: dict[str, tuple[type, bool]] = {}
+
+    def token(self, cls: type) -> str:
+        """The type token of a named type (``ses:index:Dmarc``)."""
+        return f"{self.package}:index:{type_name(cls)}"
+
+    def object_type(self, cls: type, *, output: bool = False) -> Json:
+        """A dataclass as a schema object type: every field a described property."""
+        name = cls.__qualname__
+        if not dataclasses.is_dataclass(cls):
+            raise SchemaError(f"{name} is not a dataclass")
+        properties, required = self.properties(cls, output=output)
+        schema: Json = {"type": "object", "properties": properties}
+        if required:
+            schema["required"] = required
+        if cls.__doc__:
+            schema["description"] = _markdown(cls.__doc__)
+        return schema
+
+    def properties(self, cls: type, *, output: bool) -> tuple[Json, list[str]]:
+        """The fields of a dataclass as schema properties, and the names of the required ones."""
+        hints = _type_hints(cls)
+        docs = attribute_docstrings(cls)
+        properties: Json = {}
+        required: list[str] = []
+        for item in dataclasses.fields(cls):
+            name = camel_case(item.name)
+            try:
+                core, optional, accepts_outputs = _unwrap(hints[item.name])
+            except SchemaError as error:
+                raise SchemaError(f"{cls.__qualname__}.{item.name}: {error}") from None
+            spec = self._type(core, output=output, where=f"{cls.__qualname__}.{item.name}")
+            description = docs.get(item.name, "")
+            if not description:
+                raise SchemaError(f"{cls.__qualname__}.{item.name} has no docstring")
+            if not output and not accepts_outputs:
+                _make_plain(spec)
+                why = str(item.metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
+                description += f"\n\nA plain value, known when the program runs: {why}"
+            if item.metadata.get(SECRET):
+                spec["secret"] = True
+            properties[name] = {"description": description, **spec}
+            has_default = (
+                item.default is not dataclasses.MISSING
+                or item.default_factory is not dataclasses.MISSING
+            )
+            if not optional and not has_default:
+                required.append(name)
+        return properties, sorted(required)
+
+    def _type(self, hint: object, *, output: bool, where: str) -> Json:
+        if hint in _SCALARS:
+            return {"type": _SCALARS[hint]}
+        origin = typing.get_origin(hint)
+        args = typing.get_args(hint)
+        if origin in _SEQUENCES and args:
+            item, _, _ = _unwrap(args[0])
+            return {"type": "array", "items": self._type(item, output=output, where=where)}
+        if origin in _MAPPINGS and len(args) == 2 and args[0] is str:
+            value, _, _ = _unwrap(args[1])
+            return {
+                "type": "object",
+                "additionalProperties": self._type(value, output=output, where=where),
+            }
+        named = _named_type(hint)
+        if named is not None:
+            return {"$ref": self._named(named, output=output)}
+        raise SchemaError(f"{where}: {hint!r} has no schema type")
+
+    def _named(self, cls: type, *, output: bool) -> str:
+        token = self.token(cls)
+        owner = self._owners.get(token)
+        if owner is None:
+            self._owners[token] = (cls, output)
+            self.types[token] = (
+                self.enum_type(cls) if _is_enum(cls) else self.object_type(cls, output=output)
+            )
+        elif owner[0] is not cls:
+            raise SchemaError(f"{cls.__qualname__} and {owner[0].__qualname__} are both {token}")
+        elif owner[1] != output and not _is_enum(cls):
+            raise SchemaError(f"{cls.__qualname__} is used as an input and as an output type")
+        return f"#/types/{token}"
+
+    def enum_type(self, cls: type[enum.Enum]) -> Json:
+        """An enum as a schema enum type: each member's name, value and description."""
+        docs = attribute_docstrings(cls)
+        values: list[Json] = []
+        kinds: set[str] = set()
+        for member in cls:
+            raw: object = member.value
+            kinds.add(_SCALARS.get(type(raw), "string"))
+            value: Json = {"name": member.name, "value": raw}
+            description = docs.get(member.name) or self.enum_notes.get(member)
+            if description:
+                value["description"] = description
+            values.append(value)
+        if len(kinds) != 1:
+            raise SchemaError(f"{cls.__qualname__} mixes value types {sorted(kinds)}")
+        schema: Json = {"type": kinds.pop(), "enum": values}
+        if cls.__doc__:
+            schema["description"] = _markdown(cls.__doc__)
+        return schema
+
+    def resource(self, component: Component) -> Json:
+        """A component resource: its inputs and outputs dataclasses as properties."""
+        inputs, required_inputs = self.properties(component.inputs, output=False)
+        outputs, required = self.properties(component.outputs, output=True)
+        return {
+            "isComponent": True,
+            "description": component.description,
+            "type": "object",
+            "inputProperties": inputs,
+            "requiredInputs": required_inputs,
+            "properties": outputs,
+            "required": required,
+        }
+
+
+def package_schema(
+    info: PackageInfo,
+    components: Sequence[Component],
+    enum_notes: Mapping[enum.Enum, str] | None = None,
+) -> Json:
+    """The whole package schema: package fields, one resource per component, the named types."""
+    builder = SchemaBuilder(info.name, enum_notes)
+    resources = {f"{info.name}:index:{c.name}": builder.resource(c) for c in components}
+    return {
+        "name": info.name,
+        "displayName": info.display_name,
+        "version": info.version,
+        "description": info.description,
+        "keywords": list(info.keywords),
+        "homepage": info.homepage,
+        "repository": info.repository,
+        "license": info.license,
+        "publisher": info.publisher,
+        "resources": resources,
+        "types": dict(sorted(builder.types.items())),
+        "language": {lang: dict(options) for lang, options in info.language.items()},
+    }
