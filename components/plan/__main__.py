@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 from .render import records_of, render_records, render_tree
-from .run import PROJECT_DIR, PlanUsageError, ProgramFailed, make_plan
+from .run import ProgramFailed, make_plan
+from .stack_files import PROJECT_DIR, PlanUsageError
 
 
 def main(argv: list[str] | None = None) -> int:
