@@ -12,6 +12,7 @@ from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
+from .regions import region_problem
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
 from .validation import Fields, Problems, as_mapping
@@ -50,9 +51,14 @@ def parse_stack_config(
 
     ``values`` maps the project's config keys (without the ``<namespace>:`` prefix) to their
     JSON-decoded values; secret values are plain strings here and only BYODKIM key config keys
-    named by a domain are read as secrets. Raises ``ConfigError`` listing every problem.
+    named by a domain are read as secrets. A bad ``aws_region`` is reported once, as
+    ``aws:region``, not again for each entry that takes it as its default. A domain listed twice
+    is reported once and left out of what follows, so nothing derived from it clashes with
+    itself. Raises ``ConfigError`` listing every problem.
     """
     problems = Problems()
+    if aws_region is not None and (problem := region_problem(aws_region)) is not None:
+        problems.add("aws:region", aws_region, problem)
     top = Fields(dict(values), f"{namespace}:", problems)
     domain_fields = top.objects("domains")
     tags = top.tags("tags")
@@ -67,15 +73,23 @@ def parse_stack_config(
     domains: list[DomainConfig] = []
     secret_keys_named: set[str] = set()
     warnings: list[str] = []
-    for fields in domain_fields:
+    first_index: dict[str, int] = {}
+    for index, fields in enumerate(domain_fields):
         domain = parse_domain(fields, aws_region, protect, secrets, namespace, problems)
-        if domain is not None:
+        if domain is not None and domain.name in first_index:
+            problems.add(
+                fields.key_path("name"),
+                domain.name,
+                f"duplicates {namespace}:domains[{first_index[domain.name]}].name; each domain "
+                "may appear once",
+            )
+        elif domain is not None:
+            first_index[domain.name] = index
             domains.append(domain)
             warnings += domain_warnings(domain, fields.path)
         named = (as_mapping(fields.raw("dkim")) or {}).get("privateKeyConfig")
         if isinstance(named, str):
             secret_keys_named.add(named)
-    _report_duplicates(domains, namespace, problems)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
@@ -93,16 +107,3 @@ def parse_stack_config(
         smtp_users=smtp_users,
         provider_region=aws_region,
     )
-
-
-def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Problems) -> None:
-    seen: dict[str, int] = {}
-    for index, domain in enumerate(domains):
-        if domain.name in seen:
-            problems.add(
-                f"{namespace}:domains[{index}].name",
-                domain.name,
-                f"duplicates domains[{seen[domain.name]}]; each domain may appear once",
-            )
-        else:
-            seen[domain.name] = index

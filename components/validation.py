@@ -35,24 +35,35 @@ class ConfigProblem:
     """What would have been accepted, in words."""
 
     def __str__(self) -> str:
+        key = bounded_text(self.key)
+        allowed = bounded_text(self.allowed, MAX_EXPLANATION)
         if self.value is None:
-            return f"{self.key} = (missing): {self.allowed}"
+            return f"{key} = (missing): {allowed}"
         if self.value is NOT_SHOWN:
-            return f"{self.key}: {self.allowed}"
-        return f"{self.key} = {bounded_repr(self.value)}: {self.allowed}"
+            return f"{key}: {allowed}"
+        return f"{key} = {bounded_repr(self.value)}: {allowed}"
 
 
 NOT_SHOWN = object()
 """The value of a problem whose value must not be echoed (an unknown key may hold a secret)."""
 MAX_SHOWN = 200
+MAX_EXPLANATION = 1000
+"""Characters of a problem's explanation shown: lists of what is allowed fit, a user's value
+quoted inside one is cut."""
+MAX_PROBLEMS_SHOWN = 100
+"""Problems listed one by one; the rest are counted."""
+
+
+def bounded_text(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters with the full length noted."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
 
 
 def bounded_repr(value: object) -> str:
     """``repr(value)``, cut to :data:`MAX_SHOWN` characters with the full length noted."""
-    text = repr(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return f"{text[:MAX_SHOWN]}... ({len(text)} characters)"
+    return bounded_text(repr(value))
 
 
 class ConfigError(Exception):
@@ -62,7 +73,9 @@ class ConfigError(Exception):
         self.problems = tuple(problems)
         count = len(self.problems)
         lines = [f"{count} configuration problem{'s' if count != 1 else ''}:"]
-        lines += [f"  - {problem}" for problem in self.problems]
+        lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  ... and {count - MAX_PROBLEMS_SHOWN} more (fix these first)")
         super().__init__("\n".join(lines))
 
 

@@ -282,7 +282,7 @@ def parse_domain(
             None,
             "is required when aws:region is not set (e.g. us-east-1)",
         )
-    elif (problem := region_problem(region)) is not None:
+    elif fields.has("region") and (problem := region_problem(region)) is not None:
         problems.add(fields.key_path("region"), region, problem)
     dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems)
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)

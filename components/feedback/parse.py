@@ -480,7 +480,7 @@ def parse_feedback(
             name = None
         if region is None:
             problems.add(item.key_path("region"), None, "is required when aws:region is not set")
-        elif (problem := region_problem(region)) is not None:
+        elif item.has("region") and (problem := region_problem(region)) is not None:
             problems.add(item.key_path("region"), region, problem)
             region = None
         settings = _parse_set_settings(item, name or "", region or "", problems, warnings)

@@ -24,7 +24,7 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from ..validation import bounded_repr
+from ..validation import bounded_repr, bounded_text
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 """The repository: its ``Pulumi.yaml`` and stack files are read unless told otherwise."""
@@ -64,13 +64,15 @@ class _StrictLoader(yaml.SafeLoader):
         self.problems: list[str] = []
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise ComposerError(None, None, f"nesting is deeper than {MAX_DEPTH} levels", mark)
-            return cast(Node | None, super().compose_node(parent, index))  # pyright: ignore[reportUnknownMemberType]
+                event = cast(yaml.Event, self.peek_event())  # pyright: ignore[reportUnknownMemberType]
+                raise ComposerError(
+                    None, None, f"nesting is deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -79,7 +81,7 @@ class _StrictLoader(yaml.SafeLoader):
         for key_node, _ in cast(list[tuple[Node, Node]], node.value):
             if key_node.tag == _MERGE_TAG:
                 continue
-            key = self.construct_object(key_node, deep=True)  # pyright: ignore[reportUnknownMemberType]
+            key = cast(object, self.construct_object(key_node, deep=True))  # pyright: ignore[reportUnknownMemberType]
             try:
                 earlier = first.setdefault(key, key_node.start_mark.line + 1)
             except TypeError:  # an unhashable key: the constructor below names it
@@ -100,7 +102,7 @@ class _StrictLoader(yaml.SafeLoader):
 
     def construct_checked_int(self, node: ScalarNode) -> int | str:
         try:
-            return cast(int, self.construct_yaml_int(node))  # pyright: ignore[reportUnknownMemberType]
+            return self.construct_yaml_int(node)
         except ValueError:  # Python refuses to convert integers of more than 4300 digits
             return self.refuse(node, f"an integer of {len(str(node.value))} digits is too long")
 
@@ -191,19 +193,17 @@ def load_yaml(path: Path) -> dict[str, Any]:
     text = _read_text(path)
     loader = _StrictLoader(text)
     try:
-        node = cast(Node | None, loader.get_single_node())  # pyright: ignore[reportUnknownMemberType]
+        node = loader.get_single_node()
         if node is None:
             return {}
         if (problem := _expanded_size(node)) is not None:
             raise PlanUsageError(f"{path}: {problem}")
         loaded = cast(object, loader.construct_document(node))  # pyright: ignore[reportUnknownMemberType]
     except yaml.YAMLError as error:
-        message = str(error)
-        if len(message) > MAX_MESSAGE:
-            message = f"{message[:MAX_MESSAGE]}... ({len(message)} characters)"
+        message = bounded_text(str(error), MAX_MESSAGE)
         raise PlanUsageError(f"{path} is not valid YAML: {message}") from None
     finally:
-        loader.dispose()
+        loader.dispose()  # pyright: ignore[reportUnknownMemberType]
     if loader.problems:
         raise PlanUsageError("\n  ".join([f"{path} cannot be read as config:", *loader.problems]))
     if not isinstance(loaded, dict):
@@ -225,6 +225,11 @@ def _placeholder_secret() -> str:
     ).decode("ascii")
 
 
+def _is_encrypted(value: object) -> bool:
+    """``{secure: ...}``: a value the CLI would decrypt."""
+    return isinstance(value, dict) and set(cast(dict[object, object], value)) == {"secure"}
+
+
 def _wire(value: object) -> str:
     if isinstance(value, str):
         return value
@@ -235,7 +240,7 @@ def _wire(value: object) -> str:
     return json.dumps(value, sort_keys=False)
 
 
-def _config_section(document: dict[str, Any], path: Path, problems: list[str]) -> dict[str, Any]:
+def _config_section(document: dict[str, Any], path: Path, problems: list[str]) -> dict[str, object]:
     """The ``config:`` mapping of a file, its keys checked to be strings."""
     section = document.get("config")
     if section is None:
@@ -246,7 +251,7 @@ def _config_section(document: dict[str, Any], path: Path, problems: list[str]) -
             f"not {type(section).__name__} {bounded_repr(section)}"
         )
         return {}
-    config = cast(dict[object, Any], section)
+    config = cast(dict[object, object], section)
     for key in config:
         if not isinstance(key, str) or not key or key.startswith(":") or key.endswith(":"):
             problems.append(
@@ -281,7 +286,7 @@ def read_stack_files(stack: str, project_dir: Path = PROJECT_DIR) -> StackFiles:
         if not isinstance(declaration, dict):
             config[full_key] = _wire(declaration)
             continue
-        spec = cast(dict[str, Any], declaration)
+        spec = cast(dict[object, object], declaration)
         if "default" in spec:
             config[full_key] = _wire(spec["default"])
         elif "value" in spec:
@@ -290,7 +295,7 @@ def read_stack_files(stack: str, project_dir: Path = PROJECT_DIR) -> StackFiles:
     secret_stand_in: str | None = None
     for key, value in _config_section(stack_file, stack_path, problems).items():
         full_key = key if ":" in key else f"{project}:{key}"
-        if isinstance(value, dict) and set(cast(dict[str, Any], value)) == {"secure"}:
+        if _is_encrypted(value):
             secret_stand_in = secret_stand_in or _placeholder_secret()
             config[full_key] = secret_stand_in
             placeholders.append(full_key)
