@@ -8,11 +8,14 @@ import re
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
+import idna
+
 from ..api_limits import shape_limits
 from ..feedback.parse import parse_domain_set_ref
 from ..names import (
     MAX_LABEL_OCTETS,
     MAX_NAME_OCTETS,
+    ascii_look_alike,
     is_subdomain,
     normalize_address,
     normalize_domain,
@@ -357,6 +360,12 @@ def _check_derived_names(domain: DomainConfig, fields: Fields, problems: Problem
 def domain_warnings(domain: DomainConfig, path: str) -> list[str]:
     """Settings that deploy but cannot work as the user expects."""
     warnings: list[str] = []
+    if (look_alike := ascii_look_alike(domain.name)) is not None:
+        warnings.append(
+            f"{path}.name = {domain.name!r} ({idna.decode(domain.name)}) can pass for the ASCII "
+            f"name {look_alike!r} (a Unicode UTS #39 whole-script confusable); make sure it is "
+            "the domain you mean: readers of its From addresses may take it for the other"
+        )
     if domain.dmarc.enabled and domain.dmarc.aspf is DmarcAlignment.STRICT:
         envelope = (
             domain.mail_from_domain if domain.mail_from.enabled else "amazonses.com (SES default)"

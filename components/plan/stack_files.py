@@ -191,7 +191,10 @@ def _read_text(path: Path) -> str:
 def load_yaml(path: Path) -> dict[str, Any]:
     """The mapping a config file holds; raises :class:`PlanUsageError` naming every problem."""
     text = _read_text(path)
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.YAMLError as error:  # a character YAML does not allow, found on reading
+        raise PlanUsageError(f"{path} is not valid YAML: {error}") from None
     try:
         node = loader.get_single_node()
         if node is None:
