@@ -45,6 +45,7 @@ PURE = (
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
+    "components/plan/stack_files.py",
 )
 """Modules that must import no Pulumi (the checks, the plan's config step and tests use them)."""
 
