@@ -18,6 +18,8 @@ from typing import TypeVar, cast
 _MISSING = object()
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 MAX_TAG_VALUE = 256
+_FLOAT_LIMIT = 10**308
+"""Integers past this do not convert to a float; as numbers they are out of every range."""
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -204,8 +206,8 @@ class Fields:
         if value is _MISSING:
             return default
         number: float | None = None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
+        if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+            number = float(value) if abs(value) < _FLOAT_LIMIT else math.inf
         elif isinstance(value, str):
             try:
                 number = float(value)

@@ -89,7 +89,8 @@ def _parse_subscriptions(
     seen: dict[tuple[str, str], str] = {}
     for item in fields.objects(key):
         protocol_given = item.has("protocol")
-        protocol_valid = item.raw("protocol") in {p.value for p in SubscriptionProtocol}
+        given = item.raw("protocol")
+        protocol_valid = isinstance(given, str) and given in {p.value for p in SubscriptionProtocol}
         protocol = item.choice("protocol", SubscriptionProtocol, SubscriptionProtocol.EMAIL)
         endpoint = item.string("endpoint", required=True)
         raw_default = protocol is SubscriptionProtocol.SQS

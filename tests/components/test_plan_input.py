@@ -311,6 +311,23 @@ def test_a_domain_listed_twice_names_both_indexes() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("values", "key"),
+    [
+        ({"alarms": {"bounceRateThreshold": 10**400}}, "ses:alarms.bounceRateThreshold"),
+        (
+            {"feedback": {"topics": {"bounce": {"subscriptions": [{"protocol": []}]}}}},
+            "ses:feedback.topics.bounce.subscriptions[0].protocol",
+        ),
+    ],
+    ids=["integer too large for a float", "unhashable protocol"],
+)
+def test_values_the_fuzzer_found_are_named(values: dict[str, object], key: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse({"domains": [{"name": "example.com"}], **values})
+    assert key in [p.key for p in raised.value.problems]
+
+
 # --- look-alike (confusable) names -----------------------------------------------------------
 
 
