@@ -81,6 +81,18 @@ def place(path: str, value: object) -> object:
     return {"config": config}
 
 
+class _Shared(list[object]):
+    """A list of one shared item repeated: written with anchors and aliases, shown briefly (a
+    printer that walks it, as Hypothesis's does for an example, would take 8**levels steps)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} aliases of one list>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        del cycle
+        printer.text(repr(self))
+
+
 class _HugeInt:
     """An integer written with more digits than Python converts (4300)."""
 
@@ -92,6 +104,7 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+_Dumper.add_representer(_Shared, yaml.SafeDumper.represent_list)
 _Dumper.add_representer(
     _HugeInt,
     lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:int", "9" * value.digits),
@@ -142,7 +155,7 @@ def _nest(depth: int) -> object:
 def _bomb(levels: int) -> object:
     value: object = ["x" * 10]
     for _ in range(levels):
-        value = [value] * 8
+        value = _Shared([value] * 8)
     return value
 
 
