@@ -21,7 +21,7 @@ from ..names import (
     normalize_domain,
 )
 from ..regions import region_problem
-from ..validation import Fields, Problems, check_each
+from ..validation import Fields, Problems, bounded_text, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_TTL,
@@ -119,7 +119,8 @@ def _parse_dkim(
             problems.add(
                 fields.key_path("privateKeyConfig"),
                 private_key_config,
-                f"names config key {namespace}:{private_key_config}, which is not set",
+                f"names config key {namespace}:{bounded_text(private_key_config)}, which is not "
+                "set",
             )
         else:
             try:

@@ -19,6 +19,7 @@ from tests.support.harness import parse
 from tests.support.paths import REPO
 
 GOOD = "config:\n  aws:region: us-east-1\n  ses:domains:\n    - name: example.com\n"
+BIG_KEY = "k" * 2_000_000
 MIXED = "ex\u0430mple"
 """``example`` with a Cyrillic ``a`` (U+0430): a mixed-script look-alike."""
 
@@ -275,6 +276,30 @@ def test_a_two_megabyte_value_is_echoed_cut(
     stack = GOOD.replace("example.com", big + ".com") + f"  ses:tags: {{k: {big}}}\n"
     err = refused(capsys, project(tmp_path, stack), "(2000006 characters)")
     assert len(err) < 3000
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {BIG_KEY: 1},
+        {"tags": {BIG_KEY: "v"}},
+        {"feedback": {"topics": {BIG_KEY: {}}}},
+        {
+            "domains": [
+                {"name": "example.com", "dkim": {"mode": "byodkim", "privateKeyConfig": BIG_KEY}}
+            ]
+        },
+    ],
+    ids=["unknown key", "tag key", "topic kind", "privateKeyConfig"],
+)
+def test_two_megabyte_keys_are_echoed_cut(values: dict[str, object]) -> None:
+    """Each of these printed the whole key (2 MB) before."""
+    with pytest.raises(ConfigError) as raised:
+        parse({"domains": [{"name": "example.com"}], **values})
+    message = str(raised.value)
+    assert all(len(line) < 2000 for line in message.splitlines())
+    assert "k" * 1000 not in message
+    assert "characters)" in message
 
 
 def test_problem_keys_explanations_and_counts_are_bounded() -> None:
