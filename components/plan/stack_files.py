@@ -82,14 +82,17 @@ class _StrictLoader(yaml.SafeLoader):
             if key_node.tag == _MERGE_TAG:
                 continue
             key = cast(object, self.construct_object(key_node, deep=True))  # pyright: ignore[reportUnknownMemberType]
+            line = key_node.start_mark.line + 1
             try:
-                earlier = first.setdefault(key, key_node.start_mark.line + 1)
+                earlier = first.get(key)
             except TypeError:  # an unhashable key: the constructor below names it
                 continue
-            if earlier != key_node.start_mark.line + 1:
+            if earlier is None:
+                first[key] = line
+            else:
                 self.problems.append(
-                    f"line {key_node.start_mark.line + 1}: key {bounded_repr(key)} is given "
-                    f"again (first on line {earlier}); each key may appear once in a mapping"
+                    f"line {line}: key {bounded_repr(key)} is given again (first on line "
+                    f"{earlier}); each key may appear once in a mapping"
                 )
         return cast(dict[Any, Any], super().construct_mapping(node, deep))  # pyright: ignore[reportUnknownMemberType]
 

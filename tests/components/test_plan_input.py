@@ -151,11 +151,13 @@ def test_duplicate_keys_are_refused_naming_key_and_lines(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     stack = GOOD + "  ses:domains:\n    - name: a.example\n      name: b.example\n"
+    stack += "  ses:tags: {a: 1, a: 2}\n"
     refused(
         capsys,
         project(tmp_path, stack),
         "line 5: key 'ses:domains' is given again (first on line 3)",
         "line 7: key 'name' is given again (first on line 6)",
+        "line 8: key 'a' is given again (first on line 8)",
     )
 
 
