@@ -6,8 +6,12 @@ wrong; the config parser pairs it with the key and the value.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import ipaddress
 import re
+import unicodedata
+from typing import Any
 
 import idna
 
@@ -28,7 +32,9 @@ def normalize_domain(text: str) -> str:
 
     Uppercase and one trailing dot are normalised; internationalised names become A-labels
     (``bücher.example`` -> ``xn--bcher-kva.example``). URLs, IP addresses, email addresses,
-    over-long labels or names, and characters outside letters, digits and hyphens are rejected.
+    over-long labels or names, characters outside letters, digits and hyphens, and labels that
+    mix scripts as look-alikes do (``ex\\u0430mple``, a Cyrillic ``a`` among Latin letters,
+    given as Unicode or as an A-label) are rejected.
     """
     name = text.strip()
     if name != text:
@@ -67,9 +73,11 @@ def normalize_domain(text: str) -> str:
             raise ValueError(f"label {label!r} may hold only letters, digits and inner hyphens")
         if label.startswith("xn--"):
             try:
-                idna.decode(label)
+                unicode_label = idna.decode(label)
             except idna.IDNAError as error:
                 raise ValueError(f"label {label!r} is not a valid A-label: {error}") from None
+            if (problem := _look_alike_problem(unicode_label)) is not None:
+                raise ValueError(problem)
     if len(name) > MAX_NAME_OCTETS:
         raise ValueError(f"is {len(name)} octets long; at most {MAX_NAME_OCTETS}")
     if len(labels) < 2:
@@ -77,6 +85,66 @@ def normalize_domain(text: str) -> str:
     if labels[-1].isdigit():
         raise ValueError("ends in an all-numeric label, which no top-level domain is")
     return name
+
+
+@functools.cache
+def _spoof_checker() -> Any:
+    """ICU's UTS #39 checker: moderately restrictive (one script, or Latin with one other
+    script that is not Cyrillic, Greek or Cherokee; Han with kana or Hangul counts as one), one
+    numbering system, no repeated combining mark."""
+    icu: Any = importlib.import_module("icu")
+    checker = icu.SpoofChecker()
+    checker.setRestrictionLevel(icu.URestrictionLevel.MODERATELY_RESTRICTIVE)
+    checks = icu.USpoofChecks
+    checker.setChecks(checks.RESTRICTION_LEVEL | checks.MIXED_NUMBERS | checks.INVISIBLE)
+    return checker
+
+
+def _described(char: str) -> str:
+    return f"{char!r} U+{ord(char):04X} {unicodedata.name(char, 'unnamed')}"
+
+
+def _look_alike_problem(label: str) -> str | None:
+    """Why a Unicode label could pass for another name (``None`` when it could not): it mixes
+    scripts the way look-alikes do (``ex\\u0430mple``, a Cyrillic ``a`` among Latin letters),
+    or digits of two numbering systems, or repeats a combining mark. Unicode UTS #39 rules, as
+    ICU implements them."""
+    failed = int(_spoof_checker().check(label))
+    if not failed:
+        return None
+    icu: Any = importlib.import_module("icu")
+    if failed & int(icu.USpoofChecks.RESTRICTION_LEVEL):
+        by_script: dict[str, list[str]] = {}
+        for char in dict.fromkeys(label):
+            script = str(icu.Script.getScript(ord(char)).getName())
+            if script not in ("Common", "Inherited"):
+                by_script.setdefault(script, []).append(char)
+        main = max(by_script, key=lambda script: len(by_script[script]))
+        others = [char for script, chars in by_script.items() if script != main for char in chars]
+        return (
+            f"has a label {label!r} that mixes scripts ({', '.join(by_script)}): "
+            f"{'; '.join(_described(char) for char in others[:3])} among {main} letters. Such "
+            "a name passes for another one (Unicode UTS #39 mixed-script confusable); write "
+            "each label in one script"
+        )
+    if failed & int(icu.USpoofChecks.MIXED_NUMBERS):
+        return f"has a label {label!r} that mixes digits of different numbering systems; use one"
+    return f"has a label {label!r} that repeats a combining mark, which hides a look-alike"
+
+
+def ascii_look_alike(name: str) -> str | None:
+    """The ASCII name a normalised internationalised ``name`` can pass for, by UTS #39's
+    confusable skeletons (``coco.com`` written in Cyrillic letters -> ``coco.com``), or ``None``."""
+    labels = name.split(".")
+    if not any(label.startswith("xn--") for label in labels):
+        return None
+    checker = _spoof_checker()
+    skeletons = [
+        str(checker.getSkeleton(0, idna.decode(label))) if label.startswith("xn--") else label
+        for label in labels
+    ]
+    look_alike = ".".join(skeletons)
+    return look_alike if look_alike.isascii() else None
 
 
 def normalize_address(text: str) -> str:

@@ -11,12 +11,13 @@ from pulumi.runtime import config as runtime_config
 from .stack_config import StackConfig, parse_stack_config
 
 
-def _decode(text: Any) -> object:
-    """Structured config arrives as JSON text; plain values stay strings."""
+def decode_config_value(text: Any) -> object:
+    """Structured config arrives as JSON text; plain values stay strings, and so does text that
+    is not JSON or too deeply nested to decode (the parsers then name it as a bad value)."""
     if isinstance(text, str) and text[:1] in "[{":
         try:
             return json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return text
     return text
 
@@ -26,7 +27,7 @@ def project_config_values(namespace: str) -> dict[str, object]:
     everything: dict[str, Any] = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     prefix = f"{namespace}:"
     return {
-        key.removeprefix(prefix): _decode(value)
+        key.removeprefix(prefix): decode_config_value(value)
         for key, value in sorted(everything.items())
         if key.startswith(prefix)
     }

@@ -13,6 +13,7 @@ from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
+from .regions import region_problem
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
 from .validation import Fields, Problems, as_list, as_mapping
@@ -58,9 +59,13 @@ def parse_stack_config(
     Pulumi marks secret (``pulumi config set --secret``): a BYODKIM key must be one of them.
     ``None`` means the caller cannot tell (values built in code), and the check is skipped. No
     message shows the value of a secret key or of a key a domain names as its BYODKIM key.
-    Raises ``ConfigError`` listing every problem.
+    A bad ``aws_region`` is reported once, as ``aws:region``, not again for each entry that takes
+    it as its default. A domain listed twice is reported once and left out of what follows, so
+    nothing derived from it clashes with itself. Raises ``ConfigError`` listing every problem.
     """
     problems = Problems()
+    if aws_region is not None and (problem := region_problem(aws_region)) is not None:
+        problems.add("aws:region", aws_region, problem)
     top = Fields(dict(values), f"{namespace}:", problems)
     domain_fields = top.objects("domains")
     tags = top.tags("tags")
@@ -76,17 +81,25 @@ def parse_stack_config(
     domains: list[DomainConfig] = []
     secret_keys_named: set[str] = set()
     warnings: list[str] = []
-    for fields in domain_fields:
+    first_index: dict[str, int] = {}
+    for index, fields in enumerate(domain_fields):
         domain = parse_domain(
             fields, aws_region, protect, secrets, namespace, problems, secret_keys=secret_keys
         )
-        if domain is not None:
+        if domain is not None and domain.name in first_index:
+            problems.add(
+                fields.key_path("name"),
+                domain.name,
+                f"duplicates {namespace}:domains[{first_index[domain.name]}].name; each domain "
+                "may appear once",
+            )
+        elif domain is not None:
+            first_index[domain.name] = index
             domains.append(domain)
             warnings += domain_warnings(domain, fields.path)
         named = (as_mapping(fields.raw("dkim")) or {}).get("privateKeyConfig")
         if isinstance(named, str):
             secret_keys_named.add(named)
-    _report_duplicates(domains, namespace, problems)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
@@ -111,19 +124,6 @@ def parse_stack_config(
         provider_region=aws_region,
         production=production,
     )
-
-
-def _report_duplicates(domains: list[DomainConfig], namespace: str, problems: Problems) -> None:
-    seen: dict[str, int] = {}
-    for index, domain in enumerate(domains):
-        if domain.name in seen:
-            problems.add(
-                f"{namespace}:domains[{index}].name",
-                domain.name,
-                f"duplicates domains[{seen[domain.name]}]; each domain may appear once",
-            )
-        else:
-            seen[domain.name] = index
 
 
 def _unrestricted_senders(

@@ -18,6 +18,8 @@ from typing import TypeVar, cast
 _MISSING = object()
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 MAX_TAG_VALUE = 256
+_FLOAT_LIMIT = 10**308
+"""Integers past this do not convert to a float; as numbers they are out of every range."""
 
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
@@ -35,13 +37,15 @@ class ConfigProblem:
     """What would have been accepted, in words."""
 
     def __str__(self) -> str:
+        key = bounded_text(self.key)
+        allowed = bounded_text(self.allowed, MAX_EXPLANATION)
         if self.value is None:
-            return f"{self.key} = (missing): {self.allowed}"
+            return f"{key} = (missing): {allowed}"
         if self.value is NOT_SHOWN:
-            return f"{self.key}: {self.allowed}"
+            return f"{key}: {allowed}"
         if self.value is SECRET:
-            return f"{self.key} = [secret, not shown]: {self.allowed}"
-        return f"{self.key} = {bounded_repr(self.value)}: {self.allowed}"
+            return f"{key} = [secret, not shown]: {allowed}"
+        return f"{key} = {bounded_repr(self.value)}: {allowed}"
 
 
 NOT_SHOWN = object()
@@ -54,14 +58,23 @@ mangle ordinary words and numbers."""
 MIN_SECRET_MATCH = 16
 """A problem's text that is this long and part of a secret counts as showing the secret."""
 MAX_SHOWN = 200
+MAX_EXPLANATION = 1000
+"""Characters of a problem's explanation shown: lists of what is allowed fit, a user's value
+quoted inside one is cut."""
+MAX_PROBLEMS_SHOWN = 100
+"""Problems listed one by one; the rest are counted."""
+
+
+def bounded_text(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters with the full length noted."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
 
 
 def bounded_repr(value: object) -> str:
     """``repr(value)``, cut to :data:`MAX_SHOWN` characters with the full length noted."""
-    text = repr(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return f"{text[:MAX_SHOWN]}... ({len(text)} characters)"
+    return bounded_text(repr(value))
 
 
 class ConfigError(Exception):
@@ -71,7 +84,9 @@ class ConfigError(Exception):
         self.problems = tuple(problems)
         count = len(self.problems)
         lines = [f"{count} configuration problem{'s' if count != 1 else ''}:"]
-        lines += [f"  - {problem}" for problem in self.problems]
+        lines += [f"  - {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  ... and {count - MAX_PROBLEMS_SHOWN} more (fix these first)")
         super().__init__("\n".join(lines))
 
 
@@ -232,8 +247,8 @@ class Fields:
         if value is _MISSING:
             return default
         number: float | None = None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            number = float(value)
+        if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
+            number = float(value) if abs(value) < _FLOAT_LIMIT else math.inf
         elif isinstance(value, str):
             try:
                 number = float(value)

@@ -12,8 +12,41 @@
 # PULUMI_CONFIG_PASSPHRASE_FILE (the local backend encrypts secrets with it), AWS credentials
 # (environment, profile or SSO), SES_VERIFY_WAIT seconds (default 900).
 set -uo pipefail
+usage() {
+  cat <<'USAGE'
+usage: scripts/deploy.sh [STACK]
+
+Deploy STACK (default: dev; Pulumi.STACK.yaml must exist) with `pulumi up`, then run the
+post-deploy checks. STACK is 1-100 letters, digits, '-', '_' and '.'.
+Exit status: 0 ready, 1 errors found, 2 bad arguments or configuration, 3 could not check
+everything, 4 a prerequisite is missing; otherwise pulumi's own status.
+USAGE
+}
+case "${1-}" in
+  -h | --help)
+    usage
+    exit 0
+    ;;
+esac
+if [[ "${1-}" == -* ]]; then
+  echo "deploy: unknown option '${1:0:200}'" >&2
+  usage >&2
+  exit 2
+fi
+if [ "$#" -gt 1 ]; then
+  echo "deploy: one stack name at most; got $# arguments" >&2
+  usage >&2
+  exit 2
+fi
+stack="${1-dev}"
+if ! [[ "$stack" =~ ^[A-Za-z0-9_.-]{1,100}$ ]]; then
+  shown="${stack:0:200}"
+  [ -z "$stack" ] && shown="(empty)"
+  echo "deploy: '$shown' is not a stack name (1-100 letters, digits, '-', '_' and '.')" >&2
+  usage >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.."
-stack="${1:-dev}"
 scripts/bootstrap.sh runtime || exit 4
 python=.venv/bin/python
 

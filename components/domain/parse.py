@@ -8,17 +8,20 @@ import re
 from collections.abc import Collection, Mapping
 from urllib.parse import unquote, urlsplit
 
+import idna
+
 from ..api_limits import shape_limits
 from ..feedback.parse import parse_domain_set_ref
 from ..names import (
     MAX_LABEL_OCTETS,
     MAX_NAME_OCTETS,
+    ascii_look_alike,
     is_subdomain,
     normalize_address,
     normalize_domain,
 )
 from ..regions import region_problem
-from ..validation import SECRET, Fields, Problems, check_each
+from ..validation import SECRET, Fields, Problems, bounded_text, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_TTL,
@@ -120,7 +123,8 @@ def _parse_dkim(
             problems.add(
                 fields.key_path("privateKeyConfig"),
                 private_key_config,
-                f"names config key {namespace}:{private_key_config}, which is not set",
+                f"names config key {namespace}:{bounded_text(private_key_config)}, which is not "
+                "set",
             )
         else:
             if secret_keys is not None and private_key_config not in secret_keys:
@@ -296,7 +300,7 @@ def parse_domain(
             None,
             "is required when aws:region is not set (e.g. us-east-1)",
         )
-    elif (problem := region_problem(region)) is not None:
+    elif fields.has("region") and (problem := region_problem(region)) is not None:
         problems.add(fields.key_path("region"), region, problem)
     dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems, secret_keys)
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
@@ -371,6 +375,12 @@ def _check_derived_names(domain: DomainConfig, fields: Fields, problems: Problem
 def domain_warnings(domain: DomainConfig, path: str) -> list[str]:
     """Settings that deploy but cannot work as the user expects."""
     warnings: list[str] = []
+    if (look_alike := ascii_look_alike(domain.name)) is not None:
+        warnings.append(
+            f"{path}.name = {domain.name!r} ({idna.decode(domain.name)}) can pass for the ASCII "
+            f"name {look_alike!r} (a Unicode UTS #39 whole-script confusable); make sure it is "
+            "the domain you mean: readers of its From addresses may take it for the other"
+        )
     if domain.dmarc.enabled and domain.dmarc.aspf is DmarcAlignment.STRICT:
         envelope = (
             domain.mail_from_domain if domain.mail_from.enabled else "amazonses.com (SES default)"

@@ -89,7 +89,8 @@ def _parse_subscriptions(
     seen: dict[tuple[str, str], str] = {}
     for item in fields.objects(key):
         protocol_given = item.has("protocol")
-        protocol_valid = item.raw("protocol") in {p.value for p in SubscriptionProtocol}
+        given = item.raw("protocol")
+        protocol_valid = isinstance(given, str) and given in {p.value for p in SubscriptionProtocol}
         protocol = item.choice("protocol", SubscriptionProtocol, SubscriptionProtocol.EMAIL)
         endpoint = item.string("endpoint", required=True)
         raw_default = protocol is SubscriptionProtocol.SQS
@@ -480,7 +481,7 @@ def parse_feedback(
             name = None
         if region is None:
             problems.add(item.key_path("region"), None, "is required when aws:region is not set")
-        elif (problem := region_problem(region)) is not None:
+        elif item.has("region") and (problem := region_problem(region)) is not None:
             problems.add(item.key_path("region"), region, problem)
             region = None
         settings = _parse_set_settings(item, name or "", region or "", problems, warnings)

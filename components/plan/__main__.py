@@ -18,13 +18,15 @@ import json
 import sys
 from pathlib import Path
 
+from ..validation import bounded_text
 from .render import records_of, render_records, render_tree
-from .run import PROJECT_DIR, PlanUsageError, ProgramFailed, make_plan
+from .run import ProgramFailed, make_plan
+from .stack_files import PROJECT_DIR, PlanUsageError
 
 
 def main(argv: list[str] | None = None) -> int:
     from ..domain.records import DnsRecord, Purpose, RecordType, zone_file
-    from ..validation import ConfigError
+    from ..validation import MAX_EXPLANATION, MAX_PROBLEMS_SHOWN, ConfigError
 
     parser = argparse.ArgumentParser(
         prog="python -m components.plan",
@@ -39,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    zone_path = None if args.zone_file in (None, "-") else Path(args.zone_file)
+    if zone_path is not None and (problem := _unwritable(zone_path)) is not None:
+        print(f"plan: --zone-file {bounded_text(str(zone_path))}: {problem}", file=sys.stderr)
+        return 2
     try:
         plan = make_plan(args.stack, args.project_dir)
     except PlanUsageError as error:
@@ -52,8 +58,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for key in plan.placeholder_keys:
         print(f"plan: {key} is encrypted; a throwaway stand-in was used", file=sys.stderr)
-    for warning in plan.warnings:
-        print(f"plan: warning: {warning}", file=sys.stderr)
+    for warning in plan.warnings[:MAX_PROBLEMS_SHOWN]:
+        print(f"plan: warning: {bounded_text(warning, MAX_EXPLANATION)}", file=sys.stderr)
+    if len(plan.warnings) > MAX_PROBLEMS_SHOWN:
+        print(
+            f"plan: ... and {len(plan.warnings) - MAX_PROBLEMS_SHOWN} more warnings",
+            file=sys.stderr,
+        )
     records = records_of(plan)
     if args.zone_file:
         text = zone_file(
@@ -68,10 +79,22 @@ def main(argv: list[str] | None = None) -> int:
             )
             for r in records
         )
-        if args.zone_file == "-":
+        if zone_path is None:
             sys.stdout.write(text)
         else:
-            Path(args.zone_file).write_text(text, encoding="utf-8")
+            try:
+                zone_path.write_text(text, encoding="utf-8")
+            except OSError as error:
+                print(
+                    f"plan: --zone-file {bounded_text(str(zone_path))}: cannot be written: "
+                    f"{error.strerror or error}",
+                    file=sys.stderr,
+                )
+                return 2
+            print(
+                f"plan: wrote {len(records)} records to {bounded_text(str(zone_path))}",
+                file=sys.stderr,
+            )
     if args.json:
         print(json.dumps(plan.to_json(), indent=2, sort_keys=True))
     elif args.zone_file != "-":
@@ -89,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {violation}", file=sys.stderr)
         return 2
     return 0
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the zone file cannot be written there, checked before the plan runs."""
+    if path.is_dir():
+        return "is a directory; give a file name such as dev.zone"
+    if not path.parent.is_dir():
+        return f"its folder {bounded_text(str(path.parent))} does not exist"
+    return None
 
 
 if __name__ == "__main__":

@@ -12,97 +12,14 @@ run (the only secrets this project reads from config are BYODKIM keys), and the 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import runpy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import yaml
-
 from ..constraints import Violation, check_resources
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-class PlanUsageError(Exception):
-    """The stack or project files cannot be read."""
-
-
-@dataclass(frozen=True)
-class StackFiles:
-    """What the CLI would give the program: project name, config map, secret keys."""
-
-    project: str
-    config: dict[str, str]
-    """Full keys (``ses:domains``) to the wire form the runtime sees: JSON text for structured
-    values, plain strings otherwise."""
-    placeholder_keys: tuple[str, ...]
-    """Keys whose encrypted values were replaced by a stand-in."""
-
-
-def _load_yaml(path: Path) -> dict[str, Any]:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanUsageError(f"{path} does not exist") from None
-    except yaml.YAMLError as error:
-        raise PlanUsageError(f"{path} is not valid YAML: {error}") from None
-    if loaded is None:
-        return {}
-    if not isinstance(loaded, dict):
-        raise PlanUsageError(f"{path} must hold a mapping at the top level")
-    return cast(dict[str, Any], loaded)
-
-
-def _placeholder_secret() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode("ascii")
-
-
-def _wire(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value, sort_keys=False)
-
-
-def read_stack_files(stack: str, project_dir: Path = PROJECT_DIR) -> StackFiles:
-    """Read ``Pulumi.yaml`` (project name, config defaults) and ``Pulumi.<stack>.yaml``."""
-    project_file = _load_yaml(project_dir / "Pulumi.yaml")
-    project = project_file.get("name")
-    if not isinstance(project, str):
-        raise PlanUsageError(f"{project_dir / 'Pulumi.yaml'} has no project name")
-    stack_file = _load_yaml(project_dir / f"Pulumi.{stack}.yaml")
-    config: dict[str, str] = {}
-    for key, declaration in cast(dict[str, Any], project_file.get("config") or {}).items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        if isinstance(declaration, dict) and "default" in declaration:
-            config[full_key] = _wire(cast(dict[str, Any], declaration)["default"])
-        elif isinstance(declaration, dict) and "value" in declaration:
-            config[full_key] = _wire(cast(dict[str, Any], declaration)["value"])
-    placeholders: list[str] = []
-    secret_stand_in: str | None = None
-    for key, value in cast(dict[str, Any], stack_file.get("config") or {}).items():
-        full_key = key if ":" in key else f"{project}:{key}"
-        if isinstance(value, dict) and set(cast(dict[str, Any], value)) == {"secure"}:
-            secret_stand_in = secret_stand_in or _placeholder_secret()
-            config[full_key] = secret_stand_in
-            placeholders.append(full_key)
-        else:
-            config[full_key] = _wire(value)
-    return StackFiles(project, config, tuple(placeholders))
+from .stack_files import PROJECT_DIR, read_stack_files
 
 
 @dataclass(frozen=True)

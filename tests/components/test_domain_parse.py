@@ -69,7 +69,7 @@ BAD_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
         "duplicate domain after normalising",
         {"domains": [domain(), domain(name="EXAMPLE.com.")]},
         "ses:domains[1].name",
-        "duplicates domains[0]",
+        "duplicates ses:domains[0].name",
     ),
     (
         "region without SES",
