@@ -98,10 +98,17 @@ def _public(url: str) -> str:
     return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
+def _display(path: Path) -> Path:
+    """A path as messages show it: relative to the checkout when inside it."""
+    absolute = path.absolute()
+    return absolute.relative_to(REPO) if absolute.is_relative_to(REPO) else absolute
+
+
 def load_pins(path: Path) -> tuple[Pins | None, list[str]]:
     """The pin file, or every problem it has."""
+    source, path = path.absolute(), _display(path)
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(source.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return None, [f"{path}: cannot be read as TOML ({str(error)[:200]})"]
     problems: list[str] = []
@@ -262,7 +269,7 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
     stamp = target / ".sha256"
     installed = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == expected
     if installed and (binary_dir / "pulumi").is_file():
-        _say(f"using pulumi v{pins.version} ({platform_name}) from {binary_dir}")
+        _say(f"using pulumi v{pins.version} ({platform_name}) from {_display(binary_dir)}")
         return binary_dir
     name = f"pulumi-v{pins.version}-{platform_name}.tar.gz"
     url = f"{settings.base_url}/{name}"
@@ -299,7 +306,7 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
         tree.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _say(f"installed pulumi v{pins.version} ({platform_name}) into {binary_dir}")
+    _say(f"installed pulumi v{pins.version} ({platform_name}) into {_display(binary_dir)}")
     return binary_dir
 
 
