@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
+from typing import cast
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PINS = REPO / "scripts" / "pulumi-cli.toml"
@@ -115,24 +116,24 @@ def load_pins(path: Path) -> tuple[Pins | None, list[str]]:
     version = document.get("version")
     if not isinstance(version, str) or not VERSION.match(version):
         problems.append(f"{path}: version is {_shown(version)}; allowed: a release like '3.272.0'")
-    table = document.get("sha256")
+    table: object = document.get("sha256")
     digests: dict[str, str] = {}
     if not isinstance(table, dict):
         problems.append(f"{path}: sha256 is {_shown(table)}; allowed: a table platform = digest")
     else:
-        for key, digest in table.items():  # pyright: ignore[reportUnknownVariableType]
-            if not PLATFORM.match(str(key)):  # pyright: ignore[reportUnknownArgumentType]
+        for key, digest in cast(dict[str, object], table).items():  # TOML keys are strings
+            if not PLATFORM.match(key):
                 problems.append(
-                    f"{path}: sha256.{_shown(key)[1:-1]} is not a platform;"
+                    f"{path}: sha256.{key[:100]} is not a platform;"
                     " allowed: linux-x64, linux-arm64, darwin-x64, darwin-arm64"
                 )
             elif not isinstance(digest, str) or not (digest == "" or SHA256.match(digest)):
                 problems.append(
                     f"{path}: sha256.{key} is {_shown(digest)}; allowed: 64 lowercase hex"
-                    " digits from Pulumi's checksums file, or \"\" (not pinned)"
+                    ' digits from Pulumi\'s checksums file, or "" (not pinned)'
                 )
             else:
-                digests[str(key)] = digest  # pyright: ignore[reportUnknownArgumentType]
+                digests[key] = digest
     unknown = sorted(set(document) - {"version", "sha256"})
     problems += [f"{path}: unknown key {_shown(key)}; allowed: version, sha256" for key in unknown]
     if problems or not isinstance(version, str):
@@ -180,12 +181,15 @@ def checksums_url(version: str) -> str:
 
 
 def download(url: str, destination: Path, *, timeout: float) -> str:
-    """Stream ``url`` into ``destination`` and return its SHA-256 (hex), bounded in size and time."""
+    """Stream ``url`` into ``destination``; its SHA-256 (hex). Bounded in size and in time."""
     digest = hashlib.sha256()
     deadline = time.monotonic() + DOWNLOAD_DEADLINE
     size = 0
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, destination.open("wb") as out:
+        with (
+            urllib.request.urlopen(url, timeout=timeout) as response,
+            destination.open("wb") as out,
+        ):
             while chunk := response.read(1 << 20):
                 size += len(chunk)
                 if size > MAX_ARCHIVE_BYTES or time.monotonic() > deadline:
@@ -291,7 +295,8 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
         binary = tree / TOP / "pulumi"
         if not binary.is_file() or not os.access(binary, os.X_OK):
             raise CliError(
-                Status.UNAVAILABLE, f"{name} holds no executable {TOP}/pulumi; nothing was installed"
+                Status.UNAVAILABLE,
+                f"{name} holds no executable {TOP}/pulumi; nothing was installed",
             )
         reported = _reported_version(binary)
         if reported != f"v{pins.version}":

@@ -37,8 +37,11 @@ def run_cli(
     tmp_path: Path, pins: Path, base_url: str, **environment: str
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "pulumi_cli.py"), "--pins", str(pins)]
-        + ["--dir", str(tmp_path / ".pulumi-cli")],
+        [
+            sys.executable,
+            str(REPO / "scripts" / "pulumi_cli.py"),
+            *("--pins", str(pins), "--dir", str(tmp_path / ".pulumi-cli")),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -188,7 +191,7 @@ def test_a_bad_pin_file_and_environment_are_named_together(tmp_path: Path) -> No
     assert lines == [
         f"pulumi-cli: {pins}: version is 'latest'; allowed: a release like '3.272.0'",
         f"pulumi-cli: {pins}: sha256.linux-x64 is 'ABC'; allowed: 64 lowercase hex digits from"
-        " Pulumi's checksums file, or \"\" (not pinned)",
+        ' Pulumi\'s checksums file, or "" (not pinned)',
         f"pulumi-cli: {pins}: sha256.windows-x64 is not a platform; allowed: linux-x64,"
         " linux-arm64, darwin-x64, darwin-arm64",
         f"pulumi-cli: {pins}: unknown key 'channel'; allowed: version, sha256",
@@ -243,4 +246,3 @@ def test_the_pinned_cli_is_the_sdks_and_the_workflows_version() -> None:
 
 def test_the_installed_cli_stays_out_of_git() -> None:
     assert "/.pulumi-cli/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
-

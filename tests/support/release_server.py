@@ -111,7 +111,7 @@ def release_server() -> Iterator[ReleaseServer]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: the requests are recorded instead."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
