@@ -218,6 +218,12 @@ def extract(archive: Path, destination: Path) -> None:
     """Unpack a release archive's ``pulumi/`` folder into ``destination``: every member must lie
     under it, and tarfile's 'data' filter refuses absolute names, ``..``, links leading out and
     device files, and drops set-uid bits."""
+    if not hasattr(tarfile, "data_filter"):
+        raise CliError(
+            Status.UNAVAILABLE,
+            f"Python {platform.python_version()} lacks tarfile's 'data' filter (3.11.4 and later"
+            " have it) and the archive is not unpacked without it; nothing was installed",
+        )
     try:
         with tarfile.open(archive, "r:gz") as tar:
             for member in tar.getmembers():

@@ -149,6 +149,31 @@ def test_an_unsafe_archive_with_the_pinned_digest_is_still_refused(
     assert not Path("/tmp/escaped-pulumi-test").exists()
 
 
+def test_an_endless_download_is_stopped_at_the_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pulumi_cli, "MAX_ARCHIVE_BYTES", 1000)
+    with release_server() as server:
+        server.serve_archive(b"x" * 5_000_000)
+        with pytest.raises(pulumi_cli.CliError) as caught:
+            pulumi_cli.download(
+                f"{server.base_url}/{archive_name(PLATFORM)}", tmp_path / "a.tar.gz", timeout=10
+            )
+    assert caught.value.status == pulumi_cli.Status.UNAVAILABLE
+    assert "passed 1000 bytes" in str(caught.value)
+
+
+def test_without_tarfiles_data_filter_nothing_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.tar.gz").write_bytes(archive(fake_cli()))
+    monkeypatch.delattr(tarfile, "data_filter")
+    with pytest.raises(pulumi_cli.CliError) as caught:
+        pulumi_cli.extract(tmp_path / "a.tar.gz", tmp_path / "tree")
+    assert "lacks tarfile's 'data' filter" in str(caught.value)
+    assert not (tmp_path / "tree").exists()
+
+
 def test_an_archive_whose_pulumi_reports_another_version_is_not_installed(
     tmp_path: Path,
 ) -> None:
@@ -160,6 +185,31 @@ def test_an_archive_whose_pulumi_reports_another_version_is_not_installed(
     assert result.returncode == 4
     assert f"reports 'v3.1.0', not v{VERSION}" in result.stderr
     assert installed_files(tmp_path) == []
+
+
+def test_an_archive_without_the_pulumi_binary_is_not_installed(tmp_path: Path) -> None:
+    data = archive([Member(name="pulumi", kind=tarfile.DIRTYPE)])
+    pins = write_pins(tmp_path / "pins.toml", sha256(data))
+    with release_server() as server:
+        server.serve_archive(data)
+        result = run_cli(tmp_path, pins, server.base_url)
+    assert result.returncode == 4
+    assert "holds no executable pulumi/pulumi; nothing was installed" in result.stderr
+    assert installed_files(tmp_path) == []
+
+
+def test_a_platform_the_pin_file_lacks_is_named(tmp_path: Path) -> None:
+    pins = pulumi_cli.Pins(path=Path("pins.toml"), version=VERSION, sha256={"linux-arm64": ""})
+    settings = pulumi_cli.Settings(base_url="http://127.0.0.1:9", timeout=1)
+    with pytest.raises(pulumi_cli.CliError) as caught:
+        pulumi_cli.install(
+            pins=pins, platform_name="linux-x64", settings=settings, root=tmp_path / "cli"
+        )
+    assert str(caught.value) == (
+        f"pins.toml pins no pulumi v{VERSION} archive for linux-x64 (pinned: linux-arm64);"
+        " install the CLI yourself"
+    )
+    assert not (tmp_path / "cli").exists()
 
 
 def test_a_missing_archive_and_an_unreachable_server_are_said_plainly(tmp_path: Path) -> None:
