@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from tests.support.paths import REPO
+from tests.support.release_server import direct_environment
 
 NOT_FOUND = "/nonexistent/python"
 
@@ -162,7 +163,7 @@ def test_an_unreachable_index_is_one_plain_line(tmp_path: Path) -> None:
     root, _ = _bootstrap_copy(tmp_path)
     environment = {
         key: value
-        for key, value in os.environ.items()
+        for key, value in direct_environment().items()
         if key not in {"PIP_FIND_LINKS", "PIP_EXTRA_INDEX_URL", "PIP_NO_INDEX", "PIP_INDEX_URL"}
     }
     with socket.socket() as closed:

@@ -16,6 +16,7 @@ from tests.support.release_server import (
     VERSION,
     Member,
     archive,
+    direct_environment,
     fake_cli,
     release_server,
     sha256,
@@ -52,7 +53,9 @@ def run_deploy(
         if part and not (Path(part) / "pulumi").exists()
     )
     environment = {
-        key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PULUMI_"))
+        key: value
+        for key, value in direct_environment().items()
+        if not key.startswith(("AWS_", "PULUMI_"))
     }
     environment.update(
         PATH=path,

@@ -4,7 +4,6 @@ into the checkout; and the pin kept equal to the SDK's and the workflows' versio
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import socket
@@ -24,6 +23,7 @@ from tests.support.release_server import (
     Member,
     archive,
     archive_name,
+    direct_environment,
     fake_cli,
     release_server,
     sha256,
@@ -46,7 +46,8 @@ def run_cli(
         text=True,
         timeout=120,
         check=False,
-        env={**os.environ, "PULUMI_CLI_BASE_URL": base_url, "PULUMI_CLI_TIMEOUT": "10"}
+        env=direct_environment()
+        | {"PULUMI_CLI_BASE_URL": base_url, "PULUMI_CLI_TIMEOUT": "10"}
         | environment,
     )
 

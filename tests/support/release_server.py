@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -61,6 +62,12 @@ def archive(members: list[Member]) -> bytes:
             info.size = len(member.data) if member.kind == tarfile.REGTYPE else 0
             tar.addfile(info, io.BytesIO(member.data) if member.kind == tarfile.REGTYPE else None)
     return buffer.getvalue()
+
+
+def direct_environment() -> dict[str, str]:
+    """This process's environment without proxy settings, so that requests to loopback servers
+    go straight to them and nowhere else."""
+    return {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
 
 
 def sha256(data: bytes) -> str:
