@@ -8,9 +8,13 @@
 #
 #   scripts/deploy.sh [STACK]
 #
+# When `pulumi` is not on PATH, scripts/pulumi_cli.py installs the version pinned in
+# scripts/pulumi-cli.toml into .pulumi-cli/, checking the archive's SHA-256 against the pin first.
+#
 # Environment: PULUMI_BACKEND_URL (default file://<repo>/.state), PULUMI_CONFIG_PASSPHRASE or
 # PULUMI_CONFIG_PASSPHRASE_FILE (the local backend encrypts secrets with it), AWS credentials
-# (environment, profile or SSO), SES_VERIFY_WAIT seconds (default 900).
+# (environment, profile or SSO), SES_VERIFY_WAIT seconds (default 900), PULUMI_CLI_BASE_URL (a
+# mirror of Pulumi's release archives).
 set -uo pipefail
 usage() {
   cat <<'USAGE'
@@ -57,7 +61,11 @@ fi
 
 missing=()
 if ! command -v pulumi >/dev/null 2>&1; then
-  missing+=("the Pulumi CLI ('pulumi' is not on PATH): install it from https://www.pulumi.com/docs/iac/download-install/")
+  if cli_dir="$("$python" scripts/pulumi_cli.py)"; then
+    export PATH="$cli_dir:$PATH"
+  else
+    missing+=("the Pulumi CLI: 'pulumi' is not on PATH and the pinned one was not installed into .pulumi-cli/ (why: above); or install it yourself from https://www.pulumi.com/docs/iac/download-install/")
+  fi
 fi
 if ! AWS_EC2_METADATA_DISABLED=true "$python" -c \
   'import boto3, sys; sys.exit(0 if boto3.Session().get_credentials() else 1)' 2>/dev/null; then

@@ -1,11 +1,11 @@
 """The installable package: built offline from pyproject.toml, imported as ``ses_domains``; and
-the hash-locked supply chain: every pin in the locks, with hashes, installed only from them."""
+the hash-locked supply chain: every pin in the locks, with hashes (bootstrap.sh, which installs
+only from them, is tested in test_bootstrap.py)."""
 
 from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -286,56 +286,6 @@ def test_a_missing_pin_and_a_missing_hash_are_caught() -> None:
         "pulumi==3.272.0 is not locked (the lock has ['3.1.0'])",
         "networkx is not locked (the lock has nothing)",
     ]
-
-
-def _bootstrap_copy(tmp_path: Path) -> tuple[Path, Path]:
-    """bootstrap.sh and the locks in a scratch checkout whose .venv python only logs its args."""
-    root = tmp_path / "checkout"
-    (root / "scripts").mkdir(parents=True)
-    shutil.copy(REPO / "scripts" / "bootstrap.sh", root / "scripts")
-    for lock in ("requirements.lock", "requirements-dev.lock"):
-        shutil.copy(REPO / lock, root / lock)
-    log = tmp_path / "pip.log"
-    python = root / ".venv" / "bin" / "python"
-    python.parent.mkdir(parents=True)
-    python.write_text(f'#!/bin/sh\necho "$@" >> "{log}"\n')
-    python.chmod(0o755)
-    return root, log
-
-
-def _bootstrap(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["bash", str(root / "scripts" / "bootstrap.sh"), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={**os.environ, "PYTHON": "/nonexistent/python"},
-    )
-
-
-def test_bootstrap_installs_only_from_the_lock_with_hashes_keyed_on_the_lock(
-    tmp_path: Path,
-) -> None:
-    root, log = _bootstrap_copy(tmp_path)
-    for _ in range(2):
-        result = _bootstrap(root, "runtime")
-        assert result.returncode == 0, result.stderr
-    (call,) = log.read_text(encoding="utf-8").splitlines()
-    assert call.startswith("-m pip install ")
-    assert "--require-hashes" in call.split() and call.endswith("-r requirements.lock")
-    with (root / "requirements.lock").open("a", encoding="utf-8") as lock:
-        lock.write("# changed\n")
-    assert _bootstrap(root, "runtime").returncode == 0
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 2
-
-
-def test_bootstrap_names_an_unknown_mode(tmp_path: Path) -> None:
-    root, log = _bootstrap_copy(tmp_path)
-    result = _bootstrap(root, "tests")
-    assert result.returncode == 2
-    assert result.stderr == "bootstrap: mode 'tests' is not known: use runtime or dev\n"
-    assert not log.exists()
 
 
 def test_lock_script_refuses_another_uv_than_the_pinned_one(tmp_path: Path) -> None:
