@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from checks.dns.client import Server
-from checks.verify.expected import Expected
-from checks.verify.findings import DomainResult, RowResult, ServerState
-from checks.verify.progress import (
+from components.checks.dns.client import Server
+from components.checks.verify.expected import Expected
+from components.checks.verify.findings import DomainResult, RowResult, ServerState
+from components.checks.verify.progress import (
     SHOWN_DOMAINS,
     LiveDisplay,
     PlainDisplay,

@@ -17,8 +17,7 @@ import time
 import urllib.parse
 from typing import Any
 
-from components.regions import region_problem
-
+from ...regions import region_problem
 from ..dns.client import DnsClient, Server, parse_server
 from ..exit_status import ExitStatus
 from . import report as rep
