@@ -9,6 +9,9 @@ Every declared resource is held against the limits AWS and the providers enforce
 
 Exit status: 0 the plan was made; 2 bad usage, bad configuration (each problem named) or a
 declared input AWS would refuse; 1 the program failed for another reason.
+
+Installed, the same command is ``ses-domains plan`` (``ses_domains.cli``): the parser from
+:func:`add_arguments` and :func:`run`, with the current directory as the default project.
 """
 
 from __future__ import annotations
@@ -18,18 +21,16 @@ import json
 import sys
 from pathlib import Path
 
+from ..checks.__main__ import BoundedParser
 from .render import records_of, render_records, render_tree
 from .run import PROJECT_DIR, PlanUsageError, ProgramFailed, make_plan
 
+DESCRIPTION = "Evaluate the stack program offline under the Pulumi SDK's mock runtime."
 
-def main(argv: list[str] | None = None) -> int:
-    from ..domain.records import DnsRecord, Purpose, RecordType, zone_file
-    from ..validation import ConfigError
 
-    parser = argparse.ArgumentParser(
-        prog="python -m components.plan",
-        description="Evaluate the stack program offline under the Pulumi SDK's mock runtime.",
-    )
+def add_arguments(parser: argparse.ArgumentParser, *, project_dir: Path) -> None:
+    """The plan's options; ``project_dir`` holds ``Pulumi.yaml`` and the program unless
+    ``--project-dir`` names another."""
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--json", action="store_true", help="print the whole plan as JSON")
     parser.add_argument(
@@ -37,8 +38,20 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="write the records as a BIND zone fragment ('-': stdout)",
     )
-    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.add_argument("--project-dir", type=Path, default=project_dir, help=argparse.SUPPRESS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = BoundedParser(prog="python -m components.plan", description=DESCRIPTION)
+    add_arguments(parser, project_dir=PROJECT_DIR)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make and print the plan ``args`` ask for; returns the exit status."""
+    from ..domain.records import DnsRecord, Purpose, RecordType, zone_file
+    from ..validation import ConfigError
+
     try:
         plan = make_plan(args.stack, args.project_dir)
     except PlanUsageError as error:
