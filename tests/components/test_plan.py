@@ -286,3 +286,14 @@ def test_long_values_are_echoed_cut_to_a_bound(tmp_path: Path) -> None:
     assert "a" * 5000 not in result.stderr
     assert "(5002 characters)" in result.stderr
     assert len(result.stderr) < 2000
+
+
+def test_an_unknown_option_is_a_bounded_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from components.plan.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--stack", "dev", "--" + "x" * 5000])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --xxx" in err
+    assert len(err) < 1000

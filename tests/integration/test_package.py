@@ -104,8 +104,13 @@ def test_installed_package_imports_as_ses_domains_only(
 ) -> None:
     assert sorted(
         p.name for p in installed_package.iterdir() if not p.name.endswith(".dist-info")
-    ) == [IMPORT_NAME]
-    metadata = next(installed_package.glob("ses_domains-*.dist-info")) / "METADATA"
+    ) == ["bin", IMPORT_NAME]
+    assert [p.name for p in (installed_package / "bin").iterdir()] == [DISTRIBUTION]
+    dist_info = next(installed_package.glob("ses_domains-*.dist-info"))
+    entry_points = (dist_info / "entry_points.txt").read_text(encoding="utf-8")
+    assert "[console_scripts]\nses-domains = ses_domains.cli:main" in entry_points
+    assert (installed_package / IMPORT_NAME / "checks" / "verify" / "cli.py").is_file()
+    metadata = dist_info / "METADATA"
     text = metadata.read_text(encoding="utf-8")
     assert f"Version: {_version_in_init()}" in text
     assert "Requires-Dist: pulumi-aws==7.51.1" in text
