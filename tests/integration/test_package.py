@@ -114,6 +114,8 @@ def test_installed_package_imports_as_ses_domains_only(
     text = metadata.read_text(encoding="utf-8")
     assert f"Version: {_version_in_init()}" in text
     assert "Requires-Dist: pulumi-aws==7.51.1" in text
+    for checks_dependency in ("dnspython==2.9.2", "boto3==1.44.5"):  # ses-domains verify
+        assert f"Requires-Dist: {checks_dependency}" in text
     for module in (installed_package / IMPORT_NAME).rglob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) components\b", source, re.M), module
