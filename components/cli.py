@@ -12,6 +12,7 @@ import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .checks.__main__ import BoundedParser, add_subcommands
 from .checks.__main__ import run as run_check
 from .plan.__main__ import DESCRIPTION as PLAN_DESCRIPTION
@@ -30,6 +31,7 @@ def build_parser(project_dir: Path | None = None) -> argparse.ArgumentParser:
         description="Plan an SES stack offline, verify its DNS records on every authoritative "
         "server, send a test message through SES SMTP.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     plan = subparsers.add_parser(

@@ -89,5 +89,5 @@ def run(args: argparse.Namespace) -> ExitStatus:
         return ExitStatus.USAGE
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m components.checks, or ses_domains.checks installed
+    sys.exit(main(prog=f"python -m {__package__}"))

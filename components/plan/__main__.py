@@ -42,8 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser, *, project_dir: Path) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = BoundedParser(prog="python -m components.plan", description=DESCRIPTION)
-    add_arguments(parser, project_dir=PROJECT_DIR)
+    # In the checkout the project is the repository's; installed (python -m ses_domains.plan),
+    # as for ses-domains plan, the one in the current directory.
+    in_checkout = __package__ == "components.plan"
+    parser = BoundedParser(prog=f"python -m {__package__}", description=DESCRIPTION)
+    add_arguments(parser, project_dir=PROJECT_DIR if in_checkout else Path.cwd())
     return run(parser.parse_args(argv))
 
 

@@ -73,6 +73,41 @@ def test_the_help_lists_every_subcommand(installed_package: Path, tmp_path: Path
     assert listed == ["plan", "verify", "smtp"]
 
 
+def test_version(installed_package: Path, tmp_path: Path) -> None:
+    from components import __version__
+
+    result = ses_domains(installed_package, "--version", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, f"ses-domains {__version__}\n")
+
+
+def test_the_installed_modules_run_as_the_console_script_does(
+    installed_package: Path, tmp_path: Path
+) -> None:
+    """``python -m ses_domains.plan`` plans the current directory's project, like
+    ``ses-domains plan`` (not a folder next to the installed package)."""
+    project = tmp_path / "consumer"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(installed_package), "COLUMNS": COLUMNS}
+
+    def module(name: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", name, *args],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+            env=env,
+        )
+
+    plan = module("ses_domains.plan", "--stack", "staging", "--json")
+    assert plan.returncode == 0, plan.stderr
+    console = ses_domains(installed_package, "plan", "--stack", "staging", "--json", cwd=project)
+    assert json.loads(plan.stdout) == json.loads(console.stdout)
+    checks = module("ses_domains.checks", "--help")
+    assert checks.stdout.startswith("usage: python -m ses_domains.checks [-h] COMMAND")
+
+
 def test_no_subcommand_is_a_usage_error(installed_package: Path, tmp_path: Path) -> None:
     result = ses_domains(installed_package, cwd=tmp_path)
     assert result.returncode == ExitStatus.USAGE
