@@ -68,7 +68,7 @@ def _normalised(text: str, prog: str) -> str:
 def test_the_help_lists_every_subcommand(installed_package: Path, tmp_path: Path) -> None:
     result = ses_domains(installed_package, "--help", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: ses-domains [-h] COMMAND ...")
+    assert result.stdout.startswith("usage: ses-domains [-h] [--version] COMMAND ...")
     listed = re.findall(r"^    (\w+) ", result.stdout, re.M)
     assert listed == ["plan", "verify", "smtp"]
 
