@@ -23,9 +23,8 @@ PROG = "ses-domains"
 PLAN = "plan"
 
 
-def build_parser(project_dir: Path | None = None) -> argparse.ArgumentParser:
-    """One parser for every subcommand; the plan's default project is ``project_dir``, else
-    the current directory."""
+def build_parser() -> argparse.ArgumentParser:
+    """One parser for every subcommand; the plan's default project is the current directory."""
     parser = BoundedParser(
         prog=PROG,
         description="Plan an SES stack offline, verify its DNS records on every authoritative "
@@ -39,7 +38,7 @@ def build_parser(project_dir: Path | None = None) -> argparse.ArgumentParser:
         help="what pulumi up would declare, and the DNS records, offline (no CLI, no cloud)",
         description=PLAN_DESCRIPTION,
     )
-    add_plan_arguments(plan, project_dir=project_dir or Path.cwd())
+    add_plan_arguments(plan, project_dir=Path.cwd())
     add_subcommands(subparsers)
     return parser
 
