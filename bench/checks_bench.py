@@ -60,7 +60,7 @@ def _tokens(i: int) -> list[str]:
 
 
 def domain_zones(records: list[dict[str, Any]], n: int, ns: list[str]) -> dict[str, str]:
-    from checks.verify.expected import parse_records
+    from components.checks.verify.expected import parse_records
 
     parsed = parse_records(json.dumps(records), "bench")
     zones: dict[str, str] = {}
@@ -82,7 +82,7 @@ def domain_zones(records: list[dict[str, Any]], n: int, ns: list[str]) -> dict[s
 
 
 def amazonses(n: int) -> str:
-    from checks.verify.expected import txt_zone_strings
+    from components.checks.verify.expected import txt_zone_strings
 
     key = txt_zone_strings(dkim_key_txt(2048))
     lines = [f'amazonses.com. 300 IN TXT "{AMAZONSES_SPF}"']

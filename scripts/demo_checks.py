@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from checks.verify.expected import txt_zone_strings  # noqa: E402
+from components.checks.verify.expected import txt_zone_strings  # noqa: E402
 from tests.support.dns_world import AMAZONSES_SPF, dkim_key_txt  # noqa: E402
 from tests.support.knot_server import KnotServer, zone_text  # noqa: E402
 

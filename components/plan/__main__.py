@@ -9,6 +9,9 @@ Every declared resource is held against the limits AWS and the providers enforce
 
 Exit status: 0 the plan was made; 2 bad usage, bad configuration (each problem named) or a
 declared input AWS would refuse; 1 the program failed for another reason.
+
+Installed, the same command is ``ses-domains plan`` (``ses_domains.cli``): the parser from
+:func:`add_arguments` and :func:`run`, with the current directory as the default project.
 """
 
 from __future__ import annotations
@@ -18,20 +21,18 @@ import json
 import sys
 from pathlib import Path
 
+from ..checks.__main__ import BoundedParser
 from ..validation import bounded_text
 from .render import records_of, render_records, render_tree
 from .run import ProgramFailed, make_plan
 from .stack_files import PROJECT_DIR, PlanUsageError
 
+DESCRIPTION = "Evaluate the stack program offline under the Pulumi SDK's mock runtime."
 
-def main(argv: list[str] | None = None) -> int:
-    from ..domain.records import DnsRecord, Purpose, RecordType, zone_file
-    from ..validation import MAX_EXPLANATION, MAX_PROBLEMS_SHOWN, ConfigError
 
-    parser = argparse.ArgumentParser(
-        prog="python -m components.plan",
-        description="Evaluate the stack program offline under the Pulumi SDK's mock runtime.",
-    )
+def add_arguments(parser: argparse.ArgumentParser, *, project_dir: Path) -> None:
+    """The plan's options; ``project_dir`` holds ``Pulumi.yaml`` and the program unless
+    ``--project-dir`` names another."""
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--json", action="store_true", help="print the whole plan as JSON")
     parser.add_argument(
@@ -39,8 +40,23 @@ def main(argv: list[str] | None = None) -> int:
         metavar="PATH",
         help="write the records as a BIND zone fragment ('-': stdout)",
     )
-    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    parser.add_argument("--project-dir", type=Path, default=project_dir, help=argparse.SUPPRESS)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # In the checkout the project is the repository's; installed (python -m ses_domains.plan),
+    # as for ses-domains plan, the one in the current directory.
+    in_checkout = __package__ == "components.plan"
+    parser = BoundedParser(prog=f"python -m {__package__}", description=DESCRIPTION)
+    add_arguments(parser, project_dir=PROJECT_DIR if in_checkout else Path.cwd())
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Make and print the plan ``args`` ask for; returns the exit status."""
+    from ..domain.records import DnsRecord, Purpose, RecordType, zone_file
+    from ..validation import MAX_EXPLANATION, MAX_PROBLEMS_SHOWN, ConfigError
+
     zone_path = None if args.zone_file in (None, "-") else Path(args.zone_file)
     if zone_path is not None and (problem := _unwritable(zone_path)) is not None:
         print(f"plan: --zone-file {bounded_text(str(zone_path))}: {problem}", file=sys.stderr)

@@ -12,8 +12,10 @@ run (the only secrets this project reads from config are BYODKIM keys), and the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import runpy
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -103,10 +105,15 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     stack_config = read_stack_config()  # bad configuration stops here, before any resource
 
     def program() -> None:
+        # As under the Pulumi CLI, the program imports modules that lie next to it.
+        sys.path.insert(0, str(project_dir))
         try:
             runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
         except SystemExit as exit_:
             raise ProgramFailed("; ".join(errors) or f"exit status {exit_.code}") from None
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(str(project_dir))
 
     _sync_await(run_pulumi_func(program))
     root = settings.get_root_resource()

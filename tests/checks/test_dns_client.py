@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import checks.dns.client as client_module
-from checks.dns.client import DnsClient, Server
+import components.checks.dns.client as client_module
+from components.checks.dns.client import DnsClient, Server
 from tests.support.checks_support import run_cli
 from tests.support.dns_world import ses_records
 from tests.support.knot_server import random_loopback

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.dns import wire
-from checks.dns.client import Answer, DnsClient, Server, rdata_int, rdata_name, txt_text
+from components.checks.dns import wire
+from components.checks.dns.client import Answer, DnsClient, Server, rdata_int, rdata_name, txt_text
 from tests.support.knot_server import free_port, random_loopback
 
 # ---- the reader against dnspython ---------------------------------------------------------------

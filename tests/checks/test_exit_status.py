@@ -7,8 +7,8 @@ import re
 import subprocess
 import sys
 
-from checks.exit_status import ExitStatus
-from checks.smtp import outcome
+from components.checks.exit_status import ExitStatus
+from components.checks.smtp import outcome
 from tests.support.paths import REPO
 
 DOCS = REPO / "docs" / "checks.md"
@@ -65,13 +65,14 @@ def test_deploy_sh_documents_its_statuses_against_the_table() -> None:
 def test_the_checks_never_load_pulumi_and_build_the_parser_without_smtplib() -> None:
     code = (
         "import json, sys\n"
-        "from checks.__main__ import build_parser\n"
+        "from components.checks.__main__ import build_parser\n"
         "build_parser()\n"
         "lazy = 'smtplib' in sys.modules\n"
-        "from checks.__main__ import main\n"
+        "from components.checks.__main__ import main\n"
         "assert main(['smtp', '--from', 'not-an-address']) == 2\n"  # runs the lazy imports
-        "import checks.smtp.credentials, checks.smtp.outcome, checks.smtp.session\n"
-        "import checks.verify.cli, checks.verify.report\n"
+        "import components.checks.smtp.credentials, components.checks.smtp.outcome\n"
+        "import components.checks.smtp.session\n"
+        "import components.checks.verify.cli, components.checks.verify.report\n"
         "print(json.dumps({'smtplib': lazy,\n"
         "                  'pulumi': [m for m in sys.modules if m.split('.')[0] == 'pulumi']}))"
     )

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from checks.dns.client import Stats
-from checks.verify.findings import DomainResult, Finding, FindingCode
-from checks.verify.report import Report, render_human, to_json
+from components.checks.dns.client import Stats
+from components.checks.verify.findings import DomainResult, Finding, FindingCode
+from components.checks.verify.report import Report, render_human, to_json
 from tests.support.paths import REPO, load_schema
 
 DOCS = REPO / "docs" / "checks.md"
-START = "<!-- finding-codes: generated from FindingCode (checks/verify/findings.py) -->"
+START = "<!-- finding-codes: generated from FindingCode (components/checks/verify/findings.py) -->"
 END = "<!-- /finding-codes -->"
 ROW_RE = re.compile(r"^\| `([a-z0-9_]+)` \| ([a-z ]+) \| (.+) \|$")
 

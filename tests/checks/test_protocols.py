@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.dns.serial import newest, serial_lt
-from checks.protocols import dkim, dmarc, spf
-from checks.verify.expected import txt_zone_strings
+from components.checks.dns.serial import newest, serial_lt
+from components.checks.protocols import dkim, dmarc, spf
+from components.checks.verify.expected import txt_zone_strings
 from tests.support.dns_world import dkim_key_txt
 
 # ---- SPF --------------------------------------------------------------------------------------

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 import trustme
 
-from checks.__main__ import main
-from checks.exit_status import ExitStatus
-from checks.smtp.credentials import credentials_from_outputs
-from checks.smtp.inputs import MAX_SUBJECT_CHARS
-from checks.smtp.outcome import SmtpCheckError, message_id
-from checks.smtp.session import auth_plain_response
+from components.checks.__main__ import main
+from components.checks.exit_status import ExitStatus
+from components.checks.smtp.credentials import credentials_from_outputs
+from components.checks.smtp.inputs import MAX_SUBJECT_CHARS
+from components.checks.smtp.outcome import SmtpCheckError, message_id
+from components.checks.smtp.session import auth_plain_response
 from tests.support.paths import REPO
 from tests.support.smtp_server import (
     ACCEPTED,

@@ -34,9 +34,9 @@ import trustme
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from checks.__main__ import main
-from checks.exit_status import ExitStatus
-from checks.smtp.session import auth_plain_response
+from components.checks.__main__ import main
+from components.checks.exit_status import ExitStatus
+from components.checks.smtp.session import auth_plain_response
 from tests.support.smtp_server import PASSWORD, USERNAME, LoopbackSmtp
 
 DOCUMENTED = frozenset({0, 2, 3, 4, 5, 6, 7, 8, 9})

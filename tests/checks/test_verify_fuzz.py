@@ -26,9 +26,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from checks.dns.client import DnsClient
-from checks.verify import cli, wait
-from checks.verify.expected import PURPOSES
+from components.checks.dns.client import DnsClient
+from components.checks.verify import cli, wait
+from components.checks.verify.expected import PURPOSES
 from tests.support.checks_support import run_cli
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
 from tests.support.knot_server import KnotServer, free_port, random_loopback

@@ -198,7 +198,10 @@ def test_help_gives_defaults_and_the_plans_json() -> None:
         "default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1",
     ):
         assert default in text
-    assert "python -m components.plan --stack NAME --json" in text
+    assert (
+        "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
+        in text
+    )
 
 
 def test_stack_output_that_is_secret_says_what_to_do(

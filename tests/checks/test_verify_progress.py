@@ -12,12 +12,13 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
-from checks.dns.client import Server
-from checks.verify.expected import Expected
-from checks.verify.findings import DomainResult, RowResult, ServerState
-from checks.verify.progress import (
+from components.checks.dns.client import Server
+from components.checks.verify.expected import Expected
+from components.checks.verify.findings import DomainResult, RowResult, ServerState
+from components.checks.verify.progress import (
     SHOWN_DOMAINS,
     LiveDisplay,
     PlainDisplay,
@@ -83,6 +84,17 @@ def test_on_a_terminal_one_status_is_updated_in_place() -> None:
 
 def test_display_for_a_terminal_or_not() -> None:
     assert isinstance(display_for(io.StringIO()), PlainDisplay)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_without_rich_gets_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rich is not a dependency of the installed package (ses-domains verify --wait)."""
+    monkeypatch.setitem(sys.modules, "rich.console", None)  # import rich.console fails
+    assert isinstance(display_for(_Terminal()), PlainDisplay)
 
 
 def test_wait_prints_once_per_change_and_blames_the_right_server(

@@ -6,10 +6,10 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from checks.dns.client import Stats
-from checks.verify.expected import Expected
-from checks.verify.findings import DomainResult, Finding, FindingCode, RowResult
-from checks.verify.report import Report, render_human
+from components.checks.dns.client import Stats
+from components.checks.verify.expected import Expected
+from components.checks.verify.findings import DomainResult, Finding, FindingCode, RowResult
+from components.checks.verify.report import Report, render_human
 from tests.support.checks_support import make_world, run_cli
 from tests.support.knot_server import free_port, random_loopback
 

@@ -15,8 +15,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from checks.verify import ses
-from checks.verify.expected import Expected
+from components.checks.verify import ses
+from components.checks.verify.expected import Expected
 from tests.support.checks_support import make_world
 from tests.support.knot_server import free_port
 from tests.support.moto_server import FAKE_ENV, moto_server
@@ -146,9 +146,9 @@ def test_account_status_with_stubber(aws_env: None, production: bool) -> None:
 
 
 def test_attach_status_all_good_with_stubber(aws_env: None) -> None:
-    from checks.dns.client import Stats
-    from checks.verify.findings import DomainResult
-    from checks.verify.report import Report, to_json
+    from components.checks.dns.client import Stats
+    from components.checks.verify.findings import DomainResult
+    from components.checks.verify.report import Report, to_json
 
     sesv2 = client()
     stub = Stubber(sesv2)

@@ -286,3 +286,34 @@ def test_long_values_are_echoed_cut_to_a_bound(tmp_path: Path) -> None:
     assert "a" * 5000 not in result.stderr
     assert "(5002 characters)" in result.stderr
     assert len(result.stderr) < 2000
+
+
+def test_an_unknown_option_is_a_bounded_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from components.plan.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--stack", "dev", "--" + "x" * 5000])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --xxx" in err
+    assert len(err) < 1000
+
+
+def test_the_program_imports_modules_next_to_it(tmp_path: Path) -> None:
+    """As under the Pulumi CLI: a consumer's program split into modules plans from any folder."""
+    (tmp_path / "Pulumi.yaml").write_text("name: split\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.s.yaml").write_text(
+        "config:\n  aws:region: eu-west-1\n  split:domains:\n    - name: split.example.com\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "split_helper_module.py").write_text("ANSWER = 42\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(
+        "import pulumi\nfrom split_helper_module import ANSWER\npulumi.export('answer', ANSWER)\n",
+        encoding="utf-8",
+    )
+    try:
+        plan = make_plan("s", tmp_path)
+    finally:
+        sys.modules.pop("split_helper_module", None)
+    assert plan.outputs == {"answer": 42}
+    assert str(tmp_path) not in sys.path

@@ -139,3 +139,17 @@ def test_programs_importing_the_installed_name_type_check(
 def test_readme_lists_the_example() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "examples/consumer" in readme
+
+
+def test_readmes_commands_for_the_example_name_files_that_exist() -> None:
+    """The README's "Try the example consumer" commands run in examples/consumer."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Try the example consumer", 1)[1].split("```sh\n", 1)[1]
+    commands = [line.split("  #")[0].strip() for line in block.split("```", 1)[0].splitlines()]
+    assert commands[0] == "cd examples/consumer"
+    assert "venv/bin/ses-domains plan --stack staging" in commands
+    assert (EXAMPLE / "Pulumi.staging.yaml").is_file()
+    for command in commands:
+        for word in command.split():
+            if word.startswith("../"):
+                assert (EXAMPLE / word).exists(), word

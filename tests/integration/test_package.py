@@ -104,11 +104,18 @@ def test_installed_package_imports_as_ses_domains_only(
 ) -> None:
     assert sorted(
         p.name for p in installed_package.iterdir() if not p.name.endswith(".dist-info")
-    ) == [IMPORT_NAME]
-    metadata = next(installed_package.glob("ses_domains-*.dist-info")) / "METADATA"
+    ) == ["bin", IMPORT_NAME]
+    assert [p.name for p in (installed_package / "bin").iterdir()] == [DISTRIBUTION]
+    dist_info = next(installed_package.glob("ses_domains-*.dist-info"))
+    entry_points = (dist_info / "entry_points.txt").read_text(encoding="utf-8")
+    assert "[console_scripts]\nses-domains = ses_domains.cli:main" in entry_points
+    assert (installed_package / IMPORT_NAME / "checks" / "verify" / "cli.py").is_file()
+    metadata = dist_info / "METADATA"
     text = metadata.read_text(encoding="utf-8")
     assert f"Version: {_version_in_init()}" in text
     assert "Requires-Dist: pulumi-aws==7.51.1" in text
+    for checks_dependency in ("dnspython==2.9.2", "boto3==1.44.5"):  # ses-domains verify
+        assert f"Requires-Dist: {checks_dependency}" in text
     for module in (installed_package / IMPORT_NAME).rglob("*.py"):
         source = module.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) components\b", source, re.M), module

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.__main__ import main
+from components.checks.__main__ import main
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
 from tests.support.knot_server import KnotServer
 

@@ -11,7 +11,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from checks.verify.expected import parse_records
+from components.checks.verify.expected import parse_records
 from tests.support.knot_server import record_lines, zone_text
 
 # The real amazonses.com SPF record's shape: only ip4 terms, no further lookups.
@@ -141,7 +141,7 @@ def amazonses_zone(
     lines = [f'amazonses.com. 300 IN TXT "{AMAZONSES_SPF}"']
     for t in tokens:
         txt = keys.get(t, default)
-        from checks.verify.expected import txt_zone_strings
+        from components.checks.verify.expected import txt_zone_strings
 
         lines.append(f"{t}.dkim.amazonses.com. 300 IN TXT {txt_zone_strings(txt)}")
     return zone_text("amazonses.com", serial, [*lines, *extra])

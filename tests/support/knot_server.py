@@ -23,7 +23,7 @@ import dns.query
 import dns.rcode
 import dns.rdatatype
 
-from checks.verify.expected import Expected, rdata_text
+from components.checks.verify.expected import Expected, rdata_text
 
 
 def random_loopback() -> str:

@@ -1,5 +1,8 @@
 """``python -m checks <subcommand> ...``: dispatches to the subcommand modules.
 
+Installed, the same subcommands are ``ses-domains verify|smtp`` (``ses_domains.cli``), built by
+:func:`add_subcommands` and run by :func:`run` exactly as here.
+
 To add a subcommand, write a module with ``register(subparsers)`` that adds its parser and sets
 ``handler`` (a callable taking the parsed ``argparse.Namespace`` and returning its
 :class:`~.exit_status.ExitStatus`)
@@ -14,7 +17,7 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn, cast
+from typing import Any, NoReturn, cast
 
 from .exit_status import ExitStatus
 
@@ -29,7 +32,7 @@ MAX_ERROR_CHARS = 300
 """At most this many characters of an argparse error (it echoes the arguments it rejects)."""
 
 
-class _Parser(argparse.ArgumentParser):
+class BoundedParser(argparse.ArgumentParser):
     """An ``ArgumentParser`` whose usage errors are one bounded line, control characters
     escaped, however long or strange the rejected argument; the subcommands' parsers are of
     this class too (``add_subparsers`` uses the parent's class)."""
@@ -41,22 +44,34 @@ class _Parser(argparse.ArgumentParser):
         super().error(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="python -m checks",
+PROG = "python -m checks"
+"""The checkout's command (contract 3); the console script passes its own name."""
+
+
+def add_subcommands(subparsers: Any) -> None:
+    """Add every subcommand's parser to ``subparsers`` (of a :class:`BoundedParser`)."""
+    for name in SUBCOMMAND_MODULES:
+        module = importlib.import_module(name, __package__)
+        module.register(subparsers)
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    parser = BoundedParser(
+        prog=prog,
         description="Post-deploy checks for the SES stack (DNS, SES status, SMTP).",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
-    for name in SUBCOMMAND_MODULES:
-        module = importlib.import_module(name, __package__)
-        module.register(subparsers)
+    add_subcommands(subparsers)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> ExitStatus:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str = PROG) -> ExitStatus:
+    return run(build_parser(prog).parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> ExitStatus:
+    """Run the subcommand ``args`` were parsed for; an unexpected exception is one line."""
     handler = cast("Handler", args.handler)
     try:
         return handler(args)
@@ -74,5 +89,5 @@ def main(argv: Sequence[str] | None = None) -> ExitStatus:
         return ExitStatus.USAGE
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m components.checks, or ses_domains.checks installed
+    sys.exit(main(prog=f"python -m {__package__}"))

@@ -17,8 +17,7 @@ import time
 import urllib.parse
 from typing import Any
 
-from components.regions import region_problem
-
+from ...regions import region_problem
 from ..dns.client import DnsClient, Server, parse_server
 from ..exit_status import ExitStatus
 from . import report as rep
@@ -32,7 +31,7 @@ from .expected import (
     stack_output,
 )
 
-PLAN_JSON = "python -m components.plan --stack NAME --json"
+PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
 
 def register(subparsers: Any) -> None:
@@ -48,7 +47,7 @@ def register(subparsers: Any) -> None:
         "--records",
         metavar="FILE|-",
         help="the records as JSON: the output of 'pulumi stack output --json' (its dns_records "
-        f"key), the offline plan's document ('{PLAN_JSON}', its outputs.dns_records) or a bare "
+        f"key), the offline plan's document from {PLAN_JSON} (its outputs.dns_records) or a bare "
         "list of records; '-' reads stdin",
     )
     source.add_argument(

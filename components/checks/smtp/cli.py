@@ -202,8 +202,7 @@ def run(
     """Check the arguments, read the credentials, send, print the outcome; its exit status.
 
     Every problem with the options and the credentials is printed at once (exit status 2)."""
-    from components.smtp.credentials import TLS_WRAPPER_PORTS, smtp_host
-
+    from ...smtp.credentials import TLS_WRAPPER_PORTS, smtp_host
     from .inputs import check_host, check_region, printable, shown
     from .outcome import advice, category
     from .session import send, tls_context

@@ -84,7 +84,8 @@ def stack_output(stack: str) -> str:
         raise InputError(
             "--stack needs the Pulumi CLI ('pulumi' is not on PATH). Install it, or save the "
             "records elsewhere with 'pulumi stack output dns_records --json > records.json' and "
-            "pass --records records.json (or use 'python -m components.plan --stack NAME --json')."
+            "pass --records records.json (or use the offline plan: 'ses-domains plan --stack NAME "
+            "--json', in a checkout 'python -m components.plan --stack NAME --json')."
         )
     command = ["stack", "output", "dns_records", "--json", "--stack", stack]
     try:

@@ -20,13 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from components.names import (
+from ...names import (
     DOT_ATOM_TEXT,
     MAX_ADDRESS_OCTETS,
     MAX_LOCAL_PART_OCTETS,
     normalize_domain,
 )
-
 from ..exit_status import ExitStatus
 from .outcome import SmtpCheckError
 

@@ -46,7 +46,7 @@ class ExitStatus(IntEnum):
         "usage or input error (bad option, unreadable or malformed input, secrets hidden, "
         "no credentials, no Pulumi CLI for --stack), or an internal error (one line, "
         "no traceback)",
-        "check the arguments (python -m checks COMMAND --help); for an internal error rerun "
+        "check the arguments (the command's --help); for an internal error rerun "
         "with CHECKS_DEBUG=1 to see the traceback",
     )
     UNCHECKED = (

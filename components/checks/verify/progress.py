@@ -168,10 +168,13 @@ class LiveDisplay:
 
 def display_for(stream: TextIO) -> Display:
     """The live display when ``stream`` is a terminal (as rich sees it), else plain lines
-    (without importing rich, which costs more CPU than a poll round)."""
+    (without importing rich, which costs more CPU than a poll round), as also without rich."""
     if not stream.isatty():
         return PlainDisplay(stream)
-    from rich.console import Console
+    try:
+        from rich.console import Console
+    except ImportError:  # the installed package does not depend on rich: plain lines then
+        return PlainDisplay(stream)
 
     console = Console(file=stream)
     live = console.is_terminal and not console.is_dumb_terminal  # TERM=dumb: no cursor moves
