@@ -34,7 +34,7 @@ from components import __version__
 from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesComponentProvider
 from components.plan import __main__ as plan_cli
 from components.plan import mocks as plan_mocks
-from components.plan import run as plan_run
+from components.plan import stack_files
 from components.smtp.credentials import smtp_password_v4
 from components.validation import ConfigError
 from tests.components.test_config_secrets import _run_main
@@ -84,7 +84,7 @@ def _access_key(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def planted_everywhere(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(plan_run, "_placeholder_secret", lambda: PEM)
+    monkeypatch.setattr(stack_files, "_placeholder_secret", lambda: PEM)
     monkeypatch.setitem(plan_mocks.COMPUTED_OUTPUTS, "aws:iam/accessKey:AccessKey", _access_key)
     yield
     pulumi.runtime.set_all_config({}, secret_keys=[])  # process-wide: leave nothing behind
