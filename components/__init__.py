@@ -35,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "required_records": "domain.records",
     # the domain component
     "SesDomain": "domain.component",
-    "SesDomainArgs": "domain.component",
+    "SesDomainArgs": "domain.args",
     # the feedback loop
     "FeedbackLoop": "feedback.loop",
     "ConfigurationSet": "feedback.configuration_set",
@@ -104,7 +104,8 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
-    from .domain.component import SesDomain, SesDomainArgs
+    from .domain.args import SesDomainArgs
+    from .domain.component import SesDomain
     from .domain.model import (
         DkimConfig,
         DkimKeyLength,

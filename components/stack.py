@@ -6,7 +6,7 @@ from typing import Any
 
 import pulumi
 
-from .domain.component import SesDomain, SesDomainArgs
+from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
 from .smtp.declare import declare_smtp_users
 from .stack_config import StackConfig
@@ -20,7 +20,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     domains = {
         domain.name: SesDomain(
             domain.name,
-            SesDomainArgs(
+            DomainSettings(
                 domain=domain,
                 tags=config.tags,
                 configuration_set_name=feedback.set_name_for(domain.name),

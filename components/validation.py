@@ -109,6 +109,11 @@ class Problems:
         if self._items:
             raise ConfigError(self._items)
 
+    def rename_keys(self, rename: Callable[[str], str]) -> None:
+        """Name every problem's key in another vocabulary (a component's props instead of the
+        stack config keys the parser was written for)."""
+        self._items = [ConfigProblem(rename(p.key), p.value, p.allowed) for p in self._items]
+
     def hide_secrets(self, keys: Collection[str], texts: Collection[str]) -> None:
         """Never echo a secret: a problem about one of ``keys`` (full key paths; their nested
         keys too) or whose value shows one of ``texts`` gets the :data:`SECRET` marker as its

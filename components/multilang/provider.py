@@ -144,7 +144,7 @@ class SesDomain(python_domain.SesDomain):
         domain: DomainConfig = config.domains[0]
         super().__init__(
             name,
-            python_domain.SesDomainArgs(
+            python_domain.DomainSettings(
                 domain=domain,
                 tags=config.tags,
                 configuration_set_name=args.get("configurationSetName"),
