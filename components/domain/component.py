@@ -66,6 +66,10 @@ class SesDomain(pulumi.ComponentResource):
     dkim_status: pulumi.Output[str]
     verified_for_sending: pulumi.Output[bool]
     email_identity_arns: dict[str, pulumi.Output[str]]
+    domain_name: str
+    """The domain as SES knows it (lowercase A-labels)."""
+    region: str
+    """The identity's region."""
 
     def __init__(
         self,
@@ -154,6 +158,8 @@ class SesDomain(pulumi.ComponentResource):
         }
 
         self.arn = identity.arn
+        self.domain_name = domain.name
+        self.region = domain.region
         self.identity = identity
         self.dns_records = records.apply(lambda found: [record.to_json() for record in found])
         self.dkim_status = pulumi.Output.unsecret(  # a status, not the BYODKIM key beside it
