@@ -37,11 +37,27 @@ _EXPORTS: dict[str, str] = {
     # the feedback loop's components
     "AccountContext": "feedback.account",
     "ConfigurationSet": "feedback.configuration_set",
-    "ConfigurationSetArgs": "feedback.configuration_set",
+    "ConfigurationSetArgs": "feedback.args",
     "FeedbackTopics": "feedback.topics",
-    "FeedbackTopicsArgs": "feedback.topics",
+    "FeedbackTopicsArgs": "feedback.args",
     "ReputationAlarms": "feedback.alarms",
-    "ReputationAlarmsArgs": "feedback.alarms",
+    "ReputationAlarmsArgs": "feedback.args",
+    "SubscriptionArgs": "feedback.args",
+    "QueueArgs": "feedback.args",
+    "TopicArgs": "feedback.args",
+    "KmsArgs": "feedback.args",
+    "DimensionArgs": "feedback.args",
+    "CloudWatchArgs": "feedback.args",
+    "EventBridgeArgs": "feedback.args",
+    "TrackingArgs": "feedback.args",
+    "VdmArgs": "feedback.args",
+    "EventType": "feedback.model",
+    "TlsPolicy": "feedback.model",
+    "SuppressionReason": "feedback.model",
+    "HttpsPolicy": "feedback.model",
+    "FeatureStatus": "feedback.model",
+    "DimensionValueSource": "feedback.model",
+    "SubscriptionProtocol": "feedback.model",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
@@ -53,20 +69,29 @@ _EXPORTS: dict[str, str] = {
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
     "Byodkim",
+    "CloudWatchArgs",
     "CloudflareDns",
     "ConfigError",
     "ConfigurationSet",
     "ConfigurationSetArgs",
+    "DimensionArgs",
+    "DimensionValueSource",
     "DkimKeyLength",
     "DmarcAlignment",
     "DmarcArgs",
     "DmarcPolicy",
     "EasyDkim",
+    "EventBridgeArgs",
+    "EventType",
     "ExternalDns",
+    "FeatureStatus",
     "FeedbackTopics",
     "FeedbackTopicsArgs",
+    "HttpsPolicy",
+    "KmsArgs",
     "MailFromArgs",
     "MxFailureBehavior",
+    "QueueArgs",
     "ReputationAlarms",
     "ReputationAlarmsArgs",
     "Route53Dns",
@@ -77,6 +102,13 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "SmtpPolicyArgs",
     "SmtpUser",
     "SmtpUserArgs",
+    "SubscriptionArgs",
+    "SubscriptionProtocol",
+    "SuppressionReason",
+    "TlsPolicy",
+    "TopicArgs",
+    "TrackingArgs",
+    "VdmArgs",
     "__version__",
 ]
 
@@ -102,9 +134,32 @@ if TYPE_CHECKING:
     from .domain.component import SesDomain
     from .domain.model import DkimKeyLength, DmarcAlignment, DmarcPolicy, MxFailureBehavior
     from .feedback.account import AccountContext
-    from .feedback.alarms import ReputationAlarms, ReputationAlarmsArgs
-    from .feedback.configuration_set import ConfigurationSet, ConfigurationSetArgs
-    from .feedback.topics import FeedbackTopics, FeedbackTopicsArgs
+    from .feedback.alarms import ReputationAlarms
+    from .feedback.args import (
+        CloudWatchArgs,
+        ConfigurationSetArgs,
+        DimensionArgs,
+        EventBridgeArgs,
+        FeedbackTopicsArgs,
+        KmsArgs,
+        QueueArgs,
+        ReputationAlarmsArgs,
+        SubscriptionArgs,
+        TopicArgs,
+        TrackingArgs,
+        VdmArgs,
+    )
+    from .feedback.configuration_set import ConfigurationSet
+    from .feedback.model import (
+        DimensionValueSource,
+        EventType,
+        FeatureStatus,
+        HttpsPolicy,
+        SubscriptionProtocol,
+        SuppressionReason,
+        TlsPolicy,
+    )
+    from .feedback.topics import FeedbackTopics
     from .smtp.group import SmtpGroup, SmtpGroupArgs
     from .smtp.policy import SmtpPolicyArgs
     from .smtp.user import SmtpUser, SmtpUserArgs

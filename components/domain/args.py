@@ -22,7 +22,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from ..feedback.model import CONFIGURATION_SET_NAME
-from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems
+from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_MAIL_FROM_LABEL,
@@ -39,7 +39,7 @@ PROPS = "SesDomainArgs"
 DEFERRED_KEY = "privateKeyOutput"
 """Stands for a BYODKIM key given as an Output while the parser checks the rest."""
 _CONFIG_KEY_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*$")
-_RENAMED = {"privateKeyConfig": "private_key", "subdomain": "subdomain"}
+_RENAMED = {"privateKeyConfig": "private_key"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,22 +244,9 @@ def _config_shape(
 
 
 def props_key(key: str) -> str:
-    """A config key path the parser named (``SesDomainArgs.mailFrom.behaviorOnMxFailure``) in
-    the props' terms (``SesDomainArgs.mail_from.behavior_on_mx_failure``)."""
-    if not key.startswith(f"{PROPS}."):
-        return key
-    parts = key.split(".")
-    renamed = [
-        _RENAMED.get(name, re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower())
-        for name in (part.partition("[")[0] for part in parts[1:])
-    ]
-    return ".".join(
-        [PROPS]
-        + [
-            new + part[len(part.partition("[")[0]) :]
-            for new, part in zip(renamed, parts[1:], strict=True)
-        ]
-    )
+    """A key path the parser named (``SesDomainArgs.mailFrom.behaviorOnMxFailure``) in the
+    props' terms (``SesDomainArgs.mail_from.behavior_on_mx_failure``)."""
+    return props_key_path(key, PROPS, PROPS, _RENAMED)
 
 
 def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDomain:
