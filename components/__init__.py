@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "SmtpGroup": "smtp.group",
     "SmtpGroupArgs": "smtp.group",
     "SmtpPolicyArgs": "smtp.policy",
+    "SmtpSecretArgs": "smtp.args",
 }
 
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
@@ -100,6 +101,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "SmtpGroup",
     "SmtpGroupArgs",
     "SmtpPolicyArgs",
+    "SmtpSecretArgs",
     "SmtpUser",
     "SmtpUserArgs",
     "SubscriptionArgs",
@@ -160,6 +162,7 @@ if TYPE_CHECKING:
         TlsPolicy,
     )
     from .feedback.topics import FeedbackTopics
+    from .smtp.args import SmtpSecretArgs
     from .smtp.group import SmtpGroup, SmtpGroupArgs
     from .smtp.policy import SmtpPolicyArgs
     from .smtp.user import SmtpUser, SmtpUserArgs

@@ -29,6 +29,7 @@ from ..domain import component as python_domain
 from ..domain.model import DomainConfig
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..smtp import user as python_smtp
+from ..smtp.args import secret_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
@@ -229,8 +230,7 @@ class SmtpUser(python_smtp.SmtpUser):
                 path=user.path,
                 rotation=user.rotation,
                 previous_rotation=user.previous_rotation,
-                secret=user.secret,
-                secret_name=user.secret_name,
+                secret=secret_args(user),
                 tags={**config.tags, **user.tags},
             ),
             opts,

@@ -134,6 +134,7 @@ PUBLIC_NAMES = {
     "SmtpGroup",
     "SmtpGroupArgs",
     "SmtpPolicyArgs",
+    "SmtpSecretArgs",
 }
 """Every public name, written out: adding or dropping one is a decision, not a side effect."""
 
