@@ -133,7 +133,7 @@ def _raise_named(problems: Problems, props: str, name_field: str) -> None:
     def rename(key: str) -> str:
         if key == f"{props}.name":
             return f"{props}.{name_field}"
-        return props_key_path(key, props, props, {})
+        return props_key_path(key, props, props, {"recoveryWindowInDays": "recovery_window_days"})
 
     problems.rename_keys(rename)
     problems.raise_if_any()
