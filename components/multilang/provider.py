@@ -38,7 +38,6 @@ from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
 from .package import PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
 from .schema import Component, camel_case, package_schema
-from .types import ENUM_NOTES
 
 Renames = tuple[tuple[str, str | None], ...]
 """(stack config key, component input path or ``None``: not shown), first match wins."""
@@ -270,7 +269,7 @@ class SesComponentProvider(Provider):
 
     def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
         info = replace(PACKAGE, name=name, version=version)
-        served = package_schema(info, [hosted.schema for hosted in components], ENUM_NOTES)
+        served = package_schema(info, [hosted.schema for hosted in components])
         super().__init__(version, json.dumps(served))
         self._hosted = {f"{name}:index:{hosted.schema.name}": hosted for hosted in components}
 
