@@ -5,8 +5,9 @@ in one ``ConfigError`` before anything is declared. Also :class:`SmtpSecretArgs`
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import Fields, Problems, check_each, props_key_path
@@ -20,10 +21,6 @@ from .parse import (
     parse_secret,
 )
 from .policy import SmtpPolicyArgs
-
-if TYPE_CHECKING:
-    from .group import SmtpGroupArgs
-    from .user import SmtpUserArgs
 
 _PATTERN = "must be an address or wildcard (* any characters, ? one) such as *@example.com"
 
@@ -39,6 +36,40 @@ class SmtpSecretArgs:
     account's ``aws/secretsmanager`` key)."""
     recovery_window_days: int = DEFAULT_RECOVERY_WINDOW_DAYS
     """Days a deleted secret can be restored: 0 (at once) or 7-30."""
+
+
+class UserProps(Protocol):
+    """What :func:`check_user_args` reads of ``SmtpUserArgs`` (defined with the component)."""
+
+    @property
+    def user_name(self) -> str: ...
+    @property
+    def regions(self) -> Sequence[str]: ...
+    @property
+    def policy(self) -> SmtpPolicyArgs | None: ...
+    @property
+    def group(self) -> object | None: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def rotation(self) -> str: ...
+    @property
+    def previous_rotation(self) -> str | None: ...
+    @property
+    def secret(self) -> SmtpSecretArgs | None: ...
+    @property
+    def tags(self) -> Mapping[str, str]: ...
+
+
+class GroupProps(Protocol):
+    """What :func:`check_group_args` reads of ``SmtpGroupArgs``."""
+
+    @property
+    def group_name(self) -> str: ...
+    @property
+    def policy(self) -> SmtpPolicyArgs: ...
+    @property
+    def path(self) -> str: ...
 
 
 def secret_args(user: SmtpUserConfig) -> SmtpSecretArgs | None:
@@ -78,7 +109,7 @@ def _check_policy(policy: object, path: str, problems: Problems) -> None:
             problems.add(item_path, name, "must be a configuration set name: 1-64 of A-Za-z0-9_-")
 
 
-def check_user_args(args: SmtpUserArgs) -> list[str]:
+def check_user_args(args: UserProps) -> list[str]:
     """Validate props; the regions, each once. Raises ``ConfigError`` listing every problem."""
     problems = Problems()
     shape: dict[str, object] = {
@@ -117,7 +148,7 @@ def check_user_args(args: SmtpUserArgs) -> list[str]:
     return regions
 
 
-def check_group_args(args: SmtpGroupArgs) -> None:
+def check_group_args(args: GroupProps) -> None:
     """Validate props; raises ``ConfigError`` listing every problem."""
     problems = Problems()
     fields = Fields({"name": args.group_name, "path": args.path}, "SmtpGroupArgs", problems)
