@@ -163,39 +163,57 @@ class CheckedDomain:
     """Settings that deploy but may not do what was meant."""
 
 
-def _dkim_shape(dkim: object, problems: Problems) -> tuple[dict[str, object], dict[str, str]]:
-    """The ``dkim`` config object for ``dkim``, and the secrets the parser needs for it."""
+@dataclass(frozen=True, kw_only=True)
+class _KeyConfig:
+    """The config key a ``Byodkim.private_key`` names, as the parser takes it."""
+
+    namespace: str
+    """The key's config namespace (the project's unless named)."""
+    secrets: dict[str, str] = field(default_factory=dict[str, str])
+    """Key name -> its value, when set."""
+    secret_keys: list[str] | None = None
+    """The names Pulumi marks secret (``None``: no config key named)."""
+
+
+def _dkim_shape(dkim: object, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
+    """The ``dkim`` config object for ``dkim``, and the config key holding a BYODKIM key."""
+    none = _KeyConfig(namespace=pulumi.get_project())
     if isinstance(dkim, EasyDkim):
         shape: dict[str, object] = {"mode": "easy", "keyLength": dkim.key_length}
         if dkim.target_domain is not None:
             shape["targetDomain"] = dkim.target_domain
-        return shape, {}
+        return shape, none
     if not isinstance(dkim, Byodkim):
         problems.add(f"{PROPS}.dkim", dkim, "must be EasyDkim(...) or Byodkim(...)")
-        return {}, {}
+        return {}, none
     shape = {"mode": "byodkim", "selector": dkim.selector, "privateKeyConfig": DEFERRED_KEY}
-    if isinstance(dkim.private_key, str):
-        if not _CONFIG_KEY_NAME.match(dkim.private_key):
-            problems.add(
-                f"{PROPS}.dkim.private_key",
-                SECRET,
-                "a plain-text key is refused: pass pulumi.Output.secret(pem) or the name of a "
-                "secret config key (pulumi config set --secret dkimKey < key.pem)",
-            )
-            return shape, {}
-        namespace, _, key = dkim.private_key.rpartition(":")
-        full_key = f"{namespace or pulumi.get_project()}:{key}"
-        value = runtime_config.get_config(full_key)
-        shape["privateKeyConfig"] = key
-        return shape, {key: value} if isinstance(value, str) else {}
-    return shape, {}
+    if not isinstance(dkim.private_key, str):
+        return shape, none
+    if not _CONFIG_KEY_NAME.match(dkim.private_key):
+        problems.add(
+            f"{PROPS}.dkim.private_key",
+            SECRET,
+            "a plain-text key is refused: pass pulumi.Output.secret(pem) or the name of a "
+            "secret config key (pulumi config set --secret dkimKey < key.pem)",
+        )
+        return shape, none
+    namespace, _, key = dkim.private_key.rpartition(":")
+    namespace = namespace or none.namespace
+    full_key = f"{namespace}:{key}"
+    value = runtime_config.get_config(full_key)
+    marked = set(runtime_config.get_config_secret_keys_env())
+    is_secret = full_key in marked or runtime_config.is_config_secret(full_key)
+    shape["privateKeyConfig"] = key
+    return shape, _KeyConfig(
+        namespace=namespace,
+        secrets={key: value} if isinstance(value, str) else {},
+        secret_keys=[key] if is_secret else [],
+    )
 
 
-def _config_shape(
-    args: SesDomainArgs, problems: Problems
-) -> tuple[dict[str, object], dict[str, str]]:
-    """``args`` as a ``domains[i]`` config object, and the BYODKIM secrets it names."""
-    dkim, secrets = _dkim_shape(args.dkim, problems)
+def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
+    """``args`` as a ``domains[i]`` config object, and the BYODKIM key's config it names."""
+    dkim, key_config = _dkim_shape(args.dkim, problems)
     shape: dict[str, object] = {
         "name": args.name,
         "dkim": dkim,
@@ -240,7 +258,7 @@ def _config_shape(
         problems.add(
             f"{PROPS}.dns", dns, "must be Route53Dns(...), CloudflareDns(...) or ExternalDns()"
         )
-    return shape, secrets
+    return shape, key_config
 
 
 def props_key(key: str) -> str:
@@ -253,26 +271,19 @@ def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDom
     """Validate ``args`` with the stack config's parser; raises ``ConfigError`` listing every
     problem, keys named as props. ``aws_region`` is the default region (``aws:region``)."""
     problems = Problems()
-    shape, secrets = _config_shape(args, problems)
+    shape, key_config = _config_shape(args, problems)
     byodkim = args.dkim if isinstance(args.dkim, Byodkim) else None
     dkim_shape = shape.get("dkim")
     deferred = isinstance(dkim_shape, dict) and DEFERRED_KEY in dkim_shape.values()
-    secret_keys = None
-    if byodkim is not None and isinstance(byodkim.private_key, str):
-        namespace, _, key = byodkim.private_key.rpartition(":")
-        full_key = f"{namespace or pulumi.get_project()}:{key}"
-        marked = set(runtime_config.get_config_secret_keys_env())
-        is_secret = full_key in marked or runtime_config.is_config_secret(full_key)
-        secret_keys = [key] if is_secret else []
     fields = Fields(shape, PROPS, problems)
     domain = parse_domain(
         fields,
         aws_region,
         False,
-        secrets,
-        pulumi.get_project(),
+        key_config.secrets,
+        key_config.namespace,
         problems,
-        secret_keys=secret_keys,
+        secret_keys=key_config.secret_keys,
         deferred_keys=[DEFERRED_KEY] if deferred else [],
     )
     if (
@@ -286,7 +297,7 @@ def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDom
             "must be an SES configuration set name: 1-64 letters, digits, _ and -",
         )
     problems.rename_keys(props_key)
-    problems.hide_secrets([f"{PROPS}.dkim.private_key"], list(secrets.values()))
+    problems.hide_secrets([f"{PROPS}.dkim.private_key"], list(key_config.secrets.values()))
     problems.raise_if_any()
     assert domain is not None  # a domain with a usable name and region has no problems
     private_key = None

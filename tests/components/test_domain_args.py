@@ -297,17 +297,20 @@ def test_plain_text_key_is_refused_and_never_shown() -> None:
     assert declared == []
 
 
+@pytest.mark.parametrize(
+    ("full_key", "given"), [("ses:dkimKey", "dkimKey"), ("keys:dkim", "keys:dkim")]
+)
 def test_byodkim_from_secret_config_key(
-    stack_config: Callable[[dict[str, str], list[str]], None],
+    stack_config: Callable[[dict[str, str], list[str]], None], full_key: str, given: str
 ) -> None:
-    stack_config({"ses:dkimKey": PEM}, ["ses:dkimKey"])
+    stack_config({full_key: PEM}, [full_key])
     result = declare(
         lambda: SesDomain(
             "k",
             SesDomainArgs(
                 name="k.example.org",
                 region="us-east-1",
-                dkim=Byodkim(selector="s1", private_key="dkimKey"),
+                dkim=Byodkim(selector="s1", private_key=given),
             ),
         )
     )
