@@ -419,3 +419,27 @@ def test_props_and_stack_config_declare_the_same(
     )
     assert _comparable(from_props, "example.com") == _comparable(from_config, "example.com")
     assert from_props.outputs["dns_records"] == from_config.outputs["dns_records"]
+
+
+def test_region_defaults_to_aws_region_and_is_required_without_it(
+    stack_config: Callable[[dict[str, str], list[str]], None],
+) -> None:
+    stack_config({"aws:region": "eu-central-1"}, [])
+    result = declare(lambda: SesDomain("r", SesDomainArgs(name="r.example.org")))
+    assert result.named("r-identity").inputs["region"] == "eu-central-1"
+    stack_config({}, [])
+    error, declared = refused(SesDomainArgs(name="r.example.org"))
+    assert [p.key for p in error.problems] == ["SesDomainArgs.region"]
+    assert declared == []
+
+
+def test_settings_that_cannot_work_are_logged_as_warnings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logged: list[str] = []
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *_, **__: logged.append(message))
+    args = SesDomainArgs(
+        name="w.example.org", region="us-east-1", dmarc=DmarcArgs(aspf=DmarcAlignment.STRICT)
+    )
+    declare(lambda: SesDomain("w", args))
+    assert len(logged) == 1 and logged[0].startswith("SesDomainArgs.dmarc.aspf")
