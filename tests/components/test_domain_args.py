@@ -173,6 +173,21 @@ def test_external_and_cloudflare_dns_and_disabled_parts() -> None:
     assert written.inputs["zoneId"] == "0" * 32 and written.inputs["ttl"] == 1
 
 
+def test_route53_zone_id_reaches_the_records() -> None:
+    result = declare(
+        lambda: SesDomain(
+            "z",
+            SesDomainArgs(
+                name="z.example.org",
+                region="us-east-1",
+                dns=Route53Dns(zone_id="Z0123456789ABCDEFGHIJ", ttl=60),
+            ),
+        )
+    )
+    dmarc = result.named("z-dmarc").inputs
+    assert dmarc["zoneId"] == "Z0123456789ABCDEFGHIJ" and dmarc["ttl"] == 60
+
+
 def test_protect_reaches_the_identity() -> None:
     monitor = use_mocks()
     seen: list[bool] = []
