@@ -1,11 +1,14 @@
 """SES sending domains as Pulumi components: the public API.
 
 Installed with pip this package is ``ses_domains`` (the repository keeps the folder
-``components/``; see docs/reuse.md). Names are imported lazily, so the pure modules
-(``ses_domains.domain.model``, ``ses_domains.domain.records``, ...) stay usable without
-loading Pulumi::
+``components/``; see docs/reuse.md). The top level holds the components, their typed props
+(keyword-only frozen dataclasses, validated by the stack config's own checks), the enums the
+props take and ``ConfigError``. Stack-level helpers (``build_stack``, ``read_stack_config``,
+``parse_stack_config``, ``StackConfig``) live in ``ses_domains.stack``. Names are imported
+lazily, so the pure modules (``ses_domains.domain.model``, ``ses_domains.domain.records``, ...)
+stay usable without loading Pulumi::
 
-    from ses_domains import SesDomain, SesDomainArgs, DomainConfig, parse_stack_config
+    from ses_domains import DmarcArgs, DmarcPolicy, ExternalDns, SesDomain, SesDomainArgs
 """
 
 from __future__ import annotations
@@ -16,83 +19,99 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 _EXPORTS: dict[str, str] = {
-    # configuration model and validation (pure)
-    "DomainConfig": "domain.model",
-    "DkimConfig": "domain.model",
-    "DkimKeyLength": "domain.model",
-    "DkimMode": "domain.model",
-    "DmarcAlignment": "domain.model",
-    "DmarcConfig": "domain.model",
-    "DmarcPolicy": "domain.model",
-    "DnsConfig": "domain.model",
-    "DnsProviderKind": "domain.model",
-    "MailFromConfig": "domain.model",
-    "MxFailureBehavior": "domain.model",
-    "StackConfig": "stack_config",
-    "parse_stack_config": "stack_config",
     "ConfigError": "validation",
-    "DnsRecord": "domain.records",
-    "required_records": "domain.records",
-    # the domain component
+    # the domain component and its props
     "SesDomain": "domain.component",
-    "SesDomainArgs": "domain.component",
-    # the feedback loop
-    "FeedbackLoop": "feedback.loop",
-    "ConfigurationSet": "feedback.configuration_set",
-    "ConfigurationSetArgs": "feedback.configuration_set",
-    "FeedbackTopics": "feedback.topics",
-    "FeedbackTopicsArgs": "feedback.topics",
+    "SesDomainArgs": "domain.args",
+    "EasyDkim": "domain.args",
+    "Byodkim": "domain.args",
+    "MailFromArgs": "domain.args",
+    "DmarcArgs": "domain.args",
+    "Route53Dns": "domain.args",
+    "CloudflareDns": "domain.args",
+    "ExternalDns": "domain.args",
+    "DkimKeyLength": "domain.model",
+    "DmarcAlignment": "domain.model",
+    "DmarcPolicy": "domain.model",
+    "MxFailureBehavior": "domain.model",
+    # the feedback loop's components
     "AccountContext": "feedback.account",
-    "FeedbackConfig": "feedback.model",
-    "ConfigurationSetConfig": "feedback.model",
+    "ConfigurationSet": "feedback.configuration_set",
+    "ConfigurationSetArgs": "feedback.args",
+    "FeedbackTopics": "feedback.topics",
+    "FeedbackTopicsArgs": "feedback.args",
+    "ReputationAlarms": "feedback.alarms",
+    "ReputationAlarmsArgs": "feedback.args",
+    "SubscriptionArgs": "feedback.args",
+    "QueueArgs": "feedback.args",
+    "TopicArgs": "feedback.args",
+    "KmsArgs": "feedback.args",
+    "DimensionArgs": "feedback.args",
+    "CloudWatchArgs": "feedback.args",
+    "EventBridgeArgs": "feedback.args",
+    "TrackingArgs": "feedback.args",
+    "VdmArgs": "feedback.args",
+    "EventType": "feedback.model",
+    "TlsPolicy": "feedback.model",
+    "SuppressionReason": "feedback.model",
+    "HttpsPolicy": "feedback.model",
+    "FeatureStatus": "feedback.model",
+    "DimensionValueSource": "feedback.model",
+    "SubscriptionProtocol": "feedback.model",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
     "SmtpGroup": "smtp.group",
     "SmtpGroupArgs": "smtp.group",
     "SmtpPolicyArgs": "smtp.policy",
-    "declare_smtp_users": "smtp.declare",
-    # the whole stack from validated configuration
-    "build_stack": "stack",
-    "read_stack_config": "pulumi_config",
+    "SmtpSecretArgs": "smtp.args",
 }
 
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
+    "Byodkim",
+    "CloudWatchArgs",
+    "CloudflareDns",
     "ConfigError",
     "ConfigurationSet",
     "ConfigurationSetArgs",
-    "ConfigurationSetConfig",
-    "DkimConfig",
+    "DimensionArgs",
+    "DimensionValueSource",
     "DkimKeyLength",
-    "DkimMode",
     "DmarcAlignment",
-    "DmarcConfig",
+    "DmarcArgs",
     "DmarcPolicy",
-    "DnsConfig",
-    "DnsProviderKind",
-    "DnsRecord",
-    "DomainConfig",
-    "FeedbackConfig",
-    "FeedbackLoop",
+    "EasyDkim",
+    "EventBridgeArgs",
+    "EventType",
+    "ExternalDns",
+    "FeatureStatus",
     "FeedbackTopics",
     "FeedbackTopicsArgs",
-    "MailFromConfig",
+    "HttpsPolicy",
+    "KmsArgs",
+    "MailFromArgs",
     "MxFailureBehavior",
+    "QueueArgs",
+    "ReputationAlarms",
+    "ReputationAlarmsArgs",
+    "Route53Dns",
     "SesDomain",
     "SesDomainArgs",
     "SmtpGroup",
     "SmtpGroupArgs",
     "SmtpPolicyArgs",
+    "SmtpSecretArgs",
     "SmtpUser",
     "SmtpUserArgs",
-    "StackConfig",
+    "SubscriptionArgs",
+    "SubscriptionProtocol",
+    "SuppressionReason",
+    "TlsPolicy",
+    "TopicArgs",
+    "TrackingArgs",
+    "VdmArgs",
     "__version__",
-    "build_stack",
-    "declare_smtp_users",
-    "parse_stack_config",
-    "read_stack_config",
-    "required_records",
 ]
 
 
@@ -104,31 +123,47 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
-    from .domain.component import SesDomain, SesDomainArgs
-    from .domain.model import (
-        DkimConfig,
-        DkimKeyLength,
-        DkimMode,
-        DmarcAlignment,
-        DmarcConfig,
-        DmarcPolicy,
-        DnsConfig,
-        DnsProviderKind,
-        DomainConfig,
-        MailFromConfig,
-        MxFailureBehavior,
+    from .domain.args import (
+        Byodkim,
+        CloudflareDns,
+        DmarcArgs,
+        EasyDkim,
+        ExternalDns,
+        MailFromArgs,
+        Route53Dns,
+        SesDomainArgs,
     )
-    from .domain.records import DnsRecord, required_records
+    from .domain.component import SesDomain
+    from .domain.model import DkimKeyLength, DmarcAlignment, DmarcPolicy, MxFailureBehavior
     from .feedback.account import AccountContext
-    from .feedback.configuration_set import ConfigurationSet, ConfigurationSetArgs
-    from .feedback.loop import FeedbackLoop
-    from .feedback.model import ConfigurationSetConfig, FeedbackConfig
-    from .feedback.topics import FeedbackTopics, FeedbackTopicsArgs
-    from .pulumi_config import read_stack_config
-    from .smtp.declare import declare_smtp_users
+    from .feedback.alarms import ReputationAlarms
+    from .feedback.args import (
+        CloudWatchArgs,
+        ConfigurationSetArgs,
+        DimensionArgs,
+        EventBridgeArgs,
+        FeedbackTopicsArgs,
+        KmsArgs,
+        QueueArgs,
+        ReputationAlarmsArgs,
+        SubscriptionArgs,
+        TopicArgs,
+        TrackingArgs,
+        VdmArgs,
+    )
+    from .feedback.configuration_set import ConfigurationSet
+    from .feedback.model import (
+        DimensionValueSource,
+        EventType,
+        FeatureStatus,
+        HttpsPolicy,
+        SubscriptionProtocol,
+        SuppressionReason,
+        TlsPolicy,
+    )
+    from .feedback.topics import FeedbackTopics
+    from .smtp.args import SmtpSecretArgs
     from .smtp.group import SmtpGroup, SmtpGroupArgs
     from .smtp.policy import SmtpPolicyArgs
     from .smtp.user import SmtpUser, SmtpUserArgs
-    from .stack import build_stack
-    from .stack_config import StackConfig, parse_stack_config
     from .validation import ConfigError

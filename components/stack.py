@@ -1,4 +1,8 @@
-"""The whole stack: every component the configuration asks for, and the stack outputs."""
+"""The whole stack from stack config (``ses_domains.stack``): :func:`read_stack_config` and
+:func:`parse_stack_config` validate it into a :class:`StackConfig`, :func:`build_stack` declares
+every component it asks for and returns the stack outputs. Programs that build components in
+code use the typed props of the package's top level instead.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,20 @@ from typing import Any
 
 import pulumi
 
-from .domain.component import SesDomain, SesDomainArgs
+from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
+from .pulumi_config import read_stack_config
 from .smtp.declare import declare_smtp_users
-from .stack_config import StackConfig
+from .stack_config import StackConfig, parse_stack_config
+
+__all__ = [
+    "FeedbackLoop",
+    "StackConfig",
+    "build_stack",
+    "declare_smtp_users",
+    "parse_stack_config",
+    "read_stack_config",
+]
 
 
 def build_stack(config: StackConfig) -> dict[str, Any]:
@@ -20,7 +34,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     domains = {
         domain.name: SesDomain(
             domain.name,
-            SesDomainArgs(
+            DomainSettings(
                 domain=domain,
                 tags=config.tags,
                 configuration_set_name=feedback.set_name_for(domain.name),

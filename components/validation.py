@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar, cast
@@ -108,6 +108,11 @@ class Problems:
     def raise_if_any(self) -> None:
         if self._items:
             raise ConfigError(self._items)
+
+    def rename_keys(self, rename: Callable[[str], str]) -> None:
+        """Name every problem's key in another vocabulary (a component's props instead of the
+        stack config keys the parser was written for)."""
+        self._items = [ConfigProblem(rename(p.key), p.value, p.allowed) for p in self._items]
 
     def hide_secrets(self, keys: Collection[str], texts: Collection[str]) -> None:
         """Never echo a secret: a problem about one of ``keys`` (full key paths; their nested
@@ -356,6 +361,31 @@ class Fields:
                     f"is not a known key; known keys here: {', '.join(sorted(set(self._known)))}"
                     + did_you_mean(key, self._known),
                 )
+
+
+def props_key_path(
+    key: str, config_prefix: str, props_prefix: str, renamed: Mapping[str, str]
+) -> str:
+    """A key path the config parser named (``<config_prefix>.mailFrom.behaviorOnMxFailure``) in
+    a component's props' terms (``<props_prefix>.mail_from.behavior_on_mx_failure``): camelCase
+    becomes snake_case unless ``renamed`` says otherwise; a tag key or topic kind stays as given.
+    Keys outside ``config_prefix`` (another config key) are returned as they are."""
+    if key != config_prefix and not key.startswith((f"{config_prefix}.", f"{config_prefix}[")):
+        return key
+    rest = key[len(config_prefix) :]
+    segments = rest.removeprefix(".").split(".") if rest.startswith(".") else [rest]
+    converted: list[str] = []
+    for index, segment in enumerate(segments):
+        name, bracket, tail = segment.partition("[")
+        before = segments[index - 1].partition("[")[0] if index else ""
+        if before == "tags":
+            converted.append(".".join(segments[index:]))
+            break
+        if before != "topics" and name:
+            name = renamed.get(name, re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower())
+        converted.append(name + bracket + tail)
+    joined = ".".join(converted)
+    return props_prefix + (joined if joined.startswith("[") or not joined else f".{joined}")
 
 
 def check_each(

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
+from pulumi.runtime import config as runtime_config
 from pulumi_aws import sesv2
 
+from .args import SesDomainArgs, check_domain_args, load_output_key
+from .dkim_keys import ByodkimKey
 from .dns import writer_for
 from .model import DkimMode, DomainConfig
 from .records import DnsRecord, needs_dkim_tokens, record_slots, required_records
 
 TYPE_TOKEN = "ses:index:SesDomain"
+_KEY_SLOT = "dkim-key"
 
 
-@dataclass(frozen=True)
-class SesDomainArgs:
-    """What an ``SesDomain`` is built from."""
+@dataclass(frozen=True, kw_only=True)
+class DomainSettings:
+    """What an ``SesDomain`` is built from once validated: the stack's path (``build_stack``
+    parses stack config itself); programs give :class:`SesDomainArgs`."""
 
     domain: DomainConfig
     """The domain's validated settings (see ``domain/model.py``)."""
@@ -26,6 +31,21 @@ class SesDomainArgs:
     """Tags for every taggable child, merged under the domain's own ``tags``."""
     configuration_set_name: pulumi.Input[str] | None = None
     """Default configuration set of the identity, so every message is tracked."""
+    private_key: pulumi.Output[str] | None = None
+    """A BYODKIM key known only as a secret Output (``domain.dkim.key`` is then ``None``)."""
+
+
+def _settings(args: SesDomainArgs) -> DomainSettings:
+    """Validate props (raises ``ConfigError`` before anything is declared) and log warnings."""
+    aws_region = runtime_config.get_config("aws:region")
+    checked = check_domain_args(args, aws_region if isinstance(aws_region, str) else None)
+    for warning in checked.warnings:
+        pulumi.log.warn(warning)
+    return DomainSettings(
+        domain=checked.domain,
+        configuration_set_name=args.configuration_set_name,
+        private_key=checked.private_key,
+    )
 
 
 def _identity_name(address: str) -> str:
@@ -46,17 +66,33 @@ class SesDomain(pulumi.ComponentResource):
     dkim_status: pulumi.Output[str]
     verified_for_sending: pulumi.Output[bool]
     email_identity_arns: dict[str, pulumi.Output[str]]
+    domain_name: str
+    """The domain as SES knows it (lowercase A-labels)."""
+    region: str
+    """The identity's region."""
 
     def __init__(
-        self, name: str, args: SesDomainArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: SesDomainArgs | DomainSettings,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        settings = args if isinstance(args, DomainSettings) else _settings(args)
         super().__init__(TYPE_TOKEN, name, None, opts)
-        domain = args.domain
-        tags = {**args.tags, **domain.tags}
+        domain = settings.domain
+        tags = {**settings.tags, **domain.tags}
         child = pulumi.ResourceOptions(parent=self)
 
         dkim: sesv2.EmailIdentityDkimSigningAttributesArgs
-        if domain.dkim.mode is DkimMode.BYODKIM and domain.dkim.key is not None:
+        late_key = settings.private_key.apply(load_output_key) if settings.private_key else None
+        if late_key is not None:
+            dkim = sesv2.EmailIdentityDkimSigningAttributesArgs(
+                domain_signing_selector=domain.dkim.selector,
+                domain_signing_private_key=pulumi.Output.secret(
+                    late_key.apply(lambda key: key.private_key_base64)
+                ),
+            )
+        elif domain.dkim.mode is DkimMode.BYODKIM and domain.dkim.key is not None:
             dkim = sesv2.EmailIdentityDkimSigningAttributesArgs(
                 domain_signing_selector=domain.dkim.selector,
                 domain_signing_private_key=pulumi.Output.secret(domain.dkim.key.private_key_base64),
@@ -70,7 +106,7 @@ class SesDomain(pulumi.ComponentResource):
             email_identity=domain.name,
             region=domain.region,
             dkim_signing_attributes=dkim,
-            configuration_set_name=args.configuration_set_name,
+            configuration_set_name=settings.configuration_set_name,
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
         )
@@ -92,10 +128,21 @@ class SesDomain(pulumi.ComponentResource):
             if domain.dkim.mode is DkimMode.EASY
             else pulumi.Output.from_input([])
         )
-        records = tokens.apply(lambda found: required_records(domain, found))
+        records: pulumi.Output[list[DnsRecord]]
+        if late_key is not None:
+            # Only the public half leaves the secret: the record is public, the key is not.
+            public = pulumi.Output.unsecret(late_key.apply(_public_half))
+            records = public.apply(lambda key: required_records(_with_key(domain, key)))
+            slots = record_slots(
+                _with_key(domain, ByodkimKey(bits=0, public_key_base64="", private_key_base64=""))
+            )
+        else:
+            records = tokens.apply(lambda found: required_records(domain, found))
+            slots = record_slots(domain)
         writer = writer_for(domain, self)
-        for slot in record_slots(domain):
-            record = records.apply(_record_in(slot.slot)) if needs_dkim_tokens(slot) else slot
+        for slot in slots:
+            late = needs_dkim_tokens(slot) or (late_key is not None and slot.slot == _KEY_SLOT)
+            record = records.apply(_record_in(slot.slot)) if late else slot
             writer.write(f"{name}-{slot.slot}", slot, record)
 
         self.email_identity_arns = {
@@ -103,7 +150,7 @@ class SesDomain(pulumi.ComponentResource):
                 f"{name}-{_identity_name(address)}",
                 email_identity=address,
                 region=domain.region,
-                configuration_set_name=args.configuration_set_name,
+                configuration_set_name=settings.configuration_set_name,
                 tags=tags,
                 opts=child,
             ).arn
@@ -111,6 +158,8 @@ class SesDomain(pulumi.ComponentResource):
         }
 
         self.arn = identity.arn
+        self.domain_name = domain.name
+        self.region = domain.region
         self.identity = identity
         self.dns_records = records.apply(lambda found: [record.to_json() for record in found])
         self.dkim_status = pulumi.Output.unsecret(  # a status, not the BYODKIM key beside it
@@ -139,3 +188,11 @@ def _record_in(slot: str) -> Callable[[list[DnsRecord]], DnsRecord]:
         raise ValueError(f"SES returned no DKIM token for record {slot}")
 
     return pick
+
+
+def _public_half(key: ByodkimKey) -> ByodkimKey:
+    return ByodkimKey(bits=key.bits, public_key_base64=key.public_key_base64, private_key_base64="")
+
+
+def _with_key(domain: DomainConfig, key: ByodkimKey) -> DomainConfig:
+    return replace(domain, dkim=replace(domain.dkim, key=key))

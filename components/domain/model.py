@@ -29,7 +29,9 @@ class DkimKeyLength(StrEnum):
     """Easy DKIM key size (SES's ``NextSigningKeyLength``)."""
 
     RSA_2048_BIT = "RSA_2048_BIT"
+    """A 2048-bit RSA key (the default)."""
     RSA_1024_BIT = "RSA_1024_BIT"
+    """A 1024-bit RSA key, for DNS hosts that cannot serve longer keys."""
 
 
 class MxFailureBehavior(StrEnum):
@@ -45,15 +47,20 @@ class DmarcPolicy(StrEnum):
     """DMARC ``p=`` / ``sp=`` values (RFC 7489 section 6.3)."""
 
     NONE = "none"
+    """Monitor only: receivers deliver failing mail and send reports."""
     QUARANTINE = "quarantine"
+    """Receivers treat failing mail as suspicious (the spam folder)."""
     REJECT = "reject"
+    """Receivers refuse failing mail."""
 
 
 class DmarcAlignment(StrEnum):
     """DMARC ``adkim=`` / ``aspf=`` values: relaxed or strict identifier alignment."""
 
     RELAXED = "r"
+    """Relaxed: the organizational domains must match."""
     STRICT = "s"
+    """Strict: the domains must match exactly."""
 
 
 class DnsProviderKind(StrEnum):

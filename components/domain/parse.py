@@ -69,6 +69,7 @@ def _parse_dkim(
     namespace: str,
     problems: Problems,
     secret_keys: Collection[str] | None,
+    deferred_keys: Collection[str],
 ) -> DkimConfig:
     if fields is None:
         return DkimConfig()
@@ -119,6 +120,8 @@ def _parse_dkim(
                 private_key_config,
                 "must be a config key name such as dkimKey",
             )
+        elif private_key_config in deferred_keys:
+            pass  # the key's value comes later (a secret Output) and is checked then
         elif private_key_config not in secrets:
             problems.add(
                 fields.key_path("privateKeyConfig"),
@@ -281,7 +284,11 @@ def parse_domain(
     problems: Problems,
     *,
     secret_keys: Collection[str] | None = None,
+    deferred_keys: Collection[str] = (),
 ) -> DomainConfig | None:
+    """One ``domains[i]`` object as a :class:`DomainConfig` (``None`` when its name or region
+    is unusable), every problem added to ``problems``. ``deferred_keys`` names BYODKIM key
+    config names whose value is not known yet (a secret Output): only the name is checked."""
     raw_name = fields.string("name", required=True)
     name: str | None = None
     if raw_name is not None:
@@ -302,7 +309,9 @@ def parse_domain(
         )
     elif fields.has("region") and (problem := region_problem(region)) is not None:
         problems.add(fields.key_path("region"), region, problem)
-    dkim = _parse_dkim(fields.mapping("dkim"), secrets, namespace, problems, secret_keys)
+    dkim = _parse_dkim(
+        fields.mapping("dkim"), secrets, namespace, problems, secret_keys, deferred_keys
+    )
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
     dns = _parse_dns(fields.mapping("dns"), name, problems)

@@ -11,7 +11,7 @@ import pulumi_aws as aws
 from .resource_options import child_options
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AccountContext:
     """Where the stack deploys: the account id and partition, as outputs."""
 
@@ -19,6 +19,15 @@ class AccountContext:
     """The 12-digit account id (``aws.get_caller_identity``)."""
     partition: pulumi.Input[str]
     """``aws``, ``aws-cn``, ``aws-us-gov`` (``aws.get_partition``)."""
+
+
+def account_context(given: AccountContext | None = None) -> AccountContext:
+    """``given``, or the deploying account's id and partition from the AWS provider."""
+    if given is not None:
+        return given
+    caller = aws.get_caller_identity_output()
+    partition = aws.get_partition_output()
+    return AccountContext(account_id=caller.account_id, partition=partition.partition)
 
 
 class AccountSuppression(pulumi.ComponentResource):

@@ -17,16 +17,18 @@ from ..physical_names import (
     dashboard_name,
     lambda_statement_id,
 )
-from .account import AccountContext
+from .account import AccountContext, account_context
+from .args import ReputationAlarmsArgs, check_alarms_args
 from .endpoints import subscribe
 from .model import AlarmsConfig
 from .policies import alarm_topic_policy, dashboard_body, to_json
 from .resource_options import child_options
 
 
-@dataclass(frozen=True)
-class ReputationAlarmsArgs:
-    """Inputs of :class:`ReputationAlarms`."""
+@dataclass(frozen=True, kw_only=True)
+class ReputationAlarmsSettings:
+    """What :class:`ReputationAlarms` is built from once validated (by ``FeedbackLoop``);
+    programs give :class:`~.args.ReputationAlarmsArgs`."""
 
     region: str
     """The region whose account-level reputation metrics are watched."""
@@ -52,8 +54,21 @@ class ReputationAlarms(pulumi.ComponentResource):
     dashboard_name: pulumi.Output[str] | None
 
     def __init__(
-        self, name: str, args: ReputationAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: ReputationAlarmsArgs | ReputationAlarmsSettings,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if isinstance(args, ReputationAlarmsArgs):
+            region, config, warnings = check_alarms_args(args)
+            for warning in warnings:
+                pulumi.log.warn(warning)
+            args = ReputationAlarmsSettings(
+                region=region,
+                config=config,
+                account=account_context(args.account),
+                tags=dict(args.tags),
+            )
         super().__init__("ses:index:ReputationAlarms", name, None, opts)
         config = args.config
         prefix = config.name_prefix

@@ -11,16 +11,18 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from .account import AccountContext
+from .account import AccountContext, account_context
+from .args import ConfigurationSetArgs, check_configuration_set_args
 from .model import ConfigurationSetConfig
 from .policies import default_event_bus_arn
 from .resource_options import child_options
-from .topics import FeedbackTopics, FeedbackTopicsArgs
+from .topics import FeedbackTopics, FeedbackTopicsSettings
 
 
-@dataclass(frozen=True)
-class ConfigurationSetArgs:
-    """Inputs of :class:`ConfigurationSet`."""
+@dataclass(frozen=True, kw_only=True)
+class ConfigurationSetSettings:
+    """What a :class:`ConfigurationSet` is built from once validated: the stack's path
+    (``FeedbackLoop``); programs give :class:`~.args.ConfigurationSetArgs`."""
 
     config: ConfigurationSetConfig
     """The validated set configuration."""
@@ -69,8 +71,16 @@ class ConfigurationSet(pulumi.ComponentResource):
     """The set's region."""
 
     def __init__(
-        self, name: str, args: ConfigurationSetArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: ConfigurationSetArgs | ConfigurationSetSettings,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if isinstance(args, ConfigurationSetArgs):
+            config, warnings = check_configuration_set_args(args)
+            for warning in warnings:
+                pulumi.log.warn(warning)
+            args = ConfigurationSetSettings(config=config, account=account_context(args.account))
         super().__init__("ses:index:ConfigurationSet", name, None, opts)
         config = args.config
         tags = {**args.tags, **config.tags}
@@ -100,7 +110,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         self.arn = configuration_set.arn
         self.topics = FeedbackTopics(
             f"{name}-topics",
-            FeedbackTopicsArgs(
+            FeedbackTopicsSettings(
                 set_name=config.name,
                 region=config.region,
                 topics=config.topics,

@@ -18,11 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
-from .account import AccountContext, AccountSuppression
-from .alarms import ReputationAlarms, ReputationAlarmsArgs
-from .configuration_set import ConfigurationSet, ConfigurationSetArgs
+from .account import AccountContext, AccountSuppression, account_context
+from .alarms import ReputationAlarms, ReputationAlarmsSettings
+from .configuration_set import ConfigurationSet, ConfigurationSetSettings
 from .identity_feedback import IdentityFeedback, IdentityFeedbackArgs
 from .model import FeedbackConfig
 
@@ -41,21 +40,20 @@ class FeedbackLoop:
         account: AccountContext | None = None,
     ) -> None:
         self.config = config
-        if account is None:
-            caller = aws.get_caller_identity_output()
-            partition = aws.get_partition_output()
-            account = AccountContext(caller.account_id, partition.partition)
-        self.account = account
+        self.account = account = account_context(account)
         self.sets: dict[str, ConfigurationSet] = {
             item.name: ConfigurationSet(
-                f"cs-{item.name}", ConfigurationSetArgs(item, account, dict(tags))
+                f"cs-{item.name}",
+                ConfigurationSetSettings(config=item, account=account, tags=dict(tags)),
             )
             for item in config.configuration_sets
         }
         self.alarms: dict[str, ReputationAlarms] = {
             region: ReputationAlarms(
                 f"reputation-{region}",
-                ReputationAlarmsArgs(region, config.alarms, account, dict(tags)),
+                ReputationAlarmsSettings(
+                    region=region, config=config.alarms, account=account, tags=dict(tags)
+                ),
             )
             for region in config.alarm_regions
         }

@@ -44,15 +44,25 @@ class EventType(StrEnum):
     """SES v2 event types (``EventType`` in the sesv2 API)."""
 
     SEND = "SEND"
+    """SES accepted the message for sending."""
     REJECT = "REJECT"
+    """SES refused the message (a virus was found) and did not send it."""
     BOUNCE = "BOUNCE"
+    """The receiving server rejected the message (hard bounce) or SES gave up (soft)."""
     COMPLAINT = "COMPLAINT"
+    """The recipient marked the message as spam."""
     DELIVERY = "DELIVERY"
+    """The receiving server accepted the message."""
     OPEN = "OPEN"
+    """The recipient opened the message (open tracking)."""
     CLICK = "CLICK"
+    """The recipient clicked a tracked link."""
     RENDERING_FAILURE = "RENDERING_FAILURE"
+    """A template could not be rendered; the message was not sent."""
     DELIVERY_DELAY = "DELIVERY_DELAY"
+    """Delivery is delayed (the receiving server is slow or refuses for now)."""
     SUBSCRIPTION = "SUBSCRIPTION"
+    """The recipient changed their subscription preferences (list management)."""
 
 
 class TlsPolicy(StrEnum):
@@ -68,30 +78,40 @@ class SuppressionReason(StrEnum):
     """Why an address is put on a suppression list."""
 
     BOUNCE = "BOUNCE"
+    """The address bounced."""
     COMPLAINT = "COMPLAINT"
+    """The recipient complained."""
 
 
 class HttpsPolicy(StrEnum):
     """Whether open and click tracking links use HTTPS."""
 
     REQUIRE = "REQUIRE"
+    """Open and click links use HTTPS (the redirect domain must serve it)."""
     REQUIRE_OPEN_ONLY = "REQUIRE_OPEN_ONLY"
+    """Only the open-tracking pixel uses HTTPS."""
     OPTIONAL = "OPTIONAL"
+    """Links keep the scheme of the original link."""
 
 
 class FeatureStatus(StrEnum):
     """On or off, as SES's VDM settings spell it."""
 
     ENABLED = "ENABLED"
+    """On."""
     DISABLED = "DISABLED"
+    """Off."""
 
 
 class DimensionValueSource(StrEnum):
     """Where a CloudWatch dimension value comes from."""
 
     MESSAGE_TAG = "MESSAGE_TAG"
+    """A message tag (``X-SES-MESSAGE-TAGS`` or the API's ``Tags``), or an SES auto-tag."""
     EMAIL_HEADER = "EMAIL_HEADER"
+    """A header of the message."""
     LINK_TAG = "LINK_TAG"
+    """A tag on the clicked link (click events only)."""
 
 
 class SubscriptionProtocol(StrEnum):

@@ -17,7 +17,8 @@ from ..physical_names import (
     queue_name,
     topic_name,
 )
-from .account import AccountContext
+from .account import AccountContext, account_context
+from .args import FeedbackTopicsArgs, check_topics_args
 from .endpoints import subscribe
 from .model import KmsConfig, SubscriptionProtocol, TopicConfig
 from .policies import (
@@ -30,9 +31,10 @@ from .policies import (
 from .resource_options import child_options
 
 
-@dataclass(frozen=True)
-class FeedbackTopicsArgs:
-    """Inputs of :class:`FeedbackTopics`."""
+@dataclass(frozen=True, kw_only=True)
+class FeedbackTopicsSettings:
+    """What :class:`FeedbackTopics` is built from once validated (by ``ConfigurationSet``);
+    programs give :class:`~.args.FeedbackTopicsArgs`."""
 
     set_name: str
     """The configuration set the topics serve; topics are named ``<set>-<kind>``."""
@@ -65,8 +67,24 @@ class FeedbackTopics(pulumi.ComponentResource):
     """Topic policies and the key: event destinations wait for them."""
 
     def __init__(
-        self, name: str, args: FeedbackTopicsArgs, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        args: FeedbackTopicsArgs | FeedbackTopicsSettings,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        if isinstance(args, FeedbackTopicsArgs):
+            config, warnings = check_topics_args(args)
+            for warning in warnings:
+                pulumi.log.warn(warning)
+            args = FeedbackTopicsSettings(
+                set_name=config.name,
+                region=config.region,
+                topics=config.topics,
+                source_arn=args.source_arn,
+                account=account_context(args.account),
+                kms=config.kms,
+                tags=config.tags,
+            )
         super().__init__("ses:index:FeedbackTopics", name, None, opts)
         account = args.account
         self.topic_arns = {}
@@ -133,7 +151,11 @@ class FeedbackTopics(pulumi.ComponentResource):
         )
 
     def _queue(
-        self, name: str, args: FeedbackTopicsArgs, topic_config: TopicConfig, topic: aws.sns.Topic
+        self,
+        name: str,
+        args: FeedbackTopicsSettings,
+        topic_config: TopicConfig,
+        topic: aws.sns.Topic,
     ) -> None:
         kind = topic_config.kind
         queue_config = topic_config.queue

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import __version__
 from .schema import Component, PackageInfo, package_schema
-from .types import ENUM_NOTES, SesDomainInputs, SesDomainOutputs, SmtpUserInputs, SmtpUserOutputs
+from .types import SesDomainInputs, SesDomainOutputs, SmtpUserInputs, SmtpUserOutputs
 
 PACKAGE_NAME = "ses"
 """The Pulumi package name: type tokens are ``ses:index:<Component>``."""
@@ -69,4 +69,4 @@ PACKAGE = PackageInfo(
 @functools.cache
 def schema() -> Mapping[str, Any]:
     """The package schema the provider serves (GetSchema) and checks inputs against."""
-    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER], ENUM_NOTES)
+    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER])

@@ -29,6 +29,7 @@ from ..domain import component as python_domain
 from ..domain.model import DomainConfig
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..smtp import user as python_smtp
+from ..smtp.args import secret_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
@@ -37,7 +38,6 @@ from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
 from .package import PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
 from .schema import Component, camel_case, package_schema
-from .types import ENUM_NOTES
 
 Renames = tuple[tuple[str, str | None], ...]
 """(stack config key, component input path or ``None``: not shown), first match wins."""
@@ -144,7 +144,7 @@ class SesDomain(python_domain.SesDomain):
         domain: DomainConfig = config.domains[0]
         super().__init__(
             name,
-            python_domain.SesDomainArgs(
+            python_domain.DomainSettings(
                 domain=domain,
                 tags=config.tags,
                 configuration_set_name=args.get("configurationSetName"),
@@ -229,8 +229,7 @@ class SmtpUser(python_smtp.SmtpUser):
                 path=user.path,
                 rotation=user.rotation,
                 previous_rotation=user.previous_rotation,
-                secret=user.secret,
-                secret_name=user.secret_name,
+                secret=secret_args(user),
                 tags={**config.tags, **user.tags},
             ),
             opts,
@@ -270,7 +269,7 @@ class SesComponentProvider(Provider):
 
     def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
         info = replace(PACKAGE, name=name, version=version)
-        served = package_schema(info, [hosted.schema for hosted in components], ENUM_NOTES)
+        served = package_schema(info, [hosted.schema for hosted in components])
         super().__init__(version, json.dumps(served))
         self._hosted = {f"{name}:index:{hosted.schema.name}": hosted for hosted in components}
 

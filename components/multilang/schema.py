@@ -6,7 +6,7 @@ resources are a component's inputs and outputs dataclasses walked the same way. 
 - A field's schema name is its name in camelCase (``key_length`` -> ``keyLength``); its
   description is the string literal under it (the attribute docstring), in Markdown.
 - Types: ``str``, ``int``, ``float``, ``bool``, ``StrEnum``/``IntEnum`` subclasses (named enum
-  types, each value described by the docstring under its member or by ``enum_notes``), nested
+  types, each value described by the docstring under its member), nested
   dataclasses (named object types), sequences, ``Mapping[str, T]``. ``T | None`` or a default
   makes a field optional.
 - Named types drop an ``Args`` suffix (``DmarcArgs`` -> ``ses:index:Dmarc``): the code
@@ -189,9 +189,8 @@ _MAPPINGS = (dict, collections.abc.Mapping)
 class SchemaBuilder:
     """Walks dataclasses into the schema's named ``types``, collected as they are met."""
 
-    def __init__(self, package: str, enum_notes: Mapping[enum.Enum, str] | None = None) -> None:
+    def __init__(self, package: str) -> None:
         self.package = package
-        self.enum_notes: Mapping[enum.Enum, str] = enum_notes or {}
         self.types: dict[str, Json] = {}
         self._owners: dict[str, tuple[type, bool]] = {}
 
@@ -285,7 +284,7 @@ class SchemaBuilder:
             raw: object = member.value
             kinds.add(_SCALARS.get(type(raw), "string"))
             value: Json = {"name": member.name, "value": raw}
-            description = docs.get(member.name) or self.enum_notes.get(member)
+            description = docs.get(member.name)
             if description:
                 value["description"] = description
             values.append(value)
@@ -314,10 +313,9 @@ class SchemaBuilder:
 def package_schema(
     info: PackageInfo,
     components: Sequence[Component],
-    enum_notes: Mapping[enum.Enum, str] | None = None,
 ) -> Json:
     """The whole package schema: package fields, one resource per component, the named types."""
-    builder = SchemaBuilder(info.name, enum_notes)
+    builder = SchemaBuilder(info.name)
     resources = {f"{info.name}:index:{c.name}": builder.resource(c) for c in components}
     return {
         "name": info.name,

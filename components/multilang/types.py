@@ -13,7 +13,6 @@ plain input says why in ``metadata[KNOWN]``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 import pulumi
 
@@ -41,18 +40,6 @@ def known(why: str) -> dict[str, str]:
 
 SECRET_FIELD = {SECRET: True}
 """The metadata of a secret field: ``secret: true`` in the schema."""
-
-
-ENUM_NOTES: dict[Enum, str] = {
-    DkimKeyLength.RSA_2048_BIT: "A 2048-bit RSA key (the default).",
-    DkimKeyLength.RSA_1024_BIT: "A 1024-bit RSA key, for DNS hosts that cannot serve longer keys.",
-    DmarcPolicy.NONE: "Monitor only: receivers deliver failing mail and send reports.",
-    DmarcPolicy.QUARANTINE: "Receivers treat failing mail as suspicious (the spam folder).",
-    DmarcPolicy.REJECT: "Receivers refuse failing mail.",
-    DmarcAlignment.RELAXED: "Relaxed: the organizational domains must match.",
-    DmarcAlignment.STRICT: "Strict: the domains must match exactly.",
-}
-"""Descriptions of the enum values whose members carry no docstring in ``domain/model.py``."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from .args import secret_args
 from .credentials import smtp_endpoint
 from .group import SmtpGroup, SmtpGroupArgs
 from .model import SmtpUserConfig
@@ -73,8 +74,7 @@ def declare_smtp_users(
                 path=user.path,
                 rotation=user.rotation,
                 previous_rotation=user.previous_rotation,
-                secret=user.secret,
-                secret_name=user.secret_name,
+                secret=secret_args(user),
                 provider_region=provider_region,
                 tags={**base_tags, **user.tags},
             ),

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from .args import check_group_args
 from .model import DEFAULT_PATH
 from .policy import POLICY_NAME, SmtpPolicyArgs, policy_document
 
 GROUP_TYPE_TOKEN = "ses:index:SmtpGroup"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmtpGroupArgs:
     """An IAM group that carries one sending policy for several SMTP users."""
 
@@ -40,6 +41,7 @@ class SmtpGroup(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SmtpGroupArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_group_args(args)
         super().__init__(GROUP_TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         group = aws.iam.Group(f"{name}-group", name=args.group_name, path=args.path, opts=child)

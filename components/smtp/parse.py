@@ -98,7 +98,7 @@ def _names(
     return good
 
 
-def _parse_secret(
+def parse_secret(
     fields: Fields | None, regions: Sequence[str], problems: Problems
 ) -> SmtpSecretConfig:
     if fields is None:
@@ -143,6 +143,75 @@ def _parse_secret(
     return SmtpSecretConfig(enabled, name, kms_key_id, window)
 
 
+def check_iam_name(fields: Fields, key: str, *, group: bool) -> str | None:
+    """An IAM user (or group) name at ``key``; ``None`` when missing or malformed."""
+    name = fields.string(key, required=True)
+    regex, limit, what = (
+        (_IAM_GROUP_NAME, 128, "IAM group") if group else (_IAM_USER_NAME, 64, "IAM user")
+    )
+    if name is not None and not regex.match(name):
+        fields.problems.add(
+            fields.key_path(key),
+            name,
+            f"must be an {what} name: 1-{limit} letters, digits and _+=,.@-",
+        )
+        return None
+    return name
+
+
+def check_regions(fields: Fields, key: str) -> list[str]:
+    """The SES regions listed at ``key``, each once."""
+    regions: list[str] = []
+    for path, region in fields.string_list(key):
+        if (problem := region_problem(region)) is not None:
+            fields.problems.add(path, region, problem)
+        elif region in regions:
+            fields.problems.add(path, region, "is listed twice")
+        else:
+            regions.append(region)
+    return regions
+
+
+def check_partitions(fields: Fields, key: str, regions: Sequence[str]) -> None:
+    """One set of credentials serves one AWS partition."""
+    partitions = sorted({partition_of(region) for region in regions})
+    if len(partitions) > 1:
+        fields.problems.add(
+            fields.key_path(key),
+            list(regions),
+            "mixes AWS partitions (" + ", ".join(partitions) + "); one account and one set of "
+            "credentials cannot span them",
+        )
+
+
+def parse_key_settings(fields: Fields) -> tuple[str, str, str | None]:
+    """``path``, ``rotation`` and ``previousRotation`` of a user's IAM entities and keys."""
+    problems = fields.problems
+    path_value = fields.string("path", DEFAULT_PATH) or DEFAULT_PATH
+    if len(path_value) > 512 or not _IAM_PATH.match(path_value):
+        problems.add(
+            fields.key_path("path"),
+            path_value,
+            "must be an IAM path: starts and ends with '/', printable ASCII, at most 512 chars",
+        )
+    rotation = fields.string("rotation", DEFAULT_ROTATION) or DEFAULT_ROTATION
+    previous = fields.string("previousRotation")
+    for key, label in (("rotation", rotation), ("previousRotation", previous)):
+        if label is not None and not _ROTATION_LABEL.match(label):
+            problems.add(
+                fields.key_path(key),
+                label,
+                "must be a label of 1-32 letters, digits, '.', '_' and '-' such as 2026-11",
+            )
+    if previous is not None and previous == rotation:
+        problems.add(
+            fields.key_path("previousRotation"),
+            previous,
+            "equals rotation; give the label of the key being replaced",
+        )
+    return path_value, rotation, previous
+
+
 def _identities(
     domains: Sequence[DomainConfig], extra_regions: Sequence[str]
 ) -> tuple[tuple[str, ...], tuple[SmtpIdentity, ...]]:
@@ -184,20 +253,9 @@ def _parse_entry(
     namespace: str,
     problems: Problems,
 ) -> _Entry:
-    name = fields.string("name", required=True)
     member_items = fields.string_list("users")
     group_mode = fields.has("users")
-    if name is not None:
-        regex, limit, what = (
-            (_IAM_GROUP_NAME, 128, "IAM group") if group_mode else (_IAM_USER_NAME, 64, "IAM user")
-        )
-        if not regex.match(name):
-            problems.add(
-                fields.key_path("name"),
-                name,
-                f"must be an {what} name: 1-{limit} letters, digits and _+=,.@-",
-            )
-            name = None
+    name = check_iam_name(fields, "name", group=group_mode)
     members = _names(
         fields,
         "users",
@@ -268,14 +326,7 @@ def _parse_entry(
                 f"any ({error})",
             )
 
-    extra_regions: list[str] = []
-    for path, region in fields.string_list("extraRegions"):
-        if (problem := region_problem(region)) is not None:
-            problems.add(path, region, problem)
-        elif region in extra_regions:
-            problems.add(path, region, "is listed twice")
-        else:
-            extra_regions.append(region)
+    extra_regions = check_regions(fields, "extraRegions")
     configuration_sets = [
         text
         for _, text in _names(
@@ -286,40 +337,11 @@ def _parse_entry(
             problems,
         )
     ]
-    path_value = fields.string("path", DEFAULT_PATH) or DEFAULT_PATH
-    if len(path_value) > 512 or not _IAM_PATH.match(path_value):
-        problems.add(
-            fields.key_path("path"),
-            path_value,
-            "must be an IAM path: starts and ends with '/', printable ASCII, at most 512 chars",
-        )
-    rotation = fields.string("rotation", DEFAULT_ROTATION) or DEFAULT_ROTATION
-    previous = fields.string("previousRotation")
-    for key, label in (("rotation", rotation), ("previousRotation", previous)):
-        if label is not None and not _ROTATION_LABEL.match(label):
-            problems.add(
-                fields.key_path(key),
-                label,
-                "must be a label of 1-32 letters, digits, '.', '_' and '-' such as 2026-11",
-            )
-    if previous is not None and previous == rotation:
-        problems.add(
-            fields.key_path("previousRotation"),
-            previous,
-            "equals rotation; give the label of the key being replaced",
-        )
+    path_value, rotation, previous = parse_key_settings(fields)
 
     regions, identities = _identities(user_domains, extra_regions)
-    partitions = sorted({partition_of(region) for region in regions})
-    if len(partitions) > 1:
-        problems.add(
-            fields.key_path("extraRegions"),
-            list(regions),
-            "mixes AWS partitions (" + ", ".join(partitions) + "); one account and one set of "
-            "credentials cannot span them",
-        )
-    secret_fields = fields.mapping("secret")
-    secret = _parse_secret(secret_fields, regions, problems)
+    check_partitions(fields, "extraRegions", regions)
+    secret = parse_secret(fields.mapping("secret"), regions, problems)
     tag_values = fields.tags("tags")
     fields.finish()
 

@@ -23,7 +23,7 @@ POLICY_NAME = "ses-smtp-send"
 """Name of the inline policy on the user or group."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmtpPolicyArgs:
     """What the sending policy allows. Give ARNs directly, or identities to build ARNs from."""
 

@@ -23,17 +23,19 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+from pulumi.runtime import config as runtime_config
 
 from ..physical_names import smtp_secret_name
+from .args import SmtpSecretArgs, check_user_args
 from .credentials import STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_endpoint, smtp_password_v4
 from .group import SmtpGroup
-from .model import DEFAULT_PATH, DEFAULT_ROTATION, SmtpSecretConfig
+from .model import DEFAULT_PATH, DEFAULT_ROTATION
 from .policy import POLICY_NAME, SmtpPolicyArgs, policy_document
 
 USER_TYPE_TOKEN = "ses:index:SmtpUser"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SmtpUserArgs:
     """What an ``SmtpUser`` is built from."""
 
@@ -52,14 +54,13 @@ class SmtpUserArgs:
     """Label of the current access key; changing it rotates the key (create-before-delete)."""
     previous_rotation: str | None = None
     """Label of the previous key, kept during a rotation until clients have the new one."""
-    secret: SmtpSecretConfig = field(default_factory=SmtpSecretConfig)
-    """Store the credentials in a Secrets Manager secret (in the primary region)."""
-    secret_name: str | None = None
-    """Name of that secret (default ``ses-smtp/<user_name>/credentials``)."""
+    secret: SmtpSecretArgs | None = None
+    """Store the credentials in a Secrets Manager secret in the primary region (``None``: no
+    secret)."""
     provider_region: str | None = None
-    """The AWS provider's region (``aws:region``): the access key's ``ses_smtp_password_v4`` is
-    for that region and is used there; every other region's password is derived from the secret
-    access key. ``None``: derive every region's password."""
+    """The AWS provider's region: the access key's ``ses_smtp_password_v4`` is for that region
+    and is used there; every other region's password is derived from the secret access key.
+    ``None``: the ``aws:region`` config (when unset, every region's password is derived)."""
     tags: Mapping[str, str] = field(default_factory=dict[str, str])
     """Tags for every taggable child (the IAM user and the secret)."""
 
@@ -109,12 +110,9 @@ class SmtpUser(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: SmtpUserArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        regions = check_user_args(args)
+        provider_region = args.provider_region or runtime_config.get_config("aws:region")
         super().__init__(USER_TYPE_TOKEN, name, None, opts)
-        if (args.policy is None) == (args.group is None):
-            raise ValueError("SmtpUser needs exactly one of policy (inline) and group")
-        regions = list(dict.fromkeys(args.regions))
-        if not regions:
-            raise ValueError("SmtpUser needs at least one region")
         child = pulumi.ResourceOptions(parent=self)
         user = aws.iam.User(
             f"{name}-user",
@@ -145,7 +143,7 @@ class SmtpUser(pulumi.ComponentResource):
 
         passwords: dict[str, pulumi.Output[str]] = {}
         for region in regions:
-            if region == args.provider_region:
+            if region == provider_region:
                 passwords[region] = pulumi.Output.secret(key.ses_smtp_password_v4)
             else:
                 passwords[region] = pulumi.Output.secret(
@@ -160,10 +158,10 @@ class SmtpUser(pulumi.ComponentResource):
         self.access_key = key
 
         self.secret_arn = None
-        if args.secret.enabled:
+        if args.secret is not None:
             secret = aws.secretsmanager.Secret(
                 f"{name}-secret",
-                name=args.secret_name or smtp_secret_name(args.user_name),
+                name=args.secret.name or smtp_secret_name(args.user_name),
                 description=f"SES SMTP credentials of IAM user {args.user_name}",
                 kms_key_id=args.secret.kms_key_id,
                 recovery_window_in_days=args.secret.recovery_window_days,

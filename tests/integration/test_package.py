@@ -87,6 +87,75 @@ def test_public_api_list_matches_the_lazy_exports() -> None:
         assert getattr(components, name) is not None
 
 
+PUBLIC_NAMES = {
+    "__version__",
+    "ConfigError",
+    # the domain component, its props and enums
+    "SesDomain",
+    "SesDomainArgs",
+    "EasyDkim",
+    "Byodkim",
+    "MailFromArgs",
+    "DmarcArgs",
+    "Route53Dns",
+    "CloudflareDns",
+    "ExternalDns",
+    "DkimKeyLength",
+    "DmarcAlignment",
+    "DmarcPolicy",
+    "MxFailureBehavior",
+    # the feedback loop's components
+    "AccountContext",
+    "ConfigurationSet",
+    "ConfigurationSetArgs",
+    "FeedbackTopics",
+    "FeedbackTopicsArgs",
+    "ReputationAlarms",
+    "ReputationAlarmsArgs",
+    "SubscriptionArgs",
+    "QueueArgs",
+    "TopicArgs",
+    "KmsArgs",
+    "DimensionArgs",
+    "CloudWatchArgs",
+    "EventBridgeArgs",
+    "TrackingArgs",
+    "VdmArgs",
+    "EventType",
+    "TlsPolicy",
+    "SuppressionReason",
+    "HttpsPolicy",
+    "FeatureStatus",
+    "DimensionValueSource",
+    "SubscriptionProtocol",
+    # SMTP users
+    "SmtpUser",
+    "SmtpUserArgs",
+    "SmtpGroup",
+    "SmtpGroupArgs",
+    "SmtpPolicyArgs",
+    "SmtpSecretArgs",
+}
+"""Every public name, written out: adding or dropping one is a decision, not a side effect."""
+
+
+def test_public_api_is_exactly_the_intended_names() -> None:
+    import components
+    import components.stack
+
+    assert set(components.__all__) == PUBLIC_NAMES
+    assert set(components.stack.__all__) == {
+        "FeedbackLoop",
+        "StackConfig",
+        "build_stack",
+        "declare_smtp_users",
+        "parse_stack_config",
+        "read_stack_config",
+    }
+    for name in components.stack.__all__:
+        assert getattr(components.stack, name) is not None
+
+
 def test_importing_a_pure_module_does_not_load_pulumi() -> None:
     result = run_installed(
         REPO,
@@ -153,21 +222,19 @@ def test_installed_components_declare_a_domain_under_mocks(
         """
 import json
 import pulumi
-from ses_domains import parse_stack_config, SesDomain, SesDomainArgs
+from ses_domains import DmarcArgs, DmarcPolicy, ExternalDns, SesDomain, SesDomainArgs
 from ses_domains.plan.mocks import PlanMocks, RecordingMonitor
 
 mocks = PlanMocks()
 monitor = RecordingMonitor(mocks)
 pulumi.runtime.set_mocks(mocks, project="consumer", stack="test", monitor=monitor)
-config = parse_stack_config(
-    {"domains": [{"name": "Shop.Example.NET", "dns": {"provider": "external"},
-                  "dmarc": {"policy": "reject"}}]},
-    namespace="consumer", aws_region="eu-west-1")
 seen = {}
 
 @pulumi.runtime.test
 def program():
-    domain = SesDomain("shop", SesDomainArgs(domain=config.domains[0]))
+    args = SesDomainArgs(name="Shop.Example.NET", region="eu-west-1", dns=ExternalDns(),
+                         dmarc=DmarcArgs(policy=DmarcPolicy.REJECT))
+    domain = SesDomain("shop", args)
     return domain.dns_records.apply(lambda records: seen.update(records=records))
 
 program()

@@ -1,0 +1,324 @@
+"""``SesDomainArgs``: the typed props a program builds an ``SesDomain`` from, CDK style.
+
+Each choice is a type (``EasyDkim`` or ``Byodkim``, ``Route53Dns``, ``CloudflareDns`` or
+``ExternalDns``), each setting a keyword-only field with the default stack config has. The
+props are validated by the stack config's own parser (:func:`.parse.parse_domain`): they are
+turned into the config shape, parsed, and every problem is named in the props' terms
+(``SesDomainArgs.dmarc.policy``) in one :class:`~..validation.ConfigError`.
+
+A BYODKIM key is a secret: ``Byodkim.private_key`` takes a ``pulumi.Output`` (made secret if it
+is not already, checked and turned into its public half inside ``apply``) or the name of a
+secret config key. A plain-text PEM string is refused, never echoed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+import pulumi
+from pulumi.runtime import config as runtime_config
+
+from ..feedback.model import CONFIGURATION_SET_NAME
+from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
+from .dkim_keys import ByodkimKey, load_byodkim_key
+from .model import (
+    DEFAULT_MAIL_FROM_LABEL,
+    DEFAULT_TTL,
+    DkimKeyLength,
+    DmarcAlignment,
+    DmarcPolicy,
+    DomainConfig,
+    MxFailureBehavior,
+)
+from .parse import domain_warnings, parse_domain
+
+PROPS = "SesDomainArgs"
+DEFERRED_KEY = "privateKeyOutput"
+"""Stands for a BYODKIM key given as an Output while the parser checks the rest."""
+_CONFIG_KEY_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*$")
+_RENAMED = {"privateKeyConfig": "private_key"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EasyDkim:
+    """Easy DKIM: SES makes and rotates the key pair; three CNAMEs delegate the key records."""
+
+    key_length: DkimKeyLength = DkimKeyLength.RSA_2048_BIT
+    """Key size of the keys SES makes (2048 bits unless a receiver needs 1024)."""
+    target_domain: str | None = None
+    """Override of the CNAME target domain (``None``: the region's DKIM domain)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Byodkim:
+    """Bring your own DKIM key: SES signs with it, its public half is published as a TXT record."""
+
+    selector: str
+    """One DNS label: the key record is ``<selector>._domainkey.<domain>``."""
+    private_key: pulumi.Input[str]
+    """The RSA private key (PEM or base64 DER, 1024 or 2048 bits, unencrypted) as a
+    ``pulumi.Output`` (kept secret end to end; checked once its value is known), or the name of a
+    secret config key holding it (``dkimKey`` in the project's namespace, or ``ns:dkimKey``). A
+    plain-text key in a string is refused."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MailFromArgs:
+    """A custom MAIL FROM domain (MX and SPF records), so SPF aligns for DMARC."""
+
+    subdomain: str = DEFAULT_MAIL_FROM_LABEL
+    """A label (``bounce`` → ``bounce.<domain>``) or a full name strictly under the domain."""
+    behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
+    """What SES does when the MX record is missing."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DmarcArgs:
+    """The ``_dmarc`` TXT record, built from structured settings."""
+
+    policy: DmarcPolicy = DmarcPolicy.NONE
+    """``p=``: start with ``none`` and reports, then tighten."""
+    subdomain_policy: DmarcPolicy | None = None
+    """``sp=`` (``None``: omitted, subdomains follow ``policy``)."""
+    rua: Sequence[str] = ()
+    """Aggregate report destinations, ``mailto:`` URIs (optional ``!10m`` size limit)."""
+    ruf: Sequence[str] = ()
+    """Failure report destinations, ``mailto:`` URIs."""
+    pct: int = 100
+    """Percentage of failing mail the policy applies to, 0-100 (omitted at 100)."""
+    adkim: DmarcAlignment = DmarcAlignment.RELAXED
+    """DKIM alignment mode (omitted when relaxed)."""
+    aspf: DmarcAlignment = DmarcAlignment.RELAXED
+    """SPF alignment mode (omitted when relaxed)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Route53Dns:
+    """Records written to a Route 53 public hosted zone."""
+
+    zone_id: str | None = None
+    """The hosted zone's id (``Z...``); ``None``: found by ``zone_name``."""
+    zone_name: str | None = None
+    """The zone to find by name, the domain or a parent of it (``None``: the domain)."""
+    ttl: int = DEFAULT_TTL
+    """TTL of every record, 60-172800 seconds."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudflareDns:
+    """Records written to a Cloudflare zone (needs the ``cloudflare:apiToken`` config)."""
+
+    zone_id: str
+    """The zone's id: 32 lowercase hex digits."""
+    ttl: int = DEFAULT_TTL
+    """TTL of every record: 1 (automatic) or 60-86400 seconds."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalDns:
+    """Nothing written: the records are only exported (``dns_records``) for you to publish."""
+
+    ttl: int = DEFAULT_TTL
+    """TTL the exported records ask for, 60-172800 seconds."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SesDomainArgs:
+    """One SES sending domain: the identity, DKIM, MAIL FROM, DMARC and where its records go."""
+
+    name: str
+    """The sending domain (uppercase, a trailing dot and Unicode are normalised to A-labels)."""
+    region: str | None = None
+    """The SES region of the identity (``None``: the ``aws:region`` config)."""
+    dkim: EasyDkim | Byodkim = field(default_factory=EasyDkim)
+    """DKIM signing: Easy DKIM with 2048-bit keys unless given."""
+    mail_from: MailFromArgs | None = field(default_factory=MailFromArgs)
+    """Custom MAIL FROM (``mail.<domain>`` unless given); ``None`` turns it off."""
+    dmarc: DmarcArgs | None = field(default_factory=DmarcArgs)
+    """The DMARC record (``p=none``, relaxed alignment unless given); ``None``: no record."""
+    dns: Route53Dns | CloudflareDns | ExternalDns = field(default_factory=Route53Dns)
+    """Where the records are written: the Route 53 zone named after the domain unless given."""
+    email_identities: Sequence[str] = ()
+    """Email address identities to verify (the sandbox's senders and recipients)."""
+    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Tags on every taggable child (keys 1-128 characters, not ``aws:``; values ≤ 256)."""
+    protect: bool = False
+    """Protect the identity from deletion."""
+    configuration_set_name: pulumi.Input[str] | None = None
+    """The identity's default configuration set (a name, or a ``ConfigurationSet``'s output)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckedDomain:
+    """:class:`SesDomainArgs` validated: the model the component declares resources from."""
+
+    domain: DomainConfig
+    """The settings, as stack config would have produced them."""
+    private_key: pulumi.Output[str] | None
+    """A BYODKIM key given as an Output, secret; ``None`` when it is already in ``domain``."""
+    warnings: tuple[str, ...]
+    """Settings that deploy but may not do what was meant."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _KeyConfig:
+    """The config key a ``Byodkim.private_key`` names, as the parser takes it."""
+
+    namespace: str
+    """The key's config namespace (the project's unless named)."""
+    secrets: dict[str, str] = field(default_factory=dict[str, str])
+    """Key name -> its value, when set."""
+    secret_keys: list[str] | None = None
+    """The names Pulumi marks secret (``None``: no config key named)."""
+
+
+def _dkim_shape(dkim: object, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
+    """The ``dkim`` config object for ``dkim``, and the config key holding a BYODKIM key."""
+    none = _KeyConfig(namespace=pulumi.get_project())
+    if isinstance(dkim, EasyDkim):
+        shape: dict[str, object] = {"mode": "easy", "keyLength": dkim.key_length}
+        if dkim.target_domain is not None:
+            shape["targetDomain"] = dkim.target_domain
+        return shape, none
+    if not isinstance(dkim, Byodkim):
+        problems.add(f"{PROPS}.dkim", dkim, "must be EasyDkim(...) or Byodkim(...)")
+        return {}, none
+    shape = {"mode": "byodkim", "selector": dkim.selector, "privateKeyConfig": DEFERRED_KEY}
+    if not isinstance(dkim.private_key, str):
+        return shape, none
+    if not _CONFIG_KEY_NAME.match(dkim.private_key):
+        problems.add(
+            f"{PROPS}.dkim.private_key",
+            SECRET,
+            "a plain-text key is refused: pass pulumi.Output.secret(pem) or the name of a "
+            "secret config key (pulumi config set --secret dkimKey < key.pem)",
+        )
+        return shape, none
+    namespace, _, key = dkim.private_key.rpartition(":")
+    namespace = namespace or none.namespace
+    full_key = f"{namespace}:{key}"
+    value = runtime_config.get_config(full_key)
+    marked = set(runtime_config.get_config_secret_keys_env())
+    is_secret = full_key in marked or runtime_config.is_config_secret(full_key)
+    shape["privateKeyConfig"] = key
+    return shape, _KeyConfig(
+        namespace=namespace,
+        secrets={key: value} if isinstance(value, str) else {},
+        secret_keys=[key] if is_secret else [],
+    )
+
+
+def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
+    """``args`` as a ``domains[i]`` config object, and the BYODKIM key's config it names."""
+    dkim, key_config = _dkim_shape(args.dkim, problems)
+    shape: dict[str, object] = {
+        "name": args.name,
+        "dkim": dkim,
+        "emailIdentities": list(args.email_identities),
+        "tags": dict(args.tags),
+        "protect": args.protect,
+        "configurationSet": False,
+    }
+    if args.region is not None:
+        shape["region"] = args.region
+    if args.mail_from is None:
+        shape["mailFrom"] = {"enabled": False}
+    else:
+        shape["mailFrom"] = {
+            "subdomain": args.mail_from.subdomain,
+            "behaviorOnMxFailure": args.mail_from.behavior_on_mx_failure,
+        }
+    if args.dmarc is None:
+        shape["dmarc"] = {"enabled": False}
+    else:
+        dmarc = args.dmarc
+        shape["dmarc"] = {
+            "policy": dmarc.policy,
+            "rua": list(dmarc.rua),
+            "ruf": list(dmarc.ruf),
+            "pct": dmarc.pct,
+            "adkim": dmarc.adkim,
+            "aspf": dmarc.aspf,
+        } | ({} if dmarc.subdomain_policy is None else {"subdomainPolicy": dmarc.subdomain_policy})
+    dns = cast(object, args.dns)  # checked at run time too: a program may not be type-checked
+    if isinstance(dns, Route53Dns):
+        shape["dns"] = {"provider": "route53", "ttl": dns.ttl} | {
+            key: value
+            for key, value in (("zoneId", dns.zone_id), ("zoneName", dns.zone_name))
+            if value is not None
+        }
+    elif isinstance(dns, CloudflareDns):
+        shape["dns"] = {"provider": "cloudflare", "zoneId": dns.zone_id, "ttl": dns.ttl}
+    elif isinstance(dns, ExternalDns):
+        shape["dns"] = {"provider": "external", "ttl": dns.ttl}
+    else:
+        problems.add(
+            f"{PROPS}.dns", dns, "must be Route53Dns(...), CloudflareDns(...) or ExternalDns()"
+        )
+    return shape, key_config
+
+
+def props_key(key: str) -> str:
+    """A key path the parser named (``SesDomainArgs.mailFrom.behaviorOnMxFailure``) in the
+    props' terms (``SesDomainArgs.mail_from.behavior_on_mx_failure``)."""
+    return props_key_path(key, PROPS, PROPS, _RENAMED)
+
+
+def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDomain:
+    """Validate ``args`` with the stack config's parser; raises ``ConfigError`` listing every
+    problem, keys named as props. ``aws_region`` is the default region (``aws:region``)."""
+    problems = Problems()
+    shape, key_config = _config_shape(args, problems)
+    byodkim = args.dkim if isinstance(args.dkim, Byodkim) else None
+    dkim_shape = shape.get("dkim")
+    deferred = isinstance(dkim_shape, dict) and DEFERRED_KEY in dkim_shape.values()
+    fields = Fields(shape, PROPS, problems)
+    domain = parse_domain(
+        fields,
+        aws_region,
+        False,
+        key_config.secrets,
+        key_config.namespace,
+        problems,
+        secret_keys=key_config.secret_keys,
+        deferred_keys=[DEFERRED_KEY] if deferred else [],
+    )
+    if (
+        args.configuration_set_name is not None
+        and isinstance(args.configuration_set_name, str)
+        and not CONFIGURATION_SET_NAME.match(args.configuration_set_name)
+    ):
+        problems.add(
+            f"{PROPS}.configuration_set_name",
+            args.configuration_set_name,
+            "must be an SES configuration set name: 1-64 letters, digits, _ and -",
+        )
+    problems.rename_keys(props_key)
+    problems.hide_secrets([f"{PROPS}.dkim.private_key"], list(key_config.secrets.values()))
+    problems.raise_if_any()
+    assert domain is not None  # a domain with a usable name and region has no problems
+    private_key = None
+    if byodkim is not None and not isinstance(byodkim.private_key, str):
+        private_key = pulumi.Output.secret(byodkim.private_key)
+    return CheckedDomain(
+        domain=domain,
+        private_key=private_key,
+        warnings=tuple(domain_warnings(domain, PROPS)),
+    )
+
+
+def load_output_key(pem: str) -> ByodkimKey:
+    """A BYODKIM key given as an Output, checked once its value is known (inside ``apply``);
+    raises ``ConfigError`` naming the prop, never showing the key."""
+    try:
+        return load_byodkim_key(pem)
+    except ValueError as error:
+        problem = ConfigProblem(
+            f"{PROPS}.dkim.private_key",
+            SECRET,
+            f"must be an unencrypted RSA private key of 1024 or 2048 bits; it {error}",
+        )
+        raise ConfigError([problem]) from None
