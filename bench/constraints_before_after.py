@@ -22,9 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, given, seed, settings
-
-from tests.support.config_strategies import DrawnStack, stack_configs
+from bench.generated_configs import for_each_drawn
 from tests.support.paths import REPO
 
 JUDGE = r"""
@@ -73,20 +71,11 @@ print(json.dumps({
 
 def draw(examples: int) -> list[dict[str, Any]]:
     drawn_all: list[dict[str, Any]] = []
-
-    @seed(0)
-    @settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
+    for_each_drawn(
+        examples,
+        0,
+        lambda drawn: drawn_all.append({"stack_file": drawn.stack_file(), "broken": drawn.broken}),
     )
-    @given(stack_configs())
-    def keep(drawn: DrawnStack) -> None:
-        drawn_all.append({"stack_file": drawn.stack_file(), "broken": drawn.broken})
-
-    keep()
     return drawn_all
 
 

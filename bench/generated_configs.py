@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,9 @@ def doc_key(key: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", key)
 
 
-def run(examples: int, seed_value: int) -> dict[str, Any]:
-    """Judge ``examples`` drawn configurations; the summary as a JSON-ready mapping."""
-    outcomes: collections.Counter[str] = collections.Counter()
-    refused_keys: collections.Counter[str] = collections.Counter()
-    broken: collections.Counter[str] = collections.Counter()
-    violations: list[dict[str, Any]] = []
-    resources: list[int] = []
+def for_each_drawn(examples: int, seed_value: int, visit: Callable[[DrawnStack], None]) -> None:
+    """Call ``visit`` on ``examples`` configurations drawn from the suite's strategy, the same ones
+    for the same seed (generation only: no shrinking, no example database)."""
 
     @seed(seed_value)
     @settings(
@@ -49,6 +46,20 @@ def run(examples: int, seed_value: int) -> dict[str, Any]:
         suppress_health_check=list(HealthCheck),
     )
     @given(stack_configs())
+    def each(drawn: DrawnStack) -> None:
+        visit(drawn)
+
+    each()
+
+
+def run(examples: int, seed_value: int) -> dict[str, Any]:
+    """Judge ``examples`` drawn configurations; the summary as a JSON-ready mapping."""
+    outcomes: collections.Counter[str] = collections.Counter()
+    refused_keys: collections.Counter[str] = collections.Counter()
+    broken: collections.Counter[str] = collections.Counter()
+    violations: list[dict[str, Any]] = []
+    resources: list[int] = []
+
     def judge_one(drawn: DrawnStack) -> None:
         verdict = judge(drawn)
         outcomes[verdict.outcome.value] += 1
@@ -67,7 +78,7 @@ def run(examples: int, seed_value: int) -> dict[str, Any]:
             )
 
     started = time.monotonic()
-    judge_one()
+    for_each_drawn(examples, seed_value, judge_one)
     return {
         "examples_asked": examples,
         "seed": seed_value,
