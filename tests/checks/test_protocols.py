@@ -42,7 +42,7 @@ def test_valid_spf(text: str) -> None:
         ("v=spf1 foo ~all", "unknown mechanism"),
         ("v=spf1 +all", "lets any host send"),
         ("v=spf1 redirect=a.example.com redirect=b.example.com", "more than once"),
-        ("v=spf1 include:bad_domain ~all", "needs ':<domain>'"),
+        ("v=spf1 include:bad_domain ~all", "must end in '.' and a top label"),
         ("v=spf1 ~redirect=x.example.com", "no qualifier"),
         ("v=spf1 all:x.example.com", "takes no argument"),
         ("v=spf10 -all", "does not start"),
@@ -51,6 +51,72 @@ def test_valid_spf(text: str) -> None:
 def test_invalid_spf(text: str, fragment: str) -> None:
     record = spf.parse_spf(text)
     assert any(fragment in e for e in record.errors), record.errors
+
+
+# RFC 7208 7.1: valid domain-specs and macro-strings that a label-by-label check got wrong.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=spf1 exists:%{i}.%{l2r-}.user.%{d2} -all",  # adjacent macros around a literal '.'
+        "v=spf1 include:%{ir}.%{v}.%{d}.spf.has.pphosted.com -all",
+        "v=spf1 exists:%{l2r+-}.user.%{d2} exp=msg8.%{D2} -all",  # delimiters, upper case
+        "v=spf1 a:macro%%percent%_%_space%-url-space.example.com -all",
+        "v=spf1 redirect=%{d}.d.spf.example.com.",  # trailing dot after a toplabel
+        "v=spf1 -include:_spfh.%{d2} ip4:1.2.3.0/24 -all",
+        "v=spf1 a:foo:bar/baz.example.com -all",  # ':' and '/' are macro-literals
+        "v=spf1 mx:foo:bar/baz.example.com/24//64 -all",  # the cidr lengths come from the end
+        "v=spf1 a:foo/24.example.com/24 mx:%{d}/24 a//64 -all",
+        "v=spf1 a:foo.example.xn--zckzah -all",  # a toplabel with hyphens
+        "v=spf1 moo.cow-far_out=man:dog/cat default=+ -all",  # unknown modifiers
+    ],
+)
+def test_valid_spf_argument_grammar(text: str) -> None:
+    assert spf.parse_spf(text).errors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("v=spf1 -all foo=%abc", "'%' at position 1 must be followed by"),  # unknown modifier
+        ("v=spf1 -all foo=%{x}", "unknown macro letter"),
+        ("v=spf1 exists:%{c}.example.com -all", "only in the explanation text"),
+        ("v=spf1 -all exp=%{r}.example.com", "only in the explanation text"),
+        ("v=spf1 a:%{t}.example.com -all", "only in the explanation text"),
+        ("v=spf1 -all x=%{t}", "only in the explanation text"),
+        ("v=spf1 exists:foo%(ir).sbl.example.com ?all", "'%' at position 4"),
+        ("v=spf1 exists:foo%.sbl.example.com ?all", "'%' at position 4"),
+        ("v=spf1 exists:%{d0}.example.com -all", "must not be zero"),
+        ("v=spf1 exists:%{d2x}.example.com -all", "then delimiters"),
+        ("v=spf1 exists:%{d.example.com -all", "never closed"),
+        ("v=spf1 exists:%{d}com -all", "must end in '.' and a top label"),
+        ("v=spf1 a:example.com:8080 -all", "must end in '.' and a top label"),
+        ("v=spf1 include:ip5.example.com/24 -all", "must end in '.' and a top label"),
+        ("v=spf1 a:museum. -all", "must end in '.' and a top label"),
+        ("v=spf1 a:111.222.33.44 -all", "must end in '.' and a top label"),
+        ("v=spf1 a:example.-com -all", "must end in '.' and a top label"),
+        ("v=spf1 redirect=-all", "must end in '.' and a top label"),
+        ("v=spf1 a: -all", "the domain is empty"),
+        ("v=spf1 -all exp=", "the domain is empty"),
+        ("v=spf1 a:mail.example...com -all", "empty label"),
+        ("v=spf1 exists:%{i}..example.com -all", "empty label"),
+        ("v=spf1 a:" + "x" * 64 + ".example.com -all", "longer than 63"),
+        ("v=spf1 a/24/64 -all", "neither ':<domain>' nor a prefix length"),
+        ("v=spf1 a:example.com/24/64 -all", "must end in '.' and a top label"),
+        ("v=spf1 mx:example.com//129 -all", "invalid prefix length '/129'"),
+        ("v=spf1 a:example.com/024 -all", "invalid prefix length '/024'"),
+        ("v=spf1 ptr/0 -all", "'ptr' takes only ':<domain>'"),
+    ],
+)
+def test_invalid_spf_argument_grammar(text: str, fragment: str) -> None:
+    record = spf.parse_spf(text)
+    assert any(fragment in e for e in record.errors), record.errors
+
+
+def test_spf_literal_name_over_253_characters_is_a_warning() -> None:
+    name = ".".join(["a" * 60] * 5) + ".com"
+    record = spf.parse_spf(f"v=spf1 a:{name} -all")
+    assert record.errors == []
+    assert "longer than 253" in record.warnings[0]
 
 
 def test_spf_warnings() -> None:
@@ -85,6 +151,38 @@ def test_spf_evaluation_counts_a_tree_and_stops_at_cycles() -> None:
     assert ev.lookups > spf.LOOKUP_LIMIT
     assert [c for c, _ in ev.errors] == ["spf_too_many_lookups"]
     assert len(queries) < 40
+
+
+def _mx_world(mx: dict[str, list[str]], addresses: set[str]):
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        if rdtype == "MX":
+            return spf.TxtLookup("ok", tuple(mx[name])) if name in mx else spf.TxtLookup("nxdomain")
+        return spf.TxtLookup("ok", ("192.0.2.1",)) if name in addresses else spf.TxtLookup("nodata")
+
+    return lookup
+
+
+def test_spf_mx_with_more_than_ten_hosts_is_a_permerror() -> None:
+    hosts = [f"{i} mx{i}.x.test." for i in range(11)]
+    lookup = _mx_world({"x.test": hosts}, {f"mx{i}.x.test" for i in range(11)})
+    ev = asyncio.run(spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", lookup))
+    assert [c for c, _ in ev.errors] == ["spf_too_many_mx"]
+    assert "11 MX records" in ev.errors[0][1]
+
+
+def test_spf_mx_hosts_without_addresses_are_void_lookups() -> None:
+    mx = {"x.test": ["10 a.x.test.", "20 b.x.test.", "30 c.x.test.", "40 c.x.test."]}
+    ev = asyncio.run(
+        spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", _mx_world(mx, set()))
+    )
+    assert ev.void_lookups == 3  # one per host, a host listed twice looked up once
+    assert [c for c, _ in ev.errors] == ["spf_void_lookups"]
+    fine = _mx_world(
+        {"x.test": [f"{i} h{i}.x.test." for i in range(9)] + ["0 ."]},
+        {f"h{i}.x.test" for i in range(10)},
+    )
+    ev = asyncio.run(spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", fine))
+    assert (ev.errors, ev.void_lookups, ev.lookups) == ([], 0, 1)
 
 
 def test_spf_lookup_failure_is_unchecked_not_void() -> None:
