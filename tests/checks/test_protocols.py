@@ -228,7 +228,35 @@ def test_dmarc_full_record() -> None:
 )
 def test_dmarc_errors(text: str, fragment: str) -> None:
     record = dmarc.parse_dmarc(text)
-    assert any(fragment in e for e in record.errors), record.errors
+    assert any(fragment in e.message for e in record.errors), record.errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V=DMARC1;P=reject;",
+        "v=DMARC1; P=Quarantine; ADKIM=S; Rua=mailto:d@example.com",
+        "V = DMARC1",
+    ],
+)
+def test_dmarc_tag_names_are_case_insensitive(text: str) -> None:
+    record = dmarc.parse_dmarc(text if "p" in text.lower() else text + "; p=none")
+    assert record.errors == []
+    assert dmarc.is_dmarc(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("v=DMARC1; p=none; p=reject", [dmarc.DmarcProblem.SYNTAX]),  # mentions 'p', has one
+        ("v=DMARC1; rua=mailto:d@example.com", [dmarc.DmarcProblem.NO_POLICY]),
+        ("v=DMARC1; p=block", [dmarc.DmarcProblem.NO_POLICY]),
+        ("v=DMARC1; p=none; sp=block", [dmarc.DmarcProblem.SYNTAX]),
+        ("v=DMARC1; p=none; rua=mailto:nobody", [dmarc.DmarcProblem.SYNTAX]),
+    ],
+)
+def test_dmarc_error_kinds_come_from_the_parse(text: str, kinds: list[dmarc.DmarcProblem]) -> None:
+    assert [e.kind for e in dmarc.parse_dmarc(text).errors] == kinds
 
 
 def test_dmarc_unknown_tag_is_a_warning() -> None:
