@@ -88,23 +88,24 @@ def _macro_expand(text: str, start: int) -> str:
         return f"'{text[start : start + 12]}': '%{{' is never closed by '}}'"
     macro = text[start : end + 1]
     body = macro[2:-1]
+    shown = macro if len(macro) <= 40 else macro[:36] + "...}"
     letter = body[:1].lower()
     if letter in EXP_ONLY_LETTERS:
         return (
-            f"'{macro}': macro letter '{body[:1]}' is allowed only in the explanation text "
+            f"'{shown}': macro letter '{body[:1]}' is allowed only in the explanation text "
             "an exp= target publishes, not in a record (RFC 7208 7.2)"
         )
     if letter not in TERM_LETTERS:
-        return f"'{macro}': unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
+        return f"'{shown}': unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
     rest = body[1:]
     digits = len(rest) - len(rest.lstrip("0123456789"))
-    if digits and int(rest[:digits]) == 0:
-        return f"'{macro}': the number of parts to keep must not be zero (RFC 7208 7.3)"
+    if digits and not rest[:digits].strip("0"):
+        return f"'{shown}': the number of parts to keep must not be zero (RFC 7208 7.3)"
     rest = rest[digits:]
     if rest[:1] in ("r", "R"):
         rest = rest[1:]
     if any(c not in _DELIMITERS for c in rest):
-        return f"'{macro}': after the letter come digits, 'r', then delimiters from . - + , / _ ="
+        return f"'{shown}': after the letter come digits, 'r', then delimiters from . - + , / _ ="
     return macro
 
 
