@@ -426,3 +426,58 @@ def test_spf_evaluation_is_bounded(terms: list[str]) -> None:
     record = spf.parse_spf("v=spf1 " + " ".join(terms))
     ev = asyncio.run(spf.evaluate_spf(record, "x.test", lookup))
     assert ev.lookups >= 0
+
+
+# ---- property tests: the SPF argument grammar is RFC 7208 7.1's ABNF -------------------------
+
+_macro_expand = st.one_of(
+    st.sampled_from(["%%", "%_", "%-"]),
+    st.builds(
+        lambda letter, count, reverse, delimiters: f"%{{{letter}{count}{reverse}{delimiters}}}",
+        st.sampled_from("slodiphvSLODIPHV"),
+        st.one_of(st.just(""), st.integers(1, 128).map(str)),
+        st.sampled_from(["", "r", "R"]),
+        st.text(".-+,/_=", max_size=3),
+    ),
+)
+# macro-literal = %x21-24 / %x26-7E, here without '.' so that labels stay non-empty
+_literal = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="%."),
+    min_size=1,
+    max_size=8,
+)
+_label = st.lists(st.one_of(_macro_expand, _literal), min_size=1, max_size=3).map("".join)
+_toplabel = st.one_of(
+    st.from_regex(r"[A-Za-z0-9]{0,3}[A-Za-z][A-Za-z0-9]{0,3}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9]{1,3}-[A-Za-z0-9-]{0,3}[A-Za-z0-9]", fullmatch=True),
+)
+_domain_end = st.one_of(
+    st.builds(lambda top, dot: f".{top}{dot}", _toplabel, st.sampled_from(["", "."])),
+    _macro_expand,
+)
+_domain_spec = st.builds(
+    lambda labels, end: ".".join(labels) + ("" if end.startswith(".") else ".") + end,
+    st.lists(_label, min_size=1, max_size=4),
+    _domain_end,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_domain_spec)
+def test_every_domain_spec_of_the_abnf_is_accepted(spec: str) -> None:
+    for term in (f"include:{spec}", f"exists:{spec}", f"a:{spec}/24//64", f"redirect={spec}"):
+        record = spf.parse_spf(f"v=spf1 {term}")
+        assert record.errors == [], (term, record.errors)
+        assert record.terms[0].domain == spec
+
+
+@settings(max_examples=200, deadline=None)
+@given(_domain_spec, st.sampled_from("aAbBxyz0(.}"), st.sampled_from("crtCRT"))
+def test_a_stray_percent_or_an_exp_only_letter_is_refused(
+    spec: str, after: str, letter: str
+) -> None:
+    # A '.' is always a literal of its own, so what is put after one starts a new macro-string.
+    middle = spec.replace(".", f".%{after}", 1)
+    for bad in (f"%{after}{spec}", middle, f"%{{{letter}}}.{spec}", f"%{{{letter}2r}}.x.com"):
+        assert spf.parse_spf(f"v=spf1 exists:{bad}").errors, bad
+        assert spf.parse_spf(f"v=spf1 -all x={bad}").errors, bad
