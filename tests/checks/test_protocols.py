@@ -99,6 +99,8 @@ def test_valid_spf_argument_grammar(text: str) -> None:
         ("v=spf1 mx:example.com//129 -all", "invalid prefix length '/129'"),
         ("v=spf1 a:example.com/024 -all", "invalid prefix length '/024'"),
         ("v=spf1 ptr/0 -all", "'ptr' takes only ':<domain>'"),
+        ("v=spf1 ip4:192.0.2.1/\u00b2 -all", "invalid prefix length"),  # int('²') raised
+        ("v=spf1 a:example.com/\u00b2 -all", "character '\u00b2' is not allowed"),
     ],
 )
 def test_invalid_spf_argument_grammar(text: str, fragment: str) -> None:

@@ -27,8 +27,6 @@ EXP_ONLY_LETTERS = frozenset("crt")
 """Macro letters allowed only in the explanation text an ``exp=`` target publishes (7.2)."""
 _DELIMITERS = frozenset(".-+,/_=")
 _TOPLABEL_RE = re.compile(r"(?=.*[A-Za-z-])[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
-# The shortest prefix leaves the longest dual-cidr-length suffix; it always matches.
-_DUAL_CIDR_RE = re.compile(r"(.*?)(?:/([0-9]+))?(?://([0-9]+))?", re.DOTALL)
 _MAX_LABEL = 63
 _MAX_NAME = 253
 
@@ -164,7 +162,7 @@ def check_domain_spec(text: str) -> DomainSpecCheck:
 def valid_cidr(text: str, maximum: int) -> bool:
     """An ip4-cidr-length or ip6-cidr-length value: no leading zero, at most ``maximum``."""
     return (
-        text.isdigit()
+        _is_number(text)
         and len(text) <= 3
         and int(text) <= maximum
         and not (len(text) > 1 and text.startswith("0"))
@@ -177,7 +175,16 @@ def split_dual_cidr(value: str) -> tuple[str, str | None, str | None]:
     RFC 7208 5.3/5.4: ``a = "a" [ ":" domain-spec ] [ dual-cidr-length ]``; a domain-spec may
     itself hold '/' and ':' (macro-literal), so the lengths are taken from the end.
     """
-    match = _DUAL_CIDR_RE.fullmatch(value)
-    if match is None:  # unreachable: the pattern matches any text
-        return value, None, None
-    return match.group(1), match.group(2), match.group(3)
+    head, v4, v6 = value, None, None
+    cut = head.rfind("//")
+    if cut >= 0 and _is_number(head[cut + 2 :]):
+        head, v6 = head[:cut], head[cut + 2 :]
+    cut = head.rfind("/")
+    if cut >= 0 and _is_number(head[cut + 1 :]):
+        head, v4 = head[:cut], head[cut + 1 :]
+    return head, v4, v6
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²', which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
