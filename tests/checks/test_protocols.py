@@ -213,6 +213,8 @@ def test_dmarc_full_record() -> None:
         ("v=DMARC1; p=none; p=reject", "more than once"),
         ("v=dmarc1; p=none", "must start with 'v=DMARC1'"),
         ("v=DMARC1; p=none; ri=-1", "ri=-1"),
+        ("v=DMARC1; p=none; ri=" + "9" * 5000, "32-bit unsigned"),  # int() raised
+        ("v=DMARC1; p=none; pct=\u00b2", "from 0 to 100"),  # int('²') raised
         ("v=DMARC1; p=none; fo=2", "fo=2"),
         ("v=DMARC1; p=none; rua=mailto:nobody", "not a valid mailto"),
         ("v=DMARC1; p=none; rua=mailto:a@example.com!10x", "size limit"),

@@ -73,6 +73,11 @@ class DmarcRecord:
         return "; ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²', which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def _valid_domain(name: str) -> bool:
     name = name.rstrip(".")
     labels = name.split(".")
@@ -145,11 +150,11 @@ def parse_dmarc(text: str) -> DmarcRecord:
             record.add(f"{key}={tags[key]}: must be r (relaxed) or s (strict)")
     if "pct" in tags:
         pct = tags["pct"]
-        if not pct.isdigit() or not 0 <= int(pct) <= 100:
+        if not _is_number(pct) or len(pct) > 3 or int(pct) > 100:  # 6.4: 1*3DIGIT
             record.add(f"pct={pct}: must be an integer from 0 to 100")
     if "ri" in tags:
         ri = tags["ri"]
-        if not ri.isdigit() or int(ri) > 0xFFFFFFFF:
+        if not _is_number(ri) or len(ri.lstrip("0")) > 10 or int(ri) > 0xFFFFFFFF:
             record.add(f"ri={ri}: must be a 32-bit unsigned integer")
     if "fo" in tags:
         opts = [o.strip() for o in tags["fo"].split(":")]
