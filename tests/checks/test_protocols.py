@@ -42,7 +42,7 @@ def test_valid_spf(text: str) -> None:
         ("v=spf1 foo ~all", "unknown mechanism"),
         ("v=spf1 +all", "lets any host send"),
         ("v=spf1 redirect=a.example.com redirect=b.example.com", "more than once"),
-        ("v=spf1 include:bad_domain ~all", "needs ':<domain>'"),
+        ("v=spf1 include:bad_domain ~all", "must end in '.' and a top label"),
         ("v=spf1 ~redirect=x.example.com", "no qualifier"),
         ("v=spf1 all:x.example.com", "takes no argument"),
         ("v=spf10 -all", "does not start"),
@@ -51,6 +51,68 @@ def test_valid_spf(text: str) -> None:
 def test_invalid_spf(text: str, fragment: str) -> None:
     record = spf.parse_spf(text)
     assert any(fragment in e for e in record.errors), record.errors
+
+
+# RFC 7208 7.1: valid domain-specs and macro-strings that a label-by-label check got wrong.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "v=spf1 exists:%{i}.%{l2r-}.user.%{d2} -all",  # adjacent macros around a literal '.'
+        "v=spf1 include:%{ir}.%{v}.%{d}.spf.has.pphosted.com -all",
+        "v=spf1 a:foo:bar/baz.example.com -all",  # ':' and '/' are macro-literals
+        "v=spf1 mx:foo:bar/baz.example.com/24//64 -all",  # the cidr lengths come from the end
+        "v=spf1 a:foo/24.example.com/24 mx:%{d}/24 a//64 -all",
+    ],
+)
+def test_valid_spf_argument_grammar(text: str) -> None:
+    assert spf.parse_spf(text).errors == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("v=spf1 -all foo=%abc", "'%' at position 1 must be followed by"),  # unknown modifier
+        ("v=spf1 -all foo=%{x}", "unknown macro letter"),
+        ("v=spf1 exists:%{c}.example.com -all", "only in the explanation text"),
+        ("v=spf1 -all exp=%{r}.example.com", "only in the explanation text"),
+        ("v=spf1 a:%{t}.example.com -all", "only in the explanation text"),
+        ("v=spf1 -all x=%{t}", "only in the explanation text"),
+        ("v=spf1 exists:foo%(ir).sbl.example.com ?all", "'%' at position 4"),
+        ("v=spf1 exists:foo%.sbl.example.com ?all", "'%' at position 4"),
+        ("v=spf1 exists:%{d0}.example.com -all", "must not be zero"),
+        ("v=spf1 exists:%{d2x}.example.com -all", "then delimiters"),
+        ("v=spf1 exists:%{d.example.com -all", "never closed"),
+        ("v=spf1 exists:%{d}com -all", "must end in '.' and a top label"),
+        ("v=spf1 a:example.com:8080 -all", "must end in '.' and a top label"),
+        ("v=spf1 include:ip5.example.com/24 -all", "must end in '.' and a top label"),
+        ("v=spf1 a:museum. -all", "must end in '.' and a top label"),
+        ("v=spf1 a:111.222.33.44 -all", "must end in '.' and a top label"),
+        ("v=spf1 a:example.-com -all", "must end in '.' and a top label"),
+        ("v=spf1 redirect=-all", "must end in '.' and a top label"),
+        ("v=spf1 a: -all", "the domain is empty"),
+        ("v=spf1 -all exp=", "the domain is empty"),
+        ("v=spf1 a:mail.example...com -all", "empty label"),
+        ("v=spf1 exists:%{i}..example.com -all", "empty label"),
+        ("v=spf1 a:" + "x" * 64 + ".example.com -all", "longer than 63"),
+        ("v=spf1 a/24/64 -all", "neither ':<domain>' nor a prefix length"),
+        ("v=spf1 a:example.com/24/64 -all", "must end in '.' and a top label"),
+        ("v=spf1 mx:example.com//129 -all", "invalid prefix length '/129'"),
+        ("v=spf1 a:example.com/024 -all", "invalid prefix length '/024'"),
+        ("v=spf1 ptr/0 -all", "'ptr' takes only ':<domain>'"),
+        ("v=spf1 ip4:192.0.2.1/\u00b2 -all", "invalid prefix length"),  # int('²') raised
+        ("v=spf1 a:example.com/\u00b2 -all", "character '\u00b2' is not allowed"),
+    ],
+)
+def test_invalid_spf_argument_grammar(text: str, fragment: str) -> None:
+    record = spf.parse_spf(text)
+    assert any(fragment in e for e in record.errors), record.errors
+
+
+def test_spf_literal_name_over_253_characters_is_a_warning() -> None:
+    name = ".".join(["a" * 60] * 5) + ".com"
+    record = spf.parse_spf(f"v=spf1 a:{name} -all")
+    assert record.errors == []
+    assert "longer than 253" in record.warnings[0]
 
 
 def test_spf_warnings() -> None:
@@ -87,6 +149,38 @@ def test_spf_evaluation_counts_a_tree_and_stops_at_cycles() -> None:
     assert len(queries) < 40
 
 
+def _mx_world(mx: dict[str, list[str]], addresses: set[str]):
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        if rdtype == "MX":
+            return spf.TxtLookup("ok", tuple(mx[name])) if name in mx else spf.TxtLookup("nxdomain")
+        return spf.TxtLookup("ok", ("192.0.2.1",)) if name in addresses else spf.TxtLookup("nodata")
+
+    return lookup
+
+
+def test_spf_mx_with_more_than_ten_hosts_is_a_permerror() -> None:
+    hosts = [f"{i} mx{i}.x.test." for i in range(11)]
+    lookup = _mx_world({"x.test": hosts}, {f"mx{i}.x.test" for i in range(11)})
+    ev = asyncio.run(spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", lookup))
+    assert [c for c, _ in ev.errors] == ["spf_too_many_mx"]
+    assert "11 MX records" in ev.errors[0][1]
+
+
+def test_spf_mx_hosts_without_addresses_are_void_lookups() -> None:
+    mx = {"x.test": ["10 a.x.test.", "20 b.x.test.", "30 c.x.test.", "40 c.x.test."]}
+    ev = asyncio.run(
+        spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", _mx_world(mx, set()))
+    )
+    assert ev.void_lookups == 3  # one per host, a host listed twice looked up once
+    assert [c for c, _ in ev.errors] == ["spf_void_lookups"]
+    fine = _mx_world(
+        {"x.test": [f"{i} h{i}.x.test." for i in range(9)] + ["0 ."]},
+        {f"h{i}.x.test" for i in range(10)},
+    )
+    ev = asyncio.run(spf.evaluate_spf(spf.parse_spf("v=spf1 mx -all"), "x.test", fine))
+    assert (ev.errors, ev.void_lookups, ev.lookups) == ([], 0, 1)
+
+
 def test_spf_lookup_failure_is_unchecked_not_void() -> None:
     async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
         return spf.TxtLookup("error", error="timeout")
@@ -119,6 +213,8 @@ def test_dmarc_full_record() -> None:
         ("v=DMARC1; p=none; p=reject", "more than once"),
         ("v=dmarc1; p=none", "must start with 'v=DMARC1'"),
         ("v=DMARC1; p=none; ri=-1", "ri=-1"),
+        ("v=DMARC1; p=none; ri=" + "9" * 5000, "32-bit unsigned"),  # int() raised
+        ("v=DMARC1; p=none; pct=\u00b2", "from 0 to 100"),  # int('²') raised
         ("v=DMARC1; p=none; fo=2", "fo=2"),
         ("v=DMARC1; p=none; rua=mailto:nobody", "not a valid mailto"),
         ("v=DMARC1; p=none; rua=mailto:a@example.com!10x", "size limit"),
@@ -130,7 +226,34 @@ def test_dmarc_full_record() -> None:
 )
 def test_dmarc_errors(text: str, fragment: str) -> None:
     record = dmarc.parse_dmarc(text)
-    assert any(fragment in e for e in record.errors), record.errors
+    assert any(fragment in e.message for e in record.errors), record.errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "V=DMARC1;P=reject;",
+        "V=DMARC1; P=Quarantine; ADKIM=S; Rua=mailto:d@example.com",
+        "V = DMARC1 ; p=none",
+    ],
+)
+def test_dmarc_tag_names_are_case_insensitive(text: str) -> None:
+    assert dmarc.parse_dmarc(text).errors == []
+    assert dmarc.is_dmarc(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("v=DMARC1; p=none; p=reject", [dmarc.DmarcProblem.SYNTAX]),  # mentions 'p', has one
+        ("v=DMARC1; rua=mailto:d@example.com", [dmarc.DmarcProblem.NO_POLICY]),
+        ("v=DMARC1; p=block", [dmarc.DmarcProblem.NO_POLICY]),
+        ("v=DMARC1; p=none; sp=block", [dmarc.DmarcProblem.SYNTAX]),
+        ("v=DMARC1; p=none; rua=mailto:nobody", [dmarc.DmarcProblem.SYNTAX]),
+    ],
+)
+def test_dmarc_error_kinds_come_from_the_parse(text: str, kinds: list[dmarc.DmarcProblem]) -> None:
+    assert [e.kind for e in dmarc.parse_dmarc(text).errors] == kinds
 
 
 def test_dmarc_unknown_tag_is_a_warning() -> None:
@@ -307,3 +430,58 @@ def test_spf_evaluation_is_bounded(terms: list[str]) -> None:
     record = spf.parse_spf("v=spf1 " + " ".join(terms))
     ev = asyncio.run(spf.evaluate_spf(record, "x.test", lookup))
     assert ev.lookups >= 0
+
+
+# ---- property tests: the SPF argument grammar is RFC 7208 7.1's ABNF -------------------------
+
+_macro_expand = st.one_of(
+    st.sampled_from(["%%", "%_", "%-"]),
+    st.builds(
+        lambda letter, count, reverse, delimiters: f"%{{{letter}{count}{reverse}{delimiters}}}",
+        st.sampled_from("slodiphvSLODIPHV"),
+        st.one_of(st.just(""), st.integers(1, 128).map(str)),
+        st.sampled_from(["", "r", "R"]),
+        st.text(".-+,/_=", max_size=3),
+    ),
+)
+# macro-literal = %x21-24 / %x26-7E, here without '.' so that labels stay non-empty
+_literal = st.text(
+    st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="%."),
+    min_size=1,
+    max_size=8,
+)
+_label = st.lists(st.one_of(_macro_expand, _literal), min_size=1, max_size=3).map("".join)
+_toplabel = st.one_of(
+    st.from_regex(r"[A-Za-z0-9]{0,3}[A-Za-z][A-Za-z0-9]{0,3}", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9]{1,3}-[A-Za-z0-9-]{0,3}[A-Za-z0-9]", fullmatch=True),
+)
+_domain_end = st.one_of(
+    st.builds(lambda top, dot: f".{top}{dot}", _toplabel, st.sampled_from(["", "."])),
+    _macro_expand,
+)
+_domain_spec = st.builds(
+    lambda labels, end: ".".join(labels) + ("" if end.startswith(".") else ".") + end,
+    st.lists(_label, min_size=1, max_size=4),
+    _domain_end,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_domain_spec)
+def test_every_domain_spec_of_the_abnf_is_accepted(spec: str) -> None:
+    for term in (f"include:{spec}", f"exists:{spec}", f"a:{spec}/24//64", f"redirect={spec}"):
+        record = spf.parse_spf(f"v=spf1 {term}")
+        assert record.errors == [], (term, record.errors)
+        assert record.terms[0].domain == spec
+
+
+@settings(max_examples=200, deadline=None)
+@given(_domain_spec, st.sampled_from("aAbBxyz0(.}"), st.sampled_from("crtCRT"))
+def test_a_stray_percent_or_an_exp_only_letter_is_refused(
+    spec: str, after: str, letter: str
+) -> None:
+    # A '.' is always a literal of its own, so what is put after one starts a new macro-string.
+    middle = spec.replace(".", f".%{after}", 1)
+    for bad in (f"%{after}{spec}", middle, f"%{{{letter}}}.{spec}", f"%{{{letter}2r}}.x.com"):
+        assert spf.parse_spf(f"v=spf1 exists:{bad}").errors, bad
+        assert spf.parse_spf(f"v=spf1 -all x={bad}").errors, bad

@@ -216,6 +216,35 @@ def test_two_void_lookups_are_allowed(stack: ExitStack, tmp_path: Path) -> None:
     assert world.verify().rc == 0
 
 
+def _mx_lines(name: str, hosts: int, *, addresses: bool) -> list[str]:
+    lines = [f"{name}. 300 IN MX {i} h{i}.{name}." for i in range(hosts)]
+    if addresses:
+        lines += [f"h{i}.{name}. 300 IN A 192.0.2.{i + 1}" for i in range(hosts)]
+    return lines
+
+
+def test_spf_mx_with_eleven_hosts_is_an_error_ten_are_fine(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    lines = _mx_lines("m10.spf.test", 10, addresses=True)
+    lines += _mx_lines("m11.spf.test", 11, addresses=True)
+    spf = "v=spf1 include:amazonses.com mx:m10.spf.test mx:m11.spf.test ~all"
+    result = _spf_world(stack, tmp_path, spf, lines).verify()
+    assert result.rc == 1
+    (finding,) = result.findings("spf_too_many_mx")
+    assert "m11.spf.test has 11 MX records" in finding["message"]
+    assert result.codes("error") == ["spf_too_many_mx"]  # address lookups: not in the 10
+
+
+def test_spf_mx_hosts_without_addresses_are_void(stack: ExitStack, tmp_path: Path) -> None:
+    lines = _mx_lines("m.spf.test", 3, addresses=False)
+    world = _spf_world(stack, tmp_path, "v=spf1 include:amazonses.com mx:m.spf.test ~all", lines)
+    result = world.verify()
+    assert result.rc == 1
+    assert result.codes("error") == ["spf_void_lookups"]
+    assert result.findings("spf_void_lookups")[0]["message"].startswith("SPF: 3 void lookups")
+
+
 def test_spf_split_into_several_strings_passes(stack: ExitStack, tmp_path: Path) -> None:
     long_spf = (
         "v=spf1 include:amazonses.com "
@@ -262,7 +291,8 @@ def _dmarc_records(value: str) -> list[dict[str, object]]:
 @pytest.mark.parametrize(
     ("value", "code", "fragment"),
     [
-        ("v=DMARC1; p=block", "dmarc_syntax", "p=block"),
+        ("v=DMARC1; p=block", "dmarc_no_policy", "p=block"),
+        ("v=DMARC1; p=none; p=reject", "dmarc_syntax", "'p' appears more than once"),
         ("v=DMARC1; p=none; pct=150", "dmarc_syntax", "pct=150"),
         ("v=DMARC1; p=none; adkim=x; aspf=r", "dmarc_syntax", "adkim=x"),
         ("v=DMARC1; p=none; rua=https://example.com/r", "dmarc_syntax", "not a mailto"),
@@ -278,6 +308,14 @@ def test_dmarc_errors(
     assert result.rc == 1
     messages = [f["message"] for f in result.findings(code)]
     assert any(fragment in m for m in messages), messages
+    assert set(result.codes("error")) == {code}
+
+
+def test_dmarc_tag_names_in_any_case_pass(stack: ExitStack, tmp_path: Path) -> None:
+    value = "V=DMARC1;P=reject;RUA=mailto:dmarc@example.com;"
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1)
+    result = world.verify("--strict")
+    assert result.rc == 0, result.out
 
 
 def test_dmarcbis_tags_are_accepted(stack: ExitStack, tmp_path: Path) -> None:

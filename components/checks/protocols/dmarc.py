@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 
 from ..dns.client import txt_text
 from ..verify.expected import Expected
@@ -30,21 +31,51 @@ def looks_like_dmarc(text: str) -> bool:
 
 
 def is_dmarc(text: str) -> bool:
-    """RFC 7489 6.6.3: records not starting with ``v=DMARC1`` are discarded by receivers."""
-    return re.match(r"^v\s*=\s*DMARC1\s*(;|$)", text) is not None
+    """RFC 7489 6.6.3: records not starting with ``v=DMARC1`` are discarded by receivers.
+
+    RFC 7489 6.4: ``dmarc-version = "v" *WSP "=" *WSP %x44 %x4d %x41 %x52 %x43 %x31``; an ABNF
+    string such as "v" is case-insensitive (RFC 5234 2.3), the %x sequence "DMARC1" is not.
+    """
+    return re.match(r"^[vV]\s*=\s*DMARC1\s*(;|$)", text) is not None
+
+
+class DmarcProblem(Enum):
+    """What kind of error a DMARC record has, which decides its finding code."""
+
+    SYNTAX = "syntax"
+    """Malformed, out of range or duplicated: ``dmarc_syntax``."""
+    NO_POLICY = "no_policy"
+    """No ``p`` tag, or one with a value that is no policy: ``dmarc_no_policy``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DmarcError:
+    """One error in a DMARC record: its kind and what to tell the user."""
+
+    kind: DmarcProblem
+    message: str
 
 
 @dataclass
 class DmarcRecord:
     text: str
     tags: dict[str, str] = field(default_factory=dict[str, str])
-    errors: list[str] = field(default_factory=list[str])
+    errors: list[DmarcError] = field(default_factory=list[DmarcError])
     warnings: list[str] = field(default_factory=list[str])
     report_domains: list[str] = field(default_factory=list[str])  # rua/ruf mailto domains
+
+    def add(self, message: str, kind: DmarcProblem = DmarcProblem.SYNTAX) -> None:
+        """Record an error of ``kind``."""
+        self.errors.append(DmarcError(kind=kind, message=message))
 
     def normalized(self) -> str:
         """Tags in canonical form, for comparing a published record with the expected one."""
         return "; ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also takes '²', which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _valid_domain(name: str) -> bool:
@@ -57,20 +88,20 @@ def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
     for raw in value.split(","):
         uri = raw.strip()
         if not uri:
-            record.errors.append(f"{tag}: empty URI in the list")
+            record.add(f"{tag}: empty URI in the list")
             continue
         size = ""
         if "!" in uri:
             uri, size = uri.rsplit("!", 1)
             if not _SIZE_RE.match(size):
-                record.errors.append(f"{tag}: invalid size limit '!{size}'")
+                record.add(f"{tag}: invalid size limit '!{size}'")
         if not uri.lower().startswith("mailto:"):
-            record.errors.append(f"{tag}: '{uri}' is not a mailto: URI")
+            record.add(f"{tag}: '{uri}' is not a mailto: URI")
             continue
         address = uri[len("mailto:") :]
         local, at, dom = address.rpartition("@")
         if not at or not local or not _LOCAL_RE.match(local) or not _valid_domain(dom):
-            record.errors.append(f"{tag}: '{uri}' is not a valid mailto: address")
+            record.add(f"{tag}: '{uri}' is not a valid mailto: address")
             continue
         dom = dom.lower().rstrip(".")
         if dom not in record.report_domains:
@@ -84,57 +115,62 @@ def parse_dmarc(text: str) -> DmarcRecord:
     if parts and parts[-1] == "":
         parts.pop()  # a trailing ';' is allowed
     if not parts or not is_dmarc(text):
-        record.errors.append("must start with 'v=DMARC1' (exactly, as the first tag)")
+        record.add("must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)")
     for index, part in enumerate(parts):
         if not part:
-            record.errors.append("empty tag (two ';' in a row)")
+            record.add("empty tag (two ';' in a row)")
             continue
         name, eq, value = part.partition("=")
         name, value = name.strip(), value.strip()
         if not eq or not _TAG_RE.match(name):
-            record.errors.append(f"'{part}' is not a tag=value pair")
+            record.add(f"'{part}' is not a tag=value pair")
             continue
+        # Tag names are case-insensitive: RFC 7489 6.4's ABNF writes them as quoted strings
+        # ("v", "p", "sp", ...), which RFC 5234 2.3 makes case-insensitive. (6.3 points to
+        # DKIM's tag-value syntax, whose prose calls tags case-sensitive; the DMARC grammar
+        # is the more specific rule.) Policy and alignment values are quoted strings too.
         key = name.lower()
         if key in record.tags:
-            record.errors.append(f"tag '{key}' appears more than once")
+            record.add(f"tag '{key}' appears more than once")
             continue
         if key == "v" and index != 0:
-            record.errors.append("'v=' must be the first tag")
+            record.add("'v=' must be the first tag")
         record.tags[key] = value
     tags = record.tags
     if "v" in tags and tags["v"] != "DMARC1":
-        record.errors.append(f"v={tags['v']}: the version must be exactly 'DMARC1'")
+        record.add(f"v={tags['v']}: the version must be exactly 'DMARC1'")
     if "p" not in tags:
-        record.errors.append("the required policy tag 'p' is missing")
+        record.add("the required policy tag 'p' is missing", DmarcProblem.NO_POLICY)
     for key in ("p", "sp", "np"):
         if key in tags and tags[key].lower() not in _POLICIES:
-            record.errors.append(f"{key}={tags[key]}: must be none, quarantine or reject")
+            kind = DmarcProblem.NO_POLICY if key == "p" else DmarcProblem.SYNTAX
+            record.add(f"{key}={tags[key]}: must be none, quarantine or reject", kind)
     for key in ("adkim", "aspf"):
         if key in tags and tags[key].lower() not in ("r", "s"):
-            record.errors.append(f"{key}={tags[key]}: must be r (relaxed) or s (strict)")
+            record.add(f"{key}={tags[key]}: must be r (relaxed) or s (strict)")
     if "pct" in tags:
         pct = tags["pct"]
-        if not pct.isdigit() or not 0 <= int(pct) <= 100:
-            record.errors.append(f"pct={pct}: must be an integer from 0 to 100")
+        if not _is_number(pct) or len(pct) > 3 or int(pct) > 100:  # 6.4: 1*3DIGIT
+            record.add(f"pct={pct}: must be an integer from 0 to 100")
     if "ri" in tags:
         ri = tags["ri"]
-        if not ri.isdigit() or int(ri) > 0xFFFFFFFF:
-            record.errors.append(f"ri={ri}: must be a 32-bit unsigned integer")
+        if not _is_number(ri) or len(ri.lstrip("0")) > 10 or int(ri) > 0xFFFFFFFF:
+            record.add(f"ri={ri}: must be a 32-bit unsigned integer")
     if "fo" in tags:
         opts = [o.strip() for o in tags["fo"].split(":")]
         bad = [o for o in opts if o.lower() not in ("0", "1", "d", "s")]
         if bad:
-            record.errors.append(f"fo={tags['fo']}: options must be 0, 1, d or s")
+            record.add(f"fo={tags['fo']}: options must be 0, 1, d or s")
     if "rf" in tags:
         formats = [f.strip().lower() for f in tags["rf"].split(":")]
         if any(not f for f in formats):
-            record.errors.append(f"rf={tags['rf']}: empty report format")
+            record.add(f"rf={tags['rf']}: empty report format")
         elif any(f != "afrf" for f in formats):
             record.warnings.append(f"rf={tags['rf']}: 'afrf' is the only registered format")
     if "psd" in tags and tags["psd"].lower() not in ("y", "n", "u"):
-        record.errors.append(f"psd={tags['psd']}: must be y, n or u")
+        record.add(f"psd={tags['psd']}: must be y, n or u")
     if "t" in tags and tags["t"].lower() not in ("y", "n"):
-        record.errors.append(f"t={tags['t']}: must be y or n")
+        record.add(f"t={tags['t']}: must be y or n")
     for key in ("rua", "ruf"):
         if key in tags:
             _check_uris(key, tags[key], record)
@@ -144,6 +180,12 @@ def parse_dmarc(text: str) -> DmarcRecord:
             "unknown tags are ignored by receivers: " + ", ".join(sorted(unknown))
         )
     return record
+
+
+_CODES = {
+    DmarcProblem.SYNTAX: FindingCode.DMARC_SYNTAX,
+    DmarcProblem.NO_POLICY: FindingCode.DMARC_NO_POLICY,
+}
 
 
 def is_external(report_domain: str, domain: str) -> bool:
@@ -174,8 +216,8 @@ async def dmarc_findings(
     found: list[Finding] = []
     fix = e.zone_line() if not parse_dmarc(e.value).errors else None
     for err in record.errors:
-        code = FindingCode.DMARC_NO_POLICY if "'p'" in err else FindingCode.DMARC_SYNTAX
-        found.append(Finding("error", code, e.name, f"DMARC: {err}", ns_label, fix))
+        code = _CODES[err.kind]
+        found.append(Finding("error", code, e.name, f"DMARC: {err.message}", ns_label, fix))
     for warn in record.warnings:
         found.append(
             Finding("warning", FindingCode.DMARC_WARNING, e.name, f"DMARC: {warn}", ns_label)

@@ -18,9 +18,11 @@ from typing import Literal, Protocol
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
 from .resolver import Resolver
+from .spf_macros import check_domain_spec, check_macro_string, split_dual_cidr, valid_cidr
 
 LOOKUP_LIMIT = 10
 VOID_LIMIT = 2
+MX_LIMIT = 10
 # Bound the tree walk whatever the records say (cycles, huge records): beyond the limit the
 # record is already a permerror, so there is nothing more to learn.
 _MAX_NODES = 40
@@ -29,10 +31,6 @@ MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exist
 LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
 _QUALIFIERS = "+-?~"
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\-_.]*$")
-_MACRO_RE = re.compile(r"%(?:\{[slodiphcrtvSLODIPHCRTV][0-9]*[rR]?[.\-+,/_=]*\}|%|_|-)")
-# toplabel: alphanumeric with at least one letter, or with inner hyphens (RFC 7208 7.1)
-_TOPLABEL_RE = re.compile(r"^(?=.*[A-Za-z-])[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?$")
-_LABEL_RE = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_\-]{0,61}[A-Za-z0-9_])?$")
 
 
 def is_spf(text: str) -> bool:
@@ -80,49 +78,15 @@ class SpfRecord:
         return " ".join(parts)
 
 
-def _valid_domain_spec(spec: str) -> bool:
-    """RFC 7208 domain-spec: a macro-string ending in a toplabel or a macro-expand."""
-    if not spec or len(spec) > 253 * 2:
+def _domain_ok(word: str, spec: str, record: SpfRecord) -> bool:
+    """Check ``spec`` as a domain-spec, recording what is wrong or questionable about it."""
+    check = check_domain_spec(spec)
+    if check.error:
+        record.errors.append(f"'{word}': {check.error}")
         return False
-    if any(ord(c) < 0x21 or ord(c) > 0x7E for c in spec):
-        return False
-    stripped = _MACRO_RE.sub("", spec)
-    if "%" in stripped:
-        return False  # a '%' not part of a valid macro
-    if spec != stripped:
-        # With macros the expansion is only known at evaluation time; the text after the last
-        # macro must still not be malformed.
-        return ".." not in stripped
-    name = spec[:-1] if spec.endswith(".") else spec
-    labels = name.split(".")
-    if len(labels) < 2 or len(name) > 253:
-        return False
-    if not all(_LABEL_RE.match(label) for label in labels):
-        return False
-    return bool(_TOPLABEL_RE.match(labels[-1]))
-
-
-def _valid_cidr(text: str, maximum: int) -> bool:
-    return (
-        text.isdigit()
-        and len(text) <= 3
-        and int(text) <= maximum
-        and not (len(text) > 1 and text.startswith("0"))
-    )
-
-
-def _split_dual_cidr(value: str) -> tuple[str, list[str]]:
-    """Split ``domain/24//64`` into the domain and its cidr parts."""
-    if "//" in value:
-        head, v6 = value.split("//", 1)
-        if "/" in head:
-            dom, v4 = head.split("/", 1)
-            return dom, [f"4:{v4}", f"6:{v6}"]
-        return head, [f"6:{v6}"]
-    if "/" in value:
-        dom, v4 = value.split("/", 1)
-        return dom, [f"4:{v4}"]
-    return value, []
+    if check.warning:
+        record.warnings.append(f"'{word}': {check.warning}")
+    return True
 
 
 def _parse_term(word: str, record: SpfRecord) -> Term | None:
@@ -146,12 +110,16 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
             return None
         lname = name.lower()
         if lname in ("redirect", "exp"):
-            if not _valid_domain_spec(value):
-                record.errors.append(f"'{word}': invalid domain '{value}'")
+            if not _domain_ok(word, value, record):
                 return None
             return Term("modifier", lname, "", value, word)
         if lname in MECHANISMS:
             record.errors.append(f"'{word}': '{name}' is a mechanism, not a modifier")
+            return None
+        # unknown-modifier = name "=" macro-string (RFC 7208 6): ignored, but still checked.
+        problem = check_macro_string(value)
+        if problem:
+            record.errors.append(f"'{word}': {problem}")
             return None
         return Term("modifier", lname, "", value, word)
 
@@ -170,8 +138,10 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
             return None
         return Term("mechanism", "all", qual, None, word)
     if lname in ("include", "exists"):
-        if not rest.startswith(":") or not _valid_domain_spec(rest[1:]):
+        if not rest.startswith(":"):
             record.errors.append(f"'{word}': '{lname}' needs ':<domain>'")
+            return None
+        if not _domain_ok(word, rest[1:], record):
             return None
         return Term("mechanism", lname, qual, rest[1:], word)
     if lname in ("ip4", "ip6"):
@@ -188,30 +158,30 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
         except ValueError:
             record.errors.append(f"'{word}': invalid {lname} address '{addr}'")
             return None
-        if "/" in net and not _valid_cidr(cidr, 32 if lname == "ip4" else 128):
+        if "/" in net and not valid_cidr(cidr, 32 if lname == "ip4" else 128):
             record.errors.append(f"'{word}': invalid prefix length '/{cidr}'")
             return None
         return Term("mechanism", lname, qual, None, word)
     # a, mx, ptr: optional ':domain', then (a, mx) an optional dual cidr length.
     domain: str | None = None
-    cidrs: list[str] = []
-    if rest.startswith(":"):
-        if lname == "ptr":
-            domain = rest[1:]
-        else:
-            domain, cidrs = _split_dual_cidr(rest[1:])
-        if not _valid_domain_spec(domain):
-            record.errors.append(f"'{word}': invalid domain '{domain}'")
+    v4: str | None = None
+    v6: str | None = None
+    if lname == "ptr":
+        if rest and not rest.startswith(":"):
+            record.errors.append(f"'{word}': 'ptr' takes only ':<domain>'")
             return None
-    elif rest.startswith("/") and lname != "ptr":
-        _, cidrs = _split_dual_cidr(rest)
-    elif rest:
-        record.errors.append(f"'{word}': unexpected '{rest}'")
+        domain = rest[1:] if rest else None
+    else:
+        head, v4, v6 = split_dual_cidr(rest)
+        if head and not head.startswith(":"):
+            record.errors.append(f"'{word}': '{head}' is neither ':<domain>' nor a prefix length")
+            return None
+        domain = head[1:] if head else None
+    if domain is not None and not _domain_ok(word, domain, record):
         return None
-    for c in cidrs:
-        family, length = c.split(":", 1)
-        if not _valid_cidr(length, 32 if family == "4" else 128):
-            record.errors.append(f"'{word}': invalid prefix length '{length}'")
+    for length, maximum in ((v4, 32), (v6, 128)):
+        if length is not None and not valid_cidr(length, maximum):
+            record.errors.append(f"'{word}': invalid prefix length '/{length}'")
             return None
     return Term("mechanism", lname, qual, domain, word)
 
@@ -286,9 +256,11 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
     ev = SpfEvaluation()
     # Each frontier entry: (record, the domain it was published at, path for messages)
     frontier: list[tuple[SpfRecord, str, str]] = [(record, domain, domain)]
+    # (kind, the term as written, target, path): a level's lookups; MX hosts come a level later.
+    hosts: list[tuple[str, str, str, str]] = []
     nodes = 0
-    while frontier and nodes < _MAX_NODES:
-        jobs: list[tuple[str, Term, str, str]] = []  # (kind, term, target, path)
+    while (frontier or hosts) and nodes < _MAX_NODES:
+        jobs, hosts = hosts, []
         for rec, dom, path in frontier:
             nodes += 1
             for term in rec.terms:
@@ -303,19 +275,21 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
                     )
                     continue
                 target = (term.domain or dom).lower().rstrip(".")
-                jobs.append((term.name, term, target, path))
+                jobs.append((term.name, term.text, target, path))
         if ev.lookups > LOOKUP_LIMIT:
             break
         results = await asyncio.gather(
             *(_lookup_term(kind, target, lookup) for kind, _, target, _ in jobs)
         )
         next_frontier: list[tuple[SpfRecord, str, str]] = []
-        for (kind, term, target, path), result in zip(jobs, results, strict=True):
+        for (kind, text, target, path), result in zip(jobs, results, strict=True):
             if result.status == "error":
                 ev.unchecked.append(f"{target} ({kind}): {result.error}")
                 continue
             if result.status in ("nxdomain", "nodata"):
                 ev.void_lookups += 1
+            if kind == "mx":
+                hosts += _mx_hosts(ev, text, target, path, result.texts)
             if kind not in ("include", "redirect"):
                 continue
             spfs = [t for t in result.texts if is_spf(t)]
@@ -324,7 +298,7 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
                 ev.errors.append(
                     (
                         FindingCode.SPF_INCLUDE_ERROR,
-                        f"'{term.text}' in {path}: {target} publishes no SPF record (permerror)",
+                        f"'{text}' in {path}: {target} publishes no SPF record (permerror)",
                     )
                 )
                 continue
@@ -356,6 +330,27 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
             )
         )
     return ev
+
+
+def _mx_hosts(
+    ev: SpfEvaluation, text: str, target: str, path: str, answers: tuple[str, ...]
+) -> list[tuple[str, str, str, str]]:
+    """The address lookups an ``mx`` term's answer leads to (RFC 7208 5.4, 4.6.4).
+
+    More than 10 MX records make the mechanism a permerror. Each host is looked up once, by A
+    (what a receiver does for an IPv4 client, which SES is); a null MX (RFC 7505) has no host.
+    """
+    if len(answers) > MX_LIMIT:
+        ev.errors.append(
+            (
+                FindingCode.SPF_TOO_MANY_MX,
+                f"'{text}' in {path}: {target} has {len(answers)} MX records; receivers look "
+                f"up at most {MX_LIMIT} (permerror, RFC 7208 4.6.4)",
+            )
+        )
+        return []
+    names = {answer.split()[-1].rstrip(".").lower() for answer in answers if answer.split()}
+    return [("mx host", text, name, path) for name in sorted(names - {""})]
 
 
 async def _lookup_term(kind: str, target: str, lookup: LookupFn) -> TxtLookup:

@@ -84,6 +84,11 @@ class FindingCode(StrEnum):
         _ERROR,
         "More than 10 DNS-lookup terms across the SPF include/redirect tree.",
     )
+    SPF_TOO_MANY_MX = (
+        "spf_too_many_mx",
+        _ERROR,
+        "An SPF 'mx' target has more than 10 MX records: the mechanism is a permanent error.",
+    )
     SPF_VOID_LOOKUPS = (
         "spf_void_lookups",
         _ERROR,
