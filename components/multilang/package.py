@@ -11,8 +11,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from .schema import Component, PackageInfo, package_schema
-from .types import SesDomainInputs, SesDomainOutputs, SmtpUserInputs, SmtpUserOutputs
+from ..domain.args import SesDomainArgs
+from .schema import KNOWN, SECRET, Component, PackageInfo, package_schema
+from .types import (
+    CHECKED,
+    RECORDS,
+    RESOURCES,
+    SesDomainOutputs,
+    SmtpUserInputs,
+    SmtpUserOutputs,
+)
 
 PACKAGE_NAME = "ses"
 """The Pulumi package name: type tokens are ``ses:index:<Component>``."""
@@ -25,7 +33,7 @@ SES_DOMAIN = Component(
         "An SES v2 domain identity with Easy DKIM (2048-bit), a custom MAIL FROM domain, DMARC "
         "and its DNS records in Route 53 or Cloudflare, or exported for DNS elsewhere."
     ),
-    inputs=SesDomainInputs,
+    inputs=SesDomainArgs,
     outputs=SesDomainOutputs,
 )
 SMTP_USER = Component(
@@ -38,6 +46,36 @@ SMTP_USER = Component(
     inputs=SmtpUserInputs,
     outputs=SmtpUserOutputs,
 )
+
+_WHY_PLAIN = {
+    "SesDomainArgs": {
+        "name": RECORDS,
+        "region": RESOURCES,
+        "dkim": RECORDS,
+        "mail_from": RECORDS,
+        "dmarc": RECORDS,
+        "dns": RESOURCES,
+        "email_identities": RESOURCES,
+        "tags": CHECKED,
+        "protect": "it is a resource option of the identity.",
+    },
+    "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
+    "Byodkim": {"selector": RECORDS},
+    "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},
+    "DmarcArgs": dict.fromkeys(
+        ("policy", "subdomain_policy", "rua", "ruf", "pct", "adkim", "aspf"), RECORDS
+    ),
+    "Route53Dns": {"zone_id": CHECKED, "zone_name": RESOURCES, "ttl": RECORDS},
+    "CloudflareDns": {"zone_id": CHECKED, "ttl": RECORDS},
+    "ExternalDns": {"ttl": RECORDS},
+}
+NOTES: Mapping[str, Mapping[str, object]] = {
+    f"{cls}.{name}": {KNOWN: why}
+    for cls, fields in _WHY_PLAIN.items()
+    for name, why in fields.items()
+} | {"Byodkim.private_key": {SECRET: True}}
+"""Schema metadata of the typed props' fields (``SesDomainArgs`` and its parts live with the
+component and know nothing of the schema): why each plain input must be known, what is secret."""
 
 PACKAGE = PackageInfo(
     name=PACKAGE_NAME,
@@ -69,4 +107,4 @@ PACKAGE = PackageInfo(
 @functools.cache
 def schema() -> Mapping[str, Any]:
     """The package schema the provider serves (GetSchema) and checks inputs against."""
-    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER])
+    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER], NOTES)

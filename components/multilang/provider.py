@@ -1,19 +1,19 @@
 """The components for every Pulumi language: what ``provider/__main__.py`` hosts.
 
-:class:`SesComponentProvider` serves the package schema of ``package.py`` (derived from the
-dataclasses of ``types.py``) and constructs the components of the same names and type tokens
-(``ses:index:SesDomain``, ``ses:index:SmtpUser``):
+:class:`SesComponentProvider` serves the package schema of ``package.py`` and constructs the
+components of the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``):
 
-- Inputs arrive as the engine sends them, keyed like the stack configuration. Each component
-  checks them against the package schema (``inputs.py``: unknown keys, types, required inputs,
-  outputs where a plain value belongs) and then runs them through
-  :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
-  callers and other languages, every problem reported at once, answered as invalid inputs.
+- Inputs arrive as the engine sends them, camelCase. Each component checks them against the
+  package schema first (``inputs.py``: unknown keys, types, required inputs, outputs where a
+  plain value belongs), every problem reported at once, answered as invalid inputs.
+- ``SesDomain``'s inputs are its typed props, ``SesDomainArgs`` (the schema walks them): the
+  inputs are made into the props (``props.py``) and checked by the props' own validator, so
+  other languages get the Python API's names, docs, defaults and checks. Outputs (a
+  configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
+- ``SmtpUser``'s inputs are an ``smtpUsers`` entry with its domains (``types.py``), run through
+  :func:`~components.stack_config.parse_stack_config`.
 - Each class subclasses the Python component, which declares the resources unchanged; the
   state is read from the attributes the outputs dataclass names.
-
-BYODKIM is not offered here: the private key is needed when the component is created (its public
-key is a DNS record built then), and a secret input arrives as an output, not a value.
 """
 
 import json
@@ -24,10 +24,10 @@ from typing import Any
 import pulumi
 from pulumi.errors import InputPropertiesError
 from pulumi.provider import ConstructResult, Provider
+from pulumi.runtime import config as runtime_config
 
 from ..domain import component as python_domain
-from ..domain.model import DomainConfig
-from ..feedback.model import CONFIGURATION_SET_NAME
+from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
 from ..smtp import user as python_smtp
 from ..smtp.args import secret_args
 from ..smtp.credentials import smtp_endpoint
@@ -36,7 +36,8 @@ from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
-from .package import PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
+from .package import NOTES, PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
+from .props import PropsFromInputs
 from .schema import Component, camel_case, package_schema
 
 Renames = tuple[tuple[str, str | None], ...]
@@ -97,42 +98,38 @@ def _log_warnings(
         pulumi.log.warn(text.replace(production, ""), resource)
 
 
-_DOMAIN_RENAMES: Renames = (
-    (f"{PACKAGE_NAME}:domains[0]", "SesDomain"),
-    (f"{PACKAGE_NAME}:tags", "SesDomain.tags"),
-)
-
-
-def domain_config(inputs: Mapping[str, Any]) -> StackConfig:
-    """Validate ``SesDomain`` inputs: the schema's keys and types, then the values with the stack
-    config parser; the one domain is ``.domains[0]`` and the tags ``.tags``. Raises
-    ``ConfigError`` naming every bad input."""
-
-    def values_of(passed: dict[str, object]) -> dict[str, object]:
-        raw = {k: v for k, v in passed.items() if k not in ("tags", "configurationSetName")}
-        raw["configurationSet"] = False  # the set is an input here, not a config reference
-        values: dict[str, object] = {"domains": [raw]}
-        if "tags" in passed:
-            values["tags"] = passed["tags"]
-        return values
-
-    def set_name(passed: dict[str, object]) -> list[ConfigProblem]:
-        name = passed.get("configurationSetName")
-        if isinstance(name, str) and not CONFIGURATION_SET_NAME.match(name):
-            return [
-                ConfigProblem(
-                    "SesDomain.configurationSetName",
-                    name,
-                    "must be a configuration set name: 1-64 letters, digits, _ and -",
-                )
-            ]
-        return []
-
-    return _validate("SesDomain", inputs, values_of, _DOMAIN_RENAMES, set_name)
+def domain_props(inputs: Mapping[str, Any]) -> tuple[CheckedDomain, PropsFromInputs]:
+    """Validate ``SesDomain`` inputs: the schema's keys and types, then ``SesDomainArgs`` made
+    from them and checked by the props' own validator (the stack config's domain parser).
+    Raises ``ConfigError`` naming every bad input by its path (``SesDomain.dmarc.pct``)."""
+    check = InputCheck(schema(), "SesDomain")
+    passed = check.inputs(inputs)
+    builder = PropsFromInputs(SesDomainArgs, "SesDomain")
+    props = builder.build(passed)
+    shown = {problem.key for problem in check.problems}
+    problems = [
+        *check.problems,  # an unknown key in a choice says more than "none was given"
+        *(p for p in builder.problems if not any(_overlap(p.key, k) for k in shown)),
+    ]
+    shown |= {problem.key for problem in problems}
+    checked: CheckedDomain | None = None
+    if isinstance(props, SesDomainArgs):
+        aws_region = runtime_config.get_config("aws:region")
+        try:
+            checked = check_domain_args(props, aws_region if isinstance(aws_region, str) else None)
+        except ConfigError as error:
+            for problem in error.problems:
+                key = builder.input_key(problem.key)
+                if not any(_overlap(key, k) for k in shown):
+                    problems.append(ConfigProblem(key, problem.value, problem.allowed))
+    if problems or checked is None:
+        raise ConfigError(problems)
+    return checked, builder
 
 
 class SesDomain(python_domain.SesDomain):
-    """``ses:index:SesDomain``: the Python ``SesDomain`` built from the package's inputs."""
+    """``ses:index:SesDomain``: the Python ``SesDomain`` built from ``SesDomainArgs`` made of the
+    package's inputs; an Output (a configuration set's name, a secret BYODKIM key) is passed on."""
 
     def __init__(
         self,
@@ -140,18 +137,19 @@ class SesDomain(python_domain.SesDomain):
         args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        config = domain_config(args)
-        domain: DomainConfig = config.domains[0]
+        checked, builder = domain_props(args)
         super().__init__(
             name,
             python_domain.DomainSettings(
-                domain=domain,
-                tags=config.tags,
+                domain=checked.domain,
                 configuration_set_name=args.get("configurationSetName"),
+                private_key=checked.private_key,
             ),
             opts,
         )
-        _log_warnings(config, _DOMAIN_RENAMES, "SesDomain", self)
+        for warning in checked.warnings:
+            key, _, rest = warning.partition(" ")
+            pulumi.log.warn(f"{builder.input_key(key)} {rest}", self)
 
 
 _SMTP_RENAMES: Renames = (
@@ -269,7 +267,7 @@ class SesComponentProvider(Provider):
 
     def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
         info = replace(PACKAGE, name=name, version=version)
-        served = package_schema(info, [hosted.schema for hosted in components])
+        served = package_schema(info, [hosted.schema for hosted in components], NOTES)
         super().__init__(version, json.dumps(served))
         self._hosted = {f"{name}:index:{hosted.schema.name}": hosted for hosted in components}
 

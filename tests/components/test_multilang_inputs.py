@@ -24,7 +24,7 @@ from components.multilang.provider import (
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
 
-DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"provider": "external"}}
+DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"external": {}}}
 SMTP = {"userName": "app", "domains": [{"name": "shop.example.net", "region": "eu-west-1"}]}
 
 
@@ -70,8 +70,9 @@ def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None
             "aspf, enabled, pct, policy, rua, ruf, subdomainPolicy; did you mean 'policy'?",
         ),
         (
-            {**DOMAIN, "dkim": {"mode": "byodkim", "privateKeyConfig": "k"}},
-            "SesDomain.dkim.mode: is not an input of SesDomain dkim",
+            {**DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKeyConfig": "k"}}},
+            "SesDomain.dkim.byodkim.privateKeyConfig: is not an input of SesDomain "
+            "dkim.byodkim; the inputs are privateKey, selector; did you mean 'privateKey'?",
         ),
         ({**SMTP, "users": ["a", "b"]}, "SmtpUser.users: is not an input of SmtpUser"),
     ],
@@ -89,7 +90,7 @@ def test_unknown_inputs_are_refused_with_the_nearest_name(
         ({"configurationSetName": 7}, "SesDomain.configurationSetName = 7: must be a string"),
         (
             {"configurationSetName": "bad name!"},
-            "SesDomain.configurationSetName = 'bad name!': must be a configuration set name",
+            "SesDomain.configurationSetName = 'bad name!': must be an SES configuration set name",
         ),
         ({"protect": "yes"}, "SesDomain.protect = 'yes': must be true or false"),
         ({"dmarc": {"pct": 50.5}}, "SesDomain.dmarc.pct = 50.5: must be a whole number"),
@@ -174,15 +175,18 @@ BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("SesDomain", {}),
     ("SesDomain", {"name": 1, "region": 2}),
     ("SesDomain", {**DOMAIN, "dkim": "easy"}),
-    ("SesDomain", {**DOMAIN, "dkim": {"keyLength": 4096}}),
+    ("SesDomain", {**DOMAIN, "dkim": {"easy": {"keyLength": 4096}}}),
+    ("SesDomain", {**DOMAIN, "dkim": {}}),
+    ("SesDomain", {**DOMAIN, "dkim": {"easy": {}, "byodkim": {"selector": "s"}}}),
     ("SesDomain", {**DOMAIN, "mailFrom": []}),
     ("SesDomain", {**DOMAIN, "mailFrom": {"subdomain": "x" * 300}}),
     ("SesDomain", {**DOMAIN, "dmarc": None, "dns": "route53"}),
     ("SesDomain", {**DOMAIN, "dmarc": {"pct": float("nan")}}),
     ("SesDomain", {**DOMAIN, "dmarc": {"pct": 1e300}}),
     ("SesDomain", {**DOMAIN, "dmarc": {"rua": [None, {"a": 1}]}}),
-    ("SesDomain", {**DOMAIN, "dns": {"provider": "cloudflare"}}),
-    ("SesDomain", {**DOMAIN, "dns": {"ttl": "1800"}}),
+    ("SesDomain", {**DOMAIN, "dns": {"cloudflare": {}}}),
+    ("SesDomain", {**DOMAIN, "dns": {"external": {"ttl": "1800"}}}),
+    ("SesDomain", {**DOMAIN, "dns": {"route53": {}, "external": {}}}),
     ("SesDomain", {**DOMAIN, "tags": {"aws:x": "y"}}),
     ("SesDomain", {**DOMAIN, "emailIdentities": "a@b.c"}),
     ("SesDomain", {**DOMAIN, "name": "x" * 10_000}),

@@ -84,7 +84,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 REQUIRED = {
-    "ses:index:SesDomain": (["name", "region"], ["arn", "dkimStatus", "dnsRecords"]),
+    "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
     "ses:index:SmtpUser": (["domains", "userName"], ["password", "passwords", "username"]),
 }
 ENUMS = {
@@ -92,7 +92,6 @@ ENUMS = {
     "MxFailureBehavior": ["USE_DEFAULT_VALUE", "REJECT_MESSAGE"],
     "DmarcPolicy": ["none", "quarantine", "reject"],
     "DmarcAlignment": ["r", "s"],
-    "DnsProviderKind": ["route53", "cloudflare", "external"],
 }
 
 
@@ -180,7 +179,7 @@ def test_schema_input_keys_are_the_stack_config_keys() -> None:
     inputs = SCHEMA["resources"]["ses:index:SesDomain"]["inputProperties"]
     assert set(domain) <= set(inputs)
     types = SCHEMA["types"]
-    for key, ref in (("mailFrom", "MailFrom"), ("dmarc", "Dmarc"), ("dns", "Dns")):
+    for key, ref in (("mailFrom", "MailFrom"), ("dmarc", "Dmarc")):
         assert set(domain[key]) <= set(types[f"ses:index:{ref}"]["properties"])
 
 
@@ -211,7 +210,7 @@ def test_construct_ses_domain_through_the_provider() -> None:
             "region": "eu-west-1",
             "mailFrom": {"behaviorOnMxFailure": "REJECT_MESSAGE"},
             "dmarc": {"policy": "quarantine", "pct": 50.0, "rua": ["mailto:dmarc@example.net"]},
-            "dns": {"provider": "external"},
+            "dns": {"external": {}},
             "tags": {"team": "shop"},
             "configurationSetName": "shop-set",
         },
@@ -296,10 +295,10 @@ def test_bad_inputs_name_every_problem_by_input_path() -> None:
 
 def test_python_callers_get_the_same_validation() -> None:
     use_mocks("provider")
-    with pytest.raises(ConfigError, match=r"SesDomain.dkim.keyLength = 'RSA_4096_BIT'"):
+    with pytest.raises(ConfigError, match=r"SesDomain.dkim.easy.keyLength = 'RSA_4096_BIT'"):
         SesDomain(
             "x",
-            {"name": "example.com", "region": "us-east-1", "dkim": {"keyLength": "RSA_4096_BIT"}},  # pyright: ignore[reportArgumentType]
+            {"name": "example.com", "dkim": {"easy": {"keyLength": "RSA_4096_BIT"}}},  # pyright: ignore[reportArgumentType]
         )
 
 

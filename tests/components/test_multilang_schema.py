@@ -125,8 +125,8 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
 
 def test_the_schema_descriptions_are_the_field_docstrings() -> None:
     dmarc = SERVED["types"]["ses:index:Dmarc"]
-    assert dmarc["description"] == "The `_dmarc` TXT record."
-    assert dmarc["properties"]["subdomainPolicy"]["description"].startswith("`sp=` (omitted")
+    assert dmarc["description"] == "The `_dmarc` TXT record, built from structured settings."
+    assert dmarc["properties"]["subdomainPolicy"]["description"].startswith("`sp=` (`None`:")
     mx = SERVED["types"]["ses:index:MxFailureBehavior"]["enum"]
     assert mx[1]["description"].startswith("Refuse to send")  # the member's own docstring
     alignment = SERVED["types"]["ses:index:DmarcAlignment"]["enum"]
