@@ -6,11 +6,13 @@ unknown and misspelt inputs are refused with the nearest name; nothing is silent
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import pulumi
 import pytest
 from pulumi.errors import InputPropertiesError
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from components import __version__
@@ -23,25 +25,28 @@ from components.multilang.provider import (
 )
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
+from tests.support.private_keys import rsa_pem
 
 DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"external": {}}}
 SMTP = {"userName": "app", "domains": [{"name": "shop.example.net", "region": "eu-west-1"}]}
 
 
-def construct(component: str, inputs: dict[str, Any]) -> list[Any]:
-    """Construct through the provider under the mock runtime; returns what was declared."""
+def construct(component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]]) -> list[Any]:
+    """Construct through the provider under the mock runtime; returns what was declared.
+    Inputs holding Outputs are made by a function, inside the program's event loop."""
     monitor = use_mocks("provider")
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
 
     @pulumi.runtime.test
     def program() -> None:
-        provider.construct("x", f"ses:index:{component}", inputs)
+        given = inputs() if callable(inputs) else inputs
+        provider.construct("x", f"ses:index:{component}", given)
 
     program()
     return monitor.declared
 
 
-def refused(component: str, inputs: dict[str, Any]) -> str:
+def refused(component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]]) -> str:
     with pytest.raises(InputPropertiesError) as caught:
         construct(component, inputs)
     message = caught.value.message
@@ -218,3 +223,69 @@ def test_every_bad_input_is_refused_by_input_path() -> None:
         assert "Traceback" not in message
         handled += 1
     print(f"provider bad inputs: {len(BAD_INPUTS)} tried, {handled} refused with named problems")
+
+
+def test_a_choice_needs_exactly_one_object() -> None:
+    none = refused("SesDomain", {**DOMAIN, "dns": {}})
+    assert none == (
+        "1 configuration problem:\n  - SesDomain.dns: must hold exactly one of route53, "
+        "cloudflare, external (one object per choice); none was given"
+    )
+    byodkim = {"selector": "s", "privateKey": "k"}
+    two = refused("SesDomain", {**DOMAIN, "dkim": {"easy": {}, "byodkim": byodkim}})
+    assert "SesDomain.dkim = ['byodkim', 'easy']: must hold exactly one of easy, byodkim" in two
+
+
+def test_cloudflare_and_enabled_false_reach_the_props() -> None:
+    zone = "0123456789abcdef0123456789abcdef"
+    declared = construct(
+        "SesDomain",
+        {
+            **DOMAIN,
+            "dns": {"cloudflare": {"zoneId": zone, "ttl": 300.0}},
+            "mailFrom": {"enabled": False},
+            "dmarc": {"enabled": False},
+        },
+    )
+    records = [r for r in declared if r.type.startswith("cloudflare:")]
+    assert records and all(r.inputs["zoneId"] == zone for r in records)
+    assert {r.inputs["ttl"] for r in records} == {300}
+    assert not [r for r in declared if r.name == "x-mail-from"]
+    assert not [r for r in records if r.inputs["name"].startswith("_dmarc")]
+
+
+def test_value_problems_are_named_by_the_choice_they_sit_in() -> None:
+    message = refused("SesDomain", {**DOMAIN, "dns": {"cloudflare": {"zoneId": "nope"}}})
+    assert "SesDomain.dns.cloudflare.zoneId = 'nope'" in message
+
+
+def test_a_byodkim_key_arrives_as_a_secret_output_and_stays_secret() -> None:
+    key = rsa_pem(2048)
+    declared = construct(
+        "SesDomain",
+        lambda: {
+            **DOMAIN,
+            "dkim": {"byodkim": {"selector": "s1", "privateKey": pulumi.Output.secret(key)}},
+        },
+    )
+    identity = next(r for r in declared if r.name == "x-identity")
+    signing = identity.inputs["dkimSigningAttributes"]
+    assert signing["domainSigningSelector"] == "s1"
+    assert "BEGIN" not in str(signing) and signing["domainSigningPrivateKey"]
+    plain = refused(
+        "SesDomain", {**DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": key}}}
+    )
+    assert "SesDomain.dkim.byodkim.privateKey = [secret, not shown]" in plain
+    assert "BEGIN" not in plain
+
+
+def test_an_unknown_configuration_set_name_in_a_preview_is_passed_on() -> None:
+    declared = construct(
+        "SesDomain",
+        lambda: {**DOMAIN, "configurationSetName": pulumi.Output.from_input("s").apply(_unknown)},
+    )
+    assert next(r for r in declared if r.name == "x-identity")
+
+
+def _unknown(_: str) -> str:
+    return cast(str, Unknown())
