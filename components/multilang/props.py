@@ -109,7 +109,7 @@ class PropsFromInputs:
         if isinstance(value, Mapping) and dataclasses.is_dataclass(core):
             inner = {k: v for k, v in cast(Mapping[str, object], value).items() if k != ENABLED}
             return self._value(core, inner, props_path, input_path)
-        return self._value(core, value, props_path, input_path)
+        return self._value(core, cast(object, value), props_path, input_path)
 
     def _choice(
         self,
@@ -161,7 +161,7 @@ class PropsFromInputs:
                 key: self._value(value_type, entry, f"{props_path}.{key}", f"{input_path}.{key}")
                 for key, entry in mapping.items()
             }
-        return value
+        return cast(object, value)
 
 
 def _core(hint: object) -> tuple[object, bool]:
