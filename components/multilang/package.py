@@ -65,8 +65,8 @@ _WHY_PLAIN = {
     "DmarcArgs": dict.fromkeys(
         ("policy", "subdomain_policy", "rua", "ruf", "pct", "adkim", "aspf"), RECORDS
     ),
-    "Route53Dns": {"zone_id": CHECKED, "zone_name": RESOURCES, "ttl": RECORDS},
-    "CloudflareDns": {"zone_id": CHECKED, "ttl": RECORDS},
+    "Route53Dns": {"zone_name": RESOURCES, "ttl": RECORDS},
+    "CloudflareDns": {"ttl": RECORDS},
     "ExternalDns": {"ttl": RECORDS},
 }
 NOTES: Mapping[str, Mapping[str, object]] = {

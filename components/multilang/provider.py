@@ -144,6 +144,7 @@ class SesDomain(python_domain.SesDomain):
                 domain=checked.domain,
                 configuration_set_name=args.get("configurationSetName"),
                 private_key=checked.private_key,
+                zone_id=checked.zone_id,
             ),
             opts,
         )

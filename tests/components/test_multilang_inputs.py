@@ -289,3 +289,12 @@ def test_an_unknown_configuration_set_name_in_a_preview_is_passed_on() -> None:
 
 def _unknown(_: str) -> str:
     return cast(str, Unknown())
+
+
+def test_a_zone_id_output_is_passed_to_the_records() -> None:
+    declared = construct(
+        "SesDomain",
+        lambda: {**DOMAIN, "dns": {"route53": {"zoneId": pulumi.Output.from_input("ZOUT")}}},
+    )
+    dmarc = next(r for r in declared if r.name == "x-dmarc")
+    assert dmarc.inputs["zoneId"] == "ZOUT"

@@ -106,12 +106,22 @@ def test_credentials_are_secret_in_the_schema() -> None:
         if spec.get("secret")
         for path in [f"{token}.{kind}.{name}"]
     ]
-    assert len(everywhere) == 3
+    assert len(everywhere) == 3  # resource properties; Byodkim.privateKey is a type's
 
 
 def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> None:
     domain = SERVED["resources"]["ses:index:SesDomain"]["inputProperties"]
     assert "plain" not in domain["configurationSetName"]
+    types = SERVED["types"]
+    for token, name in (
+        ("Route53Dns", "zoneId"),
+        ("CloudflareDns", "zoneId"),
+        ("Byodkim", "privateKey"),
+    ):
+        assert "plain" not in types[f"ses:index:{token}"]["properties"][name], (token, name)
+    assert types["ses:index:Byodkim"]["properties"]["privateKey"]["secret"] is True
+    assert types["ses:index:Dns"]["properties"]["route53"]["plain"] is True  # which one: known
+    assert types["ses:index:MailFrom"]["properties"]["enabled"]["type"] == "boolean"
     for token, resource in SERVED["resources"].items():
         for name, spec in resource["inputProperties"].items():
             if spec.get("plain"):
