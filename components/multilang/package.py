@@ -12,11 +12,14 @@ from typing import Any
 
 from .. import __version__
 from ..domain.args import SesDomainArgs
+from ..feedback.args import ConfigurationSetArgs, ReputationAlarmsArgs
 from .schema import KNOWN, SECRET, Component, PackageInfo, package_schema
 from .types import (
     CHECKED,
     RECORDS,
     RESOURCES,
+    ConfigurationSetOutputs,
+    ReputationAlarmsOutputs,
     SesDomainOutputs,
     SmtpUserInputs,
     SmtpUserOutputs,
@@ -76,6 +79,27 @@ NOTES: Mapping[str, Mapping[str, object]] = {
 } | {"Byodkim.private_key": {SECRET: True}}
 """Schema metadata of the typed props' fields (``SesDomainArgs`` and its parts live with the
 component and know nothing of the schema): why each plain input must be known, what is secret."""
+CONFIGURATION_SET = Component(
+    name="ConfigurationSet",
+    description=(
+        "An SES configuration set (TLS required, bounces and complaints suppressed) with its "
+        "SNS feedback topics (least-privilege policies, optionally KMS-encrypted), queues, "
+        "subscriptions and event destinations."
+    ),
+    inputs=ConfigurationSetArgs,
+    outputs=ConfigurationSetOutputs,
+)
+REPUTATION_ALARMS = Component(
+    name="ReputationAlarms",
+    description=(
+        "CloudWatch alarms on one region's account bounce and complaint rates, an alerts topic "
+        "with its subscriptions, and optionally a dashboard."
+    ),
+    inputs=ReputationAlarmsArgs,
+    outputs=ReputationAlarmsOutputs,
+)
+COMPONENTS = (SES_DOMAIN, SMTP_USER, CONFIGURATION_SET, REPUTATION_ALARMS)
+"""Every component of the package, in schema order."""
 
 PACKAGE = PackageInfo(
     name=PACKAGE_NAME,
@@ -107,4 +131,4 @@ PACKAGE = PackageInfo(
 @functools.cache
 def schema() -> Mapping[str, Any]:
     """The package schema the provider serves (GetSchema) and checks inputs against."""
-    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER], NOTES)
+    return package_schema(PACKAGE, COMPONENTS, NOTES)

@@ -34,6 +34,8 @@ class PropsFromInputs:
         self.problems: list[ConfigProblem] = []
         self.paths: dict[str, str] = {cls.__name__: component}
         """Props path -> input path, for every dataclass met."""
+        self.maps: set[str] = set()
+        """Props paths of the mappings met: their keys are not field names."""
 
     def build(self, inputs: Mapping[str, object]) -> object | None:
         """The props, or ``None`` when a required input is missing."""
@@ -41,8 +43,8 @@ class PropsFromInputs:
         return None if built is _MISSING else built
 
     def input_key(self, props_key: str) -> str:
-        """A problem's props key path as the input path (the first name after the longest
-        known props path in camelCase; map keys and indexes as they are)."""
+        """A problem's props key path as the input path: after the longest props path met,
+        each name in camelCase, but the keys of a mapping (tags) as they are."""
         best = ""
         for known in self.paths:
             if (props_key == known or props_key.startswith((f"{known}.", f"{known}["))) and len(
@@ -51,12 +53,15 @@ class PropsFromInputs:
                 best = known
         if not best:
             return f"{self.component}: {props_key}"
-        rest = props_key.removeprefix(best)
-        if rest.startswith("."):
-            head, dot, tail = rest[1:].partition(".")
-            name, bracket, index = head.partition("[")
-            rest = f".{camel_case(name)}{bracket}{index}{dot}{tail}"
-        return self.paths[best] + rest
+        where, named = best, self.paths[best]
+        for part in props_key.removeprefix(best).removeprefix(".").split("."):
+            if not part:
+                continue
+            name, bracket, index = part.partition("[")
+            key = name if where in self.maps else camel_case(name)
+            where = f"{where}.{name}"
+            named += f"{'.' if key else ''}{key}{bracket}{index}"
+        return named
 
     def _dataclass(
         self, cls: type, value: Mapping[str, object], props_path: str, input_path: str
@@ -155,6 +160,7 @@ class PropsFromInputs:
                 for i, entry in enumerate(items)
             ]
         if isinstance(value, dict) and len(args) == 2:
+            self.maps.add(props_path)
             value_type, _ = _core(args[1])
             mapping = cast(dict[str, object], value)
             return {

@@ -19,7 +19,7 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pulumi
 from pulumi.errors import InputPropertiesError
@@ -28,6 +28,17 @@ from pulumi.runtime import config as runtime_config
 
 from ..domain import component as python_domain
 from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
+from ..feedback import alarms as python_alarms
+from ..feedback import configuration_set as python_set
+from ..feedback.account import account_context
+from ..feedback.alarms import ReputationAlarmsSettings
+from ..feedback.args import (
+    ConfigurationSetArgs,
+    ReputationAlarmsArgs,
+    check_alarms_args,
+    check_configuration_set_args,
+)
+from ..feedback.configuration_set import ConfigurationSetSettings
 from ..smtp import user as python_smtp
 from ..smtp.args import secret_args
 from ..smtp.credentials import smtp_endpoint
@@ -36,7 +47,16 @@ from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
-from .package import NOTES, PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
+from .package import (
+    CONFIGURATION_SET,
+    NOTES,
+    PACKAGE,
+    PACKAGE_NAME,
+    REPUTATION_ALARMS,
+    SES_DOMAIN,
+    SMTP_USER,
+    schema,
+)
 from .props import PropsFromInputs
 from .schema import Component, camel_case, package_schema
 
@@ -98,38 +118,66 @@ def _log_warnings(
         pulumi.log.warn(text.replace(production, ""), resource)
 
 
-def domain_props(inputs: Mapping[str, Any]) -> tuple[CheckedDomain, PropsFromInputs]:
-    """Validate ``SesDomain`` inputs: the schema's keys and types, then ``SesDomainArgs`` made
-    from them and checked by the props' own validator (the stack config's domain parser).
-    Raises ``ConfigError`` naming every bad input by its path (``SesDomain.dmarc.pct``)."""
-    check = InputCheck(schema(), "SesDomain")
+P = TypeVar("P")
+C = TypeVar("C")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FromProps(Generic[P, C]):
+    """A component's inputs made into its typed props and checked by the props' validator."""
+
+    props: P
+    """The typed props (Outputs among them as they came)."""
+    checked: C
+    """What the props' validator returned."""
+    names: PropsFromInputs
+    """Names the props' paths as input paths."""
+
+    def warn(self, warnings: Sequence[str], resource: pulumi.Resource) -> None:
+        """The validator's warnings, keyed by input path, logged on ``resource``."""
+        for warning in warnings:
+            key, _, rest = warning.partition(" ")
+            pulumi.log.warn(f"{self.names.input_key(key)} {rest}", resource)
+
+
+def from_props(
+    component: str, cls: type[P], inputs: Mapping[str, Any], validate: Callable[[P], C]
+) -> FromProps[P, C]:
+    """Check ``inputs`` against the schema, make ``cls`` props of them and run ``validate``;
+    raises ``ConfigError`` naming every bad input by its path (``SesDomain.dmarc.pct``)."""
+    check = InputCheck(schema(), component)
     passed = check.inputs(inputs)
-    builder = PropsFromInputs(SesDomainArgs, "SesDomain")
-    props = builder.build(passed)
+    names = PropsFromInputs(cls, component)
+    props = names.build(passed)
     shown = {problem.key for problem in check.problems}
     problems = [
         *check.problems,  # an unknown key in a choice says more than "none was given"
-        *(p for p in builder.problems if not any(_overlap(p.key, k) for k in shown)),
+        *(p for p in names.problems if not any(_overlap(p.key, k) for k in shown)),
     ]
     shown |= {problem.key for problem in problems}
-    checked: CheckedDomain | None = None
-    if isinstance(props, SesDomainArgs):
-        aws_region = runtime_config.get_config("aws:region")
+    if isinstance(props, cls):
         try:
-            checked = check_domain_args(props, aws_region if isinstance(aws_region, str) else None)
+            checked = validate(props)
         except ConfigError as error:
             for problem in error.problems:
-                key = builder.input_key(problem.key)
+                key = names.input_key(problem.key)
                 if not any(_overlap(key, k) for k in shown):
                     problems.append(ConfigProblem(key, problem.value, problem.allowed))
-    if problems or checked is None:
-        raise ConfigError(problems)
-    return checked, builder
+        else:
+            if not problems:
+                return FromProps(props=props, checked=checked, names=names)
+    raise ConfigError(problems)
+
+
+def _check_domain(props: SesDomainArgs) -> CheckedDomain:
+    aws_region = runtime_config.get_config("aws:region")
+    return check_domain_args(props, aws_region if isinstance(aws_region, str) else None)
 
 
 class SesDomain(python_domain.SesDomain):
     """``ses:index:SesDomain``: the Python ``SesDomain`` built from ``SesDomainArgs`` made of the
-    package's inputs; an Output (a configuration set's name, a secret BYODKIM key) is passed on."""
+    package's inputs; an Output (a configuration set's name, a zone id, a secret BYODKIM key)
+    is passed on."""
 
     def __init__(
         self,
@@ -137,20 +185,69 @@ class SesDomain(python_domain.SesDomain):
         args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        checked, builder = domain_props(args)
+        made = from_props("SesDomain", SesDomainArgs, args, _check_domain)
+        checked = made.checked
         super().__init__(
             name,
             python_domain.DomainSettings(
                 domain=checked.domain,
-                configuration_set_name=args.get("configurationSetName"),
+                configuration_set_name=made.props.configuration_set_name,
                 private_key=checked.private_key,
                 zone_id=checked.zone_id,
             ),
             opts,
         )
-        for warning in checked.warnings:
-            key, _, rest = warning.partition(" ")
-            pulumi.log.warn(f"{builder.input_key(key)} {rest}", self)
+        made.warn(checked.warnings, self)
+
+
+class ConfigurationSet(python_set.ConfigurationSet):
+    """``ses:index:ConfigurationSet``: the Python one, from ``ConfigurationSetArgs`` made of the
+    package's inputs."""
+
+    topic_arns: dict[str, pulumi.Output[str]]
+    queue_urls: dict[str, pulumi.Output[str]]
+    key_arn: pulumi.Output[str] | None
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props(
+            "ConfigurationSet", ConfigurationSetArgs, args, check_configuration_set_args
+        )
+        config, warnings = made.checked
+        settings = ConfigurationSetSettings(
+            config=config, account=account_context(made.props.account)
+        )
+        super().__init__(name, settings, opts)
+        self.topic_arns = self.topics.topic_arns
+        self.queue_urls = self.topics.queue_urls
+        self.key_arn = self.topics.key_arn
+        made.warn(warnings, self)
+
+
+class ReputationAlarms(python_alarms.ReputationAlarms):
+    """``ses:index:ReputationAlarms``: the Python one, from ``ReputationAlarmsArgs`` made of the
+    package's inputs."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("ReputationAlarms", ReputationAlarmsArgs, args, check_alarms_args)
+        region, config, warnings = made.checked
+        settings = ReputationAlarmsSettings(
+            region=region,
+            config=config,
+            account=account_context(made.props.account),
+            tags=dict(made.props.tags),
+        )
+        super().__init__(name, settings, opts)
+        made.warn(warnings, self)
 
 
 _SMTP_RENAMES: Renames = (
@@ -258,6 +355,8 @@ class Hosted:
 COMPONENTS: list[Hosted] = [
     Hosted(schema=SES_DOMAIN, cls=SesDomain),
     Hosted(schema=SMTP_USER, cls=SmtpUser),
+    Hosted(schema=CONFIGURATION_SET, cls=ConfigurationSet),
+    Hosted(schema=REPUTATION_ALARMS, cls=ReputationAlarms),
 ]
 """What the provider hosts, in schema order."""
 

@@ -151,3 +151,33 @@ class SmtpUserOutputs:
     """ARN of the Secrets Manager secret, when enabled."""
     policy: str | None = None
     """The inline IAM policy document."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfigurationSetOutputs:
+    """The outputs of ``ConfigurationSet``."""
+
+    name: str
+    """The configuration set's name: give it to `SesDomain`'s `configurationSetName`."""
+    arn: str
+    """The configuration set's ARN."""
+    region: str
+    """The set's region."""
+    topic_arns: dict[str, str]
+    """ARN of each feedback topic, by kind (``bounce``, ``complaint``, ...)."""
+    queue_urls: dict[str, str]
+    """URL of each topic's SQS queue, by kind (the topics that have one)."""
+    key_arn: str | None = None
+    """The topics' customer-managed KMS key, when ``kms`` is given."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReputationAlarmsOutputs:
+    """The outputs of ``ReputationAlarms``."""
+
+    alarm_names: list[str]
+    """The bounce-rate and complaint-rate alarms."""
+    alerts_topic_arn: str
+    """The SNS topic the alarms notify."""
+    dashboard_name: str | None = None
+    """The CloudWatch dashboard, when ``dashboard`` is true."""

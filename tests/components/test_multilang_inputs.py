@@ -298,3 +298,8 @@ def test_a_zone_id_output_is_passed_to_the_records() -> None:
     )
     dmarc = next(r for r in declared if r.name == "x-dmarc")
     assert dmarc.inputs["zoneId"] == "ZOUT"
+
+
+def test_map_keys_keep_their_spelling_in_problem_names() -> None:
+    message = refused("SesDomain", {**DOMAIN, "tags": {"aws:cost_centre": "x"}})
+    assert "SesDomain.tags.aws:cost_centre" in message, message

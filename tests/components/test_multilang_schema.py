@@ -291,7 +291,7 @@ def test_names() -> None:
 
 def test_an_unknown_type_token_names_the_components() -> None:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
-    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:SesDomain"):
+    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:Conf"):
         provider.construct("x", "ses:index:Nope", {})
 
 
