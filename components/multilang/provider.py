@@ -12,14 +12,14 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
   configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
 - ``SmtpUser``'s inputs are an ``smtpUsers`` entry with its domains (``types.py``), run through
   :func:`~components.stack_config.parse_stack_config`.
-- Each class subclasses the Python component, which declares the resources unchanged; the
-  state is read from the attributes the outputs dataclass names.
+- Each class subclasses the Python component (resources unchanged); the state is read from
+  the attributes the outputs dataclass names.
 """
 
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import pulumi
 from pulumi.errors import InputPropertiesError
@@ -40,7 +40,7 @@ from ..feedback.args import (
 )
 from ..feedback.configuration_set import ConfigurationSetSettings
 from ..smtp import user as python_smtp
-from ..smtp.args import secret_args
+from ..smtp.args import SmtpSecretArgs, checkable_kms_key_id, secret_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
@@ -60,6 +60,7 @@ from .package import (
 from .props import PropsFromInputs
 from .schema import Component, camel_case, package_schema
 
+Secret = SmtpSecretArgs | None
 Renames = tuple[tuple[str, str | None], ...]
 """(stack config key, component input path or ``None``: not shown), first match wins."""
 
@@ -175,9 +176,7 @@ def _check_domain(props: SesDomainArgs) -> CheckedDomain:
 
 
 class SesDomain(python_domain.SesDomain):
-    """``ses:index:SesDomain``: the Python ``SesDomain`` built from ``SesDomainArgs`` made of the
-    package's inputs; an Output (a configuration set's name, a zone id, a secret BYODKIM key)
-    is passed on."""
+    """``ses:index:SesDomain``: the Python one, from ``SesDomainArgs`` (Outputs passed on)."""
 
     def __init__(
         self,
@@ -201,8 +200,7 @@ class SesDomain(python_domain.SesDomain):
 
 
 class ConfigurationSet(python_set.ConfigurationSet):
-    """``ses:index:ConfigurationSet``: the Python one, from ``ConfigurationSetArgs`` made of the
-    package's inputs."""
+    """``ses:index:ConfigurationSet``: the Python one, from ``ConfigurationSetArgs``."""
 
     topic_arns: dict[str, pulumi.Output[str]]
     queue_urls: dict[str, pulumi.Output[str]]
@@ -229,8 +227,7 @@ class ConfigurationSet(python_set.ConfigurationSet):
 
 
 class ReputationAlarms(python_alarms.ReputationAlarms):
-    """``ses:index:ReputationAlarms``: the Python one, from ``ReputationAlarmsArgs`` made of the
-    package's inputs."""
+    """``ses:index:ReputationAlarms``: the Python one, from ``ReputationAlarmsArgs``."""
 
     def __init__(
         self,
@@ -269,6 +266,9 @@ def smtp_user_config(inputs: Mapping[str, Any]) -> tuple[SmtpUserConfig, StackCo
         domains = [as_mapping(item) or {} for item in as_list(passed.get("domains")) or []]
         user = {("name" if key == "userName" else key): value for key, value in passed.items()}
         user["domains"] = [item.get("name") for item in domains]
+        if isinstance(secret := passed.get("secret"), dict):
+            kms = cast(dict[str, object], secret).get("kmsKeyId")
+            user["secret"] = {**secret, "kmsKeyId": checkable_kms_key_id(kms)}
         return {
             "domains": [
                 {
@@ -325,7 +325,7 @@ class SmtpUser(python_smtp.SmtpUser):
                 path=user.path,
                 rotation=user.rotation,
                 previous_rotation=user.previous_rotation,
-                secret=secret_args(user),
+                secret=_with_kms_output(secret_args(user), args),
                 tags={**config.tags, **user.tags},
             ),
             opts,
@@ -340,6 +340,14 @@ class SmtpUser(python_smtp.SmtpUser):
                 "tlsWrapperPorts": list(endpoint.tls_wrapper_ports),
             }
         _log_warnings(config, _SMTP_RENAMES, "SmtpUser", self)
+
+
+def _with_kms_output(secret: SmtpSecretArgs | None, inputs: Mapping[str, Any]) -> Secret:
+    """``secret`` with the KMS key id given as an Output, where the parser saw a stand-in."""
+    kms = (as_mapping(inputs.get("secret")) or {}).get("kmsKeyId")
+    if secret is None or not isinstance(kms, pulumi.Output):
+        return secret
+    return replace(secret, kms_key_id=cast(pulumi.Output[str], kms))
 
 
 @dataclass(frozen=True, kw_only=True)

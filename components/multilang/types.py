@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pulumi
+
 from .schema import KNOWN, SECRET
 
 RECORDS = (
@@ -87,8 +89,9 @@ class SmtpSecretArgs:
     """Store the credentials (default false)."""
     name: str | None = field(default=None, metadata=known(RESOURCES))
     """Secret name (default ``ses-smtp/<userName>/credentials``)."""
-    kms_key_id: str | None = field(default=None, metadata=known(CHECKED))
-    """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """KMS key that encrypts the secret (default the account's aws/secretsmanager key), or
+    another resource's output such as an `aws.kms.Key`'s `arn`."""
     recovery_window_in_days: int | None = field(default=None, metadata=known(CHECKED))
     """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
 

@@ -303,3 +303,15 @@ def test_a_zone_id_output_is_passed_to_the_records() -> None:
 def test_map_keys_keep_their_spelling_in_problem_names() -> None:
     message = refused("SesDomain", {**DOMAIN, "tags": {"aws:cost_centre": "x"}})
     assert "SesDomain.tags.aws:cost_centre" in message, message
+
+
+def test_a_kms_key_output_reaches_the_smtp_secret() -> None:
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/from-an-output"
+    declared = construct(
+        "SmtpUser",
+        lambda: {**SMTP, "secret": {"enabled": True, "kmsKeyId": pulumi.Output.from_input(arn)}},
+    )
+    secret = next(r for r in declared if r.type == "aws:secretsmanager/secret:Secret")
+    assert secret.inputs["kmsKeyId"] == arn
+    message = refused("SmtpUser", {**SMTP, "secret": {"enabled": True, "kmsKeyId": "nope"}})
+    assert "SmtpUser.secret.kmsKeyId = 'nope'" in message
