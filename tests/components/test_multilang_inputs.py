@@ -13,6 +13,7 @@ import pulumi
 import pytest
 from pulumi.errors import InputPropertiesError
 from pulumi.output import Unknown
+from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc
 
 from components import __version__
@@ -315,3 +316,20 @@ def test_a_kms_key_output_reaches_the_smtp_secret() -> None:
     assert secret.inputs["kmsKeyId"] == arn
     message = refused("SmtpUser", {**SMTP, "secret": {"enabled": True, "kmsKeyId": "nope"}})
     assert "SmtpUser.secret.kmsKeyId = 'nope'" in message
+
+
+def test_region_defaults_to_the_programs_aws_region() -> None:
+    without = {key: value for key, value in DOMAIN.items() if key != "region"}
+    message = refused("SesDomain", without)
+    assert "SesDomain.region = (missing)" in message and "aws:region" in message, message
+    runtime_config.set_all_config({"aws:region": "eu-central-1"}, [])
+    try:
+        declared = construct("SesDomain", without)
+    finally:
+        runtime_config.set_all_config({}, [])
+    assert next(r for r in declared if r.name == "x-identity").inputs["region"] == "eu-central-1"
+
+
+def test_a_preview_unknown_in_a_plain_input_is_refused_as_not_known() -> None:
+    message = refused("SesDomain", {**DOMAIN, "dmarc": {"rua": [Unknown()]}})
+    assert "SesDomain.dmarc.rua[0]: must be a plain value known when the program runs" in message
