@@ -304,3 +304,40 @@ def test_docstrings_of_a_class_defined_in_a_function() -> None:
         """The zone."""
 
     assert attribute_docstrings(Local) == {"zone_id": "The zone."}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlphaDns:
+    """Records in Alpha."""
+
+    zone: str
+    """The zone."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beta:
+    """Records in Beta."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithChoices:
+    """A choice and a part that is on unless turned off."""
+
+    dns: AlphaDns | Beta = field(default_factory=Beta)
+    """Where records go."""
+    report: DmarcArgs | None = field(default_factory=DmarcArgs)
+    """On unless ``None``."""
+
+
+def test_a_union_of_dataclasses_is_one_object_per_choice_and_none_an_off_switch() -> None:
+    builder = SchemaBuilder("p")
+    inputs, required = builder.properties(WithChoices, output=False)
+    assert required == []
+    assert inputs["dns"]["$ref"] == "#/types/p:index:Dns" and inputs["dns"]["plain"]
+    choice = builder.types["p:index:Dns"]
+    assert set(choice["properties"]) == {"alpha", "beta"}  # AlphaDns without the field's name
+    assert choice["properties"]["alpha"]["$ref"] == "#/types/p:index:AlphaDns"
+    assert choice["properties"]["beta"]["description"].startswith("Records in Beta.")
+    assert "exactly one of `alpha`, `beta`" in choice["description"]
+    enabled = builder.types["p:index:Dmarc"]["properties"]["enabled"]
+    assert enabled["type"] == "boolean" and enabled["plain"]
