@@ -107,8 +107,9 @@ PACKAGE = PackageInfo(
     display_name="SES domains",
     description=(
         "Amazon SES sending domains, ready to send: the domain identity with DKIM, custom MAIL "
-        "FROM and DMARC records written to Route 53 or Cloudflare (or exported), and send-only "
-        "SMTP users with their credentials."
+        "FROM and DMARC records written to Route 53 or Cloudflare (or exported), configuration "
+        "sets with their feedback topics, reputation alarms, and send-only SMTP users with "
+        "their credentials."
     ),
     homepage=REPOSITORY,
     repository=REPOSITORY,
