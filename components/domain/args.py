@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import pulumi
@@ -40,6 +40,9 @@ DEFERRED_KEY = "privateKeyOutput"
 """Stands for a BYODKIM key given as an Output while the parser checks the rest."""
 _CONFIG_KEY_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_.-]*:)?[A-Za-z][A-Za-z0-9_-]*$")
 _RENAMED = {"privateKeyConfig": "private_key"}
+_ROUTE53_STAND_IN = "Z0000000000000000000"
+_CLOUDFLARE_STAND_IN = "0" * 32
+"""Valid zone ids the parser checks in place of one given as an Output."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -99,8 +102,9 @@ class DmarcArgs:
 class Route53Dns:
     """Records written to a Route 53 public hosted zone."""
 
-    zone_id: str | None = None
-    """The hosted zone's id (``Z...``); ``None``: found by ``zone_name``."""
+    zone_id: pulumi.Input[str] | None = None
+    """The hosted zone's id (``Z...``), or an output such as an ``aws.route53.Zone``'s
+    ``zone_id`` (its format is then AWS's to check); ``None``: found by ``zone_name``."""
     zone_name: str | None = None
     """The zone to find by name, the domain or a parent of it (``None``: the domain)."""
     ttl: int = DEFAULT_TTL
@@ -111,8 +115,9 @@ class Route53Dns:
 class CloudflareDns:
     """Records written to a Cloudflare zone (needs the ``cloudflare:apiToken`` config)."""
 
-    zone_id: str
-    """The zone's id: 32 lowercase hex digits."""
+    zone_id: pulumi.Input[str]
+    """The zone's id: 32 lowercase hex digits (checked), or an output such as a
+    ``cloudflare.Zone``'s ``id`` (then Cloudflare's to check)."""
     ttl: int = DEFAULT_TTL
     """TTL of every record: 1 (automatic) or 60-86400 seconds."""
 
@@ -159,6 +164,8 @@ class CheckedDomain:
     """The settings, as stack config would have produced them."""
     private_key: pulumi.Output[str] | None
     """A BYODKIM key given as an Output, secret; ``None`` when it is already in ``domain``."""
+    zone_id: pulumi.Output[str] | None = None
+    """A zone id given as an Output (``domain.dns.zone_id`` is then ``None``)."""
     warnings: tuple[str, ...]
     """Settings that deploy but may not do what was meant."""
 
@@ -211,6 +218,17 @@ def _dkim_shape(dkim: object, problems: Problems) -> tuple[dict[str, object], _K
     )
 
 
+def _checkable_zone_id(zone_id: object, stand_in: str) -> object:
+    """A zone id as the parser checks it: an Output (known later) stands in as a valid id."""
+    return stand_in if isinstance(zone_id, pulumi.Output) else zone_id
+
+
+def _zone_output(dns: object) -> pulumi.Output[str] | None:
+    """The zone id of ``dns`` when it was given as an Output."""
+    zone_id = getattr(dns, "zone_id", None)
+    return cast(pulumi.Output[str], zone_id) if isinstance(zone_id, pulumi.Output) else None
+
+
 def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
     """``args`` as a ``domains[i]`` config object, and the BYODKIM key's config it names."""
     dkim, key_config = _dkim_shape(args.dkim, problems)
@@ -245,13 +263,15 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         } | ({} if dmarc.subdomain_policy is None else {"subdomainPolicy": dmarc.subdomain_policy})
     dns = cast(object, args.dns)  # checked at run time too: a program may not be type-checked
     if isinstance(dns, Route53Dns):
+        zone_id = _checkable_zone_id(dns.zone_id, _ROUTE53_STAND_IN)
         shape["dns"] = {"provider": "route53", "ttl": dns.ttl} | {
             key: value
-            for key, value in (("zoneId", dns.zone_id), ("zoneName", dns.zone_name))
+            for key, value in (("zoneId", zone_id), ("zoneName", dns.zone_name))
             if value is not None
         }
     elif isinstance(dns, CloudflareDns):
-        shape["dns"] = {"provider": "cloudflare", "zoneId": dns.zone_id, "ttl": dns.ttl}
+        zone_id = _checkable_zone_id(dns.zone_id, _CLOUDFLARE_STAND_IN)
+        shape["dns"] = {"provider": "cloudflare", "zoneId": zone_id, "ttl": dns.ttl}
     elif isinstance(dns, ExternalDns):
         shape["dns"] = {"provider": "external", "ttl": dns.ttl}
     else:
@@ -303,9 +323,13 @@ def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDom
     private_key = None
     if byodkim is not None and not isinstance(byodkim.private_key, str):
         private_key = pulumi.Output.secret(byodkim.private_key)
+    zone_id = _zone_output(args.dns)
+    if zone_id is not None:  # the stand-in the parser checked goes no further
+        domain = replace(domain, dns=replace(domain.dns, zone_id=None))
     return CheckedDomain(
         domain=domain,
         private_key=private_key,
+        zone_id=zone_id,
         warnings=tuple(domain_warnings(domain, PROPS)),
     )
 

@@ -33,6 +33,8 @@ class DomainSettings:
     """Default configuration set of the identity, so every message is tracked."""
     private_key: pulumi.Output[str] | None = None
     """A BYODKIM key known only as a secret Output (``domain.dkim.key`` is then ``None``)."""
+    zone_id: pulumi.Output[str] | None = None
+    """A DNS zone id known only as an Output (``domain.dns.zone_id`` is then ``None``)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -45,6 +47,7 @@ def _settings(args: SesDomainArgs) -> DomainSettings:
         domain=checked.domain,
         configuration_set_name=args.configuration_set_name,
         private_key=checked.private_key,
+        zone_id=checked.zone_id,
     )
 
 
@@ -139,7 +142,7 @@ class SesDomain(pulumi.ComponentResource):
         else:
             records = tokens.apply(lambda found: required_records(domain, found))
             slots = record_slots(domain)
-        writer = writer_for(domain, self)
+        writer = writer_for(domain, self, settings.zone_id)
         for slot in slots:
             late = needs_dkim_tokens(slot) or (late_key is not None and slot.slot == _KEY_SLOT)
             record = records.apply(_record_in(slot.slot)) if late else slot

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 import pulumi
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from ..validation import NOT_SHOWN, ConfigProblem, as_list, as_mapping, did_you_mean
@@ -29,7 +30,8 @@ _TYPE_WORDS = {
 
 
 def _known(value: object) -> bool:
-    return not isinstance(value, pulumi.Output) and value != rpc.UNKNOWN
+    """Not an Output, nor unknown as a preview deserialises it (``Unknown`` or the marker)."""
+    return not isinstance(value, pulumi.Output | Unknown) and value != rpc.UNKNOWN
 
 
 class InputCheck:

@@ -11,8 +11,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from .schema import Component, PackageInfo, package_schema
-from .types import SesDomainInputs, SesDomainOutputs, SmtpUserInputs, SmtpUserOutputs
+from ..domain.args import SesDomainArgs
+from ..feedback.args import ConfigurationSetArgs, ReputationAlarmsArgs
+from .schema import KNOWN, SECRET, Component, PackageInfo, package_schema
+from .types import (
+    CHECKED,
+    RECORDS,
+    RESOURCES,
+    ConfigurationSetOutputs,
+    ReputationAlarmsOutputs,
+    SesDomainOutputs,
+    SmtpUserInputs,
+    SmtpUserOutputs,
+)
 
 PACKAGE_NAME = "ses"
 """The Pulumi package name: type tokens are ``ses:index:<Component>``."""
@@ -25,7 +36,7 @@ SES_DOMAIN = Component(
         "An SES v2 domain identity with Easy DKIM (2048-bit), a custom MAIL FROM domain, DMARC "
         "and its DNS records in Route 53 or Cloudflare, or exported for DNS elsewhere."
     ),
-    inputs=SesDomainInputs,
+    inputs=SesDomainArgs,
     outputs=SesDomainOutputs,
 )
 SMTP_USER = Component(
@@ -39,14 +50,66 @@ SMTP_USER = Component(
     outputs=SmtpUserOutputs,
 )
 
+_WHY_PLAIN = {
+    "SesDomainArgs": {
+        "name": RECORDS,
+        "region": RESOURCES,
+        "dkim": RECORDS,
+        "mail_from": RECORDS,
+        "dmarc": RECORDS,
+        "dns": RESOURCES,
+        "email_identities": RESOURCES,
+        "tags": CHECKED,
+        "protect": "it is a resource option of the identity.",
+    },
+    "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
+    "Byodkim": {"selector": RECORDS},
+    "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},
+    "DmarcArgs": dict.fromkeys(
+        ("policy", "subdomain_policy", "rua", "ruf", "pct", "adkim", "aspf"), RECORDS
+    ),
+    "Route53Dns": {"zone_name": RESOURCES, "ttl": RECORDS},
+    "CloudflareDns": {"ttl": RECORDS},
+    "ExternalDns": {"ttl": RECORDS},
+}
+NOTES: Mapping[str, Mapping[str, object]] = {
+    f"{cls}.{name}": {KNOWN: why}
+    for cls, fields in _WHY_PLAIN.items()
+    for name, why in fields.items()
+} | {"Byodkim.private_key": {SECRET: True}}
+"""Schema metadata of the typed props' fields (``SesDomainArgs`` and its parts live with the
+component and know nothing of the schema): why each plain input must be known, what is secret."""
+CONFIGURATION_SET = Component(
+    name="ConfigurationSet",
+    description=(
+        "An SES configuration set (TLS required, bounces and complaints suppressed) with its "
+        "SNS feedback topics (least-privilege policies, optionally KMS-encrypted), queues, "
+        "subscriptions and event destinations."
+    ),
+    inputs=ConfigurationSetArgs,
+    outputs=ConfigurationSetOutputs,
+)
+REPUTATION_ALARMS = Component(
+    name="ReputationAlarms",
+    description=(
+        "CloudWatch alarms on one region's account bounce and complaint rates, an alerts topic "
+        "with its subscriptions, and optionally a dashboard."
+    ),
+    inputs=ReputationAlarmsArgs,
+    outputs=ReputationAlarmsOutputs,
+)
+COMPONENTS = (SES_DOMAIN, SMTP_USER, CONFIGURATION_SET, REPUTATION_ALARMS)
+"""Every component of the package, in schema order."""
+
 PACKAGE = PackageInfo(
     name=PACKAGE_NAME,
     version=__version__,
     display_name="SES domains",
     description=(
         "Amazon SES sending domains, ready to send: the domain identity with DKIM, custom MAIL "
-        "FROM and DMARC records written to Route 53 or Cloudflare (or exported), and send-only "
-        "SMTP users with their credentials."
+        "FROM and DMARC records written to Route 53 or Cloudflare (or exported), configuration "
+        "sets with their feedback topics, reputation alarms, and send-only SMTP users with "
+        "their credentials."
     ),
     homepage=REPOSITORY,
     repository=REPOSITORY,
@@ -69,4 +132,4 @@ PACKAGE = PackageInfo(
 @functools.cache
 def schema() -> Mapping[str, Any]:
     """The package schema the provider serves (GetSchema) and checks inputs against."""
-    return package_schema(PACKAGE, [SES_DOMAIN, SMTP_USER])
+    return package_schema(PACKAGE, COMPONENTS, NOTES)

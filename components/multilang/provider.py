@@ -1,44 +1,66 @@
 """The components for every Pulumi language: what ``provider/__main__.py`` hosts.
 
-:class:`SesComponentProvider` serves the package schema of ``package.py`` (derived from the
-dataclasses of ``types.py``) and constructs the components of the same names and type tokens
-(``ses:index:SesDomain``, ``ses:index:SmtpUser``):
+:class:`SesComponentProvider` serves the package schema of ``package.py`` and constructs the
+components of the same names and type tokens (``ses:index:SesDomain``, ``ses:index:SmtpUser``):
 
-- Inputs arrive as the engine sends them, keyed like the stack configuration. Each component
-  checks them against the package schema (``inputs.py``: unknown keys, types, required inputs,
-  outputs where a plain value belongs) and then runs them through
-  :func:`~components.stack_config.parse_stack_config`: one validator for config files, Python
-  callers and other languages, every problem reported at once, answered as invalid inputs.
-- Each class subclasses the Python component, which declares the resources unchanged; the
-  state is read from the attributes the outputs dataclass names.
-
-BYODKIM is not offered here: the private key is needed when the component is created (its public
-key is a DNS record built then), and a secret input arrives as an output, not a value.
+- Inputs arrive as the engine sends them, camelCase. Each component checks them against the
+  package schema first (``inputs.py``: unknown keys, types, required inputs, outputs where a
+  plain value belongs), every problem reported at once, answered as invalid inputs.
+- ``SesDomain``'s inputs are its typed props, ``SesDomainArgs`` (the schema walks them): the
+  inputs are made into the props (``props.py``) and checked by the props' own validator, so
+  other languages get the Python API's names, docs, defaults and checks. Outputs (a
+  configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
+- ``SmtpUser``'s inputs are an ``smtpUsers`` entry with its domains (``types.py``), run through
+  :func:`~components.stack_config.parse_stack_config`.
+- Each class subclasses the Python component (resources unchanged); the state is read from
+  the attributes the outputs dataclass names.
 """
 
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 import pulumi
 from pulumi.errors import InputPropertiesError
 from pulumi.provider import ConstructResult, Provider
+from pulumi.runtime import config as runtime_config
 
 from ..domain import component as python_domain
-from ..domain.model import DomainConfig
-from ..feedback.model import CONFIGURATION_SET_NAME
+from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
+from ..feedback import alarms as python_alarms
+from ..feedback import configuration_set as python_set
+from ..feedback.account import account_context
+from ..feedback.alarms import ReputationAlarmsSettings
+from ..feedback.args import (
+    ConfigurationSetArgs,
+    ReputationAlarmsArgs,
+    check_alarms_args,
+    check_configuration_set_args,
+)
+from ..feedback.configuration_set import ConfigurationSetSettings
 from ..smtp import user as python_smtp
-from ..smtp.args import secret_args
+from ..smtp.args import SmtpSecretArgs, checkable_kms_key_id, secret_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
 from .inputs import InputCheck
-from .package import PACKAGE, PACKAGE_NAME, SES_DOMAIN, SMTP_USER, schema
+from .package import (
+    CONFIGURATION_SET,
+    NOTES,
+    PACKAGE,
+    PACKAGE_NAME,
+    REPUTATION_ALARMS,
+    SES_DOMAIN,
+    SMTP_USER,
+    schema,
+)
+from .props import PropsFromInputs
 from .schema import Component, camel_case, package_schema
 
+Secret = SmtpSecretArgs | None
 Renames = tuple[tuple[str, str | None], ...]
 """(stack config key, component input path or ``None``: not shown), first match wins."""
 
@@ -97,42 +119,64 @@ def _log_warnings(
         pulumi.log.warn(text.replace(production, ""), resource)
 
 
-_DOMAIN_RENAMES: Renames = (
-    (f"{PACKAGE_NAME}:domains[0]", "SesDomain"),
-    (f"{PACKAGE_NAME}:tags", "SesDomain.tags"),
-)
+P = TypeVar("P")
+C = TypeVar("C")
 
 
-def domain_config(inputs: Mapping[str, Any]) -> StackConfig:
-    """Validate ``SesDomain`` inputs: the schema's keys and types, then the values with the stack
-    config parser; the one domain is ``.domains[0]`` and the tags ``.tags``. Raises
-    ``ConfigError`` naming every bad input."""
+@dataclass(frozen=True, kw_only=True)
+class FromProps(Generic[P, C]):
+    """A component's inputs made into its typed props and checked by the props' validator."""
 
-    def values_of(passed: dict[str, object]) -> dict[str, object]:
-        raw = {k: v for k, v in passed.items() if k not in ("tags", "configurationSetName")}
-        raw["configurationSet"] = False  # the set is an input here, not a config reference
-        values: dict[str, object] = {"domains": [raw]}
-        if "tags" in passed:
-            values["tags"] = passed["tags"]
-        return values
+    props: P
+    """The typed props (Outputs among them as they came)."""
+    checked: C
+    """What the props' validator returned."""
+    names: PropsFromInputs
+    """Names the props' paths as input paths."""
 
-    def set_name(passed: dict[str, object]) -> list[ConfigProblem]:
-        name = passed.get("configurationSetName")
-        if isinstance(name, str) and not CONFIGURATION_SET_NAME.match(name):
-            return [
-                ConfigProblem(
-                    "SesDomain.configurationSetName",
-                    name,
-                    "must be a configuration set name: 1-64 letters, digits, _ and -",
-                )
-            ]
-        return []
+    def warn(self, warnings: Sequence[str], resource: pulumi.Resource) -> None:
+        """The validator's warnings, keyed by input path, logged on ``resource``."""
+        for warning in warnings:
+            key, _, rest = warning.partition(" ")
+            pulumi.log.warn(f"{self.names.input_key(key)} {rest}", resource)
 
-    return _validate("SesDomain", inputs, values_of, _DOMAIN_RENAMES, set_name)
+
+def from_props(
+    component: str, cls: type[P], inputs: Mapping[str, Any], validate: Callable[[P], C]
+) -> FromProps[P, C]:
+    """Check ``inputs`` against the schema, make ``cls`` props of them and run ``validate``;
+    raises ``ConfigError`` naming every bad input by its path (``SesDomain.dmarc.pct``)."""
+    check = InputCheck(schema(), component)
+    passed = check.inputs(inputs)
+    names = PropsFromInputs(cls, component)
+    props = names.build(passed)
+    shown = {problem.key for problem in check.problems}
+    problems = [
+        *check.problems,  # an unknown key in a choice says more than "none was given"
+        *(p for p in names.problems if not any(_overlap(p.key, k) for k in shown)),
+    ]
+    shown |= {problem.key for problem in problems}
+    if isinstance(props, cls):
+        try:
+            checked = validate(props)
+        except ConfigError as error:
+            for problem in error.problems:
+                key = names.input_key(problem.key)
+                if not any(_overlap(key, k) for k in shown):
+                    problems.append(ConfigProblem(key, problem.value, problem.allowed))
+        else:
+            if not problems:
+                return FromProps(props=props, checked=checked, names=names)
+    raise ConfigError(problems)
+
+
+def _check_domain(props: SesDomainArgs) -> CheckedDomain:
+    aws_region = runtime_config.get_config("aws:region")
+    return check_domain_args(props, aws_region if isinstance(aws_region, str) else None)
 
 
 class SesDomain(python_domain.SesDomain):
-    """``ses:index:SesDomain``: the Python ``SesDomain`` built from the package's inputs."""
+    """``ses:index:SesDomain``: the Python one, from ``SesDomainArgs`` (Outputs passed on)."""
 
     def __init__(
         self,
@@ -140,18 +184,67 @@ class SesDomain(python_domain.SesDomain):
         args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        config = domain_config(args)
-        domain: DomainConfig = config.domains[0]
+        made = from_props("SesDomain", SesDomainArgs, args, _check_domain)
+        checked = made.checked
         super().__init__(
             name,
             python_domain.DomainSettings(
-                domain=domain,
-                tags=config.tags,
-                configuration_set_name=args.get("configurationSetName"),
+                domain=checked.domain,
+                configuration_set_name=made.props.configuration_set_name,
+                private_key=checked.private_key,
+                zone_id=checked.zone_id,
             ),
             opts,
         )
-        _log_warnings(config, _DOMAIN_RENAMES, "SesDomain", self)
+        made.warn(checked.warnings, self)
+
+
+class ConfigurationSet(python_set.ConfigurationSet):
+    """``ses:index:ConfigurationSet``: the Python one, from ``ConfigurationSetArgs``."""
+
+    topic_arns: dict[str, pulumi.Output[str]]
+    queue_urls: dict[str, pulumi.Output[str]]
+    key_arn: pulumi.Output[str] | None
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props(
+            "ConfigurationSet", ConfigurationSetArgs, args, check_configuration_set_args
+        )
+        config, warnings = made.checked
+        settings = ConfigurationSetSettings(
+            config=config, account=account_context(made.props.account)
+        )
+        super().__init__(name, settings, opts)
+        self.topic_arns = self.topics.topic_arns
+        self.queue_urls = self.topics.queue_urls
+        self.key_arn = self.topics.key_arn
+        made.warn(warnings, self)
+
+
+class ReputationAlarms(python_alarms.ReputationAlarms):
+    """``ses:index:ReputationAlarms``: the Python one, from ``ReputationAlarmsArgs``."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("ReputationAlarms", ReputationAlarmsArgs, args, check_alarms_args)
+        region, config, warnings = made.checked
+        settings = ReputationAlarmsSettings(
+            region=region,
+            config=config,
+            account=account_context(made.props.account),
+            tags=dict(made.props.tags),
+        )
+        super().__init__(name, settings, opts)
+        made.warn(warnings, self)
 
 
 _SMTP_RENAMES: Renames = (
@@ -173,6 +266,9 @@ def smtp_user_config(inputs: Mapping[str, Any]) -> tuple[SmtpUserConfig, StackCo
         domains = [as_mapping(item) or {} for item in as_list(passed.get("domains")) or []]
         user = {("name" if key == "userName" else key): value for key, value in passed.items()}
         user["domains"] = [item.get("name") for item in domains]
+        if isinstance(secret := passed.get("secret"), dict):
+            kms = cast(dict[str, object], secret).get("kmsKeyId")
+            user["secret"] = {**secret, "kmsKeyId": checkable_kms_key_id(kms)}
         return {
             "domains": [
                 {
@@ -229,7 +325,7 @@ class SmtpUser(python_smtp.SmtpUser):
                 path=user.path,
                 rotation=user.rotation,
                 previous_rotation=user.previous_rotation,
-                secret=secret_args(user),
+                secret=_with_kms_output(secret_args(user), args),
                 tags={**config.tags, **user.tags},
             ),
             opts,
@@ -246,6 +342,14 @@ class SmtpUser(python_smtp.SmtpUser):
         _log_warnings(config, _SMTP_RENAMES, "SmtpUser", self)
 
 
+def _with_kms_output(secret: SmtpSecretArgs | None, inputs: Mapping[str, Any]) -> Secret:
+    """``secret`` with the KMS key id given as an Output, where the parser saw a stand-in."""
+    kms = (as_mapping(inputs.get("secret")) or {}).get("kmsKeyId")
+    if secret is None or not isinstance(kms, pulumi.Output):
+        return secret
+    return replace(secret, kms_key_id=cast(pulumi.Output[str], kms))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Hosted:
     """A component the provider hosts: its schema and the class that builds it."""
@@ -259,6 +363,8 @@ class Hosted:
 COMPONENTS: list[Hosted] = [
     Hosted(schema=SES_DOMAIN, cls=SesDomain),
     Hosted(schema=SMTP_USER, cls=SmtpUser),
+    Hosted(schema=CONFIGURATION_SET, cls=ConfigurationSet),
+    Hosted(schema=REPUTATION_ALARMS, cls=ReputationAlarms),
 ]
 """What the provider hosts, in schema order."""
 
@@ -269,7 +375,7 @@ class SesComponentProvider(Provider):
 
     def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
         info = replace(PACKAGE, name=name, version=version)
-        served = package_schema(info, [hosted.schema for hosted in components])
+        served = package_schema(info, [hosted.schema for hosted in components], NOTES)
         super().__init__(version, json.dumps(served))
         self._hosted = {f"{name}:index:{hosted.schema.name}": hosted for hosted in components}
 

@@ -6,15 +6,18 @@ resources are a component's inputs and outputs dataclasses walked the same way. 
 - A field's schema name is its name in camelCase (``key_length`` -> ``keyLength``); its
   description is the string literal under it (the attribute docstring), in Markdown.
 - Types: ``str``, ``int``, ``float``, ``bool``, ``StrEnum``/``IntEnum`` subclasses (named enum
-  types, each value described by the docstring under its member), nested
-  dataclasses (named object types), sequences, ``Mapping[str, T]``. ``T | None`` or a default
-  makes a field optional.
+  types, each value described by the docstring under its member), nested dataclasses (named
+  object types), sequences, ``Mapping[str, T]``. ``T | None`` or a default: optional.
 - Named types drop an ``Args`` suffix (``DmarcArgs`` -> ``ses:index:Dmarc``): the code
   generators add ``Args`` to input types themselves.
 - An input accepts another resource's output when it is annotated ``pulumi.Input[T]``; any other
   input is ``plain`` (known when the program runs) and its description says why (the field's
   ``metadata[KNOWN]``, or :data:`DEFAULT_KNOWN_REASON`).
-- ``metadata[SECRET]`` marks a field ``secret`` (inputs and outputs alike).
+- ``metadata[SECRET]`` marks a field ``secret`` (inputs and outputs alike); the builder's
+  ``notes`` add metadata from outside the class.
+- A union of dataclasses (``dkim: EasyDkim | Byodkim``) is a type named after the field
+  (``ses:index:Dkim``), one plain property per choice (:func:`choice_key`), exactly one given.
+- An optional dataclass field on by default (``None`` turns it off) gets :data:`ENABLED`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ SECRET = "secret"
 KNOWN = "known"
 """Field metadata key: why the input must be known when the program runs."""
 DEFAULT_KNOWN_REASON = "the component reads it when it is created."
+ENABLED = "enabled"
+"""The property of a switchable type (see the module docstring) that turns it off."""
+CHOICE_REASON = "which choice is given decides which resources the component declares."
 
 Json = dict[str, Any]
 
@@ -86,6 +92,37 @@ def camel_case(name: str) -> str:
 def type_name(cls: type) -> str:
     """The schema name of a named type: the class name without an ``Args`` suffix."""
     return cls.__name__.removesuffix("Args") or cls.__name__
+
+
+def choice_key(field_name: str, member: type) -> str:
+    """A choice's property: its type's name in camelCase without the field's name as a last
+    word (``dns``: ``Route53Dns`` -> ``route53``; ``dkim``: ``EasyDkim`` -> ``easy``,
+    ``Byodkim`` -> ``byodkim``)."""
+    name = type_name(member)
+    suffix = field_name[:1].upper() + camel_case(field_name)[1:]
+    if name.endswith(suffix) and name != suffix:
+        name = name.removesuffix(suffix)
+    return name[:1].lower() + name[1:]
+
+
+def dataclass_choices(hint: object) -> tuple[type, ...]:
+    """The dataclasses of a union of several dataclasses (``None`` aside); ``()`` otherwise."""
+    if typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    if typing.get_origin(hint) not in (typing.Union, _UnionType):
+        return ()
+    members = [m for m in typing.get_args(hint) if m is not type(None)]
+    if len(members) < 2 or not all(dataclasses.is_dataclass(m) for m in members):
+        return ()
+    return tuple(typing.cast(type, m) for m in members)
+
+
+def is_switchable(item: dataclasses.Field[Any], optional: bool) -> bool:
+    """Whether an optional field is on by default: its default is a value, ``None`` is off."""
+    return optional and (
+        item.default_factory is not dataclasses.MISSING
+        or (item.default is not dataclasses.MISSING and item.default is not None)
+    )
 
 
 def _markdown(text: str) -> str:
@@ -147,7 +184,7 @@ def _unwrap(hint: object) -> tuple[object, bool, bool]:
     return inner, optional or inner_optional, accepts_outputs or inner_outputs
 
 
-def _type_hints(cls: type) -> dict[str, object]:
+def type_hints(cls: type) -> dict[str, object]:
     """The evaluated annotations of ``cls``. ``pulumi.Input[T]`` holds the forward reference
     ``"Output[T]"``, which only ``pulumi.output``'s names resolve: they are taken from there
     (loaded whenever such an annotation exists, so this module still imports no Pulumi)."""
@@ -187,23 +224,34 @@ _MAPPINGS = (dict, collections.abc.Mapping)
 
 
 class SchemaBuilder:
-    """Walks dataclasses into the schema's named ``types``, collected as they are met."""
+    """Walks dataclasses into the schema's named ``types``, collected as they are met;
+    ``notes`` is field metadata from outside the classes, keyed ``<class qualname>.<field>``."""
 
-    def __init__(self, package: str) -> None:
+    def __init__(
+        self, package: str, notes: Mapping[str, Mapping[str, object]] | None = None
+    ) -> None:
         self.package = package
+        self.notes: Mapping[str, Mapping[str, object]] = notes or {}
         self.types: dict[str, Json] = {}
-        self._owners: dict[str, tuple[type, bool]] = {}
+        self._owners: dict[str, tuple[object, bool, bool]] = {}
 
     def token(self, cls: type) -> str:
         """The type token of a named type (``ses:index:Dmarc``)."""
         return f"{self.package}:index:{type_name(cls)}"
 
-    def object_type(self, cls: type, *, output: bool = False) -> Json:
+    def object_type(self, cls: type, *, output: bool = False, switchable: bool = False) -> Json:
         """A dataclass as a schema object type: every field a described property."""
         name = cls.__qualname__
         if not dataclasses.is_dataclass(cls):
             raise SchemaError(f"{name} is not a dataclass")
         properties, required = self.properties(cls, output=output)
+        if switchable:
+            properties[ENABLED] = {
+                "description": "`false` turns it off (`None` in Python); default true.\n\n"
+                f"A plain value, known when the program runs: {CHOICE_REASON}",
+                "type": "boolean",
+                "plain": True,
+            }
         schema: Json = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
@@ -213,25 +261,33 @@ class SchemaBuilder:
 
     def properties(self, cls: type, *, output: bool) -> tuple[Json, list[str]]:
         """The fields of a dataclass as schema properties, and the names of the required ones."""
-        hints = _type_hints(cls)
+        hints = type_hints(cls)
         docs = attribute_docstrings(cls)
         properties: Json = {}
         required: list[str] = []
         for item in dataclasses.fields(cls):
             name = camel_case(item.name)
-            try:
-                core, optional, accepts_outputs = _unwrap(hints[item.name])
-            except SchemaError as error:
-                raise SchemaError(f"{cls.__qualname__}.{item.name}: {error}") from None
-            spec = self._type(core, output=output, where=f"{cls.__qualname__}.{item.name}")
+            where = f"{cls.__qualname__}.{item.name}"
+            metadata = {**item.metadata, **self.notes.get(where, {})}
+            choices = dataclass_choices(hints[item.name])
+            if choices:
+                optional, accepts_outputs = True, False
+                spec: Json = {"$ref": self._choice(item.name, choices, output=output)}
+            else:
+                try:
+                    core, optional, accepts_outputs = _unwrap(hints[item.name])
+                except SchemaError as error:
+                    raise SchemaError(f"{where}: {error}") from None
+                switchable = is_switchable(item, optional) and dataclasses.is_dataclass(core)
+                spec = self._type(core, output=output, where=where, switchable=switchable)
             description = docs.get(item.name, "")
             if not description:
-                raise SchemaError(f"{cls.__qualname__}.{item.name} has no docstring")
+                raise SchemaError(f"{where} has no docstring")
             if not output and not accepts_outputs:
                 _make_plain(spec)
-                why = str(item.metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
+                why = str(metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
                 description += f"\n\nA plain value, known when the program runs: {why}"
-            if item.metadata.get(SECRET):
+            if metadata.get(SECRET):
                 spec["secret"] = True
             properties[name] = {"description": description, **spec}
             has_default = (
@@ -242,7 +298,7 @@ class SchemaBuilder:
                 required.append(name)
         return properties, sorted(required)
 
-    def _type(self, hint: object, *, output: bool, where: str) -> Json:
+    def _type(self, hint: object, *, output: bool, where: str, switchable: bool = False) -> Json:
         if hint in _SCALARS:
             return {"type": _SCALARS[hint]}
         origin = typing.get_origin(hint)
@@ -258,21 +314,50 @@ class SchemaBuilder:
             }
         named = _named_type(hint)
         if named is not None:
-            return {"$ref": self._named(named, output=output)}
+            return {"$ref": self._named(named, output=output, switchable=switchable)}
         raise SchemaError(f"{where}: {hint!r} has no schema type")
 
-    def _named(self, cls: type, *, output: bool) -> str:
+    def _named(self, cls: type, *, output: bool, switchable: bool = False) -> str:
         token = self.token(cls)
         owner = self._owners.get(token)
         if owner is None:
-            self._owners[token] = (cls, output)
-            self.types[token] = (
-                self.enum_type(cls) if _is_enum(cls) else self.object_type(cls, output=output)
-            )
+            self._owners[token] = (cls, output, switchable)
+            built = _is_enum(cls) and self.enum_type(cls)
+            self.types[token] = built or self.object_type(cls, output=output, switchable=switchable)
         elif owner[0] is not cls:
-            raise SchemaError(f"{cls.__qualname__} and {owner[0].__qualname__} are both {token}")
+            other = getattr(owner[0], "__qualname__", repr(owner[0]))
+            raise SchemaError(f"{cls.__qualname__} and {other} are both {token}")
         elif owner[1] != output and not _is_enum(cls):
             raise SchemaError(f"{cls.__qualname__} is used as an input and as an output type")
+        elif owner[2] != switchable:
+            raise SchemaError(f"{cls.__qualname__} is switchable in one place and not another")
+        return f"#/types/{token}"
+
+    def _choice(self, field_name: str, members: tuple[type, ...], *, output: bool) -> str:
+        """The named type of a choice field: one optional property per member."""
+        token = f"{self.package}:index:{field_name[:1].upper()}{camel_case(field_name)[1:]}"
+        if (owner := self._owners.get(token)) is not None and owner[:2] != (members, output):
+            raise SchemaError(f"choice {field_name} and {owner[0]!r} are both {token}")
+        if owner is not None:
+            return f"#/types/{token}"
+        self._owners[token] = (members, output, False)
+        keys = [choice_key(field_name, member) for member in members]
+        if len(set(keys)) != len(keys):
+            raise SchemaError(f"the choices of {field_name} share a property name: {keys}")
+        properties: Json = {}
+        for key, member in zip(keys, members, strict=True):
+            spec: Json = {"$ref": self._named(member, output=output)}
+            description = _markdown(member.__doc__ or type_name(member))
+            if not output:
+                spec["plain"] = True
+                description += f"\n\nA plain value, known when the program runs: {CHOICE_REASON}"
+            properties[key] = {"description": description, **spec}
+        listed = ", ".join(f"`{key}`" for key in keys)
+        self.types[token] = {
+            "type": "object",
+            "properties": properties,
+            "description": f"One of {len(keys)} choices: give exactly one of {listed}.",
+        }
         return f"#/types/{token}"
 
     def enum_type(self, cls: type[enum.Enum]) -> Json:
@@ -313,9 +398,11 @@ class SchemaBuilder:
 def package_schema(
     info: PackageInfo,
     components: Sequence[Component],
+    notes: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Json:
-    """The whole package schema: package fields, one resource per component, the named types."""
-    builder = SchemaBuilder(info.name)
+    """The whole package schema: package fields, one resource per component, the named types
+    (``notes``: field metadata from outside the classes, see :class:`SchemaBuilder`)."""
+    builder = SchemaBuilder(info.name, notes)
     resources = {f"{info.name}:index:{c.name}": builder.resource(c) for c in components}
     return {
         "name": info.name,

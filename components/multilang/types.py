@@ -1,10 +1,10 @@
-"""The inputs and outputs of the components for other languages, as keyword-only dataclasses.
+"""The outputs of the components for other languages, and ``SmtpUser``'s inputs, as
+keyword-only dataclasses (``SesDomain``'s inputs are its typed props, ``SesDomainArgs``).
 
 The package schema is derived from these (``schema.py``): each field is a property named in
-camelCase, described by the docstring under it. The camelCase names are the stack
-configuration's own keys, so a TypeScript, Go, C# or YAML program passes what a
-``Pulumi.<stack>.yaml`` holds. Input types end in ``Args`` in Python only: the schema drops the
-suffix and each language's code generator adds its own.
+camelCase, described by the docstring under it. ``SmtpUser``'s names are the stack
+configuration's own keys (an ``smtpUsers`` entry, domains with their regions). Input types end
+in ``Args`` in Python only: the schema drops the suffix and each code generator adds its own.
 
 Inputs are plain (known when the program runs) unless annotated ``pulumi.Input[...]``; each
 plain input says why in ``metadata[KNOWN]``.
@@ -16,13 +16,6 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from ..domain.model import (
-    DkimKeyLength,
-    DmarcAlignment,
-    DmarcPolicy,
-    DnsProviderKind,
-    MxFailureBehavior,
-)
 from .schema import KNOWN, SECRET
 
 RECORDS = (
@@ -40,93 +33,6 @@ def known(why: str) -> dict[str, str]:
 
 SECRET_FIELD = {SECRET: True}
 """The metadata of a secret field: ``secret: true`` in the schema."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DkimArgs:
-    """Easy DKIM settings (SES makes and rotates the keys)."""
-
-    key_length: DkimKeyLength | None = field(default=None, metadata=known(RECORDS))
-    """Key size of the next key SES makes (default RSA_2048_BIT)."""
-    target_domain: str | None = field(default=None, metadata=known(RECORDS))
-    """Override of the region's DKIM CNAME target domain."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class MailFromArgs:
-    """Custom MAIL FROM domain: SPF alignment for DMARC."""
-
-    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
-    """Set up the custom MAIL FROM domain (default true)."""
-    subdomain: str | None = field(default=None, metadata=known(RECORDS))
-    """A label (``bounce``) or a name under the domain (default ``mail``)."""
-    behavior_on_mx_failure: MxFailureBehavior | None = field(default=None, metadata=known(CHECKED))
-    """What SES does when the MX record is missing (default USE_DEFAULT_VALUE)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DmarcArgs:
-    """The ``_dmarc`` TXT record."""
-
-    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
-    """Publish a DMARC record (default true)."""
-    policy: DmarcPolicy | None = field(default=None, metadata=known(RECORDS))
-    """``p=`` (default none)."""
-    subdomain_policy: DmarcPolicy | None = field(default=None, metadata=known(RECORDS))
-    """``sp=`` (omitted by default)."""
-    rua: list[str] | None = field(default=None, metadata=known(RECORDS))
-    """Aggregate report destinations, ``mailto:`` URIs."""
-    ruf: list[str] | None = field(default=None, metadata=known(RECORDS))
-    """Failure report destinations, ``mailto:`` URIs."""
-    pct: int | None = field(default=None, metadata=known(RECORDS))
-    """Percentage the policy applies to, 0-100 (default 100)."""
-    adkim: DmarcAlignment | None = field(default=None, metadata=known(RECORDS))
-    """DKIM alignment (default r)."""
-    aspf: DmarcAlignment | None = field(default=None, metadata=known(RECORDS))
-    """SPF alignment (default r)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class DnsArgs:
-    """Where the records are written."""
-
-    provider: DnsProviderKind | None = field(default=None, metadata=known(RESOURCES))
-    """route53 (default), cloudflare or external (records only exported)."""
-    zone_id: str | None = field(default=None, metadata=known(CHECKED))
-    """Route 53 hosted zone id or Cloudflare zone id."""
-    zone_name: str | None = field(default=None, metadata=known(RESOURCES))
-    """Route 53: find the public hosted zone by this name (default the domain)."""
-    ttl: int | None = field(default=None, metadata=known(RECORDS))
-    """TTL of every record, 60-172800 (default 1800)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SesDomainInputs:
-    """The inputs of ``SesDomain``: the keys of one ``domains`` entry of the stack config."""
-
-    name: str = field(metadata=known(RECORDS))
-    """The sending domain."""
-    region: str = field(metadata=known(RESOURCES))
-    """The SES region of the identity."""
-    dkim: DkimArgs | None = field(default=None, metadata=known(RECORDS))
-    """Easy DKIM (2048-bit by default)."""
-    mail_from: MailFromArgs | None = field(default=None, metadata=known(RECORDS))
-    """Custom MAIL FROM domain (on, ``mail.<domain>``, by default)."""
-    dmarc: DmarcArgs | None = field(default=None, metadata=known(RECORDS))
-    """The DMARC record (on, ``p=none``, by default)."""
-    dns: DnsArgs | None = field(default=None, metadata=known(RESOURCES))
-    """DNS provider (Route 53 zone named after the domain by default)."""
-    email_identities: list[str] | None = field(default=None, metadata=known(RESOURCES))
-    """Email address identities to verify (the sandbox's senders and recipients)."""
-    tags: dict[str, str] | None = field(default=None, metadata=known(CHECKED))
-    """Tags of every taggable child."""
-    protect: bool | None = field(
-        default=None, metadata=known("it is a resource option of the identity.")
-    )
-    """Protect the identity from deletion."""
-    configuration_set_name: pulumi.Input[str] | None = None
-    """Default configuration set of the identity and the address identities (for example
-    another resource's output: a `ConfigurationSet`'s name)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -183,8 +89,9 @@ class SmtpSecretArgs:
     """Store the credentials (default false)."""
     name: str | None = field(default=None, metadata=known(RESOURCES))
     """Secret name (default ``ses-smtp/<userName>/credentials``)."""
-    kms_key_id: str | None = field(default=None, metadata=known(CHECKED))
-    """KMS key that encrypts the secret (default the account's aws/secretsmanager key)."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """KMS key that encrypts the secret (default the account's aws/secretsmanager key), or
+    another resource's output such as an `aws.kms.Key`'s `arn`."""
     recovery_window_in_days: int | None = field(default=None, metadata=known(CHECKED))
     """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
 
@@ -247,3 +154,33 @@ class SmtpUserOutputs:
     """ARN of the Secrets Manager secret, when enabled."""
     policy: str | None = None
     """The inline IAM policy document."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfigurationSetOutputs:
+    """The outputs of ``ConfigurationSet``."""
+
+    name: str
+    """The configuration set's name: give it to `SesDomain`'s `configurationSetName`."""
+    arn: str
+    """The configuration set's ARN."""
+    region: str
+    """The set's region."""
+    topic_arns: dict[str, str]
+    """ARN of each feedback topic, by kind (``bounce``, ``complaint``, ...)."""
+    queue_urls: dict[str, str]
+    """URL of each topic's SQS queue, by kind (the topics that have one)."""
+    key_arn: str | None = None
+    """The topics' customer-managed KMS key, when ``kms`` is given."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReputationAlarmsOutputs:
+    """The outputs of ``ReputationAlarms``."""
+
+    alarm_names: list[str]
+    """The bounce-rate and complaint-rate alarms."""
+    alerts_topic_arn: str
+    """The SNS topic the alarms notify."""
+    dashboard_name: str | None = None
+    """The CloudWatch dashboard, when ``dashboard`` is true."""

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import pulumi
+
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import Fields, Problems, check_each, props_key_path
 from .model import DEFAULT_RECOVERY_WINDOW_DAYS, SmtpUserConfig
@@ -31,9 +33,10 @@ class SmtpSecretArgs:
 
     name: str | None = None
     """The secret's name (``None``: ``ses-smtp/<user name>/credentials``)."""
-    kms_key_id: str | None = None
-    """Customer-managed KMS key (id, ARN or ``alias/...``) in the primary region (``None``: the
-    account's ``aws/secretsmanager`` key)."""
+    kms_key_id: pulumi.Input[str] | None = None
+    """Customer-managed KMS key (id, ARN or ``alias/...``) in the primary region, or an output
+    such as an ``aws.kms.Key``'s ``arn`` (then AWS's to check) (``None``: the account's
+    ``aws/secretsmanager`` key)."""
     recovery_window_days: int = DEFAULT_RECOVERY_WINDOW_DAYS
     """Days a deleted secret can be restored: 0 (at once) or 7-30."""
 
@@ -70,6 +73,15 @@ class GroupProps(Protocol):
     def policy(self) -> SmtpPolicyArgs: ...
     @property
     def path(self) -> str: ...
+
+
+KMS_KEY_STAND_IN = "alias/known-when-deployed"
+"""A valid key alias the parser checks in place of a KMS key id given as an Output."""
+
+
+def checkable_kms_key_id(kms_key_id: object) -> object:
+    """A KMS key id as the parser checks it: an Output (known later) stands in as an alias."""
+    return KMS_KEY_STAND_IN if isinstance(kms_key_id, pulumi.Output) else kms_key_id
 
 
 def secret_args(user: SmtpUserConfig) -> SmtpSecretArgs | None:
@@ -124,7 +136,7 @@ def check_user_args(args: UserProps) -> list[str]:
     if secret is not None:
         shape["secret"] = {
             "name": secret.name,
-            "kmsKeyId": secret.kms_key_id,
+            "kmsKeyId": checkable_kms_key_id(secret.kms_key_id),
             "recoveryWindowInDays": secret.recovery_window_days,
         }
     fields = Fields(shape, "SmtpUserArgs", problems)

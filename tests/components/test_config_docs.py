@@ -353,12 +353,29 @@ def test_pulumi_yaml_names_every_top_level_key(parser_keys: frozenset[str]) -> N
 
 PROVIDER_RENAMES = {
     "ses:domains.configurationSetName": "ses:domains.configurationSet",
+    "ses:domains.dkim.privateKey": "ses:domains.dkim.privateKeyConfig",
     "ses:smtpUsers.userName": "ses:smtpUsers.name",
 }
 """Inputs named differently from their config key (a set name only, not ``true``/``false``; the
 user's name beside a group's)."""
 PROVIDER_ONLY = frozenset({"ses:smtpUsers.domains.name", "ses:smtpUsers.domains.region"})
 """An ``SmtpUser`` gets its domains as objects: the stack's ``ses:domains`` entries' keys."""
+CHOICES = {
+    "ses:domains.dkim": ("easy", "byodkim"),
+    "ses:domains.dns": ("route53", "cloudflare", "external"),
+}
+"""``SesDomain``'s choices (its props' unions): one object per choice where the config has
+``mode``/``provider``; the keys inside each choice are the config's."""
+
+
+def without_choices(path: str) -> str:
+    """A key path with the choice level left out (``dns.route53.zoneId`` -> ``dns.zoneId``)."""
+    for parent, keys in CHOICES.items():
+        for key in keys:
+            choice = f"{parent}.{key}"
+            if path == choice or path.startswith(f"{choice}."):
+                return parent + path.removeprefix(choice)
+    return path
 
 
 def input_keys(properties: dict[str, Any], types: dict[str, Any], prefix: str) -> Iterator[str]:
@@ -384,6 +401,7 @@ def test_provider_inputs_are_parser_keys(
     unknown = [
         f"components/multilang/types.py: {component} {path} is not a configuration key"
         for path in input_keys(inputs, package["types"], section)
-        if PROVIDER_RENAMES.get(path, path) not in parser_keys and path not in PROVIDER_ONLY
+        if PROVIDER_RENAMES.get(without_choices(path), without_choices(path)) not in parser_keys
+        and path not in PROVIDER_ONLY
     ]
     assert not unknown, "\n".join(unknown)

@@ -188,6 +188,32 @@ def test_route53_zone_id_reaches_the_records() -> None:
     assert dmarc["zoneId"] == "Z0123456789ABCDEFGHIJ" and dmarc["ttl"] == 60
 
 
+def test_a_zone_id_output_reaches_the_records_and_no_zone_is_looked_up() -> None:
+    route53 = declare(
+        lambda: SesDomain(
+            "o",
+            SesDomainArgs(
+                name="o.example.org",
+                region="us-east-1",
+                dns=Route53Dns(zone_id=pulumi.Output.from_input("ZFROMANOUTPUT")),
+            ),
+        )
+    )
+    assert route53.named("o-dmarc").inputs["zoneId"] == "ZFROMANOUTPUT"
+    assert not [r for r in route53.declared if "Z00000000" in str(r.inputs)]
+    cloudflare = declare(
+        lambda: SesDomain(
+            "q",
+            SesDomainArgs(
+                name="q.example.org",
+                region="us-east-1",
+                dns=CloudflareDns(zone_id=pulumi.Output.from_input("cf-zone-from-output")),
+            ),
+        )
+    )
+    assert cloudflare.named("q-dmarc").inputs["zoneId"] == "cf-zone-from-output"
+
+
 def test_protect_reaches_the_identity() -> None:
     monitor = use_mocks()
     seen: list[bool] = []

@@ -6,11 +6,14 @@ unknown and misspelt inputs are refused with the nearest name; nothing is silent
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import pulumi
 import pytest
 from pulumi.errors import InputPropertiesError
+from pulumi.output import Unknown
+from pulumi.runtime import config as runtime_config
 from pulumi.runtime import rpc
 
 from components import __version__
@@ -23,25 +26,28 @@ from components.multilang.provider import (
 )
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
+from tests.support.private_keys import rsa_pem
 
-DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"provider": "external"}}
+DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"external": {}}}
 SMTP = {"userName": "app", "domains": [{"name": "shop.example.net", "region": "eu-west-1"}]}
 
 
-def construct(component: str, inputs: dict[str, Any]) -> list[Any]:
-    """Construct through the provider under the mock runtime; returns what was declared."""
+def construct(component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]]) -> list[Any]:
+    """Construct through the provider under the mock runtime; returns what was declared.
+    Inputs holding Outputs are made by a function, inside the program's event loop."""
     monitor = use_mocks("provider")
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
 
     @pulumi.runtime.test
     def program() -> None:
-        provider.construct("x", f"ses:index:{component}", inputs)
+        given = inputs() if callable(inputs) else inputs
+        provider.construct("x", f"ses:index:{component}", given)
 
     program()
     return monitor.declared
 
 
-def refused(component: str, inputs: dict[str, Any]) -> str:
+def refused(component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]]) -> str:
     with pytest.raises(InputPropertiesError) as caught:
         construct(component, inputs)
     message = caught.value.message
@@ -70,8 +76,9 @@ def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None
             "aspf, enabled, pct, policy, rua, ruf, subdomainPolicy; did you mean 'policy'?",
         ),
         (
-            {**DOMAIN, "dkim": {"mode": "byodkim", "privateKeyConfig": "k"}},
-            "SesDomain.dkim.mode: is not an input of SesDomain dkim",
+            {**DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKeyConfig": "k"}}},
+            "SesDomain.dkim.byodkim.privateKeyConfig: is not an input of SesDomain "
+            "dkim.byodkim; the inputs are privateKey, selector; did you mean 'privateKey'?",
         ),
         ({**SMTP, "users": ["a", "b"]}, "SmtpUser.users: is not an input of SmtpUser"),
     ],
@@ -89,7 +96,7 @@ def test_unknown_inputs_are_refused_with_the_nearest_name(
         ({"configurationSetName": 7}, "SesDomain.configurationSetName = 7: must be a string"),
         (
             {"configurationSetName": "bad name!"},
-            "SesDomain.configurationSetName = 'bad name!': must be a configuration set name",
+            "SesDomain.configurationSetName = 'bad name!': must be an SES configuration set name",
         ),
         ({"protect": "yes"}, "SesDomain.protect = 'yes': must be true or false"),
         ({"dmarc": {"pct": 50.5}}, "SesDomain.dmarc.pct = 50.5: must be a whole number"),
@@ -174,15 +181,18 @@ BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("SesDomain", {}),
     ("SesDomain", {"name": 1, "region": 2}),
     ("SesDomain", {**DOMAIN, "dkim": "easy"}),
-    ("SesDomain", {**DOMAIN, "dkim": {"keyLength": 4096}}),
+    ("SesDomain", {**DOMAIN, "dkim": {"easy": {"keyLength": 4096}}}),
+    ("SesDomain", {**DOMAIN, "dkim": {}}),
+    ("SesDomain", {**DOMAIN, "dkim": {"easy": {}, "byodkim": {"selector": "s"}}}),
     ("SesDomain", {**DOMAIN, "mailFrom": []}),
     ("SesDomain", {**DOMAIN, "mailFrom": {"subdomain": "x" * 300}}),
     ("SesDomain", {**DOMAIN, "dmarc": None, "dns": "route53"}),
     ("SesDomain", {**DOMAIN, "dmarc": {"pct": float("nan")}}),
     ("SesDomain", {**DOMAIN, "dmarc": {"pct": 1e300}}),
     ("SesDomain", {**DOMAIN, "dmarc": {"rua": [None, {"a": 1}]}}),
-    ("SesDomain", {**DOMAIN, "dns": {"provider": "cloudflare"}}),
-    ("SesDomain", {**DOMAIN, "dns": {"ttl": "1800"}}),
+    ("SesDomain", {**DOMAIN, "dns": {"cloudflare": {}}}),
+    ("SesDomain", {**DOMAIN, "dns": {"external": {"ttl": "1800"}}}),
+    ("SesDomain", {**DOMAIN, "dns": {"route53": {}, "external": {}}}),
     ("SesDomain", {**DOMAIN, "tags": {"aws:x": "y"}}),
     ("SesDomain", {**DOMAIN, "emailIdentities": "a@b.c"}),
     ("SesDomain", {**DOMAIN, "name": "x" * 10_000}),
@@ -214,3 +224,112 @@ def test_every_bad_input_is_refused_by_input_path() -> None:
         assert "Traceback" not in message
         handled += 1
     print(f"provider bad inputs: {len(BAD_INPUTS)} tried, {handled} refused with named problems")
+
+
+def test_a_choice_needs_exactly_one_object() -> None:
+    none = refused("SesDomain", {**DOMAIN, "dns": {}})
+    assert none == (
+        "1 configuration problem:\n  - SesDomain.dns: must hold exactly one of route53, "
+        "cloudflare, external (one object per choice); none was given"
+    )
+    byodkim = {"selector": "s", "privateKey": "k"}
+    two = refused("SesDomain", {**DOMAIN, "dkim": {"easy": {}, "byodkim": byodkim}})
+    assert "SesDomain.dkim = ['byodkim', 'easy']: must hold exactly one of easy, byodkim" in two
+
+
+def test_cloudflare_and_enabled_false_reach_the_props() -> None:
+    zone = "0123456789abcdef0123456789abcdef"
+    declared = construct(
+        "SesDomain",
+        {
+            **DOMAIN,
+            "dns": {"cloudflare": {"zoneId": zone, "ttl": 300.0}},
+            "mailFrom": {"enabled": False},
+            "dmarc": {"enabled": False},
+        },
+    )
+    records = [r for r in declared if r.type.startswith("cloudflare:")]
+    assert records and all(r.inputs["zoneId"] == zone for r in records)
+    assert {r.inputs["ttl"] for r in records} == {300}
+    assert not [r for r in declared if r.name == "x-mail-from"]
+    assert not [r for r in records if r.inputs["name"].startswith("_dmarc")]
+
+
+def test_value_problems_are_named_by_the_choice_they_sit_in() -> None:
+    message = refused("SesDomain", {**DOMAIN, "dns": {"cloudflare": {"zoneId": "nope"}}})
+    assert "SesDomain.dns.cloudflare.zoneId = 'nope'" in message
+
+
+def test_a_byodkim_key_arrives_as_a_secret_output_and_stays_secret() -> None:
+    key = rsa_pem(2048)
+    declared = construct(
+        "SesDomain",
+        lambda: {
+            **DOMAIN,
+            "dkim": {"byodkim": {"selector": "s1", "privateKey": pulumi.Output.secret(key)}},
+        },
+    )
+    identity = next(r for r in declared if r.name == "x-identity")
+    signing = identity.inputs["dkimSigningAttributes"]
+    assert signing["domainSigningSelector"] == "s1"
+    assert "BEGIN" not in str(signing) and signing["domainSigningPrivateKey"]
+    plain = refused(
+        "SesDomain", {**DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": key}}}
+    )
+    assert "SesDomain.dkim.byodkim.privateKey = [secret, not shown]" in plain
+    assert "BEGIN" not in plain
+
+
+def test_an_unknown_configuration_set_name_in_a_preview_is_passed_on() -> None:
+    declared = construct(
+        "SesDomain",
+        lambda: {**DOMAIN, "configurationSetName": pulumi.Output.from_input("s").apply(_unknown)},
+    )
+    assert next(r for r in declared if r.name == "x-identity")
+
+
+def _unknown(_: str) -> str:
+    return cast(str, Unknown())
+
+
+def test_a_zone_id_output_is_passed_to_the_records() -> None:
+    declared = construct(
+        "SesDomain",
+        lambda: {**DOMAIN, "dns": {"route53": {"zoneId": pulumi.Output.from_input("ZOUT")}}},
+    )
+    dmarc = next(r for r in declared if r.name == "x-dmarc")
+    assert dmarc.inputs["zoneId"] == "ZOUT"
+
+
+def test_map_keys_keep_their_spelling_in_problem_names() -> None:
+    message = refused("SesDomain", {**DOMAIN, "tags": {"aws:cost_centre": "x"}})
+    assert "SesDomain.tags.aws:cost_centre" in message, message
+
+
+def test_a_kms_key_output_reaches_the_smtp_secret() -> None:
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/from-an-output"
+    declared = construct(
+        "SmtpUser",
+        lambda: {**SMTP, "secret": {"enabled": True, "kmsKeyId": pulumi.Output.from_input(arn)}},
+    )
+    secret = next(r for r in declared if r.type == "aws:secretsmanager/secret:Secret")
+    assert secret.inputs["kmsKeyId"] == arn
+    message = refused("SmtpUser", {**SMTP, "secret": {"enabled": True, "kmsKeyId": "nope"}})
+    assert "SmtpUser.secret.kmsKeyId = 'nope'" in message
+
+
+def test_region_defaults_to_the_programs_aws_region() -> None:
+    without = {key: value for key, value in DOMAIN.items() if key != "region"}
+    message = refused("SesDomain", without)
+    assert "SesDomain.region = (missing)" in message and "aws:region" in message, message
+    runtime_config.set_all_config({"aws:region": "eu-central-1"}, [])
+    try:
+        declared = construct("SesDomain", without)
+    finally:
+        runtime_config.set_all_config({}, [])
+    assert next(r for r in declared if r.name == "x-identity").inputs["region"] == "eu-central-1"
+
+
+def test_a_preview_unknown_in_a_plain_input_is_refused_as_not_known() -> None:
+    message = refused("SesDomain", {**DOMAIN, "dmarc": {"rua": [Unknown()]}})
+    assert "SesDomain.dmarc.rua[0]: must be a plain value known when the program runs" in message

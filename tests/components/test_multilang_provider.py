@@ -83,16 +83,65 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
         },
     },
 }
+EXPECTED["ses:index:ConfigurationSet"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "tlsPolicy": "#/types/ses:index:TlsPolicy",
+        "reputationMetrics": "boolean",
+        "sendingEnabled": "boolean",
+        "suppressedReasons": "array<#/types/ses:index:SuppressionReason>",
+        "maxDeliverySeconds": "integer",
+        "tracking": "#/types/ses:index:Tracking",
+        "vdm": "#/types/ses:index:Vdm",
+        "topics": "array<#/types/ses:index:Topic>",
+        "kms": "#/types/ses:index:Kms",
+        "cloudWatch": "#/types/ses:index:CloudWatch",
+        "eventBridge": "#/types/ses:index:EventBridge",
+        "allowUnroutedFeedback": "boolean",
+        "emailForwarding": "boolean",
+        "tags": "map<string>",
+        "account": "#/types/ses:index:AccountContext",
+    },
+    "outputs": {
+        "name": "string",
+        "arn": "string",
+        "region": "string",
+        "topicArns": "map<string>",
+        "queueUrls": "map<string>",
+        "keyArn": "string",
+    },
+}
+EXPECTED["ses:index:ReputationAlarms"] = {
+    "inputs": {
+        "region": "string",
+        "bounceRateThreshold": "number",
+        "complaintRateThreshold": "number",
+        "periodSeconds": "integer",
+        "evaluationPeriods": "integer",
+        "subscriptions": "array<#/types/ses:index:Subscription>",
+        "dashboard": "boolean",
+        "namePrefix": "string",
+        "tags": "map<string>",
+        "account": "#/types/ses:index:AccountContext",
+    },
+    "outputs": {
+        "alarmNames": "array<string>",
+        "alertsTopicArn": "string",
+        "dashboardName": "string",
+    },
+}
 REQUIRED = {
-    "ses:index:SesDomain": (["name", "region"], ["arn", "dkimStatus", "dnsRecords"]),
+    "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
     "ses:index:SmtpUser": (["domains", "userName"], ["password", "passwords", "username"]),
+    "ses:index:ConfigurationSet": (["name"], ["arn", "name", "region", "topicArns"]),
+    "ses:index:ReputationAlarms": ([], ["alarmNames", "alertsTopicArn"]),
 }
 ENUMS = {
     "DkimKeyLength": ["RSA_2048_BIT", "RSA_1024_BIT"],
     "MxFailureBehavior": ["USE_DEFAULT_VALUE", "REJECT_MESSAGE"],
     "DmarcPolicy": ["none", "quarantine", "reject"],
     "DmarcAlignment": ["r", "s"],
-    "DnsProviderKind": ["route53", "cloudflare", "external"],
 }
 
 
@@ -180,7 +229,7 @@ def test_schema_input_keys_are_the_stack_config_keys() -> None:
     inputs = SCHEMA["resources"]["ses:index:SesDomain"]["inputProperties"]
     assert set(domain) <= set(inputs)
     types = SCHEMA["types"]
-    for key, ref in (("mailFrom", "MailFrom"), ("dmarc", "Dmarc"), ("dns", "Dns")):
+    for key, ref in (("mailFrom", "MailFrom"), ("dmarc", "Dmarc")):
         assert set(domain[key]) <= set(types[f"ses:index:{ref}"]["properties"])
 
 
@@ -211,7 +260,7 @@ def test_construct_ses_domain_through_the_provider() -> None:
             "region": "eu-west-1",
             "mailFrom": {"behaviorOnMxFailure": "REJECT_MESSAGE"},
             "dmarc": {"policy": "quarantine", "pct": 50.0, "rua": ["mailto:dmarc@example.net"]},
-            "dns": {"provider": "external"},
+            "dns": {"external": {}},
             "tags": {"team": "shop"},
             "configurationSetName": "shop-set",
         },
@@ -265,6 +314,52 @@ def test_construct_smtp_user_through_the_provider() -> None:
     assert set(state["passwords"]) == {"eu-west-1", "us-east-1"}
 
 
+def test_construct_configuration_set_and_alarms_through_the_provider() -> None:
+    declared, state = _construct(
+        "ses:index:ConfigurationSet",
+        "news",
+        {
+            "name": "news",
+            "region": "eu-west-1",
+            "topics": [{"kind": "bounce", "queue": {"maxReceiveCount": 3.0}}],
+            "kms": {},
+            "account": {"accountId": "123456789012", "partition": "aws"},
+        },
+    )
+    configuration_set = next(
+        r for r in declared if r.type == "aws:sesv2/configurationSet:ConfigurationSet"
+    )
+    assert configuration_set.inputs["configurationSetName"] == "news"
+    assert configuration_set.inputs["deliveryOptions"]["tlsPolicy"] == "REQUIRE"
+    assert set(state["topicArns"]) == {"bounce"} and set(state["queueUrls"]) == {"bounce"}
+    assert state["name"] == "news" and state["region"] == "eu-west-1" and state["keyArn"]
+    declared, state = _construct(
+        "ses:index:ReputationAlarms",
+        "rep",
+        {"region": "eu-west-1", "bounceRateThreshold": 0.03, "dashboard": True},
+    )
+    alarms = [r for r in declared if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm"]
+    assert len(alarms) == 2 and len(state["alarmNames"]) == 2
+    assert state["alertsTopicArn"] and state["dashboardName"]
+
+
+def test_feedback_problems_are_named_by_input_path() -> None:
+    with pytest.raises(InputPropertiesError) as caught:
+        _construct(
+            "ses:index:ConfigurationSet",
+            "bad",
+            {"name": "bad name", "topics": [{"kind": "bounce", "queue": {"maxReceiveCount": 0}}]},
+        )
+    message = caught.value.message
+    assert "ConfigurationSet.name = 'bad name'" in message
+    # the props' validator names a topic by its kind
+    assert "ConfigurationSet.topics.bounce.queue.maxReceiveCount = 0" in message
+    with pytest.raises(InputPropertiesError) as alarms:
+        _construct("ses:index:ReputationAlarms", "bad", {"periodSeconds": 61, "regoin": "x"})
+    assert "ReputationAlarms.periodSeconds = 61" in alarms.value.message
+    assert "ReputationAlarms.regoin: is not an input" in alarms.value.message
+
+
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
@@ -296,10 +391,10 @@ def test_bad_inputs_name_every_problem_by_input_path() -> None:
 
 def test_python_callers_get_the_same_validation() -> None:
     use_mocks("provider")
-    with pytest.raises(ConfigError, match=r"SesDomain.dkim.keyLength = 'RSA_4096_BIT'"):
+    with pytest.raises(ConfigError, match=r"SesDomain.dkim.easy.keyLength = 'RSA_4096_BIT'"):
         SesDomain(
             "x",
-            {"name": "example.com", "region": "us-east-1", "dkim": {"keyLength": "RSA_4096_BIT"}},  # pyright: ignore[reportArgumentType]
+            {"name": "example.com", "dkim": {"easy": {"keyLength": "RSA_4096_BIT"}}},  # pyright: ignore[reportArgumentType]
         )
 
 

@@ -106,12 +106,22 @@ def test_credentials_are_secret_in_the_schema() -> None:
         if spec.get("secret")
         for path in [f"{token}.{kind}.{name}"]
     ]
-    assert len(everywhere) == 3
+    assert len(everywhere) == 3  # resource properties; Byodkim.privateKey is a type's
 
 
 def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> None:
     domain = SERVED["resources"]["ses:index:SesDomain"]["inputProperties"]
     assert "plain" not in domain["configurationSetName"]
+    types = SERVED["types"]
+    for token, name in (
+        ("Route53Dns", "zoneId"),
+        ("CloudflareDns", "zoneId"),
+        ("Byodkim", "privateKey"),
+    ):
+        assert "plain" not in types[f"ses:index:{token}"]["properties"][name], (token, name)
+    assert types["ses:index:Byodkim"]["properties"]["privateKey"]["secret"] is True
+    assert types["ses:index:Dns"]["properties"]["route53"]["plain"] is True  # which one: known
+    assert types["ses:index:MailFrom"]["properties"]["enabled"]["type"] == "boolean"
     for token, resource in SERVED["resources"].items():
         for name, spec in resource["inputProperties"].items():
             if spec.get("plain"):
@@ -125,8 +135,8 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
 
 def test_the_schema_descriptions_are_the_field_docstrings() -> None:
     dmarc = SERVED["types"]["ses:index:Dmarc"]
-    assert dmarc["description"] == "The `_dmarc` TXT record."
-    assert dmarc["properties"]["subdomainPolicy"]["description"].startswith("`sp=` (omitted")
+    assert dmarc["description"] == "The `_dmarc` TXT record, built from structured settings."
+    assert dmarc["properties"]["subdomainPolicy"]["description"].startswith("`sp=` (`None`:")
     mx = SERVED["types"]["ses:index:MxFailureBehavior"]["enum"]
     assert mx[1]["description"].startswith("Refuse to send")  # the member's own docstring
     alignment = SERVED["types"]["ses:index:DmarcAlignment"]["enum"]
@@ -281,7 +291,7 @@ def test_names() -> None:
 
 def test_an_unknown_type_token_names_the_components() -> None:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
-    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:SesDomain"):
+    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:Conf"):
         provider.construct("x", "ses:index:Nope", {})
 
 
@@ -294,3 +304,40 @@ def test_docstrings_of_a_class_defined_in_a_function() -> None:
         """The zone."""
 
     assert attribute_docstrings(Local) == {"zone_id": "The zone."}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlphaDns:
+    """Records in Alpha."""
+
+    zone: str
+    """The zone."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Beta:
+    """Records in Beta."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WithChoices:
+    """A choice and a part that is on unless turned off."""
+
+    dns: AlphaDns | Beta = field(default_factory=Beta)
+    """Where records go."""
+    report: DmarcArgs | None = field(default_factory=DmarcArgs)
+    """On unless ``None``."""
+
+
+def test_a_union_of_dataclasses_is_one_object_per_choice_and_none_an_off_switch() -> None:
+    builder = SchemaBuilder("p")
+    inputs, required = builder.properties(WithChoices, output=False)
+    assert required == []
+    assert inputs["dns"]["$ref"] == "#/types/p:index:Dns" and inputs["dns"]["plain"]
+    choice = builder.types["p:index:Dns"]
+    assert set(choice["properties"]) == {"alpha", "beta"}  # AlphaDns without the field's name
+    assert choice["properties"]["alpha"]["$ref"] == "#/types/p:index:AlphaDns"
+    assert choice["properties"]["beta"]["description"].startswith("Records in Beta.")
+    assert "exactly one of `alpha`, `beta`" in choice["description"]
+    enabled = builder.types["p:index:Dmarc"]["properties"]["enabled"]
+    assert enabled["type"] == "boolean" and enabled["plain"]

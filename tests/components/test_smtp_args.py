@@ -72,6 +72,22 @@ def test_user_options_reach_the_resources_and_credentials_are_secret() -> None:
     assert result.secret_outputs == {"username", "password"}
 
 
+def test_a_kms_key_output_reaches_the_secret() -> None:
+    arn = "arn:aws:kms:eu-west-1:123456789012:key/made-in-this-program"
+    result = declare(
+        lambda: SmtpUser(
+            "k",
+            SmtpUserArgs(
+                user_name="kms-mailer",
+                regions=["eu-west-1"],
+                policy=POLICY,
+                secret=SmtpSecretArgs(kms_key_id=pulumi.Output.from_input(arn)),
+            ),
+        )
+    )
+    assert result.named("k-secret").inputs["kmsKeyId"] == arn
+
+
 def test_user_defaults() -> None:
     result = declare(
         lambda: SmtpUser("u", SmtpUserArgs(user_name="app", regions=["eu-west-1"], policy=POLICY))

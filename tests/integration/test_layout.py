@@ -48,6 +48,7 @@ PURE = (
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
     "components/multilang/schema.py",
+    "components/multilang/props.py",
     "components/plan/stack_files.py",
 )
 """Modules that must import no Pulumi (the checks, the plan's config step and tests use them)."""

@@ -18,9 +18,12 @@ WRITERS: dict[DnsProviderKind, type[RecordWriter]] = {
 }
 
 
-def writer_for(domain: DomainConfig, parent: pulumi.Resource) -> RecordWriter:
-    """The record writer for the domain's configured DNS provider."""
-    return WRITERS[domain.dns.provider](domain, parent)
+def writer_for(
+    domain: DomainConfig, parent: pulumi.Resource, zone_id: pulumi.Input[str] | None = None
+) -> RecordWriter:
+    """The record writer for the domain's configured DNS provider (``zone_id``: a zone id known
+    only as an Output, in place of ``domain.dns.zone_id``)."""
+    return WRITERS[domain.dns.provider](domain, parent, zone_id)
 
 
 __all__ = ["WRITERS", "RecordWriter", "writer_for"]

@@ -30,9 +30,18 @@ class RecordWriter(ABC):
     Implementations declare at most one resource per record, named ``resource_name``.
     """
 
-    def __init__(self, domain: DomainConfig, parent: pulumi.Resource) -> None:
+    def __init__(
+        self,
+        domain: DomainConfig,
+        parent: pulumi.Resource,
+        zone_id: pulumi.Input[str] | None = None,
+    ) -> None:
         self.domain = domain
         self.parent = parent
+        self.zone_id: pulumi.Input[str] | None = (
+            zone_id if zone_id is not None else domain.dns.zone_id
+        )
+        """The zone the records go to (``None``: none given, Route 53 looks it up by name)."""
 
     @abstractmethod
     def write(

@@ -29,7 +29,7 @@ class CloudflareWriter(RecordWriter):
 
         return CloudflareRecord(
             resource_name,
-            zone_id=self.domain.dns.zone_id,
+            zone_id=self.zone_id,
             name=record_field(record, lambda r: r.name),
             type=slot.type.value,
             ttl=slot.ttl,

@@ -21,14 +21,16 @@ def route53_value(record: DnsRecord) -> str:
 class Route53Writer(RecordWriter):
     """One ``aws.route53.Record`` per record. Route 53 is global: no region argument."""
 
-    def __init__(self, domain: DomainConfig, parent: pulumi.Resource) -> None:
-        super().__init__(domain, parent)
-        dns = domain.dns
-        if dns.zone_id is not None:
-            self.zone_id: pulumi.Input[str] = dns.zone_id
-        else:
+    def __init__(
+        self,
+        domain: DomainConfig,
+        parent: pulumi.Resource,
+        zone_id: pulumi.Input[str] | None = None,
+    ) -> None:
+        super().__init__(domain, parent, zone_id)
+        if self.zone_id is None:
             zone = route53.get_zone_output(
-                name=dns.zone_name or domain.name,
+                name=domain.dns.zone_name or domain.name,
                 private_zone=False,
                 opts=pulumi.InvokeOutputOptions(parent=parent),
             )
