@@ -44,29 +44,17 @@ def _load_rsa(der: bytes) -> rsa.RSAPublicKey | None:
 
 
 def _rsa_bits(der: bytes) -> tuple[int, bool] | None:
-    """Modulus size of an RSA key, and whether it is SubjectPublicKeyInfo (not bare PKCS#1)."""
+    """Modulus size of an RSA key, and whether it is SubjectPublicKeyInfo (not bare PKCS#1).
+
+    ``load_der_public_key`` reads both; the element after the outer SEQUENCE's header tells
+    them apart: SubjectPublicKeyInfo starts with the algorithm SEQUENCE, RSAPublicKey with the
+    modulus INTEGER.
+    """
     key = _load_rsa(der)
-    if key is not None:
-        return key.key_size, True
-    wrapped = _wrap_pkcs1(der)
-    key = _load_rsa(wrapped) if wrapped else None
-    return (key.key_size, False) if key is not None else None
-
-
-def _der_len(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
-
-
-def _wrap_pkcs1(der: bytes) -> bytes | None:
-    if not der or der[0] != 0x30 or len(der) > 10000:
+    if key is None:
         return None
-    algo = bytes.fromhex("300d06092a864886f70d0101010500")  # rsaEncryption, NULL
-    bitstring = b"\x03" + _der_len(len(der) + 1) + b"\x00" + der
-    body = algo + bitstring
-    return b"\x30" + _der_len(len(body)) + body
+    header = 2 + (der[1] & 0x7F if der[1] >= 0x80 else 0)
+    return key.key_size, der[header] == 0x30
 
 
 def parse_dkim_key(text: str) -> DkimKey:

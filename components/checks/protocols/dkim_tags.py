@@ -133,8 +133,10 @@ def check_tag_values(record: KeyTags) -> None:
         record.add(f"v={show(tags['v'])}: must be exactly 'DKIM1'; verifiers discard the record")
     record.key_type = tags.get("k", "rsa").lower()
     if record.key_type not in KEY_TYPES:
-        record.add(f"k={show(tags.get('k', ''))}: unknown key type, verifiers ignore the key "
-                   "(rsa or ed25519)")
+        record.add(
+            f"k={show(tags.get('k', ''))}: unknown key type, verifiers ignore the key "
+            "(rsa or ed25519)"
+        )
     hashes = _words("h", tags["h"], record) if "h" in tags else None
     if hashes is not None and "sha256" not in hashes:
         why = (
