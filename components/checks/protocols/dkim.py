@@ -12,7 +12,15 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from ..dns.client import txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
-from .dkim_tags import DkimError, DkimProblem, KeyTags, check_tag_values, parse_tag_list, show
+from .dkim_tags import (
+    DkimError,
+    DkimProblem,
+    KeyTags,
+    check_tag_values,
+    is_key_record,
+    parse_tag_list,
+    show,
+)
 from .resolver import Resolver
 
 MIN_BITS = 1024  # RFC 8301: verifiers must not accept smaller RSA keys
@@ -132,7 +140,7 @@ async def dkim_target_findings(
         ]
     _, records = answer.chase()
     texts = [txt_text(r) for r in records]
-    keys = [t for t in texts if "p=" in t]
+    keys = [t for t in texts if is_key_record(t)]
     if not keys:
         return [
             Finding(

@@ -116,6 +116,16 @@ def parse_tag_list(text: str, record: KeyTags) -> None:
         record.tags[name] = value
 
 
+def is_key_record(text: str) -> bool:
+    """A TXT record meant as a DKIM key: it has a ``p`` tag or starts with ``v=DKIM1``.
+
+    Read through the tag-list grammar, so ``p = ...`` (FWS around '=') counts too.
+    """
+    record = KeyTags()
+    parse_tag_list(text, record)
+    return "p" in record.tags or record.tags.get("v") == "DKIM1"
+
+
 def _words(tag: str, value: str, record: KeyTags) -> list[str] | None:
     """A colon-separated list of hyphenated words (h=, s=, t=), lower-cased; None if malformed."""
     items = [item.strip(" \t\r\n") for item in value.split(":")]
