@@ -291,6 +291,9 @@ ED = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
 INVALID = DkimProblem.INVALID
 REVOKED = DkimProblem.REVOKED
 WEAK = DkimProblem.WEAK
+LF_KEY = KEY[:50] + "\n" + KEY[50:]
+NBSP_KEY = KEY[:50] + "\u00a0" + KEY[50:]
+NOT_BASE64 = "not base64 (A-Z a-z 0-9 + / and '=' padding)"
 CHARS = "only '!' to '~' but ';' in a value, and spaces, tabs or CRLF followed by a space or tab"
 
 
@@ -371,17 +374,14 @@ INVALID_KEYS: list[tuple[str, list[tuple[DkimProblem, str]]]] = [
         [(INVALID, "p='AA=A': not base64 (A-Z a-z 0-9 + / and '=' padding)")],
     ),
     (
-        f"v=DKIM1; p={KEY[:50]}\n{KEY[50:]}",  # a bare LF is no FWS
-        [(INVALID, f"p={dkim_tags.show(KEY[:50] + chr(10) + KEY[50:])}: {CHARS} between them")],
+        f"v=DKIM1; p={LF_KEY}",  # a bare LF is no FWS
+        [(INVALID, f"p={dkim_tags.show(LF_KEY)}: {CHARS} between them")],
     ),
     (
-        f"v=DKIM1; p={KEY[:50]}\u00a0{KEY[50:]}",  # nor is a no-break space
+        f"v=DKIM1; p={NBSP_KEY}",  # nor is a no-break space
         [
-            (INVALID, f"p={dkim_tags.show(KEY[:50] + chr(0xA0) + KEY[50:])}: {CHARS} between them"),
-            (
-                INVALID,
-                f"p={dkim_tags.show(KEY[:50] + chr(0xA0) + KEY[50:])}: not base64 (A-Z a-z 0-9 + / and '=' padding)",
-            ),
+            (INVALID, f"p={dkim_tags.show(NBSP_KEY)}: {CHARS} between them"),
+            (INVALID, f"p={dkim_tags.show(NBSP_KEY)}: {NOT_BASE64}"),
         ],
     ),
     ("v=DKIM1; p=", [(REVOKED, "the key is revoked (empty p=)")]),
