@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from components.checks.dns.serial import newest, serial_lt
 from components.checks.protocols import dkim, dkim_tags, dmarc, spf
 from components.checks.protocols.dkim_tags import DkimProblem
-from components.checks.verify.expected import parse_records, txt_zone_strings
+from components.checks.verify.expected import Expected, parse_records, txt_zone_strings
 from components.checks.verify.findings import FindingCode
 from tests.support.dns_world import dkim_key_txt, rsa_key_der
 
@@ -497,15 +497,23 @@ def test_invalid_dkim_key_records(text: str, errors: list[tuple[DkimProblem, str
 )
 def test_dkim_key_records_with_warnings(text: str, errors: list[str], warnings: list[str]) -> None:
     key = dkim.parse_dkim_key(text)
-    assert ([e.message for e in key.errors], key.warnings) == (errors, warnings)
+    assert ([e.message for e in key.errors], [w.message for w in key.warnings]) == (
+        errors,
+        warnings,
+    )
 
 
-def test_dkim_finding_codes_come_from_each_error_kind() -> None:
+def _byodkim_row() -> Expected:
     (row,) = parse_records(
         '[{"domain": "example.com", "name": "sel._domainkey.example.com", "type": "TXT", '
         '"value": "v=DKIM1; p=", "ttl": 300, "purpose": "dkim_byodkim"}]',
         "test",
     )
+    return row
+
+
+def test_dkim_finding_codes_come_from_each_error_kind() -> None:
+    row = _byodkim_row()
     found = dkim.dkim_findings(row, row.name, "v=DKIM2; p=", None, "ns")
     assert [(f.code, f.message) for f in found] == [
         (
@@ -518,6 +526,39 @@ def test_dkim_finding_codes_come_from_each_error_kind() -> None:
             "DKIM key at sel._domainkey.example.com: the key is revoked (empty p=)",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        (dkim_key_txt(1024), "dkim_key_short", "RSA key of 1024 bits: 2048 bits is recommended"),
+        (f"v=DKIM1; t=y; p={KEY}", "dkim_key_short", "t=y: the domain is in DKIM testing mode"),
+        (
+            f"v=DKIM1; k=ed25519; t=y; p={ED}",
+            "dkim_key_warning",
+            "t=y: the domain is in DKIM testing mode",
+        ),
+        (
+            f"v=DKIM1; p={KEY};;",
+            "dkim_key_warning",
+            "empty tag-spec at position 3: RFC 6376 3.2 allows one ';' after the last tag only, "
+            "and some verifiers discard such records",
+        ),
+        (
+            f"v=DKIM1; p={KEY}; T=y",
+            "dkim_key_warning",
+            "tag 'T' is ignored: tag names are case-sensitive (did you mean 't'?)",
+        ),
+    ],
+)
+def test_dkim_warning_codes_come_from_each_warning_kind(text: str, code: str, message: str) -> None:
+    row = _byodkim_row()
+    (found,) = dkim.dkim_findings(row, row.name, text, None, "ns")
+    assert (found.severity, found.code, found.message) == (
+        "warning",
+        code,
+        f"DKIM key at sel._domainkey.example.com: {message}",
+    )
 
 
 def test_dkim_key_with_spaces_inside_p_and_ed25519() -> None:

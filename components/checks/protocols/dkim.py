@@ -13,8 +13,11 @@ from ..dns.client import txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
 from .dkim_tags import (
+    NOT_BASE64,
+    DkimCaution,
     DkimError,
     DkimProblem,
+    DkimWarning,
     KeyTags,
     check_tag_values,
     is_key_record,
@@ -27,15 +30,17 @@ MIN_BITS = 1024  # RFC 8301: verifiers must not accept smaller RSA keys
 RECOMMENDED_BITS = 2048
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DkimKey:
+    """A parsed DKIM key record: its tags, key type and size, errors and warnings."""
+
     text: str
     tags: dict[str, str] = field(default_factory=dict[str, str])
     key_type: str = "rsa"
     bits: int | None = None
     spki: bool = True  # an RSA key in SubjectPublicKeyInfo, not a bare PKCS#1 RSAPublicKey
     errors: list[DkimError] = field(default_factory=list[DkimError])
-    warnings: list[str] = field(default_factory=list[str])
+    warnings: list[DkimWarning] = field(default_factory=list[DkimWarning])
 
     @property
     def revoked(self) -> bool:
@@ -89,7 +94,7 @@ def _check_key_data(key: DkimKey, data: str) -> None:
     try:
         der = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
     except (binascii.Error, ValueError):
-        add(f"p={show(data)}: not base64 (A-Z a-z 0-9 + / and '=' padding)")
+        add(f"p={show(data)}: {NOT_BASE64}")
         return
     if key.key_type == "ed25519":
         if len(der) != 32:
@@ -111,7 +116,8 @@ def _check_key_data(key: DkimKey, data: str) -> None:
         msg = f"RSA key of {key.bits} bits: verifiers reject keys under {MIN_BITS} bits"
         add(msg, DkimProblem.WEAK)
     elif key.bits < RECOMMENDED_BITS:
-        key.warnings.append(f"RSA key of {key.bits} bits: {RECOMMENDED_BITS} bits is recommended")
+        message = f"RSA key of {key.bits} bits: {RECOMMENDED_BITS} bits is recommended"
+        key.warnings.append(DkimWarning(kind=DkimCaution.SIZE, message=message))
 
 
 _CODES = {
@@ -171,6 +177,9 @@ def dkim_findings(
         code = _CODES[err.kind]
         found.append(Finding("error", code, e.name, f"{where}: {err.message}", ns_label, fix))
     for warn in key.warnings:
-        code = FindingCode.DKIM_KEY_SHORT if key.bits is not None else FindingCode.DKIM_KEY_WARNING
-        found.append(Finding("warning", code, e.name, f"{where}: {warn}", ns_label))
+        short = warn.kind is DkimCaution.SIZE or (
+            warn.kind is DkimCaution.TESTING and key.bits is not None
+        )
+        code = FindingCode.DKIM_KEY_SHORT if short else FindingCode.DKIM_KEY_WARNING
+        found.append(Finding("warning", code, e.name, f"{where}: {warn.message}", ns_label))
     return found

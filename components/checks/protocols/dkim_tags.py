@@ -11,6 +11,7 @@ from enum import Enum
 
 KEY_TAGS = frozenset({"v", "h", "k", "n", "p", "s", "t"})
 KEY_TYPES = ("rsa", "ed25519")  # RFC 6376 3.6.1, RFC 8463
+NOT_BASE64 = "not base64 (A-Z a-z 0-9 + / and '=' padding)"
 _SHOW = 80
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # ALPHA *ALNUMPUNC
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?")  # hyphenated-word
@@ -39,19 +40,42 @@ class DkimError:
     message: str
 
 
+class DkimCaution(Enum):
+    """What kind of warning a DKIM key record has, which decides its finding code."""
+
+    SIZE = "size"
+    """An RSA key under the recommended 2048 bits: ``dkim_key_short``."""
+    TESTING = "testing"
+    """``t=y``: ``dkim_key_short`` on an RSA key of known size, else ``dkim_key_warning``."""
+    RECORD = "record"
+    """A tag-list oddity verifiers may tolerate: ``dkim_key_warning``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DkimWarning:
+    """One warning about a DKIM key record: its kind and what to tell the user."""
+
+    kind: DkimCaution
+    message: str
+
+
 @dataclass(kw_only=True)
 class KeyTags:
     """A key record's tags, and what is wrong with its tag-list and tag values."""
 
     tags: dict[str, str] = field(default_factory=dict[str, str])
     errors: list[DkimError] = field(default_factory=list[DkimError])
-    warnings: list[str] = field(default_factory=list[str])
+    warnings: list[DkimWarning] = field(default_factory=list[DkimWarning])
     key_type: str = "rsa"
     key_data: str | None = None  # p= without its FWS; None when p= is absent, bad or empty
 
     def add(self, message: str, kind: DkimProblem = DkimProblem.INVALID) -> None:
         """Record an error of ``kind``."""
         self.errors.append(DkimError(kind=kind, message=message))
+
+    def warn(self, message: str, kind: DkimCaution = DkimCaution.RECORD) -> None:
+        """Record a warning of ``kind``."""
+        self.warnings.append(DkimWarning(kind=kind, message=message))
 
 
 def show(text: str) -> str:
@@ -84,7 +108,7 @@ def parse_tag_list(text: str, record: KeyTags) -> None:
         parts.pop()  # the one trailing ';' (and FWS after it)
     for index, part in enumerate(parts):
         if not part.strip(" \t\r\n"):
-            record.warnings.append(
+            record.warn(
                 f"empty tag-spec at position {index + 1}: RFC 6376 3.2 allows one ';' after "
                 "the last tag only, and some verifiers discard such records"
             )
@@ -109,7 +133,7 @@ def parse_tag_list(text: str, record: KeyTags) -> None:
         if name == "v" and index != 0:
             record.add("'v=' must be the first tag")
         if name not in KEY_TAGS and name.lower() in KEY_TAGS:
-            record.warnings.append(
+            record.warn(
                 f"tag '{name}' is ignored: tag names are case-sensitive (did you mean "
                 f"'{name.lower()}'?)"
             )
@@ -160,7 +184,7 @@ def check_tag_values(record: KeyTags) -> None:
         record.add(f"s={show(tags['s'])}: lists neither 'email' nor '*': not a key for email")
     flags = _words("t", tags["t"], record) if "t" in tags else None
     if flags is not None and "y" in flags:
-        record.warnings.append("t=y: the domain is in DKIM testing mode")
+        record.warn("t=y: the domain is in DKIM testing mode", DkimCaution.TESTING)
     _check_p(record)
 
 
@@ -172,6 +196,6 @@ def _check_p(record: KeyTags) -> None:
     if not data:
         record.add("the key is revoked (empty p=)", DkimProblem.REVOKED)
     elif not _BASE64.fullmatch(data) or len(data) % 4 == 1:
-        record.add(f"p={show(data)}: not base64 (A-Z a-z 0-9 + / and '=' padding)")
+        record.add(f"p={show(data)}: {NOT_BASE64}")
     else:
         record.key_data = data
