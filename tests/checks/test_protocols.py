@@ -335,6 +335,20 @@ def test_valid_dkim_key_records(text: str) -> None:
     assert (key.errors, key.warnings) == ([], [])
 
 
+_FWS_CHOICES = st.sampled_from(["", " ", "\t", "\r\n ", " \r\n\t", "  "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FWS_CHOICES, min_size=24, max_size=24), st.booleans())
+def test_fws_anywhere_the_grammar_allows_it_is_valid(fws: list[str], trailing: bool) -> None:
+    tags = [("v", "DKIM1"), ("k", "rsa"), ("h", "sha256"), ("s", "email"), ("p", KEY)]
+    spaces = iter(fws)
+    specs = [f"{next(spaces)}{n}{next(spaces)}={next(spaces)}{v}{next(spaces)}" for n, v in tags]
+    text = ";".join(specs) + (";" + next(spaces) if trailing else "")
+    key = dkim.parse_dkim_key(text)
+    assert (key.errors, key.warnings, key.bits) == ([], [], 2048)
+
+
 INVALID_KEYS: list[tuple[str, list[tuple[DkimProblem, str]]]] = [
     (
         f"v=DKIM1; p={KEY}; p={KEY}",
