@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import load_der_public_key
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from components.checks.dns.serial import newest, serial_lt
-from components.checks.protocols import dkim, dmarc, spf
-from components.checks.verify.expected import txt_zone_strings
-from tests.support.dns_world import dkim_key_txt
+from components.checks.protocols import dkim, dkim_tags, dmarc, spf
+from components.checks.protocols.dkim_tags import DkimProblem
+from components.checks.verify.expected import Expected, parse_records, txt_zone_strings
+from components.checks.verify.findings import FindingCode
+from tests.support.dns_world import dkim_key_txt, rsa_key_der
 
 # ---- SPF --------------------------------------------------------------------------------------
 
@@ -281,14 +286,293 @@ def test_dkim_key_sizes(bits: int, errors: int, warnings: int) -> None:
     assert (len(key.errors), len(key.warnings)) == (errors, warnings)
 
 
-def test_dkim_revoked_and_malformed() -> None:
-    assert dkim.parse_dkim_key("v=DKIM1; p=").revoked
-    assert "missing" in dkim.parse_dkim_key("v=DKIM1; k=rsa").errors[0]
-    assert "base64" in dkim.parse_dkim_key("v=DKIM1; p=!!!").errors[0]
-    assert "RSA public key" in dkim.parse_dkim_key("v=DKIM1; p=bm90IGEga2V5").errors[0]
-    assert "unknown key type" in dkim.parse_dkim_key("v=DKIM1; k=dsa; p=AAAA").errors[0]
-    assert "sha256" in dkim.parse_dkim_key("v=DKIM1; h=sha1; p=").errors[0]
-    assert "testing" in dkim.parse_dkim_key(dkim_key_txt(2048) + "; t=y").warnings[0]
+KEY = dkim_key_txt(2048).partition("p=")[2]
+ED = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+INVALID = DkimProblem.INVALID
+REVOKED = DkimProblem.REVOKED
+WEAK = DkimProblem.WEAK
+LF_KEY = KEY[:50] + "\n" + KEY[50:]
+NBSP_KEY = KEY[:50] + "\u00a0" + KEY[50:]
+NOT_BASE64 = "not base64 (A-Z a-z 0-9 + / and '=' padding)"
+CHARS = "only '!' to '~' but ';' in a value, and spaces, tabs or CRLF followed by a space or tab"
+
+
+def _pkcs1(bits: int) -> str:
+    """A bare PKCS#1 RSAPublicKey, base64: what RFC 6376 3.6.1's prose names."""
+    key = load_der_public_key(rsa_key_der(bits))
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    return base64.b64encode(der).decode()
+
+
+VALID_KEYS = [
+    f"v=DKIM1; k=rsa; p={KEY}",
+    f"p={KEY}",  # v= and k= are optional
+    f"v=DKIM1; p={KEY};",  # one trailing ';'
+    f"v=DKIM1; p={KEY}; \t",  # and FWS after it
+    f" v = DKIM1 ;\tk\t=\trsa ; p = {KEY} ",  # FWS around '=' and ';'
+    f"v=DKIM1;\r\n p={KEY}",  # CRLF followed by WSP is FWS
+    f"v=DKIM1; p={KEY[:90]} {KEY[90:200]}\r\n\t{KEY[200:]}",  # FWS inside p=
+    f"v=DKIM1; k=RSA; p={KEY}",  # ABNF strings are case-insensitive
+    f"v=DKIM1; h=sha256; p={KEY}",
+    f"v=DKIM1; h=sha1:sha256; p={KEY}",
+    f"v=DKIM1; h=sha256:sha512; p={KEY}",  # unknown algorithms are ignored
+    f"v=DKIM1; h = sha1 : sha256 ; p={KEY}",
+    f"v=DKIM1; s=email; p={KEY}",
+    f"v=DKIM1; s=*; p={KEY}",
+    f"v=DKIM1; s=tlsrpt:email; p={KEY}",  # unknown service types are ignored
+    f"v=DKIM1; t=s; p={KEY}",
+    f"v=DKIM1; t=s:x-later; p={KEY}",  # unknown flags are ignored
+    f"v=DKIM1; n=rotated in May, see https://example.com/dkim?x=1; p={KEY}",
+    f"v=DKIM1; x_vendor=1; g=*; p={KEY}",  # unknown tags (g= is RFC 4871's) are ignored
+    f"v=DKIM1; k=ed25519; p={ED}",
+    f"v=DKIM1; k=ed25519; h=sha256; p={ED[:20]} {ED[20:]}",
+]
+
+
+@pytest.mark.parametrize("text", VALID_KEYS)
+def test_valid_dkim_key_records(text: str) -> None:
+    key = dkim.parse_dkim_key(text)
+    assert (key.errors, key.warnings) == ([], [])
+
+
+_FWS_CHOICES = st.sampled_from(["", " ", "\t", "\r\n ", " \r\n\t", "  "])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FWS_CHOICES, min_size=24, max_size=24), st.booleans())
+def test_fws_anywhere_the_grammar_allows_it_is_valid(fws: list[str], trailing: bool) -> None:
+    tags = [("v", "DKIM1"), ("k", "rsa"), ("h", "sha256"), ("s", "email"), ("p", KEY)]
+    spaces = iter(fws)
+    specs = [f"{next(spaces)}{n}{next(spaces)}={next(spaces)}{v}{next(spaces)}" for n, v in tags]
+    text = ";".join(specs) + (";" + next(spaces) if trailing else "")
+    key = dkim.parse_dkim_key(text)
+    assert (key.errors, key.warnings, key.bits) == ([], [], 2048)
+
+
+INVALID_KEYS: list[tuple[str, list[tuple[DkimProblem, str]]]] = [
+    (
+        f"v=DKIM1; p={KEY}; p={KEY}",
+        [(INVALID, "tag 'p' appears more than once: verifiers discard the record")],
+    ),
+    (
+        f"v=DKIM1; k=rsa; k=rsa; p={KEY}",
+        [(INVALID, "tag 'k' appears more than once: verifiers discard the record")],
+    ),
+    (f"k=rsa; v=DKIM1; p={KEY}", [(INVALID, "'v=' must be the first tag")]),
+    (
+        f"v=DKIM2; p={KEY}",
+        [(INVALID, "v='DKIM2': must be exactly 'DKIM1'; verifiers discard the record")],
+    ),
+    (
+        f"v=dkim1; p={KEY}",
+        [(INVALID, "v='dkim1': must be exactly 'DKIM1'; verifiers discard the record")],
+    ),
+    (
+        f"v=DKIM1; k=dsa; p={KEY}",
+        [(INVALID, "k='dsa': unknown key type, verifiers ignore the key (rsa or ed25519)")],
+    ),
+    (
+        f"v=DKIM1; k=; p={KEY}",
+        [(INVALID, "k='': unknown key type, verifiers ignore the key (rsa or ed25519)")],
+    ),
+    (
+        "v=DKIM1; p=!!!!",
+        [(INVALID, "p='!!!!': not base64 (A-Z a-z 0-9 + / and '=' padding)")],
+    ),
+    (
+        "v=DKIM1; p=AAAAA",
+        [(INVALID, "p='AAAAA': not base64 (A-Z a-z 0-9 + / and '=' padding)")],
+    ),
+    (
+        "v=DKIM1; p=AA=A",
+        [(INVALID, "p='AA=A': not base64 (A-Z a-z 0-9 + / and '=' padding)")],
+    ),
+    (
+        f"v=DKIM1; p={LF_KEY}",  # a bare LF is no FWS
+        [(INVALID, f"p={dkim_tags.show(LF_KEY)}: {CHARS} between them")],
+    ),
+    (
+        f"v=DKIM1; p={NBSP_KEY}",  # nor is a no-break space
+        [
+            (INVALID, f"p={dkim_tags.show(NBSP_KEY)}: {CHARS} between them"),
+            (INVALID, f"p={dkim_tags.show(NBSP_KEY)}: {NOT_BASE64}"),
+        ],
+    ),
+    ("v=DKIM1; p=", [(REVOKED, "the key is revoked (empty p=)")]),
+    ("v=DKIM1; p= \t;", [(REVOKED, "the key is revoked (empty p=)")]),
+    (
+        "v=DKIM2; p=",
+        [
+            (INVALID, "v='DKIM2': must be exactly 'DKIM1'; verifiers discard the record"),
+            (REVOKED, "the key is revoked (empty p=)"),
+        ],
+    ),
+    ("v=DKIM1; k=rsa", [(INVALID, "the required public key tag 'p' is missing")]),
+    (
+        f"v=DKIM1; h=sha1; p={KEY}",
+        [
+            (
+                INVALID,
+                "h='sha1': lists only sha1, which RFC 8301 verifiers refuse; the key is unusable "
+                "(add sha256)",
+            )
+        ],
+    ),
+    (
+        f"v=DKIM1; h=sha512:sha3-256; p={KEY}",
+        [
+            (
+                INVALID,
+                "h='sha512:sha3-256': lists none of sha1, sha256: verifiers ignore unknown "
+                "algorithms; the key is unusable (add sha256)",
+            )
+        ],
+    ),
+    (
+        f"v=DKIM1; h=sha256:; p={KEY}",
+        [(INVALID, "h='sha256:': '' is not a name (letters, digits, '-')")],
+    ),
+    (
+        f"v=DKIM1; h=sha_256; p={KEY}",
+        [(INVALID, "h='sha_256': 'sha_256' is not a name (letters, digits, '-')")],
+    ),
+    (
+        f"v=DKIM1; s=tlsrpt; p={KEY}",
+        [(INVALID, "s='tlsrpt': lists neither 'email' nor '*': not a key for email")],
+    ),
+    (f"v=DKIM1; s=; p={KEY}", [(INVALID, "s='': '' is not a name (letters, digits, '-')")]),
+    (
+        f"v=DKIM1; s=email:**; p={KEY}",
+        [(INVALID, "s='email:**': '**' is not a name (letters, digits, '-')")],
+    ),
+    (f"v=DKIM1; t=y:; p={KEY}", [(INVALID, "t='y:': '' is not a name (letters, digits, '-')")]),
+    (
+        f"v=DKIM1; 1p=x; p={KEY}",
+        [(INVALID, "tag name '1p' is not ALPHA *(ALPHA / DIGIT / '_')")],
+    ),
+    (
+        f"v=DKIM1; x-note=x; p={KEY}",
+        [(INVALID, "tag name 'x-note' is not ALPHA *(ALPHA / DIGIT / '_')")],
+    ),
+    (
+        f"v=DKIM1; s e=x; p={KEY}",
+        [(INVALID, "tag name 's e' is not ALPHA *(ALPHA / DIGIT / '_')")],
+    ),
+    (f"v=DKIM1; rsa; p={KEY}", [(INVALID, "'rsa' is not a tag=value pair")]),
+    (f"v=DKIM1; n=café; p={KEY}", [(INVALID, f"n='café': {CHARS} between them")]),
+    (f"v=DKIM1; k\n=rsa; p={KEY}", [(INVALID, f"k='rsa': {CHARS} between them")]),
+    (
+        f"v=DKIM1; p={_pkcs1(2048)}",
+        [
+            (
+                INVALID,
+                "p= holds a bare PKCS#1 RSAPublicKey, which common verifiers (OpenDKIM, dkimpy) "
+                "cannot read: publish it as SubjectPublicKeyInfo, as SES does "
+                "(openssl rsa -pubout)",
+            )
+        ],
+    ),
+    (
+        f"v=DKIM1; k=ed25519; p={base64.b64encode(bytes(44)).decode()}",
+        [(INVALID, "an ed25519 key is 32 bytes, this one is 44")],
+    ),
+    (f"v=DKIM1; k=rsa; p={ED}", [(INVALID, "p= does not hold an RSA public key")]),
+    (
+        dkim_key_txt(512),
+        [(WEAK, "RSA key of 512 bits: verifiers reject keys under 1024 bits")],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "errors"), INVALID_KEYS)
+def test_invalid_dkim_key_records(text: str, errors: list[tuple[DkimProblem, str]]) -> None:
+    key = dkim.parse_dkim_key(text)
+    assert [(e.kind, e.message) for e in key.errors] == errors
+
+
+@pytest.mark.parametrize(
+    ("text", "errors", "warnings"),
+    [
+        (f"v=DKIM1; p={KEY}; t=y", [], ["t=y: the domain is in DKIM testing mode"]),
+        (
+            f"v=DKIM1;; p={KEY}",
+            [],
+            [
+                "empty tag-spec at position 2: RFC 6376 3.2 allows one ';' after the last tag "
+                "only, and some verifiers discard such records"
+            ],
+        ),
+        (
+            f"v=DKIM1; P={KEY}",
+            ["the required public key tag 'p' is missing"],
+            ["tag 'P' is ignored: tag names are case-sensitive (did you mean 'p'?)"],
+        ),
+    ],
+)
+def test_dkim_key_records_with_warnings(text: str, errors: list[str], warnings: list[str]) -> None:
+    key = dkim.parse_dkim_key(text)
+    assert ([e.message for e in key.errors], [w.message for w in key.warnings]) == (
+        errors,
+        warnings,
+    )
+
+
+def _byodkim_row() -> Expected:
+    (row,) = parse_records(
+        '[{"domain": "example.com", "name": "sel._domainkey.example.com", "type": "TXT", '
+        '"value": "v=DKIM1; p=", "ttl": 300, "purpose": "dkim_byodkim"}]',
+        "test",
+    )
+    return row
+
+
+def test_dkim_finding_codes_come_from_each_error_kind() -> None:
+    row = _byodkim_row()
+    found = dkim.dkim_findings(row, row.name, "v=DKIM2; p=", None, "ns")
+    assert [(f.code, f.message) for f in found] == [
+        (
+            FindingCode.DKIM_KEY_INVALID,
+            "DKIM key at sel._domainkey.example.com: v='DKIM2': must be exactly 'DKIM1'; "
+            "verifiers discard the record",
+        ),
+        (
+            FindingCode.DKIM_KEY_REVOKED,
+            "DKIM key at sel._domainkey.example.com: the key is revoked (empty p=)",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        (dkim_key_txt(1024), "dkim_key_short", "RSA key of 1024 bits: 2048 bits is recommended"),
+        (f"v=DKIM1; t=y; p={KEY}", "dkim_key_short", "t=y: the domain is in DKIM testing mode"),
+        (
+            f"v=DKIM1; k=ed25519; t=y; p={ED}",
+            "dkim_key_warning",
+            "t=y: the domain is in DKIM testing mode",
+        ),
+        (
+            f"v=DKIM1; p={KEY};;",
+            "dkim_key_warning",
+            "empty tag-spec at position 3: RFC 6376 3.2 allows one ';' after the last tag only, "
+            "and some verifiers discard such records",
+        ),
+        (
+            f"v=DKIM1; p={KEY}; T=y",
+            "dkim_key_warning",
+            "tag 'T' is ignored: tag names are case-sensitive (did you mean 't'?)",
+        ),
+    ],
+)
+def test_dkim_warning_codes_come_from_each_warning_kind(text: str, code: str, message: str) -> None:
+    row = _byodkim_row()
+    (found,) = dkim.dkim_findings(row, row.name, text, None, "ns")
+    assert (found.severity, found.code, found.message) == (
+        "warning",
+        code,
+        f"DKIM key at sel._domainkey.example.com: {message}",
+    )
 
 
 def test_dkim_key_with_spaces_inside_p_and_ed25519() -> None:

@@ -104,6 +104,28 @@ def test_dkim_key_behind_the_cname_is_parsed(
     assert finding["name"] == "tok3cccc._domainkey.example.com"
 
 
+def test_dkim_key_with_fws_around_equals_is_found_and_valid(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    key = dkim_key_txt(2048).replace("p=", "p = ")
+    world = make_world(stack, tmp_path, servers=1, amazonses=amazonses_zone(keys={"tok3cccc": key}))
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert result.doc["domains"][0]["findings"] == []
+
+
+def test_dkim_key_with_a_duplicate_tag_behind_the_cname(stack: ExitStack, tmp_path: Path) -> None:
+    key = dkim_key_txt(2048) + "; k=rsa"
+    world = make_world(stack, tmp_path, servers=1, amazonses=amazonses_zone(keys={"tok3cccc": key}))
+    result = world.verify()
+    assert result.rc == 1
+    (finding,) = result.findings("dkim_key_invalid")
+    assert finding["message"] == (
+        f"DKIM key at tok3cccc.dkim.amazonses.com (via {world.resolver.spec}): "
+        "tag 'k' appears more than once: verifiers discard the record"
+    )
+
+
 def test_short_key_warning_fails_only_with_strict(stack: ExitStack, tmp_path: Path) -> None:
     key = dkim_key_txt(1024)
     world = make_world(stack, tmp_path, servers=1, amazonses=amazonses_zone(key_txt=key))

@@ -4,136 +4,127 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from ..dns.client import txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
+from .dkim_tags import (
+    NOT_BASE64,
+    DkimCaution,
+    DkimError,
+    DkimProblem,
+    DkimWarning,
+    KeyTags,
+    check_tag_values,
+    is_key_record,
+    parse_tag_list,
+    show,
+)
 from .resolver import Resolver
 
 MIN_BITS = 1024  # RFC 8301: verifiers must not accept smaller RSA keys
 RECOMMENDED_BITS = 2048
-_TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_B64_RE = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class DkimKey:
+    """A parsed DKIM key record: its tags, key type and size, errors and warnings."""
+
     text: str
     tags: dict[str, str] = field(default_factory=dict[str, str])
     key_type: str = "rsa"
     bits: int | None = None
-    revoked: bool = False
-    errors: list[str] = field(default_factory=list[str])
-    warnings: list[str] = field(default_factory=list[str])
+    spki: bool = True  # an RSA key in SubjectPublicKeyInfo, not a bare PKCS#1 RSAPublicKey
+    errors: list[DkimError] = field(default_factory=list[DkimError])
+    warnings: list[DkimWarning] = field(default_factory=list[DkimWarning])
+
+    @property
+    def revoked(self) -> bool:
+        """The key is revoked (empty ``p=``)."""
+        return any(e.kind is DkimProblem.REVOKED for e in self.errors)
 
 
-def _rsa_bits(der: bytes) -> int | None:
-    """Modulus size of an RSA key given as SubjectPublicKeyInfo or bare RSAPublicKey DER."""
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import load_der_public_key
-
+def _load_rsa(der: bytes) -> rsa.RSAPublicKey | None:
     try:
         key = load_der_public_key(der)
     except Exception:  # malformed input raises various errors; any of them means "not a key"
-        key = None
-    if isinstance(key, rsa.RSAPublicKey):
-        return key.key_size
-    if key is not None:
         return None
-    try:  # some publishers use the bare PKCS#1 RSAPublicKey structure
-        wrapped = _wrap_pkcs1(der)
-        key = load_der_public_key(wrapped) if wrapped else None
-    except Exception:
-        key = None
-    return key.key_size if isinstance(key, rsa.RSAPublicKey) else None
+    return key if isinstance(key, rsa.RSAPublicKey) else None
 
 
-def _der_len(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
+def _rsa_bits(der: bytes) -> tuple[int, bool] | None:
+    """Modulus size of an RSA key, and whether it is SubjectPublicKeyInfo (not bare PKCS#1).
 
-
-def _wrap_pkcs1(der: bytes) -> bytes | None:
-    if not der or der[0] != 0x30 or len(der) > 10000:
+    ``load_der_public_key`` reads both; the element after the outer SEQUENCE's header tells
+    them apart: SubjectPublicKeyInfo starts with the algorithm SEQUENCE, RSAPublicKey with the
+    modulus INTEGER.
+    """
+    key = _load_rsa(der)
+    if key is None:
         return None
-    algo = bytes.fromhex("300d06092a864886f70d0101010500")  # rsaEncryption, NULL
-    bitstring = b"\x03" + _der_len(len(der) + 1) + b"\x00" + der
-    body = algo + bitstring
-    return b"\x30" + _der_len(len(body)) + body
+    header = 2 + (der[1] & 0x7F if der[1] >= 0x80 else 0)
+    return key.key_size, der[header] == 0x30
 
 
 def parse_dkim_key(text: str) -> DkimKey:
     """Parse a DKIM key record (TXT strings already joined)."""
-    key = DkimKey(text=text)
-    parts = [p.strip() for p in text.split(";")]
-    if parts and parts[-1] == "":
-        parts.pop()
-    for index, part in enumerate(parts):
-        name, eq, value = part.partition("=")
-        name = name.strip()
-        if not eq or not _TAG_RE.match(name):
-            key.errors.append(f"'{part[:40]}' is not a tag=value pair")
-            continue
-        if name in key.tags:
-            key.errors.append(f"tag '{name}' appears more than once")
-            continue
-        if name == "v" and index != 0:
-            key.errors.append("'v=' must be the first tag")
-        key.tags[name] = value.strip()
-    tags = key.tags
-    if "v" in tags and tags["v"] != "DKIM1":
-        key.errors.append(f"v={tags['v']}: must be 'DKIM1'")
-    key.key_type = tags.get("k", "rsa").lower()
-    if key.key_type not in ("rsa", "ed25519"):
-        key.errors.append(f"k={tags.get('k')}: unknown key type (rsa or ed25519)")
-    if "h" in tags:
-        hashes = [h.strip().lower() for h in tags["h"].split(":")]
-        if "sha256" not in hashes:
-            key.errors.append(f"h={tags['h']}: sha256 must be allowed (RFC 8301)")
-    if "s" in tags:
-        services = [s.strip().lower() for s in tags["s"].split(":")]
-        if "*" not in services and "email" not in services:
-            key.errors.append(f"s={tags['s']}: the key is not for email")
-    if "t" in tags:
-        flags = [f.strip().lower() for f in tags["t"].split(":")]
-        if "y" in flags:
-            key.warnings.append("t=y: the domain is in DKIM testing mode")
-    if "p" not in tags:
-        key.errors.append("the required public key tag 'p' is missing")
-        return key
-    data = re.sub(r"\s+", "", tags["p"])
-    if not data:
-        key.revoked = True
-        key.errors.append("the key is revoked (empty p=)")
-        return key
-    if not _B64_RE.match(data):
-        key.errors.append("p= is not valid base64")
-        return key
+    record = KeyTags()
+    parse_tag_list(text, record)
+    check_tag_values(record)
+    key = DkimKey(
+        text=text,
+        tags=record.tags,
+        key_type=record.key_type,
+        errors=record.errors,
+        warnings=record.warnings,
+    )
+    if record.key_data is not None:
+        _check_key_data(key, record.key_data)
+    return key
+
+
+def _check_key_data(key: DkimKey, data: str) -> None:
+    def add(message: str, kind: DkimProblem = DkimProblem.INVALID) -> None:
+        key.errors.append(DkimError(kind=kind, message=message))
+
     try:
         der = base64.b64decode(data + "=" * (-len(data) % 4), validate=True)
     except (binascii.Error, ValueError):
-        key.errors.append("p= is not valid base64")
-        return key
+        add(f"p={show(data)}: {NOT_BASE64}")
+        return
     if key.key_type == "ed25519":
         if len(der) != 32:
-            key.errors.append(f"an ed25519 key is 32 bytes, this one is {len(der)}")
-        return key
+            add(f"an ed25519 key is 32 bytes, this one is {len(der)}")
+        return
     if key.key_type != "rsa":
-        return key
-    bits = _rsa_bits(der)
-    if bits is None:
-        key.errors.append("p= does not hold an RSA public key")
-        return key
-    key.bits = bits
-    if bits < MIN_BITS:
-        key.errors.append(f"RSA key of {bits} bits: verifiers reject keys under {MIN_BITS} bits")
-    elif bits < RECOMMENDED_BITS:
-        key.warnings.append(f"RSA key of {bits} bits: {RECOMMENDED_BITS} bits is recommended")
-    return key
+        return
+    found = _rsa_bits(der)
+    if found is None:
+        add("p= does not hold an RSA public key")
+        return
+    key.bits, key.spki = found
+    if not key.spki:
+        add(
+            "p= holds a bare PKCS#1 RSAPublicKey, which common verifiers (OpenDKIM, dkimpy) "
+            "cannot read: publish it as SubjectPublicKeyInfo, as SES does (openssl rsa -pubout)"
+        )
+    if key.bits < MIN_BITS:
+        msg = f"RSA key of {key.bits} bits: verifiers reject keys under {MIN_BITS} bits"
+        add(msg, DkimProblem.WEAK)
+    elif key.bits < RECOMMENDED_BITS:
+        message = f"RSA key of {key.bits} bits: {RECOMMENDED_BITS} bits is recommended"
+        key.warnings.append(DkimWarning(kind=DkimCaution.SIZE, message=message))
+
+
+_CODES = {
+    DkimProblem.INVALID: FindingCode.DKIM_KEY_INVALID,
+    DkimProblem.REVOKED: FindingCode.DKIM_KEY_REVOKED,
+    DkimProblem.WEAK: FindingCode.DKIM_KEY_WEAK,
+}
 
 
 def is_dkim_txt_row(e: Expected) -> bool:
@@ -155,7 +146,7 @@ async def dkim_target_findings(
         ]
     _, records = answer.chase()
     texts = [txt_text(r) for r in records]
-    keys = [t for t in texts if "p=" in t]
+    keys = [t for t in texts if is_key_record(t)]
     if not keys:
         return [
             Finding(
@@ -183,14 +174,12 @@ def dkim_findings(
     fix = e.zone_line() if byodkim else None
     found: list[Finding] = []
     for err in key.errors:
-        if key.revoked:
-            code = FindingCode.DKIM_KEY_REVOKED
-        elif key.bits is not None and key.bits < MIN_BITS:
-            code = FindingCode.DKIM_KEY_WEAK
-        else:
-            code = FindingCode.DKIM_KEY_INVALID
-        found.append(Finding("error", code, e.name, f"{where}: {err}", ns_label, fix))
+        code = _CODES[err.kind]
+        found.append(Finding("error", code, e.name, f"{where}: {err.message}", ns_label, fix))
     for warn in key.warnings:
-        code = FindingCode.DKIM_KEY_SHORT if key.bits is not None else FindingCode.DKIM_KEY_WARNING
-        found.append(Finding("warning", code, e.name, f"{where}: {warn}", ns_label))
+        short = warn.kind is DkimCaution.SIZE or (
+            warn.kind is DkimCaution.TESTING and key.bits is not None
+        )
+        code = FindingCode.DKIM_KEY_SHORT if short else FindingCode.DKIM_KEY_WARNING
+        found.append(Finding("warning", code, e.name, f"{where}: {warn.message}", ns_label))
     return found

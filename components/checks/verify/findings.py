@@ -162,7 +162,8 @@ class FindingCode(StrEnum):
     DKIM_KEY_WARNING = (
         "dkim_key_warning",
         _WARNING,
-        "A warning about a DKIM key record with no RSA key size (such as 't=y' on ed25519).",
+        "Any other warning about a DKIM key record: a tag-list oddity verifiers may not "
+        "tolerate, or 't=y' on a key with no RSA size (ed25519).",
     )
     SERIAL_BEHIND = (
         "serial_behind",
