@@ -102,27 +102,31 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
     # process left there belong to another event loop and would never finish in this one.
     settings.SETTINGS.outputs = set()  # pyright: ignore[reportAttributeAccessIssue]
     pulumi.runtime.set_all_config(files.config, secret_keys=list(files.placeholder_keys))
-    stack_config = read_stack_config()  # bad configuration stops here, before any resource
+    try:
+        stack_config = read_stack_config()  # bad configuration stops here, before any resource
 
-    def program() -> None:
-        # As under the Pulumi CLI, the program imports modules that lie next to it.
-        sys.path.insert(0, str(project_dir))
-        try:
-            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
-        except SystemExit as exit_:
-            raise ProgramFailed("; ".join(errors) or f"exit status {exit_.code}") from None
-        finally:
-            with contextlib.suppress(ValueError):
-                sys.path.remove(str(project_dir))
+        def program() -> None:
+            # As under the Pulumi CLI, the program imports modules that lie next to it.
+            sys.path.insert(0, str(project_dir))
+            try:
+                runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+            except SystemExit as exit_:
+                raise ProgramFailed("; ".join(errors) or f"exit status {exit_.code}") from None
+            finally:
+                with contextlib.suppress(ValueError):
+                    sys.path.remove(str(project_dir))
 
-    _sync_await(run_pulumi_func(program))
-    root = settings.get_root_resource()
-    stack_outputs = cast(dict[str, Any], getattr(root, "outputs", {}))
-    outputs: dict[str, Any] = {}
-    for name in sorted(stack_outputs):
-        output = pulumi.Output.from_input(stack_outputs[name])
-        is_secret = _sync_await(output.is_secret())
-        outputs[name] = SECRET_PLACEHOLDER if is_secret else _sync_await(output.future())
+        _sync_await(run_pulumi_func(program))
+        root = settings.get_root_resource()
+        stack_outputs = cast(dict[str, Any], getattr(root, "outputs", {}))
+        outputs: dict[str, Any] = {}
+        for name in sorted(stack_outputs):
+            output = pulumi.Output.from_input(stack_outputs[name])
+            is_secret = _sync_await(output.is_secret())
+            outputs[name] = SECRET_PLACEHOLDER if is_secret else _sync_await(output.future())
+    finally:
+        # the config is process-wide: leave none of this stack's behind for the caller
+        pulumi.runtime.set_all_config({}, secret_keys=[])
     resources = [
         {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
         for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))

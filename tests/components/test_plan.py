@@ -65,6 +65,16 @@ def test_dev_plan_matches_reviewed_snapshot() -> None:
     assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
 
 
+def test_a_plan_leaves_no_config_behind_in_the_process() -> None:
+    """The runtime config is process-wide: a later program (a test, a second plan) must not see
+    this stack's aws:region or namespace values."""
+    from pulumi.runtime import config as runtime_config
+
+    make_plan("dev")
+    assert runtime_config.get_config("aws:region") is None
+    assert runtime_config.get_config("ses:domains") is None
+
+
 def test_planning_twice_gives_identical_plans() -> None:
     first = json.dumps(make_plan("dev").to_json(), sort_keys=True)
     second = json.dumps(make_plan("dev").to_json(), sort_keys=True)
