@@ -34,6 +34,13 @@ class Check:
     values: list[str] = field(default_factory=list[str])  # published values of interest
 
 
+def _wrong(e: Expected, code: FindingCode, message: str, values: list[str] | None = None) -> Check:
+    """A record that is published but wrong: one error with the zone line that fixes it."""
+    return Check(
+        "wrong", [Finding("error", code, e.name, message, fix=e.zone_line())], values or []
+    )
+
+
 class _Missing:
     """The "missing" verdict for one expected record, built only when it is the verdict."""
 
@@ -94,17 +101,10 @@ def check_answer(e: Expected, answer: Answer) -> Check:
             return missing.check()
         if e.value in targets:
             return Check("ok", values=targets)
-        return Check(
-            "wrong",
-            [
-                Finding(
-                    "error",
-                    FindingCode.RECORD_WRONG,
-                    e.name,
-                    f"CNAME ({e.purpose}) points to {targets[0]}, expected {e.value}",
-                    fix=e.zone_line(),
-                )
-            ],
+        return _wrong(
+            e,
+            FindingCode.RECORD_WRONG,
+            f"CNAME ({e.purpose}) points to {targets[0]}, expected {e.value}",
             targets,
         )
     if e.rdtype == "MX":
@@ -132,30 +132,10 @@ def check_answer(e: Expected, answer: Answer) -> Check:
             )
         hosts = {h for _, h in published}
         if host in hosts:
-            return Check(
-                "wrong",
-                [
-                    Finding(
-                        "error",
-                        FindingCode.MX_WRONG_PRIORITY,
-                        e.name,
-                        f"MX {host} has priority {shown}, expected {prio}",
-                        fix=e.zone_line(),
-                    )
-                ],
+            return _wrong(
+                e, FindingCode.MX_WRONG_PRIORITY, f"MX {host} has priority {shown}, expected {prio}"
             )
-        return Check(
-            "wrong",
-            [
-                Finding(
-                    "error",
-                    FindingCode.MX_WRONG_HOST,
-                    e.name,
-                    f"MX points to {shown}, expected {prio} {host}",
-                    fix=e.zone_line(),
-                )
-            ],
-        )
+        return _wrong(e, FindingCode.MX_WRONG_HOST, f"MX points to {shown}, expected {prio} {host}")
     if e.rdtype == "TXT":
         texts = [txt_text(r) for r in records]
         if spf.is_spf_row(e):
@@ -171,17 +151,10 @@ def check_answer(e: Expected, answer: Answer) -> Check:
         if match:
             return Check("ok", values=texts)
         if dkim.is_dkim_txt_row(e):
-            return Check(
-                "wrong",
-                [
-                    Finding(
-                        "error",
-                        FindingCode.RECORD_WRONG,
-                        e.name,
-                        f"TXT ({e.purpose}) differs from the expected value",
-                        fix=e.zone_line(),
-                    )
-                ],
+            return _wrong(
+                e,
+                FindingCode.RECORD_WRONG,
+                f"TXT ({e.purpose}) differs from the expected value",
                 texts,
             )
         return missing.check()
@@ -190,17 +163,10 @@ def check_answer(e: Expected, answer: Answer) -> Check:
         return Check("ok")
     if not records:
         return missing.check()
-    return Check(
-        "wrong",
-        [
-            Finding(
-                "error",
-                FindingCode.RECORD_WRONG,
-                e.name,
-                f"{e.rdtype} is {', '.join(r.to_text() for r in records)}, expected {e.value}",
-                fix=e.zone_line(),
-            )
-        ],
+    return _wrong(
+        e,
+        FindingCode.RECORD_WRONG,
+        f"{e.rdtype} is {', '.join(r.to_text() for r in records)}, expected {e.value}",
     )
 
 
@@ -227,19 +193,7 @@ def _check_spf_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
         )
     if match:
         return Check("ok", values=spfs)
-    return Check(
-        "wrong",
-        [
-            Finding(
-                "error",
-                FindingCode.RECORD_WRONG,
-                e.name,
-                f"SPF is '{spfs[0]}', expected '{e.value}'",
-                fix=e.zone_line(),
-            )
-        ],
-        spfs,
-    )
+    return _wrong(e, FindingCode.RECORD_WRONG, f"SPF is '{spfs[0]}', expected '{e.value}'", spfs)
 
 
 def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
@@ -263,18 +217,8 @@ def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Chec
         )
     if _dmarc_normalized(candidates[0]) == _dmarc_normalized(e.value):
         return Check("ok", values=candidates)
-    return Check(
-        "wrong",
-        [
-            Finding(
-                "error",
-                FindingCode.RECORD_WRONG,
-                e.name,
-                f"DMARC is '{candidates[0]}', expected '{e.value}'",
-                fix=e.zone_line(),
-            )
-        ],
-        candidates,
+    return _wrong(
+        e, FindingCode.RECORD_WRONG, f"DMARC is '{candidates[0]}', expected '{e.value}'", candidates
     )
 
 
