@@ -1,0 +1,136 @@
+"""The openspf RFC 7208 test suite, run through ``checks verify`` against knotd on loopback.
+
+Each scenario's zone data is served by one knotd (behind a dropping proxy for its TIMEOUTs), and
+each test's domain (the MAIL FROM domain, or the HELO name when MAIL FROM is empty) is checked as
+an expected SPF record. The suite's result is mapped to what a record checker can judge:
+``permerror`` must give an SPF error finding; ``pass``/``fail``/``softfail``/``neutral`` no SPF
+error; ``none`` ``record_missing``; ``temperror`` ``could_not_check``. Policy findings that are
+not RFC 7208 results (``spf_no_amazonses``, warnings, ``record_wrong``) are not compared.
+docs/checks.md ("The RFC 7208 test suite") has the figures and every skip and disagreement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+
+from components.checks.protocols.spf import is_spf
+from tests.support.checks_support import run_cli
+from tests.support.dns_proxy import DnsProxy
+from tests.support.knot_server import KnotServer
+from tests.support.rfc7208_suite import MATCHING, Scenario, SuiteTest, load_suite
+
+SCENARIOS = load_suite()
+TESTS = [(scenario, test) for scenario in SCENARIOS for test in scenario.tests]
+
+# Findings that are an RFC 7208 permerror of the record (or its include/redirect tree).
+SPF_ERRORS = frozenset(
+    {
+        "spf_syntax",
+        "spf_multiple",
+        "spf_too_many_lookups",
+        "spf_too_many_mx",
+        "spf_void_lookups",
+        "spf_include_error",
+    }
+)
+
+_IP = "the result depends on the client IP: "
+_HELO = "the result depends on the HELO name: "
+_EXP = "the test is about the exp= explanation text: "
+SKIPS: dict[str, str] = {}
+"""Tests a record checker cannot judge, each with the reason."""
+
+EXPECTED_DISAGREEMENTS: dict[str, tuple[str, str]] = {}
+"""Judgment calls: test name -> (the checker's verdict, why it differs from the suite)."""
+
+
+def _verdict(codes: set[str]) -> str:
+    """What the findings say, in the suite's terms ('match' for any of pass/fail/...)."""
+    if codes & SPF_ERRORS:
+        return "permerror"
+    if "could_not_check" in codes:
+        return "temperror"
+    if "record_missing" in codes:
+        return "none"
+    return "match"
+
+
+def _agrees(verdict: str, results: frozenset[str]) -> bool:
+    if verdict == "match":
+        return bool(results & MATCHING)
+    return verdict in results
+
+
+def _expected_value(scenario: Scenario, domain: str) -> str:
+    """The record the check expects: the one published, so only its own faults are found."""
+    spfs = [t for t in scenario.txt.get(domain, []) if is_spf(t)]
+    if len(spfs) == 1 and spfs[0].isascii():
+        return spfs[0]
+    return "v=spf1 include:amazonses.com -all"
+
+
+class Served:
+    """One knotd (behind a proxy when the data has TIMEOUTs) per scenario, started on demand."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._specs: dict[str, str] = {}
+
+    def spec(self, scenario: Scenario) -> str:
+        if scenario.description not in self._specs:
+            server = KnotServer(scenario.zones).start()
+            self._stack.callback(server.stop)
+            spec = server.spec
+            if scenario.rules:
+                proxy = DnsProxy((server.address, server.port), rules=list(scenario.rules))
+                proxy.start()
+                self._stack.callback(proxy.stop)
+                spec = proxy.spec
+            self._specs[scenario.description] = spec
+        return self._specs[scenario.description]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Served]:
+    with ExitStack() as stack:
+        yield Served(stack)
+
+
+def check(served: Served, scenario: Scenario, test: SuiteTest, tmp_path: Path) -> str:
+    """Run ``checks verify`` on the test's domain; its verdict ('refused' for an input error)."""
+    spec = served.spec(scenario)
+    record = {
+        "domain": test.domain,
+        "name": test.domain,
+        "type": "TXT",
+        "value": _expected_value(scenario, test.domain),
+        "purpose": "mail_from_spf",
+    }
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps([record]))
+    args = ["verify", "--records", str(path), "--nameserver", spec, "--resolver", spec]
+    result = run_cli(*args, "--json", "--timeout", "0.3", "--attempts", "1")
+    assert "Traceback" not in result.err
+    if result.rc == 2:
+        return "refused"
+    return _verdict(set(result.codes()))
+
+
+@pytest.mark.parametrize(
+    ("scenario", "test"), TESTS, ids=[f"{s.description}/{t.name}" for s, t in TESTS]
+)
+def test_rfc7208_suite(served: Served, scenario: Scenario, test: SuiteTest, tmp_path: Path) -> None:
+    if test.name in SKIPS:
+        pytest.skip(SKIPS[test.name])
+    verdict = check(served, scenario, test, tmp_path)
+    if test.name in EXPECTED_DISAGREEMENTS:
+        assert verdict == EXPECTED_DISAGREEMENTS[test.name][0]
+        return
+    assert _agrees(verdict, test.results), (
+        f"{test.name}: suite says {sorted(test.results)}, checks verify says {verdict}"
+    )
