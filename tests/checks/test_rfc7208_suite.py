@@ -20,7 +20,7 @@ import pytest
 
 from components.checks.protocols.spf import is_spf
 from tests.support.checks_support import run_cli
-from tests.support.dns_proxy import DnsProxy
+from tests.support.dns_proxy import DnsProxy, Rule
 from tests.support.knot_server import KnotServer
 from tests.support.rfc7208_suite import MATCHING, Scenario, SuiteTest, load_suite
 
@@ -45,7 +45,14 @@ _EXP = "the test is about the exp= explanation text: "
 SKIPS: dict[str, str] = {}
 """Tests a record checker cannot judge, each with the reason."""
 
-EXPECTED_DISAGREEMENTS: dict[str, tuple[str, str]] = {}
+EXPECTED_DISAGREEMENTS: dict[str, tuple[str, str]] = {
+    "include-at-limit": (
+        "permerror",
+        "the record has 11 DNS-lookup terms; the suite's client matches ip4:1.2.3.4 after the "
+        "10th, but every client it does not match reaches the 11th ('mx') and gets a "
+        "permerror, so a record checker reports spf_too_many_lookups",
+    ),
+}
 """Judgment calls: test name -> (the checker's verdict, why it differs from the suite)."""
 
 
@@ -61,6 +68,8 @@ def _verdict(codes: set[str]) -> str:
 
 
 def _agrees(verdict: str, results: frozenset[str]) -> bool:
+    if verdict == "refused":  # no domain name (a literal, one label, a bad label): no record
+        return "none" in results
     if verdict == "match":
         return bool(results & MATCHING)
     return verdict in results
@@ -87,7 +96,9 @@ class Served:
             self._stack.callback(server.stop)
             spec = server.spec
             if scenario.rules:
-                proxy = DnsProxy((server.address, server.port), rules=list(scenario.rules))
+                # The checks' SOA read of the zone is no SPF lookup: TIMEOUT leaves it answered.
+                rules = [Rule("ok", qtype="SOA"), *scenario.rules]
+                proxy = DnsProxy((server.address, server.port), rules=rules)
                 proxy.start()
                 self._stack.callback(proxy.stop)
                 spec = proxy.spec
