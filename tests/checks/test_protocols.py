@@ -64,6 +64,17 @@ def test_plus_all_is_valid_syntax_but_flagged(text: str, allows_all: bool) -> No
     assert record.allows_all is allows_all
 
 
+def test_plus_all_in_an_include_is_flagged() -> None:
+    texts = {"inc.example.com": "v=spf1 +all"}
+
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        return spf.TxtLookup("ok", (texts[name],) if rdtype == "TXT" else ())
+
+    record = spf.parse_spf("v=spf1 include:inc.example.com -all")
+    evaluation = asyncio.run(spf.evaluate_spf(record, "example.com", lookup))
+    assert [code for code, _ in evaluation.errors] == ["spf_allows_all"]
+
+
 # RFC 7208 7.1: valid domain-specs and macro-strings that a label-by-label check got wrong.
 @pytest.mark.parametrize(
     "text",

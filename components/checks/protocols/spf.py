@@ -311,6 +311,9 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
             child = parse_spf(spfs[0])
             for err in child.errors:
                 ev.errors.append((FindingCode.SPF_INCLUDE_ERROR, f"{where}: {err}"))
+            if child.allows_all:
+                message = f"{where}: '+all' (or bare 'all') lets any host pass through it"
+                ev.errors.append((FindingCode.SPF_ALLOWS_ALL, message))
             ev.visited.append(target)
             next_frontier.append((child, target, where))
         frontier = next_frontier
