@@ -45,7 +45,6 @@ def test_valid_spf(text: str) -> None:
         ("v=spf1 ip4:300.1.1.1 ~all", "invalid ip4 address"),
         ("v=spf1 ip4:192.0.2.0/33 ~all", "invalid prefix length"),
         ("v=spf1 foo ~all", "unknown mechanism"),
-        ("v=spf1 +all", "lets any host send"),
         ("v=spf1 redirect=a.example.com redirect=b.example.com", "more than once"),
         ("v=spf1 include:bad_domain ~all", "must end in '.' and a top label"),
         ("v=spf1 ~redirect=x.example.com", "no qualifier"),
@@ -56,6 +55,29 @@ def test_valid_spf(text: str) -> None:
 def test_invalid_spf(text: str, fragment: str) -> None:
     record = spf.parse_spf(text)
     assert any(fragment in e for e in record.errors), record.errors
+
+
+@pytest.mark.parametrize(
+    ("text", "allows_all"),
+    [("v=spf1 +all", True), ("v=spf1 all -all", True), ("v=spf1 ?all", False)],
+)
+def test_plus_all_is_valid_syntax_but_flagged(text: str, allows_all: bool) -> None:
+    """'+all' is valid SPF (the RFC 7208 suite's multispf2 and all-double pass), but lets any
+    host send: its own finding (spf_allows_all), not a syntax error."""
+    record = spf.parse_spf(text)
+    assert record.errors == []
+    assert record.allows_all is allows_all
+
+
+def test_plus_all_in_an_include_is_flagged() -> None:
+    texts = {"inc.example.com": "v=spf1 +all"}
+
+    async def lookup(name: str, rdtype: str) -> spf.TxtLookup:
+        return spf.TxtLookup("ok", (texts[name],) if rdtype == "TXT" else ())
+
+    record = spf.parse_spf("v=spf1 include:inc.example.com -all")
+    evaluation = asyncio.run(spf.evaluate_spf(record, "example.com", lookup))
+    assert [code for code, _ in evaluation.errors] == ["spf_allows_all"]
 
 
 # RFC 7208 7.1: valid domain-specs and macro-strings that a label-by-label check got wrong.

@@ -58,6 +58,8 @@ class SpfRecord:
     terms: list[Term] = field(default_factory=list[Term])
     errors: list[str] = field(default_factory=list[str])
     warnings: list[str] = field(default_factory=list[str])
+    allows_all: bool = False
+    """A '+all' (or bare 'all'): valid SPF that lets any host send for the domain."""
 
     def includes(self) -> list[str]:
         return [
@@ -212,8 +214,7 @@ def parse_spf(text: str) -> SpfRecord:
             record.warnings.append(f"'{word}' comes after 'all' and is never evaluated")
         if term.name == "all":
             saw_all = True
-            if term.qualifier == "+":
-                record.errors.append("'+all' (or bare 'all') lets any host send for the domain")
+            record.allows_all = record.allows_all or term.qualifier == "+"
         if term.name == "ptr":
             record.warnings.append("'ptr' is deprecated (RFC 7208 5.5) and slow; avoid it")
         record.terms.append(term)
@@ -310,6 +311,9 @@ async def evaluate_spf(record: SpfRecord, domain: str, lookup: LookupFn) -> SpfE
             child = parse_spf(spfs[0])
             for err in child.errors:
                 ev.errors.append((FindingCode.SPF_INCLUDE_ERROR, f"{where}: {err}"))
+            if child.allows_all:
+                message = f"{where}: '+all' (or bare 'all') lets any host pass through it"
+                ev.errors.append((FindingCode.SPF_ALLOWS_ALL, message))
             ev.visited.append(target)
             next_frontier.append((child, target, where))
         frontier = next_frontier
@@ -385,6 +389,9 @@ async def spf_findings(
     fix = e.zone_line()
     for err in record.errors:
         found.append(Finding("error", FindingCode.SPF_SYNTAX, e.name, f"SPF: {err}", ns_label, fix))
+    if record.allows_all:
+        message = "SPF: '+all' (or bare 'all') lets any host send for the domain"
+        found.append(Finding("error", FindingCode.SPF_ALLOWS_ALL, e.name, message, ns_label, fix))
     for warn in record.warnings:
         found.append(Finding("warning", FindingCode.SPF_WARNING, e.name, f"SPF: {warn}", ns_label))
     evaluation = await view.spf_tree(record, e.name)

@@ -104,6 +104,11 @@ class FindingCode(StrEnum):
         _ERROR,
         "The SPF tree does not include amazonses.com: mail sent through SES fails SPF.",
     )
+    SPF_ALLOWS_ALL = (
+        "spf_allows_all",
+        _ERROR,
+        "The SPF record is valid but ends in '+all' (or bare 'all'): any host may send.",
+    )
     SPF_WARNING = (
         "spf_warning",
         _WARNING,
