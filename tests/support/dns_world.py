@@ -103,9 +103,11 @@ def domain_zone(
     drop: Iterable[tuple[str, str]] = (),
     extra: Iterable[str] = (),
     replace: dict[tuple[str, str], str] | None = None,
+    ns_address: str = "127.0.0.1",
 ) -> str:
     """The zone serving ``records``; ``drop`` removes (name, type) records, ``replace`` swaps a
-    (name, type) record for a raw zone line, ``extra`` adds raw lines."""
+    (name, type) record for a raw zone line, ``extra`` adds raw lines; ``ns_address`` is the
+    IPv4 glue of its NS host ns1."""
     expected = parse_records_list(records)
     dropped = {(n.lower(), t) for n, t in drop}
     replace = replace or {}
@@ -118,7 +120,7 @@ def domain_zone(
             lines.append(replace[key])
             continue
         lines.extend(record_lines([rec]))
-    return zone_text(origin, serial, [*lines, *extra])
+    return zone_text(origin, serial, [*lines, *extra], ns_address=ns_address)
 
 
 def parse_records_list(records: list[dict[str, Any]]):

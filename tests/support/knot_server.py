@@ -30,19 +30,43 @@ def random_loopback() -> str:
     return f"127.{random.randint(1, 254)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
 
 
-def free_port(address: str) -> int:
-    """A port free for both UDP and TCP on ``address`` (bounded attempts)."""
+def _family(address: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in address else socket.AF_INET
+
+
+def free_port(address: str, *more: str) -> int:
+    """A port free for both UDP and TCP on ``address`` and on each of ``more`` (bounded
+    attempts); IPv6 addresses (``::1``) too."""
     for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        with socket.socket(_family(address), socket.SOCK_DGRAM) as udp:
             udp.bind((address, 0))
             port = udp.getsockname()[1]
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((address, port))
-                except OSError:
-                    continue
+            if all(_free(a, port, udp=a != address) for a in (address, *more)):
                 return port
-    raise RuntimeError(f"no free port on {address}")
+    raise RuntimeError(f"no free port on {', '.join((address, *more))}")
+
+
+def _free(address: str, port: int, *, udp: bool) -> bool:
+    kinds = (socket.SOCK_DGRAM, socket.SOCK_STREAM) if udp else (socket.SOCK_STREAM,)
+    for kind in kinds:
+        with socket.socket(_family(address), kind) as sock:
+            try:
+                sock.bind((address, port))
+            except OSError:
+                return False
+    return True
+
+
+def ipv6_loopback_missing() -> str | None:
+    """Why ``::1`` cannot be used here (no IPv6, or no ``::1`` on lo), or None when it can."""
+    if not socket.has_ipv6:
+        return "Python was built without IPv6"
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sock:
+            sock.bind(("::1", 0))
+    except OSError as exc:
+        return f"cannot bind ::1 ({exc.strerror or exc})"
+    return None
 
 
 def zone_text(
@@ -72,7 +96,8 @@ def record_lines(records: Iterable[Expected]) -> list[str]:
 
 
 class KnotServer:
-    """One knotd process serving ``zones`` ({origin: zone text}) on a random loopback address."""
+    """One knotd process serving ``zones`` ({origin: zone text}) on a loopback address: a
+    random 127.x.y.z unless ``address`` is given (``::1`` for IPv6)."""
 
     def __init__(
         self, zones: dict[str, str], address: str | None = None, port: int | None = None
@@ -87,7 +112,8 @@ class KnotServer:
 
     @property
     def spec(self) -> str:
-        return f"{self.address}:{self.port}"
+        host = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{host}:{self.port}"
 
     def _write_conf(self) -> None:
         zones = "\n".join(f"  - domain: {z}" for z in self.zones)

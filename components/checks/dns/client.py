@@ -17,6 +17,7 @@ import struct
 from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 import dns.exception
@@ -28,6 +29,23 @@ from . import wire
 Status = Literal["ok", "nxdomain", "nodata", "error"]
 
 
+class Family(StrEnum):
+    """An address family a server is asked over; the value is the JSON report's string."""
+
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+
+    @property
+    def rdtype(self) -> str:
+        """The record type holding a host's addresses of this family."""
+        return "A" if self is Family.IPV4 else "AAAA"
+
+    @property
+    def label(self) -> str:
+        """As people write it: ``IPv4``, ``IPv6``."""
+        return "IPv4" if self is Family.IPV4 else "IPv6"
+
+
 @dataclass(frozen=True)
 class Server:
     """A DNS server address; ``name`` is the NS host name when it was discovered."""
@@ -35,6 +53,10 @@ class Server:
     host: str
     port: int = 53
     name: str | None = None
+
+    @property
+    def family(self) -> Family:
+        return Family.IPV6 if ":" in self.host else Family.IPV4
 
     @property
     def address(self) -> str:
@@ -83,7 +105,7 @@ class Answer:
     ``chain`` and ``records``: the CNAME chain followed from the query name in the answer
     section, and the records of the query type at its end (for a CNAME query the CNAME itself
     is the record, not a step in the chain). ``soa``: the first SOA in the answer or authority
-    section (zone, serial). ``glue``: the additional section's A records by owner.
+    section (zone, serial). ``glue``: the additional section's A and AAAA records by owner.
     """
 
     qname: str
@@ -138,7 +160,7 @@ class Stats:
 _FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
 _BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
-_A = int(dns.rdatatype.A)
+_ADDRESS_TYPES = (int(dns.rdatatype.A), int(dns.rdatatype.AAAA))
 _RDTYPES = {
     t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
 }
@@ -212,7 +234,7 @@ class _Channel:
     """
 
     def __init__(self, client: DnsClient, server: Server) -> None:
-        family = socket.AF_INET6 if ":" in server.host else socket.AF_INET
+        family = socket.AF_INET6 if server.family is Family.IPV6 else socket.AF_INET
         self.client = client
         self.sock = socket.socket(family, socket.SOCK_DGRAM)
         try:
@@ -528,7 +550,7 @@ def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Re
             break
     glue: list[tuple[str, str]] = []
     for rr in reply.additional:
-        if rr.rdtype == _A and rr.rdclass == wire.CLASS_IN:
+        if rr.rdtype in _ADDRESS_TYPES and rr.rdclass == wire.CLASS_IN:
             glue.append(
                 (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).to_text())
             )

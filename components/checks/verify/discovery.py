@@ -9,9 +9,10 @@ those answers when they match.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from typing import Any
 
-from ..dns.client import Answer, DnsClient, Server, normalize_name, rdata_name, txt_text
+from ..dns.client import Answer, DnsClient, Family, Server, normalize_name, rdata_name, txt_text
 from ..protocols import dmarc, spf
 from .compare import serial_of
 from .expected import Expected
@@ -77,7 +78,8 @@ class ResolverView:
 async def discover(
     domain: str, view: ResolverView, port: int
 ) -> tuple[str | None, list[Server], list[Finding]]:
-    """The zone holding ``domain`` and its NS set's addresses, through the resolvers."""
+    """The zone holding ``domain`` and its NS set's IPv4 and IPv6 addresses, through the
+    resolvers."""
     ns_answer, soa_answer = await asyncio.gather(
         view.query(domain, "NS"), view.query(domain, "SOA")
     )
@@ -112,26 +114,62 @@ async def discover(
         )
         return zone, [], findings
     hosts = sorted({rdata_name(r) for r in ns_records})
-    glue: dict[str, list[str]] = {}
-    for owner, address in ns_answer.glue:
-        glue.setdefault(owner, []).append(address)
-    need = [h for h in hosts if h not in glue]
-    answers = await asyncio.gather(*(view.query(h, "A") for h in need))
-    for host, answer in zip(need, answers, strict=True):
+    servers, found = await _addresses(domain, hosts, ns_answer.glue, view, port)
+    return zone, servers, findings + found
+
+
+async def _addresses(
+    domain: str,
+    hosts: list[str],
+    glue: tuple[tuple[str, str], ...],
+    view: ResolverView,
+    port: int,
+) -> tuple[list[Server], list[Finding]]:
+    """Every IPv4 and IPv6 address of the NS ``hosts``: each one a server to ask.
+
+    The NS answer's glue gives a family's addresses when it holds any; the families it lacks are
+    looked up (A, AAAA) through the view, so each host is asked about once per pass.
+    """
+    known: dict[tuple[str, Family], set[str]] = {}
+    for owner, address in glue:
+        if owner in hosts:
+            ip = ipaddress.ip_address(address)
+            family = Family.IPV6 if ip.version == 6 else Family.IPV4
+            known.setdefault((owner, family), set()).add(ip.compressed)
+    need = [(h, f) for h in hosts for f in Family if (h, f) not in known]
+    answers = await asyncio.gather(*(view.query(h, f.rdtype) for h, f in need))
+    failed: dict[str, list[str]] = {}
+    for (host, family), answer in zip(need, answers, strict=True):
         _, recs = answer.chase()
         if recs:
-            glue[host] = [r.to_text() for r in recs]
-        else:
+            known[(host, family)] = {ipaddress.ip_address(r.to_text()).compressed for r in recs}
+        elif answer.status == "error":
+            failed.setdefault(host, []).append(f"{family.rdtype}: {answer.error}")
+    findings: list[Finding] = []
+    servers: list[Server] = []
+    for host in hosts:
+        addresses = [a for f in Family for a in sorted(known.get((host, f), ()))]
+        servers.extend(Server(a, port, name=host) for a in addresses)
+        errors = "; ".join(failed.get(host, []))
+        if not addresses:
             findings.append(
                 Finding.could_not_check(
                     domain,
                     host,
-                    f"no IPv4 address found for it through {view.label}"
-                    + (f" ({answer.error})" if answer.error else ""),
+                    f"no IPv4 or IPv6 address found for it through {view.label}"
+                    + (f" ({errors})" if errors else ""),
                 )
             )
-    servers = [Server(addr, port, name=h) for h in hosts for addr in sorted(glue.get(h, []))]
-    return zone, servers, findings
+        elif errors:
+            findings.append(
+                Finding.could_not_check(
+                    domain,
+                    host,
+                    f"its addresses could not all be looked up through "
+                    f"{view.label} ({errors}): only {', '.join(addresses)} checked",
+                )
+            )
+    return servers, findings
 
 
 def prefetch(rows: list[Expected], view: ResolverView) -> None:

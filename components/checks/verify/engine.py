@@ -77,15 +77,17 @@ async def verify_domain(
     # Servers: reachable, authoritative, serials.
     usable: list[Server] = []
     per_server: dict[Server, list[Finding]] = {s: [] for s in servers}
+    answering = [s for s, soa in zip(servers, soa_answers, strict=True) if soa.status != "error"]
     for state, soa in zip(result.servers, soa_answers, strict=True):
         s = state.server
         failed = [a for k in keys if (a := auth[(s, k)]).status == "error"]
         if soa.status == "error" or failed:
-            errors = sorted({a.error for a in [soa, *failed] if a.status == "error"})
+            errors = "; ".join(sorted({a.error for a in [soa, *failed] if a.status == "error"}))
             state.status = "could not check"
-            per_server[s].append(Finding.could_not_check(domain, s.label, "; ".join(errors)))
             if soa.status == "error":
+                per_server[s].append(_cannot_ask(domain, s, errors, answering))
                 continue
+            per_server[s].append(Finding.could_not_check(domain, s.label, errors))
         if not soa.authoritative or not all(
             auth[(s, k)].authoritative for k in keys if auth[(s, k)].status != "error"
         ):
@@ -167,6 +169,15 @@ async def verify_domain(
     return result
 
 
+def _cannot_ask(domain: str, server: Server, errors: str, answering: list[Server]) -> Finding:
+    """A server that did not answer its SOA query: ``server_unreachable_ipv4``/``_ipv6`` when
+    its NS host answers over the other family only, ``could_not_check`` otherwise."""
+    same_host = [a for a in answering if server.name is not None and a.name == server.name]
+    if same_host and all(a.family is not server.family for a in same_host):
+        return Finding.unreachable(domain, server, errors, same_host)
+    return Finding.could_not_check(domain, server.label, errors)
+
+
 async def _async(value: list[Finding]) -> list[Finding]:
     return value
 
@@ -188,6 +199,9 @@ def _merge(per_server: dict[Server, list[Finding]], total: int) -> list[Finding]
     for f, where in grouped.values():
         if f.nameserver is None:
             f.nameserver = _servers_label(where, total)
+        families = {s.family for s in where}
+        if len(families) == 1:
+            f.family = families.pop()
         out.append(f)
     return out
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-from ..dns.client import Server
+from ..dns.client import Family, Server
 from .expected import Expected
 
 Severity = Literal["error", "warning"]
@@ -190,6 +190,18 @@ class FindingCode(StrEnum):
         _ERROR,
         "A server, resolver or the SES API did not answer: never 'missing', exit status 3.",
     )
+    SERVER_UNREACHABLE_IPV4 = (
+        "server_unreachable_ipv4",
+        _ERROR,
+        "A nameserver answers over IPv6 but not at its IPv4 address: could not check that "
+        "address, exit status 3.",
+    )
+    SERVER_UNREACHABLE_IPV6 = (
+        "server_unreachable_ipv6",
+        _ERROR,
+        "A nameserver answers over IPv4 but not at its IPv6 address: could not check that "
+        "address, exit status 3.",
+    )
     SES_IDENTITY_MISSING = (
         "ses_identity_missing",
         _ERROR,
@@ -248,6 +260,7 @@ class Finding:
     nameserver: str | None = None
     fix: str | None = None
     unchecked: bool = False  # "could not check": exit status 3 rather than 1
+    family: Family | None = None  # of the server addresses it was seen on, when they share one
 
     @classmethod
     def could_not_check(cls, name: str, server: str, what: str) -> Finding:
@@ -259,6 +272,32 @@ class Finding:
             f"could not check {server}: {what}",
             nameserver=server,
             unchecked=True,
+        )
+
+    @classmethod
+    def unreachable(
+        cls, name: str, server: Server, errors: str, answering: list[Server]
+    ) -> Finding:
+        """``server`` cannot be asked while its NS host answers at ``answering``, all of the
+        other family: the host is reachable over one family only."""
+        family = server.family
+        other = Family.IPV4 if family is Family.IPV6 else Family.IPV6
+        code = (
+            FindingCode.SERVER_UNREACHABLE_IPV6
+            if family is Family.IPV6
+            else FindingCode.SERVER_UNREACHABLE_IPV4
+        )
+        return cls(
+            "error",
+            code,
+            name,
+            f"could not check {server.label} over {family.label}: {errors}; {server.name} "
+            f"answers over {other.label} ({', '.join(s.address for s in answering)}), so only its "
+            f"{family.label} address fails: check that the server listens and serves the zone on "
+            f"{server.host} and that DNS reaches it over {family.label}",
+            nameserver=server.label,
+            unchecked=True,
+            family=family,
         )
 
     def key(self) -> tuple[str, str, str, str, str | None, bool]:

@@ -45,6 +45,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "message": f.message,
         "fix": f.fix,
         "unchecked": f.unchecked,
+        "family": f.family,
     }
 
 
@@ -94,6 +95,7 @@ def domain_json(d: DomainResult) -> dict[str, Any]:
                 "label": st.server.label,
                 "name": st.server.name,
                 "address": st.server.host,
+                "family": st.server.family,
                 "port": st.server.port,
                 "serial": st.serial,
                 "status": st.status,
