@@ -22,6 +22,7 @@ from components.checks.dns.client import Answer, DnsClient, Server
 from components.checks.verify.engine import Options, verify_pass
 from components.checks.verify.expected import Expected, parse_records
 from tests.support.checks_support import FAST, Result, run_cli, start
+from tests.support.dns_proxy import DnsProxy, Rule
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
 from tests.support.knot_server import (
     KnotServer,
@@ -143,20 +144,24 @@ def test_ns_host_answering_over_ipv4_only(
     assert result.rc == 3, result.out  # could not check, never "missing"
     (domain,) = result.doc["domains"]
     (finding,) = domain["findings"]
+    message = finding.pop("message")
     assert finding == {
         "severity": "error",
         "code": "server_unreachable_ipv6",
         "name": ORIGIN,
         "nameserver": world.v6_label,
-        "message": (
-            f"could not check {world.v6_label} over IPv6: {error}; ns1.example.com answers over "
-            f"IPv4 ({world.v4}:{world.port}), so only its IPv6 address fails: check that the "
-            "server listens and serves the zone on ::1 and that DNS reaches it over IPv6"
-        ),
         "fix": None,
         "unchecked": True,
         "family": "ipv6",
     }
+    # The errors of all its queries are listed; a closed port may also time out some of them.
+    errors, rest = message.split("; ns1.example.com answers over", 1)
+    assert errors.startswith(f"could not check {world.v6_label} over IPv6: ")
+    assert error in errors.split(": ", 1)[1].split("; ")
+    assert rest == (
+        f" IPv4 ({world.v4}:{world.port}), so only its IPv6 address fails: check that the "
+        "server listens and serves the zone on ::1 and that DNS reaches it over IPv6"
+    )
     assert [ns["status"] for ns in domain["nameservers"]] == ["ok", "could not check"]
     for row in domain["records"]:
         assert row["servers"] == {world.v4_label: "ok", world.v6_label: "n/a"}
@@ -263,12 +268,11 @@ def test_glue_of_both_families_needs_no_address_lookup(stack: ExitStack, tmp_pat
     assert [q for q in asked if q[1] in ("A", "AAAA")] == []
 
 
-def test_addresses_not_in_the_glue_are_looked_up_once_per_pass(
-    stack: ExitStack, tmp_path: Path
-) -> None:
-    # The NS host is out of the zone, so the NS answer has no glue: A and AAAA are looked up,
-    # once for both domains of the zone.
-    records = ses_records("d1.example.com") + ses_records("d2.example.com")
+def _hoster_world(
+    stack: ExitStack, records: list[dict[str, Any]]
+) -> tuple[str, int, dict[str, str]]:
+    """Both families of the NS host ns.hoster.test (out of the zone, so no glue) serve the
+    zone; returns the IPv4 address, the port and the resolver's zones."""
     address = random_loopback()
     port = free_port(address, V6)
     zone = domain_zone(records, ORIGIN).replace(
@@ -279,7 +283,16 @@ def test_addresses_not_in_the_glue_are_looked_up_once_per_pass(
     )
     start(stack, KnotServer({ORIGIN: zone}, address, port))
     start(stack, KnotServer({ORIGIN: zone}, V6, port))
-    zones = {ORIGIN: zone, "hoster.test": hoster, "amazonses.com": amazonses_zone()}
+    return address, port, {ORIGIN: zone, "hoster.test": hoster, "amazonses.com": amazonses_zone()}
+
+
+def test_addresses_not_in_the_glue_are_looked_up_once_per_pass(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    # The NS host is out of the zone, so the NS answer has no glue: A and AAAA are looked up,
+    # once for both domains of the zone.
+    records = ses_records("d1.example.com") + ses_records("d2.example.com")
+    address, port, zones = _hoster_world(stack, records)
     resolver = start(stack, KnotServer(zones))
     servers, asked = _resolver_queries(records, resolver, port)
     for domain in ("d1.example.com", "d2.example.com"):
@@ -307,3 +320,47 @@ def test_an_explicit_ipv6_nameserver_is_reported_with_its_family(
     assert result.rc == 0, result.out
     (ns,) = result.doc["domains"][0]["nameservers"]
     assert (ns["label"], ns["address"], ns["family"]) == (f"[{V6}]:{server.port}", V6, "ipv6")
+
+
+def _failing_aaaa_lookup(stack: ExitStack, tmp_path: Path, times: int) -> tuple[str, list[str]]:
+    """The resolver answers SERVFAIL to the first ``times`` AAAA lookups of the NS host."""
+    records = ses_records()
+    address, port, zones = _hoster_world(stack, records)
+    resolver = start(stack, KnotServer(zones))
+    rule = Rule("servfail", qname="ns.hoster.test", qtype="AAAA", times=times)
+    proxy = DnsProxy((resolver.address, resolver.port), rules=[rule]).start()
+    stack.callback(proxy.stop)
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records))
+    argv = ["verify", "--records", str(path), "--resolver", proxy.spec, "--ns-port", str(port)]
+    return address, [*argv, *FAST, "--json"]
+
+
+def test_an_address_lookup_that_fails_is_could_not_check(stack: ExitStack, tmp_path: Path) -> None:
+    address, argv = _failing_aaaa_lookup(stack, tmp_path, times=100)
+    resolver = argv[argv.index("--resolver") + 1]
+    result = run_cli(*argv)
+    assert result.rc == 3, result.out
+    (domain,) = result.doc["domains"]
+    assert [ns["address"] for ns in domain["nameservers"]] == [address]
+    (finding,) = domain["findings"]
+    assert (finding["code"], finding["nameserver"], finding["family"]) == (
+        "could_not_check",
+        "ns.hoster.test",
+        None,
+    )
+    assert finding["message"] == (
+        "could not check ns.hoster.test: its addresses could not all be looked up "
+        f"(AAAA: {resolver}: SERVFAIL); only {address} checked"
+    )
+
+
+def test_wait_looks_up_a_failed_address_again(stack: ExitStack, tmp_path: Path) -> None:
+    # The first pass's AAAA lookup fails (both attempts); the next pass must ask again rather
+    # than keep the IPv4-only server list, and then checks the IPv6 address too.
+    address, argv = _failing_aaaa_lookup(stack, tmp_path, times=2)
+    result = run_cli(*argv, "--wait", "20")
+    assert result.rc == 0, result.out
+    assert result.doc["stats"]["passes"] >= 2
+    (domain,) = result.doc["domains"]
+    assert [ns["address"] for ns in domain["nameservers"]] == [address, V6]

@@ -165,8 +165,8 @@ async def _addresses(
                 Finding.could_not_check(
                     domain,
                     host,
-                    f"its addresses could not all be looked up through "
-                    f"{view.label} ({errors}): only {', '.join(addresses)} checked",
+                    f"its addresses could not all be looked up ({errors}); only "
+                    f"{', '.join(addresses)} checked",
                 )
             )
     return servers, findings

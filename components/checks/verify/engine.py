@@ -49,7 +49,7 @@ async def verify_domain(
         else:
             result.zone, servers, found = await discover(domain, view, opts.ns_port)
             result.findings.extend(found)
-            if servers:
+            if servers and not found:  # an address not looked up is looked up again next pass
                 discovered[domain] = (result.zone, servers)
     result.servers = [ServerState(s) for s in servers]
     keys = list(dict.fromkeys((e.name, e.rdtype) for e in rows))
