@@ -16,6 +16,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from components.checks.dns.client import Answer, DnsClient, Server
@@ -31,11 +32,13 @@ from tests.support.knot_server import (
     random_loopback,
     zone_text,
 )
+from tests.support.paths import load_schema
 
 ORIGIN = "example.com"
 V6 = "::1"
 AAAA_GLUE = [f"ns1.example.com. IN AAAA {V6}"]
 NO_V6 = ipv6_loopback_missing()
+SCHEMA = jsonschema.Draft202012Validator(load_schema("checks_report.schema.json"))
 pytestmark = pytest.mark.skipif(
     NO_V6 is not None, reason=f"::1 is not usable in this sandbox: {NO_V6}"
 )
@@ -106,6 +109,7 @@ def test_both_addresses_of_the_ns_host_are_asked(stack: ExitStack, tmp_path: Pat
     world = dual_world(stack, tmp_path)
     result = world.verify()
     assert result.rc == 0, result.out
+    SCHEMA.validate(result.doc)
     (domain,) = result.doc["domains"]
     assert [(ns["label"], ns["family"], ns["status"]) for ns in domain["nameservers"]] == [
         (world.v4_label, "ipv4", "ok"),
@@ -142,6 +146,7 @@ def test_ns_host_answering_over_ipv4_only(
     world = dual_world(stack, tmp_path, v6=behaviour)
     result = world.verify()
     assert result.rc == 3, result.out  # could not check, never "missing"
+    SCHEMA.validate(result.doc)
     (domain,) = result.doc["domains"]
     (finding,) = domain["findings"]
     message = finding.pop("message")
