@@ -261,9 +261,7 @@ def test_dmarc_rfc_9989_record_has_no_warning() -> None:
         ("RI=3600", "ri=3600: RFC 9989 removed 'ri' and its receivers ignore it; delete it"),
     ],
 )
-def test_dmarc_obsolete_tags_are_warnings_naming_what_replaces_them(
-    tag: str, message: str
-) -> None:
+def test_dmarc_obsolete_tags_are_warnings_naming_what_replaces_them(tag: str, message: str) -> None:
     record = dmarc.parse_dmarc(f"v=DMARC1; p=reject; {tag}")
     assert record.errors == []
     assert record.warnings == [
