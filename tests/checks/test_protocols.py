@@ -229,7 +229,14 @@ def test_dmarc_full_record() -> None:
         "ruf=mailto:f@example.com; psd=n; t=y;"
     )
     assert record.errors == []
-    assert [w.kind for w in record.warnings] == [dmarc.DmarcNote.OBSOLETE_TAG] * 3
+    assert [w.kind for w in record.warnings] == [
+        dmarc.DmarcNote.QUESTIONABLE,  # the size limit
+        *[dmarc.DmarcNote.OBSOLETE_TAG] * 3,
+    ]
+    assert record.warnings[0].message == (
+        "rua: size limit '!10m': RFC 9989 removed report size limits, so its receivers may not "
+        "honour it"
+    )
     assert record.report_domains == ["example.com", "reports.test"]
     assert record.psd == "n"
 

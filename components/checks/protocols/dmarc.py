@@ -120,6 +120,11 @@ def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
             uri, size = uri.rsplit("!", 1)
             if not _SIZE_RE.match(size):
                 record.add(f"{tag}: invalid size limit '!{size}'")
+            else:
+                record.warn(
+                    f"{tag}: size limit '!{size}': RFC 9989 removed report size limits, so its "
+                    "receivers may not honour it"
+                )
         if not uri.lower().startswith("mailto:"):
             record.add(f"{tag}: '{uri}' is not a mailto: URI")
             continue
