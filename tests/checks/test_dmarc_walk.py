@@ -337,3 +337,23 @@ def test_a_walk_that_cannot_complete_is_could_not_check(stack: ExitStack, tmp_pa
             "unchecked": True,
         }
     ]
+
+
+def test_a_destination_walk_that_cannot_complete_names_the_destination(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    """The domain's walk completes; the destination's stops at _dmarc.test (no "test" zone)."""
+    records = ses_records(SHOP, dmarc="v=DMARC1; p=none; rua=mailto:r@reports.test")
+    zones = _parent('_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject"')
+    del zones["test"]
+    zones["reports.test"] = zone_text("reports.test", 1)
+    world = make_world(stack, tmp_path, records, servers=1, resolver_zones=zones, origin=SHOP)
+    result = world.verify()
+    assert result.rc == 3, result.out
+    resolver = world.resolver.spec
+    assert [f["message"] for f in result.findings("could_not_check")] == [
+        f"could not check {resolver}: DMARC report destination reports.test: the DNS tree walk "
+        "(RFC 9989 4.10) for the organizational domain of reports.test did not complete "
+        f"(_dmarc.test: {resolver}: REFUSED), so whether the reports need an authorisation "
+        "record is not known"
+    ]

@@ -161,7 +161,8 @@ async def report_findings(
     if not dests:
         return []
     walks = await asyncio.gather(tree_walk(domain, view), *(tree_walk(d, view) for d in dests))
-    ours, found = walks[0], list[Finding]()
+    ours = walks[0]
+    found: list[Finding] = []
     if not ours.complete:
         return [_unchecked(e, view, ours, f"DMARC report destinations ({', '.join(dests)})")]
     external: list[tuple[str, TreeWalk]] = []
