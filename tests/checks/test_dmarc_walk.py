@@ -190,15 +190,18 @@ def test_walk_on_knotd_finds_the_organizational_domain(stack: ExitStack) -> None
     assert queries == 4 + 1 + 1 + 1  # each domain's own name, b.example.com, example.com, com
 
 
-def test_walk_stops_at_psd_and_uses_no_answer_above_it(stack: ExitStack) -> None:
-    """psd=y at example.com ends the walk there: _dmarc.com's failure (no zone: REFUSED) above
-    the stop does not matter."""
-    example = _example('_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject; psd=y"')
+@pytest.mark.parametrize(("psd", "org"), [("y", "shop.example.com"), ("n", "example.com")])
+def test_walk_stops_at_psd_and_uses_no_answer_above_it(
+    stack: ExitStack, psd: str, org: str
+) -> None:
+    """psd=y or psd=n at example.com ends the walk there: _dmarc.com's failure (no zone:
+    REFUSED) above the stop does not matter."""
+    example = _example(f'_dmarc.example.com. 300 IN TXT "v=DMARC1; p=reject; psd={psd}"')
     server = _resolver(stack, {"example.com": example})
     (walk,), _ = _walks(server, "shop.example.com")
     assert walk.complete
-    assert walk.organizational_domain == "shop.example.com"
-    assert walk.applies is not None and walk.applies.psd == "y"
+    assert walk.organizational_domain == org
+    assert walk.applies is not None and walk.applies.psd == psd
 
 
 def test_walk_that_cannot_complete_says_where(stack: ExitStack) -> None:
