@@ -3,8 +3,10 @@
 1. The offline plan of a stack writes its DNS records (JSON) and its zone file fragment.
 2. knotd on loopback serves that fragment (two instances: ns1 and ns2) plus, on ns1, a stand-in
    amazonses.com zone with a DKIM key for each token and SES's SPF record. ns1 also acts as the
-   "--resolver": it answers the lookups of amazonses.com authoritatively, which is all the checks
-   need from a recursive resolver here.
+   "--resolver": it answers the lookups of amazonses.com authoritatively, and the DMARC tree
+   walks (RFC 9989) of the domains and their report addresses: each top-level domain as an empty
+   zone, and a report address's domain outside the stack with its organization's own DMARC
+   record, which puts it in the same organizational domain as a stack domain below it.
 3. ``checks verify`` runs: green. Then one record is broken on ns2 only (the MAIL FROM MX
    deleted, serial 2, zone reloaded with knotc) and ``checks verify`` runs again: red, naming ns2,
    with the fix to paste.
@@ -31,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from components.checks.protocols.dmarc import parse_dmarc  # noqa: E402
 from components.checks.verify.expected import txt_zone_strings  # noqa: E402
 from tests.support.dns_world import AMAZONSES_SPF, dkim_key_txt  # noqa: E402
 from tests.support.knot_server import KnotServer, zone_text  # noqa: E402
@@ -123,7 +126,7 @@ def demo(args: argparse.Namespace, work: Path) -> int:
             d: zone_text(d, serial, [ln for ln in ls if keep(ln)]) for d, ls in by_domain.items()
         }
 
-    ns1 = KnotServer({**zones(1), "amazonses.com": amazonses})
+    ns1 = KnotServer({**zones(1), "amazonses.com": amazonses, **walk_zones(records, domains)})
     ns2 = KnotServer(zones(1))
     records_file = work / "records.json"
     records_file.write_text(json.dumps(records))
@@ -155,6 +158,17 @@ def demo(args: argparse.Namespace, work: Path) -> int:
         banner("stopping knotd")
         ns1.stop()
         ns2.stop()
+
+
+def walk_zones(records: list[dict[str, str]], domains: list[str]) -> dict[str, str]:
+    """What the DMARC tree walks ask the resolver beyond the stack's zones: the top-level
+    domains, and each report address's domain outside the stack with a DMARC record."""
+    dmarc = [r["value"] for r in records if r["purpose"] == "dmarc"]
+    reports = {d for v in dmarc for d in parse_dmarc(v).report_domains} - set(domains)
+    zones = {d.rsplit(".", 1)[-1]: zone_text(d.rsplit(".", 1)[-1], 1) for d in [*domains, *reports]}
+    for d in reports:
+        zones[d] = zone_text(d, 1, [f'_dmarc.{d}. 300 IN TXT "v=DMARC1; p=none"'])
+    return zones
 
 
 def keep(verify: list[str], seconds: int) -> None:

@@ -347,12 +347,30 @@ def test_dmarcbis_tags_are_accepted(stack: ExitStack, tmp_path: Path) -> None:
     assert result.rc == 0, result.out
 
 
+def test_obsolete_pct_is_a_warning_that_fails_only_with_strict(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    value = "v=DMARC1; p=reject; pct=0; rua=mailto:dmarc@example.com"
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1)
+    result = world.verify()
+    assert result.rc == 0, result.out
+    (finding,) = result.doc["domains"][0]["findings"]
+    assert (finding["code"], finding["severity"]) == ("dmarc_obsolete_tag", "warning")
+    assert finding["message"] == (
+        "DMARC: pct=0: RFC 9989 removed 'pct'; write t=y instead, which asks receivers not to "
+        "apply the policy yet, as pct=0 did"
+    )
+    assert world.verify("--strict").rc == 1
+
+
+# The DNS tree walks of the domain and of a report destination ask up to the top-level domain.
+_TLDS = {"com": zone_text("com", 1), "test": zone_text("test", 1)}
+
+
 def test_unauthorised_external_rua_is_a_warning(stack: ExitStack, tmp_path: Path) -> None:
     value = "v=DMARC1; p=none; rua=mailto:r@reports.test"
-    reports = zone_text("reports.test", 1)
-    world = make_world(
-        stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones={"reports.test": reports}
-    )
+    zones = {**_TLDS, "reports.test": zone_text("reports.test", 1)}
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones=zones)
     result = world.verify()
     assert result.rc == 0
     (finding,) = result.findings("dmarc_rua_unauthorised")
@@ -366,9 +384,8 @@ def test_authorised_external_rua_passes(stack: ExitStack, tmp_path: Path) -> Non
     reports = zone_text(
         "reports.test", 1, ['example.com._report._dmarc.reports.test. 300 IN TXT "v=DMARC1"']
     )
-    world = make_world(
-        stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones={"reports.test": reports}
-    )
+    zones = {**_TLDS, "reports.test": reports}
+    world = make_world(stack, tmp_path, _dmarc_records(value), servers=1, resolver_zones=zones)
     result = world.verify("--strict")
     assert result.rc == 0, result.out
 

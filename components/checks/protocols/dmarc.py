@@ -1,19 +1,17 @@
-"""DMARC records (RFC 7489, with the DMARCbis tags np, psd and t accepted): parser and findings.
+"""DMARC records (RFC 9989, RFC 7489 records still accepted): parser and findings.
 
-The parser never raises.
+The parser never raises. The tags RFC 9989 removed (``pct``, ``rf``, ``ri``) are still checked as
+RFC 7489 defines them and reported as obsolete.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..dns.client import txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
-from .resolver import Resolver
 
 _POLICIES = frozenset({"none", "quarantine", "reject"})
 KNOWN_TAGS = frozenset(
@@ -39,6 +37,15 @@ def is_dmarc(text: str) -> bool:
     return re.match(r"^[vV]\s*=\s*DMARC1\s*(;|$)", text) is not None
 
 
+class DmarcNote(Enum):
+    """What kind of warning a DMARC record has, which decides its finding code."""
+
+    OBSOLETE_TAG = "obsolete_tag"
+    """A tag RFC 9989 removed (``pct``, ``rf``, ``ri``): ``dmarc_obsolete_tag``."""
+    QUESTIONABLE = "questionable"
+    """Valid but questionable (an unknown tag, an unregistered format): ``dmarc_warning``."""
+
+
 class DmarcProblem(Enum):
     """What kind of error a DMARC record has, which decides its finding code."""
 
@@ -56,17 +63,35 @@ class DmarcError:
     message: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class DmarcWarning:
+    """One warning about a DMARC record: its kind and what to tell the user."""
+
+    kind: DmarcNote
+    message: str
+
+
 @dataclass
 class DmarcRecord:
     text: str
     tags: dict[str, str] = field(default_factory=dict[str, str])
     errors: list[DmarcError] = field(default_factory=list[DmarcError])
-    warnings: list[str] = field(default_factory=list[str])
+    warnings: list[DmarcWarning] = field(default_factory=list[DmarcWarning])
     report_domains: list[str] = field(default_factory=list[str])  # rua/ruf mailto domains
 
     def add(self, message: str, kind: DmarcProblem = DmarcProblem.SYNTAX) -> None:
         """Record an error of ``kind``."""
         self.errors.append(DmarcError(kind=kind, message=message))
+
+    def warn(self, message: str, kind: DmarcNote = DmarcNote.QUESTIONABLE) -> None:
+        """Record a warning of ``kind``."""
+        self.warnings.append(DmarcWarning(kind=kind, message=message))
+
+    @property
+    def psd(self) -> str:
+        """The ``psd`` value (``y``, ``n`` or ``u``); ``u``, the default, when absent or invalid."""
+        value = self.tags.get("psd", "u").lower()
+        return value if value in ("y", "n") else "u"
 
     def normalized(self) -> str:
         """Tags in canonical form, for comparing a published record with the expected one."""
@@ -95,6 +120,11 @@ def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
             uri, size = uri.rsplit("!", 1)
             if not _SIZE_RE.match(size):
                 record.add(f"{tag}: invalid size limit '!{size}'")
+            else:
+                record.warn(
+                    f"{tag}: size limit '!{size}': RFC 9989 removed report size limits, so its "
+                    "receivers may not honour it"
+                )
         if not uri.lower().startswith("mailto:"):
             record.add(f"{tag}: '{uri}' is not a mailto: URI")
             continue
@@ -166,7 +196,7 @@ def parse_dmarc(text: str) -> DmarcRecord:
         if any(not f for f in formats):
             record.add(f"rf={tags['rf']}: empty report format")
         elif any(f != "afrf" for f in formats):
-            record.warnings.append(f"rf={tags['rf']}: 'afrf' is the only registered format")
+            record.warn(f"rf={tags['rf']}: 'afrf' is the only registered format")
     if "psd" in tags and tags["psd"].lower() not in ("y", "n", "u"):
         record.add(f"psd={tags['psd']}: must be y, n or u")
     if "t" in tags and tags["t"].lower() not in ("y", "n"):
@@ -174,33 +204,42 @@ def parse_dmarc(text: str) -> DmarcRecord:
     for key in ("rua", "ruf"):
         if key in tags:
             _check_uris(key, tags[key], record)
+    for key in ("pct", "rf", "ri"):
+        if key in tags:
+            record.warn(_obsolete(key, tags[key]), DmarcNote.OBSOLETE_TAG)
     unknown = [k for k in tags if k not in KNOWN_TAGS]
     if unknown:
-        record.warnings.append(
-            "unknown tags are ignored by receivers: " + ", ".join(sorted(unknown))
-        )
+        record.warn("unknown tags are ignored by receivers: " + ", ".join(sorted(unknown)))
     return record
+
+
+def _obsolete(key: str, value: str) -> str:
+    """What RFC 9989 says instead of the removed tag ``key``."""
+    shown = f"{key}={value[:200]}"
+    if key != "pct":
+        return f"{shown}: RFC 9989 removed '{key}' and its receivers ignore it; delete it"
+    if value == "100":
+        return f"{shown}: RFC 9989 removed 'pct' (100 was its default); delete it"
+    if value == "0":
+        return (
+            f"{shown}: RFC 9989 removed 'pct'; write t=y instead, which asks receivers not to "
+            "apply the policy yet, as pct=0 did"
+        )
+    return (
+        f"{shown}: RFC 9989 removed 'pct': its receivers ignore it and apply the policy to all "
+        "mail, RFC 7489 receivers to a sample; use t=y to test the policy, or delete pct to "
+        "apply it (t=n, the default)"
+    )
 
 
 _CODES = {
     DmarcProblem.SYNTAX: FindingCode.DMARC_SYNTAX,
     DmarcProblem.NO_POLICY: FindingCode.DMARC_NO_POLICY,
 }
-
-
-def is_external(report_domain: str, domain: str) -> bool:
-    """Whether a report destination needs an authorisation record (RFC 7489 7.1).
-
-    Without a public-suffix list the organisational domain is not known; a destination is treated
-    as internal when it is the domain itself, below it or above it. A sibling subdomain is
-    therefore checked too; the authorisation record it then needs is harmless.
-    """
-    r, d = report_domain.lower().rstrip("."), domain.lower().rstrip(".")
-    return not (r == d or r.endswith("." + d) or d.endswith("." + r))
-
-
-def authorisation_name(domain: str, report_domain: str) -> str:
-    return f"{domain.lower().rstrip('.')}._report._dmarc.{report_domain.lower().rstrip('.')}"
+_WARNING_CODES = {
+    DmarcNote.OBSOLETE_TAG: FindingCode.DMARC_OBSOLETE_TAG,
+    DmarcNote.QUESTIONABLE: FindingCode.DMARC_WARNING,
+}
 
 
 def is_dmarc_row(e: Expected) -> bool:
@@ -208,10 +247,9 @@ def is_dmarc_row(e: Expected) -> bool:
     return e.rdtype == "TXT" and (looks_like_dmarc(e.value) or e.purpose == "dmarc")
 
 
-async def dmarc_findings(
-    e: Expected, text: str, ns_label: str | None, view: Resolver
-) -> list[Finding]:
-    """What is wrong with the DMARC record ``text`` published for ``e``, and its report sources."""
+def dmarc_findings(e: Expected, text: str, ns_label: str | None) -> list[Finding]:
+    """What is wrong with the DMARC record ``text`` published for ``e`` (its report
+    destinations are ``dmarc_walk.report_findings``'s)."""
     record = parse_dmarc(text)
     found: list[Finding] = []
     fix = e.zone_line() if not parse_dmarc(e.value).errors else None
@@ -219,31 +257,6 @@ async def dmarc_findings(
         code = _CODES[err.kind]
         found.append(Finding("error", code, e.name, f"DMARC: {err.message}", ns_label, fix))
     for warn in record.warnings:
-        found.append(
-            Finding("warning", FindingCode.DMARC_WARNING, e.name, f"DMARC: {warn}", ns_label)
-        )
-    external = [d for d in record.report_domains if is_external(d, e.domain)]
-    names = [authorisation_name(e.domain, d) for d in external]
-    answers = await asyncio.gather(*(view.query(n, "TXT") for n in names))
-    for dest, name, answer in zip(external, names, answers, strict=True):
-        if answer.status == "error":
-            found.append(
-                Finding.could_not_check(
-                    e.name, view.label, f"DMARC report authorisation {name} ({answer.error})"
-                )
-            )
-            continue
-        _, records = answer.chase()
-        if not any(is_dmarc(txt_text(r)) for r in records):
-            found.append(
-                Finding(
-                    "warning",
-                    FindingCode.DMARC_RUA_UNAUTHORISED,
-                    e.name,
-                    f"DMARC reports go to {dest}, which does not authorise them: receivers drop "
-                    f'the reports unless {name} publishes TXT "v=DMARC1" (RFC 7489 7.1)',
-                    ns_label,
-                    f'{name}. IN TXT "v=DMARC1"',
-                )
-            )
+        code = _WARNING_CODES[warn.kind]
+        found.append(Finding("warning", code, e.name, f"DMARC: {warn.message}", ns_label))
     return found

@@ -69,8 +69,8 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="HOST[:PORT]",
-        help="recursive resolver for NS discovery, DKIM keys and SPF includes (repeatable; "
-        "default: the system's resolvers from /etc/resolv.conf)",
+        help="recursive resolver for NS discovery, DKIM keys, SPF includes and DMARC tree "
+        "walks (repeatable; default: the system's resolvers from /etc/resolv.conf)",
     )
     parser.add_argument(
         "--wait",

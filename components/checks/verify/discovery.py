@@ -1,7 +1,7 @@
 """The pass's recursive lookups (single-flight, one pass only) and the NS discovery built on them.
 
 Lookups that depend on an expected value (the DKIM key behind the expected CNAME target, the
-expected SPF record's include tree, a DMARC report destination's authorisation record) are
+expected SPF record's include tree, the DMARC tree walks and report authorisation records) are
 started by ``prefetch`` at the same time as the authoritative reads; the published values reuse
 those answers when they match.
 """
@@ -13,7 +13,7 @@ import ipaddress
 from typing import Any
 
 from ..dns.client import Answer, DnsClient, Family, Server, normalize_name, rdata_name, txt_text
-from ..protocols import dmarc, spf
+from ..protocols import dmarc, dmarc_walk, spf
 from .compare import serial_of
 from .expected import Expected
 from .findings import Finding, FindingCode
@@ -182,6 +182,5 @@ def prefetch(rows: list[Expected], view: ResolverView) -> None:
             if not record.errors:
                 view.spf_tree(record, e.name)
         elif dmarc.is_dmarc_row(e):
-            for dest in dmarc.parse_dmarc(e.value).report_domains:
-                if dmarc.is_external(dest, e.domain):
-                    view.query(dmarc.authorisation_name(e.domain, dest), "TXT")
+            for name in dmarc_walk.lookups(e.value, e.domain):
+                view.query(name, "TXT")

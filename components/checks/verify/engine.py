@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dns.client import DnsClient, Server
 from ..dns.serial import newest, serial_lt
-from ..protocols import dkim, dmarc, spf
+from ..protocols import dkim, dmarc, dmarc_walk, spf
 from .compare import check_answer, serial_of
 from .discovery import ResolverView, discover, prefetch
 from .expected import Expected
@@ -162,7 +162,8 @@ async def verify_domain(
             elif spf.is_spf_row(e):
                 analyses.append(spf.spf_findings(e, value, ns_label, view))
             elif dmarc.is_dmarc_row(e):
-                analyses.append(dmarc.dmarc_findings(e, value, ns_label, view))
+                analyses.append(_async(dmarc.dmarc_findings(e, value, ns_label)))
+                analyses.append(dmarc_walk.report_findings(e, value, ns_label, view))
     for found in await asyncio.gather(*analyses):
         result.findings.extend(found)
     result.findings = _dedupe(result.findings)

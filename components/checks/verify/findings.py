@@ -134,6 +134,11 @@ class FindingCode(StrEnum):
         _WARNING,
         "Something in the DMARC record is valid but questionable.",
     )
+    DMARC_OBSOLETE_TAG = (
+        "dmarc_obsolete_tag",
+        _WARNING,
+        "The DMARC record uses a tag RFC 9989 removed (pct, rf, ri): its receivers ignore it.",
+    )
     DMARC_RUA_UNAUTHORISED = (
         "dmarc_rua_unauthorised",
         _WARNING,
