@@ -338,6 +338,7 @@ def test_a_walk_that_cannot_complete_is_could_not_check(stack: ExitStack, tmp_pa
             "whether the reports need an authorisation record is not known",
             "fix": None,
             "unchecked": True,
+            "family": None,
         }
     ]
 
