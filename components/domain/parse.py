@@ -399,4 +399,10 @@ def domain_warnings(domain: DomainConfig, path: str) -> list[str]:
             f"{domain.name}, but it is {envelope}; SPF can never align, so DMARC rests on DKIM "
             "alone. Use 'r' (relaxed) to let SPF align through the MAIL FROM subdomain."
         )
+    if domain.dmarc.enabled and domain.dmarc.pct != 100:
+        warnings.append(
+            f"{path}.dmarc.pct = {domain.dmarc.pct}: RFC 9989 (DMARCbis) removed pct; receivers "
+            "that follow it apply the policy to all mail. To test a policy, publish p=none first "
+            "(checks verify reports pct as dmarc_obsolete_tag)"
+        )
     return warnings

@@ -161,3 +161,16 @@ def test_strict_spf_alignment_with_a_mail_from_subdomain_warns() -> None:
 def test_relaxed_spf_alignment_does_not_warn() -> None:
     warnings = parse({"domains": [{"name": "example.com", "dmarc": {"aspf": "r"}}]}).warnings
     assert not [w for w in warnings if "aspf" in w]
+
+
+def test_a_dmarc_pct_below_100_warns_that_rfc_9989_removed_it() -> None:
+    config = parse({"domains": [{"name": "example.com", "dmarc": {"pct": 25}}]})
+    assert [w for w in config.warnings if "pct" in w] == [
+        "ses:domains[0].dmarc.pct = 25: RFC 9989 (DMARCbis) removed pct; receivers that follow it "
+        "apply the policy to all mail. To test a policy, publish p=none first (checks verify "
+        "reports pct as dmarc_obsolete_tag)"
+    ]
+
+
+def test_the_default_dmarc_pct_does_not_warn() -> None:
+    assert not [w for w in parse({"domains": [{"name": "example.com"}]}).warnings if "pct" in w]
