@@ -125,7 +125,8 @@ def dkim_target_findings(
                     fix=dataclasses.replace(rec, value=f"{token}.{zone}").zone_line(),
                 )
             )
-    tokens = sorted(str(t).lower() for t in dkim.get("Tokens") or [])
+    given: list[object] = dkim.get("Tokens") or []
+    tokens = sorted(str(t).lower() for t in given)
     selectors = sorted(r.name.split(".", 1)[0].lower() for r in cnames)
     if tokens and tokens != selectors:
         findings.append(
