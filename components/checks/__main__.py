@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES: list[str] = [
     ".verify.cli",
     ".smtp.cli",
     ".account.cli",
+    ".stats.cli",
 ]
 
 Handler = Callable[[argparse.Namespace], ExitStatus]

@@ -110,7 +110,7 @@ def classify(exc: Exception, call: str) -> ApiFailure:
     """
     exceptions: Any = importlib.import_module("botocore.exceptions")
     code, text = error_code(exc)
-    detail = shown(f"{code}: {text}" if code else text)
+    detail = shown(f"{code}: {text}" if code and text else code or text)
     if isinstance(exc, exceptions.NoCredentialsError | exceptions.PartialCredentialsError):
         return ApiFailure(
             status=ExitStatus.USAGE,
