@@ -369,3 +369,23 @@ def test_send_statistics_from_moto(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.rc == ExitStatus.OK, result.err
     assert result.doc["source"] == "ses_send_statistics"  # moto's CloudWatch has no SES data
     assert result.doc["totals"]["send"] == 3.0
+
+
+def test_building_the_parser_loads_no_aws_sdk_and_no_command_module() -> None:
+    """The AWS commands import boto3 and their own modules when they run, not when
+    ``python -m checks`` builds its parser."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from components.checks.__main__ import build_parser\n"
+        "build_parser()\n"
+        "lazy = ('boto3', 'botocore', 'components.checks.stats.fetch',\n"
+        "        'components.checks.stats.report', 'components.checks.account.request')\n"
+        "print([m for m in lazy if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
