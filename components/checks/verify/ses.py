@@ -9,12 +9,12 @@ or production, the production-access review and its case, quota, enforcement
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import os
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from .. import aws_api
 from ..account.status import account_view
 from .expected import Expected
 from .findings import Finding, FindingCode
@@ -53,25 +53,14 @@ def default_region(explicit: str | None) -> str:
 
 def boto_factory(endpoint: str | None) -> ClientFactory:
     def make(region: str) -> Any:
-        # boto3 ships no type stubs: import it untyped rather than silence pyright everywhere.
-        boto3: Any = importlib.import_module("boto3")
-        botocore_config: Any = importlib.import_module("botocore.config")
-        retries = {"total_max_attempts": 2, "mode": "standard"}
-        config = botocore_config.Config(connect_timeout=5, read_timeout=10, retries=retries)
-        return boto3.client("sesv2", region_name=region, endpoint_url=endpoint, config=config)
+        return aws_api.client("sesv2", region, endpoint)
 
     return make
 
 
 def _error_text(exc: Exception) -> str:
-    response: Any = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        error: Any = response.get("Error", {})  # type: ignore[union-attr]
-        if isinstance(error, dict):
-            code: Any = error.get("Code")  # type: ignore[union-attr]
-            message: Any = error.get("Message")  # type: ignore[union-attr]
-            return f"{code}: {message}"
-    return f"{type(exc).__name__}: {exc}"
+    code, text = aws_api.error_code(exc)
+    return f"{code}: {text}" if code else text
 
 
 def _is_not_found(exc: Exception) -> bool:
