@@ -90,6 +90,13 @@ COUNTS = {
 }
 
 
+def stats_client(service: str) -> Any:
+    """The stubbed client :func:`stubbed` hands the commands."""
+    from components.checks import aws_api
+
+    return aws_api.client(service, "eu-west-1", None)
+
+
 def outputs_file(tmp_path: Path) -> Path:
     path = tmp_path / "outputs.json"
     path.write_text(
@@ -389,3 +396,60 @@ def test_building_the_parser_loads_no_aws_sdk_and_no_command_module() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_get_metric_data_pages_are_read_to_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components.checks.stats.fetch import cloudwatch_days
+
+    with stubbed(monkeypatch, "cloudwatch") as stubs:
+        first = metric_data({"send": [10.0]})
+        first["NextToken"] = "page-2"
+        second = metric_data({"send": [0.0, 5.0], "bounce_rate": [0.01, 0.03]})
+        stubs["cloudwatch"].add_response("get_metric_data", first, GET_METRIC_DATA)
+        stubs["cloudwatch"].add_response(
+            "get_metric_data", second, {**GET_METRIC_DATA, "NextToken": "page-2"}
+        )
+        days, latest, has_data = cloudwatch_days(stats_client("cloudwatch"), START, END)
+    assert [d.counts[Count.SEND] for d in days] == [10.0, 5.0, 0.0]  # a day without a point: 0
+    assert [d.counts[Count.DELIVERY] for d in days] == [0.0, 0.0, 0.0]
+    assert has_data
+    assert [latest[r] for r in latest] == [0.03, None]
+
+
+def test_describe_alarms_asks_at_most_100_names_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components.checks.stats.fetch import alarms
+
+    names = [f"alarm-{i:03}" for i in range(101)]
+    with stubbed(monkeypatch, "cloudwatch") as stubs:
+        for chunk, found in ((names[:100], names[:1]), (names[100:], names[100:])):
+            stubs["cloudwatch"].add_response(
+                "describe_alarms",
+                {"MetricAlarms": [alarm(n, "Reputation.BounceRate", 0.04) for n in found]},
+                {"AlarmNames": chunk, "AlarmTypes": ["MetricAlarm"], "MaxRecords": 100},
+            )
+        got, missing = alarms(stats_client("cloudwatch"), names)
+    assert [a.name for a in got] == ["alarm-000", "alarm-100"]
+    assert missing == names[1:100]
+
+
+def test_stack_outputs_from_stdin(monkeypatch: pytest.MonkeyPatch, fixed_now: None) -> None:
+    outputs = {"reputation_alarms": {"eu-west-1": {"alarm_names": ALARMS[:1]}}}
+    with stubbed(monkeypatch, "cloudwatch", "ses") as stubs:
+        stubs["cloudwatch"].add_response("get_metric_data", metric_data(COUNTS), GET_METRIC_DATA)
+        stubs["ses"].add_response("get_send_statistics", send_statistics([]), {})
+        stubs["cloudwatch"].add_response(
+            "describe_alarms",
+            {
+                "MetricAlarms": [
+                    alarm(ALARMS[0], "Reputation.BounceRate", 0.04, "INSUFFICIENT_DATA")
+                ]
+            },
+            {"AlarmNames": ALARMS[:1], "AlarmTypes": ["MetricAlarm"], "MaxRecords": 100},
+        )
+        result = run_cli(
+            "stats", "--region", "eu-west-1", "--days", "3", "--json", "--stack-outputs", "-",
+            stdin=json.dumps(outputs),
+        )  # fmt: skip
+    assert result.rc == ExitStatus.OK, result.err
+    assert result.doc["alarms"][0]["state"] == "INSUFFICIENT_DATA"
+    assert result.doc["rates"]["bounce"]["stack_threshold"] == 0.04
