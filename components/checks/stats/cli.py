@@ -130,6 +130,20 @@ def _rate_checks(
     return checks
 
 
+def _cross_check(days: list[Day], fallback: list[Day]) -> dict[str, dict[str, float]]:
+    """Both sources' totals of what both count, over the days GetSendStatistics covers."""
+    from .model import Count
+
+    covered = {d.day for d in fallback}
+    keys = (Count.SEND, Count.BOUNCE, Count.COMPLAINT, Count.REJECT)
+    return {
+        name: {
+            k.value: sum(d.counts.get(k) or 0.0 for d in series if d.day in covered) for k in keys
+        }
+        for name, series in (("cloudwatch", days), ("ses_send_statistics", fallback))
+    }
+
+
 def _ascii_only() -> bool:
     encoding: str | None = getattr(sys.stdout, "encoding", None)
     if not encoding:  # an in-memory text stream takes any character
@@ -175,21 +189,14 @@ def run(args: argparse.Namespace) -> ExitStatus:
         return failures[0].status
     notes.extend(f.message for f in failures)
     source, cross = Source.CLOUDWATCH, None
-    fallback_has_data = fallback is not None and any(d.counts.get(Count.SEND) for d in fallback)
-    if fallback is not None and (not days or (not has_data and fallback_has_data)):
-        if days:
-            notes.append("CloudWatch has no AWS/SES data in the window; GetSendStatistics has")
-        source, days, latest = Source.SEND_STATISTICS, fallback, {}
-    elif fallback is not None:
-        covered = {d.day for d in fallback}
-        keys = (Count.SEND, Count.BOUNCE, Count.COMPLAINT, Count.REJECT)
-        cross = {
-            name: {
-                k.value: sum(d.counts.get(k) or 0.0 for d in series if d.day in covered)
-                for k in keys
-            }
-            for name, series in (("cloudwatch", days), ("ses_send_statistics", fallback))
-        }
+    if fallback is not None:
+        fallback_has_data = any(d.counts.get(Count.SEND) for d in fallback)
+        if not days or (not has_data and fallback_has_data):
+            if days:
+                notes.append("CloudWatch has no AWS/SES data in the window; GetSendStatistics has")
+            source, days, latest = Source.SEND_STATISTICS, fallback, {}
+        else:
+            cross = _cross_check(days, fallback)
     found, missing = [], []
     failed: ExitStatus | None = None
     if names:
