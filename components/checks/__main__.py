@@ -1,7 +1,7 @@
 """``python -m checks <subcommand> ...``: dispatches to the subcommand modules.
 
-Installed, the same subcommands are ``ses-domains verify|smtp`` (``ses_domains.cli``), built by
-:func:`add_subcommands` and run by :func:`run` exactly as here.
+Installed, the same subcommands are ``ses-domains verify|smtp|account|stats``
+(``ses_domains.cli``), built by :func:`add_subcommands` and run by :func:`run` exactly as here.
 
 To add a subcommand, write a module with ``register(subparsers)`` that adds its parser and sets
 ``handler`` (a callable taking the parsed ``argparse.Namespace`` and returning its
@@ -24,6 +24,8 @@ from .exit_status import ExitStatus
 SUBCOMMAND_MODULES: list[str] = [
     ".verify.cli",
     ".smtp.cli",
+    ".account.cli",
+    ".stats.cli",
 ]
 
 Handler = Callable[[argparse.Namespace], ExitStatus]

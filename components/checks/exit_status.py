@@ -31,21 +31,27 @@ class ExitStatus(IntEnum):
         0,
         "ok",
         "all good: verify found nothing wrong (warnings allowed unless --strict); "
-        "smtp sent the message and SES accepted it",
+        "smtp sent the message and SES accepted it; account showed the account, or printed or "
+        "sent the request (or production access is there already); stats found no rate at a "
+        "review level and no alarm in ALARM",
         "nothing to do",
     )
     FOUND_PROBLEMS = (
         1,
         "found problems",
-        "verify found at least one error on a server that answered (or a warning with --strict)",
-        "fix what each finding names (the fix line is the record to publish), then check again",
+        "verify found at least one error on a server that answered (or a warning with "
+        "--strict); stats: a bounce or complaint rate at or over AWS's review level, or a "
+        "stack alarm in ALARM",
+        "fix what each finding names (the fix line is the record to publish), then check "
+        "again; for stats, find the source of the bounces or complaints before AWS reviews "
+        "the account",
     )
     USAGE = (
         2,
         "usage",
         "usage or input error (bad option, unreadable or malformed input, secrets hidden, "
-        "no credentials, no Pulumi CLI for --stack), or an internal error (one line, "
-        "no traceback)",
+        "no credentials or credentials AWS rejects, no Pulumi CLI for --stack), or an "
+        "internal error (one line, no traceback)",
         "check the arguments (the command's --help); for an internal error rerun "
         "with CHECKS_DEBUG=1 to see the traceback",
     )
@@ -54,7 +60,8 @@ class ExitStatus(IntEnum):
         "could not check",
         "nothing wrong found, but a server could not be checked: verify got a timeout, SERVFAIL, "
         "REFUSED, connection error or malformed answer, or the SES API was unreachable; smtp "
-        "could not connect (refused, host not found, network unreachable, closed early)",
+        "could not connect (refused, host not found, network unreachable, closed early); "
+        "account and stats could not reach the AWS API",
         "check the address, port and network path to the server named, then check again "
         "(verify --wait keeps polling)",
     )
@@ -93,15 +100,26 @@ class ExitStatus(IntEnum):
         8,
         "not authorized",
         "smtp: the IAM policy does not allow this From address, recipient, identity or "
-        'configuration set (554 "... not authorized to perform ses:SendRawEmail")',
-        "the SMTP user's IAM policy does not allow this send: check smtpUsers domains, "
-        "fromAddresses, recipients and configurationSets for this user, then pulumi up",
+        'configuration set (554 "... not authorized to perform ses:SendRawEmail"); '
+        "account, stats: AWS answered AccessDenied",
+        "the IAM policy does not allow this: for smtp check smtpUsers domains, fromAddresses, "
+        "recipients and configurationSets for this user, then pulumi up; for account and stats "
+        "allow the caller the action the message names",
     )
     REJECTED = (
         9,
         "rejected",
-        "smtp: any other SMTP rejection (throttling, 4xx, message rejected, EHLO or AUTH refused)",
-        "read the server's reply above; retry later for 4xx replies",
+        "smtp: any other SMTP rejection (throttling, 4xx, message rejected, EHLO or AUTH "
+        "refused); account, stats: AWS throttled or refused the request",
+        "read the server's reply or AWS's error above; retry later for 4xx replies and throttling",
+    )
+    REVIEW_CONFLICT = (
+        10,
+        "review pending or denied",
+        "account request-production: a production-access review of this region is pending or "
+        "was denied (GetAccount's review status, or AWS's ConflictException); nothing was sent",
+        "wait for AWS's answer to the pending case; after a denial answer in that case in the "
+        "AWS Support Center rather than sending a new request",
     )
     INTERRUPTED = (
         130,

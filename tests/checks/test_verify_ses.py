@@ -188,3 +188,139 @@ def test_unreachable_ses_endpoint_is_could_not_check(
     assert result.rc == 3, result.out
     assert "Traceback" not in result.err
     assert result.findings("could_not_check")
+
+
+EU_CENTRAL_2_ZONE = "dkim.eu-central-2.amazonses.com"
+TOKENS = ["aaaa1111", "bbbb2222", "cccc3333"]
+
+
+def _dkim_records(zone: str, tokens: list[str] = TOKENS) -> list[Expected]:
+    return [
+        Expected("example.com", f"{t}._domainkey.example.com", "CNAME", f"{t}.{zone}", "dkim", 1800)
+        for t in tokens
+    ]
+
+
+def _easy_dkim_identity(zone: str, tokens: list[str] = TOKENS) -> dict[str, Any]:
+    identity = _identity()
+    identity["DkimAttributes"] = {
+        "SigningEnabled": True,
+        "Status": "SUCCESS",
+        "Tokens": tokens,
+        "SigningHostedZone": zone,
+        "SigningAttributesOrigin": "AWS_SES_EU_CENTRAL_2",
+    }
+    return identity
+
+
+@pytest.mark.parametrize(
+    ("published_zone", "ses_tokens", "expected"),
+    [
+        (EU_CENTRAL_2_ZONE, TOKENS, []),
+        (
+            "dkim.amazonses.com",
+            TOKENS,
+            [
+                (
+                    f"{t}._domainkey.example.com",
+                    f"{t}._domainkey.example.com. 1800 IN CNAME {t}.{EU_CENTRAL_2_ZONE}.",
+                )
+                for t in TOKENS
+            ],
+        ),
+        (EU_CENTRAL_2_ZONE, ["aaaa1111", "bbbb2222", "dddd4444"], [("example.com", None)]),
+    ],
+)
+def test_dkim_cname_targets_against_signing_hosted_zone(
+    aws_env: None,
+    published_zone: str,
+    ses_tokens: list[str],
+    expected: list[tuple[str, str | None]],
+) -> None:
+    sesv2 = client()
+    with Stubber(sesv2) as stub:
+        stub.add_response(
+            "get_email_identity",
+            _easy_dkim_identity(EU_CENTRAL_2_ZONE, ses_tokens),
+            {"EmailIdentity": "example.com"},
+        )
+        info, findings = ses.identity_status(
+            "example.com", False, sesv2, _dkim_records(published_zone)
+        )
+        stub.assert_no_pending_responses()
+    assert info is not None and info["dkim_signing_hosted_zone"] == EU_CENTRAL_2_ZONE
+    assert [(f.name, f.fix) for f in findings] == expected
+    assert {f.code for f in findings} <= {"ses_dkim_target"}
+    assert all(f.severity == "error" for f in findings)
+
+
+def test_byodkim_identities_are_not_compared(aws_env: None) -> None:
+    identity = _easy_dkim_identity(EU_CENTRAL_2_ZONE)
+    identity["DkimAttributes"]["SigningAttributesOrigin"] = "EXTERNAL"
+    findings = ses.dkim_target_findings(
+        "example.com", identity["DkimAttributes"], _dkim_records("dkim.amazonses.com")
+    )
+    assert findings == []
+
+
+@pytest.mark.parametrize(
+    ("review", "words"),
+    [
+        (None, "request production access: checks account request-production --region eu-west-1"),
+        ("PENDING", "under review (case 5551234): wait for AWS's answer"),
+        ("DENIED", "was denied (case 5551234): answer in that case in the AWS Support Center"),
+    ],
+)
+def test_account_review_status_and_case_with_stubber(
+    aws_env: None, review: str | None, words: str
+) -> None:
+    data = _account(False)
+    if review is not None:
+        data["Details"] = {"ReviewDetails": {"Status": review, "CaseId": "5551234"}}
+    sesv2 = client()
+    with Stubber(sesv2) as stub:
+        stub.add_response("get_account", data, {})
+        info, findings = ses.account_status("eu-west-1", sesv2)
+    assert info is not None
+    assert (info["review_status"], info["review_case_id"]) == (
+        (review, "5551234") if review else (None, None)
+    )
+    assert info["enforcement_status"] == "HEALTHY"
+    assert [f.code for f in findings] == ["ses_sandbox"]
+    assert words in findings[0].message
+
+
+def test_account_and_dkim_in_both_reports_and_the_schema(aws_env: None) -> None:
+    import jsonschema
+
+    from components.checks.dns.client import Stats
+    from components.checks.verify.findings import DomainResult
+    from components.checks.verify.report import Report, render_human, to_json
+    from tests.support.paths import load_schema
+
+    sesv2 = client()
+    data = _account(False)
+    data["Details"] = {"ReviewDetails": {"Status": "PENDING", "CaseId": "5551234"}}
+    records = _dkim_records("dkim.amazonses.com", TOKENS[:1])
+    report = Report([DomainResult("example.com")], Stats(), 0.0)
+    with Stubber(sesv2) as stub:
+        stub.add_response(
+            "get_email_identity",
+            _easy_dkim_identity(EU_CENTRAL_2_ZONE, TOKENS[:1]),
+            {"EmailIdentity": "example.com"},
+        )
+        stub.add_response("get_account", data, {})
+        ses.attach_status(report, records, region="eu-central-2", factory=lambda _: sesv2)
+    doc = to_json(report)
+    jsonschema.Draft202012Validator(load_schema("checks_report.schema.json")).validate(doc)
+    assert doc["account"]["eu-central-2"]["review_case_id"] == "5551234"
+    assert [f["code"] for f in doc["domains"][0]["findings"]] == ["ses_dkim_target"]
+    human = render_human(report)
+    assert (
+        "SES account (eu-central-2): mode sandbox, sending_enabled True, enforcement_status "
+        "HEALTHY, review_status PENDING, review_case_id 5551234, max_24_hour_send 50000.0"
+    ) in human
+    assert f"fix: aaaa1111._domainkey.example.com. 1800 IN CNAME aaaa1111.{EU_CENTRAL_2_ZONE}." in (
+        human
+    )
+    assert report.exit_status() == 1

@@ -70,7 +70,7 @@ def test_the_help_lists_every_subcommand(installed_package: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: ses-domains [-h] [--version] COMMAND ...")
     listed = re.findall(r"^    (\w+) ", result.stdout, re.M)
-    assert listed == ["plan", "verify", "smtp"]
+    assert listed == ["plan", "verify", "smtp", "account", "stats"]
 
 
 def test_version(installed_package: Path, tmp_path: Path) -> None:
@@ -120,6 +120,14 @@ def test_no_subcommand_is_a_usage_error(installed_package: Path, tmp_path: Path)
         (["plan"], "components.plan", "python -m components.plan"),
         (["verify"], "checks", "python -m checks verify"),
         (["smtp"], "checks", "python -m checks smtp"),
+        (["account"], "checks", "python -m checks account"),
+        (["account", "status"], "checks", "python -m checks account status"),
+        (
+            ["account", "request-production"],
+            "checks",
+            "python -m checks account request-production",
+        ),
+        (["stats"], "checks", "python -m checks stats"),
     ],
     ids=lambda value: value if isinstance(value, str) else " ".join(value),
 )
@@ -131,7 +139,7 @@ def test_each_subcommand_has_the_checkouts_help(
     original = checkout(module, *checkout_args, "--help")
     assert installed.returncode == original.returncode == 0, installed.stderr + original.stderr
     assert f"usage: ses-domains {command[0]} " in installed.stdout
-    assert _normalised(installed.stdout, f"ses-domains {command[0]}") == _normalised(
+    assert _normalised(installed.stdout, f"ses-domains {' '.join(command)}") == _normalised(
         original.stdout, prog
     )
 
@@ -147,6 +155,22 @@ def test_a_usage_error_has_the_checkouts_status_and_message(
     assert _normalised(installed.stderr, "ses-domains") == _normalised(
         original.stderr, "python -m checks"
     )
+
+
+def test_account_request_production_prints_what_the_checkout_prints(
+    installed_package: Path, tmp_path: Path
+) -> None:
+    """The dry run of the installed script: the same request, nothing sent (no AWS call is
+    made without --yes; the endpoint is a closed loopback port all the same)."""
+    args = [
+        "account", "request-production", "--region", "eu-west-1", "--mail-type", "MARKETING",
+        "--website-url", "https://www.example.com", "--endpoint-url", "http://127.0.0.1:9",
+    ]  # fmt: skip
+    installed = ses_domains(installed_package, *args, cwd=tmp_path)
+    original = checkout("checks", *args)
+    assert installed.returncode == original.returncode == ExitStatus.OK, installed.stderr
+    assert installed.stdout == original.stdout
+    assert '"ProductionAccessEnabled": true' in installed.stdout
 
 
 def test_plan_plans_the_project_in_the_current_directory(

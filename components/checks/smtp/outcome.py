@@ -22,8 +22,14 @@ _SMTP_WORDING: dict[ExitStatus, tuple[str, str]] = {
         "check host and port (email-smtp.<region>.amazonaws.com, 587/2587/25 STARTTLS or "
         "465/2465 TLS); outbound port 25 is often blocked by hosting providers and EC2, use 587",
     ),
+    ExitStatus.DENIED: (
+        "not authorized",
+        "the SMTP user's IAM policy does not allow this send: check smtpUsers domains, "
+        "fromAddresses, recipients and configurationSets for this user, then pulumi up",
+    ),
+    ExitStatus.REJECTED: ("rejected", "read the server's reply above; retry later for 4xx replies"),
 }
-"""Category and advice of the two statuses ``checks smtp`` shares with ``checks verify``, in the
+"""Category and advice of the statuses ``checks smtp`` shares with other subcommands, in the
 words of a send (for the others the status's own are already the send's)."""
 
 

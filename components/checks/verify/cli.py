@@ -14,10 +14,10 @@ import math
 import os
 import sys
 import time
-import urllib.parse
 from typing import Any
 
 from ...regions import region_problem
+from ..aws_api import url_problem
 from ..dns.client import DnsClient, Server, parse_server
 from ..exit_status import ExitStatus
 from . import report as rep
@@ -161,7 +161,7 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
         if value is not None and not args.aws:
             problems.append(f"{option} {show(value)}: only used with --aws, which is not given")
     if args.aws_endpoint_url is not None:
-        problem = _url_problem(args.aws_endpoint_url)
+        problem = url_problem(args.aws_endpoint_url)
         if problem:
             problems.append(f"--aws-endpoint-url {show(args.aws_endpoint_url)}: {problem}")
     if args.aws:
@@ -180,17 +180,6 @@ def _region_source(explicit: str | None) -> tuple[str | None, str]:
         if os.environ.get(variable):
             return os.environ[variable], variable
     return None, ""
-
-
-def _url_problem(url: str) -> str | None:
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 -- raises ValueError on a bad port
-    except ValueError as exc:
-        return f"not a URL ({exc}); allowed: http://HOST[:PORT] or https://HOST[:PORT]"
-    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
-        return "allowed: an http:// or https:// URL with a host, e.g. http://127.0.0.1:5000"
-    return None
 
 
 def _servers(values: list[str]) -> list[Server]:

@@ -122,7 +122,8 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _load(text: str, source: str) -> Any:
+def load_json(text: str, source: str) -> Any:
+    """``text`` as JSON, refusing a key repeated in one object; InputError names ``source``."""
     try:
         return json.loads(text, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as exc:
@@ -172,7 +173,7 @@ def _record_list(data: Any, source: str) -> list[Any]:
 
 def parse_records(text: str, source: str) -> list[Expected]:
     """Validate contract 1 records. Raises InputError with every problem found."""
-    items = _record_list(_load(text, source), source)
+    items = _record_list(load_json(text, source), source)
     problems: list[str] = []
     records: list[Expected] = []
     for index, item in enumerate(items):

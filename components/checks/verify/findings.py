@@ -227,6 +227,12 @@ class FindingCode(StrEnum):
         _PENDING_OR_ERROR,
         "SES has not verified the MAIL FROM domain (a warning while still pending).",
     )
+    SES_DKIM_TARGET = (
+        "ses_dkim_target",
+        _ERROR,
+        "The DKIM CNAMEs point elsewhere than SES's own SigningHostedZone, or their selectors "
+        "are not SES's tokens.",
+    )
     SES_MAIL_FROM_NOT_SET = (
         "ses_mail_from_not_set",
         _ERROR,

@@ -217,7 +217,8 @@ def render_human(report: Report) -> str:
             lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
         lines.append("")
     for region, info in sorted((report.account or {}).items()):
-        detail = ", ".join(f"{k} {v}" for k, v in info.items()) if info else "could not be read"
+        shown = {k: v for k, v in (info or {}).items() if v is not None}
+        detail = ", ".join(f"{k} {v}" for k, v in shown.items()) if info else "could not be read"
         lines.append(f"SES account ({region}): {detail}")
     if report.account_findings:
         lines.append("SES account findings:")

@@ -1,13 +1,21 @@
-"""``verify --aws``: SES's own view (sesv2 GetEmailIdentity per domain, GetAccount per region)."""
+"""``verify --aws``: SES's own view (sesv2 GetEmailIdentity per domain, GetAccount per region).
+
+Per domain: verification, DKIM and MAIL FROM status, and the published Easy DKIM CNAMEs held
+against SES's own ``DkimAttributes`` (``SigningHostedZone`` and ``Tokens``). Per region: sandbox
+or production, the production-access review and its case, quota, enforcement
+(:mod:`..account.status`).
+"""
 
 from __future__ import annotations
 
-import importlib
+import dataclasses
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from .. import aws_api
+from ..account.status import account_view
 from .expected import Expected
 from .findings import Finding, FindingCode
 from .report import Report
@@ -45,25 +53,14 @@ def default_region(explicit: str | None) -> str:
 
 def boto_factory(endpoint: str | None) -> ClientFactory:
     def make(region: str) -> Any:
-        # boto3 ships no type stubs: import it untyped rather than silence pyright everywhere.
-        boto3: Any = importlib.import_module("boto3")
-        botocore_config: Any = importlib.import_module("botocore.config")
-        retries = {"total_max_attempts": 2, "mode": "standard"}
-        config = botocore_config.Config(connect_timeout=5, read_timeout=10, retries=retries)
-        return boto3.client("sesv2", region_name=region, endpoint_url=endpoint, config=config)
+        return aws_api.client("sesv2", region, endpoint)
 
     return make
 
 
 def _error_text(exc: Exception) -> str:
-    response: Any = getattr(exc, "response", None)
-    if isinstance(response, dict):
-        error: Any = response.get("Error", {})  # type: ignore[union-attr]
-        if isinstance(error, dict):
-            code: Any = error.get("Code")  # type: ignore[union-attr]
-            message: Any = error.get("Message")  # type: ignore[union-attr]
-            return f"{code}: {message}"
-    return f"{type(exc).__name__}: {exc}"
+    code, text = aws_api.error_code(exc)
+    return f"{code}: {text}" if code else text
 
 
 def _is_not_found(exc: Exception) -> bool:
@@ -91,8 +88,54 @@ def _status_finding(
     )
 
 
+def dkim_target_findings(
+    domain: str, dkim: dict[str, Any], records: Sequence[Expected]
+) -> list[Finding]:
+    """The expected Easy DKIM CNAMEs of ``domain`` against SES's ``DkimAttributes``: each must
+    point to ``<token>.<SigningHostedZone>``, and the selectors must be SES's tokens."""
+    zone = str(dkim.get("SigningHostedZone") or "").rstrip(".").lower()
+    origin = str(dkim.get("SigningAttributesOrigin") or "")
+    cnames = [r for r in records if r.purpose == "dkim" and r.rdtype == "CNAME"]
+    if not zone or not origin.startswith("AWS_SES") or not cnames:
+        return []
+    findings: list[Finding] = []
+    for rec in cnames:
+        target = rec.value.rstrip(".").lower()
+        token = rec.name.split(".", 1)[0].lower()
+        if target != f"{token}.{zone}":
+            findings.append(
+                Finding(
+                    "error",
+                    FindingCode.SES_DKIM_TARGET,
+                    rec.name,
+                    f"the DKIM CNAME points to {target}, but SES signs {domain} from the hosted "
+                    f"zone {zone}: receivers find no key there once SES rotates it (set the "
+                    "domain's dkim.targetDomain in the stack to the zone, or publish the fix)",
+                    fix=dataclasses.replace(rec, value=f"{token}.{zone}").zone_line(),
+                )
+            )
+    given: list[object] = dkim.get("Tokens") or []
+    tokens = sorted(str(t).lower() for t in given)
+    selectors = sorted(r.name.split(".", 1)[0].lower() for r in cnames)
+    if tokens and tokens != selectors:
+        findings.append(
+            Finding(
+                "error",
+                FindingCode.SES_DKIM_TARGET,
+                domain,
+                f"the records' DKIM selectors ({', '.join(selectors)}) are not SES's tokens "
+                f"({', '.join(tokens)}): the stack outputs are stale or of another identity; "
+                "run pulumi up and read the outputs again",
+            )
+        )
+    return findings
+
+
 def identity_status(
-    domain: str, needs_mail_from: bool, client: Any
+    domain: str,
+    needs_mail_from: bool,
+    client: Any,
+    dkim_records: Sequence[Expected] = (),
 ) -> tuple[dict[str, Any] | None, list[Finding]]:
     try:
         data: dict[str, Any] = client.get_email_identity(EmailIdentity=domain)
@@ -114,6 +157,7 @@ def identity_status(
         "verified_for_sending": data.get("VerifiedForSendingStatus"),
         "dkim_status": dkim.get("Status"),
         "dkim_signing_origin": dkim.get("SigningAttributesOrigin"),
+        "dkim_signing_hosted_zone": dkim.get("SigningHostedZone"),
         "mail_from_domain": mail_from.get("MailFromDomain"),
         "mail_from_status": mail_from.get("MailFromDomainStatus"),
     }
@@ -125,6 +169,7 @@ def identity_status(
         found = _status_finding(domain, code, what, status)
         if found:
             findings.append(found)
+    findings.extend(dkim_target_findings(domain, dkim, dkim_records))
     if needs_mail_from:
         if not info["mail_from_domain"]:
             findings.append(
@@ -153,26 +198,18 @@ def account_status(region: str, client: Any) -> tuple[dict[str, Any] | None, lis
                 f"account ({region})", SES_API, f"GetAccount: {_error_text(exc)}"
             )
         ]
-    quota: dict[str, Any] = data.get("SendQuota") or {}
-    production = bool(data.get("ProductionAccessEnabled"))
-    info: dict[str, Any] = {
-        "mode": "production" if production else "sandbox",
-        "sending_enabled": data.get("SendingEnabled"),
-        "enforcement_status": data.get("EnforcementStatus"),
-        "max_24_hour_send": quota.get("Max24HourSend"),
-        "max_send_rate": quota.get("MaxSendRate"),
-        "sent_last_24_hours": quota.get("SentLast24Hours"),
-    }
+    view = account_view(region, data)
+    info = view.as_json()
     findings: list[Finding] = []
     subject = f"account ({region})"
-    if not production:
+    if not view.production:
         findings.append(
             Finding(
                 "warning",
                 FindingCode.SES_SANDBOX,
                 subject,
                 "the SES account is in the sandbox: only verified recipients, "
-                f"{info['max_24_hour_send']} messages per 24 h; request production access",
+                f"{view.max_24_hour_send} messages per 24 h; {view.sandbox_advice()}",
             )
         )
     if data.get("SendingEnabled") is False:
@@ -216,7 +253,8 @@ def attach_status(
             except Exception as exc:
                 d.findings.append(Finding.could_not_check(d.domain, SES_API, _error_text(exc)))
                 continue
-        info, findings = identity_status(d.domain, d.domain in mail_from, client)
+        own = [r for r in records if r.domain == d.domain]
+        info, findings = identity_status(d.domain, d.domain in mail_from, client, own)
         d.ses = {"region": reg, **(info or {})}
         d.findings.extend(_from_ses(findings))
     report.account = {}
