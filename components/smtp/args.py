@@ -13,15 +13,9 @@ import pulumi
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import Fields, Problems, check_each, props_key_path
+from .access import check_partitions, check_regions, parse_recipient_pattern
 from .model import DEFAULT_RECOVERY_WINDOW_DAYS, SmtpUserConfig
-from .parse import (
-    check_iam_name,
-    check_partitions,
-    check_regions,
-    parse_key_settings,
-    parse_recipient_pattern,
-    parse_secret,
-)
+from .parse import check_iam_name, parse_key_settings, parse_secret
 from .policy import SmtpPolicyArgs
 
 _PATTERN = "must be an address or wildcard (* any characters, ? one) such as *@example.com"

@@ -23,7 +23,10 @@ def _policy_for(
         item for item in user.access.identities if item.home and item.identity in identity_arns
     ]
     return SmtpPolicyArgs(
-        identity_arns=[identity_arns[item.identity] for item in given],
+        identity_arns=[
+            *(identity_arns[item.identity] for item in given),
+            *user.access.identity_arns,
+        ],
         identities=[item for item in user.access.identities if item not in given],
         configuration_sets=list(user.access.configuration_sets),
         from_addresses=list(user.access.from_addresses),
