@@ -89,7 +89,9 @@ def secret_args(user: SmtpUserConfig) -> SmtpSecretArgs | None:
     )
 
 
-def _check_policy(policy: object, path: str, problems: Problems) -> None:
+def check_policy(policy: object, path: str, problems: Problems) -> None:
+    """Add the problems of ``SmtpPolicyArgs`` props at ``path`` (``SmtpUser``, ``SmtpGroup``
+    and ``ApiSender`` take them)."""
     if not isinstance(policy, SmtpPolicyArgs):
         problems.add(path, policy, "must be SmtpPolicyArgs(...)")
         return
@@ -149,7 +151,7 @@ def check_user_args(args: UserProps) -> list[str]:
             "give exactly one of policy (an inline policy) and group (an SmtpGroup to join)",
         )
     elif args.policy is not None:
-        _check_policy(args.policy, "SmtpUserArgs.policy", problems)
+        check_policy(args.policy, "SmtpUserArgs.policy", problems)
     _raise_named(problems, "SmtpUserArgs", "user_name")
     return regions
 
@@ -160,7 +162,7 @@ def check_group_args(args: GroupProps) -> None:
     fields = Fields({"name": args.group_name, "path": args.path}, "SmtpGroupArgs", problems)
     check_iam_name(fields, "name", group=True)
     parse_key_settings(fields)
-    _check_policy(args.policy, "SmtpGroupArgs.policy", problems)
+    check_policy(args.policy, "SmtpGroupArgs.policy", problems)
     _raise_named(problems, "SmtpGroupArgs", "group_name")
 
 
