@@ -18,8 +18,8 @@ from .smtp.credentials import partition_of
 ACCOUNT_ID = re.compile(r"\d{12}")
 """An AWS account id: exactly twelve digits."""
 _IAM_PRINCIPAL = re.compile(
-    r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):(?P<kind>role|user)"
-    r"/(?P<name>(?:[\x21-\x7e]+/)*[\w+=,.@-]{1,64})"
+    r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>\d{12}):"
+    r"(?:root|(?P<kind>role|user)/(?P<name>(?:[\x21-\x7e]+/)*[\w+=,.@-]{1,64}))"
 )
 _SERVICE_PRINCIPAL = re.compile(r"(?:[a-z0-9-]+\.)+amazonaws\.com(?:\.cn)?")
 _IDENTITY_ARN = re.compile(
@@ -43,7 +43,8 @@ def _refuse_any(text: str) -> None:
 
 
 def parse_aws_principal(text: str, partition: str) -> str:
-    """An account id (as its root ARN) or an IAM role or user ARN in ``partition``."""
+    """An account id (as its root ARN, which is also taken as given) or an IAM role or user
+    ARN in ``partition``."""
     _refuse_any(text)
     if ACCOUNT_ID.fullmatch(text):
         return root_arn(partition, text)

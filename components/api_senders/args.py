@@ -106,7 +106,8 @@ def check_sender_args(args: ApiSenderArgs, aws_region: str | None) -> TrustConfi
     def rename(key: str) -> str:
         if key == f"{PROPS}.name":
             return f"{PROPS}.sender_name"
-        return props_key_path(key, PROPS, PROPS, {})
+        head, marker, operators = key.partition(".conditions.")  # map keys stay as given
+        return props_key_path(head, PROPS, PROPS, {}) + marker + operators
 
     problems.rename_keys(rename)
     problems.raise_if_any()
