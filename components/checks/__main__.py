@@ -24,6 +24,7 @@ from .exit_status import ExitStatus
 SUBCOMMAND_MODULES: list[str] = [
     ".verify.cli",
     ".smtp.cli",
+    ".send.cli",
 ]
 
 Handler = Callable[[argparse.Namespace], ExitStatus]
