@@ -103,45 +103,50 @@ class ApiCredentials:
         return self.source + (f" ({mask(self.access_key_id)})" if self.access_key_id else "")
 
 
-def _entry(outputs: Mapping[str, Any], key: str, sender: str | None) -> tuple[str, Any] | None:
+def _senders(outputs: Mapping[str, Any], key: str) -> dict[str, Any]:
     raw = outputs.get(key)
-    if isinstance(raw, str) and "secret" in raw.lower():
+    if isinstance(raw, str) and "secret" in raw.lower():  # pulumi's "[secret]"
         raise InputError([f"{key} is hidden; run pulumi stack output --json --show-secrets"])
     if raw is None:
-        return None
+        return {}
     senders = _object(raw)
-    if not senders:
+    if senders is None:
         raise InputError([f"{key} is {json_type(raw)}; expected an object of senders"])
-    if sender is None:
-        if len(senders) != 1:
-            names = ", ".join(printable(str(name)) for name in sorted(senders)[:10])
-            raise InputError([f"several API senders in {key}; pick one with --sender ({names})"])
-        sender = next(iter(senders))
-    if sender not in senders:
-        return None
-    return sender, senders[sender]
+    return senders
+
+
+def _region(entry: object) -> str | None:
+    region = (_object(entry) or {}).get("region")
+    return region if isinstance(region, str) and REGION_NAME.fullmatch(region) else None
 
 
 def credentials_from_outputs(outputs: Mapping[str, Any], sender: str | None) -> ApiCredentials:
-    """The access key of ``sender`` (``api_sender_credentials``), or none for a role sender
-    (``api_senders``, whose region is still taken); every problem at once."""
-    keyed = _entry(outputs, "api_sender_credentials", sender)
-    if keyed is None:
-        listed = _entry(outputs, "api_senders", sender)
-        if listed is None:
-            which = f"--sender {shown(sender)}: no such API sender" if sender else "no API sender"
-            raise InputError([f"{which} in the outputs' api_senders (is apiSenders configured?)"])
-        name, entry = listed
-        region = (_object(entry) or {}).get("region")
-        return ApiCredentials(
-            region=region if isinstance(region, str) and REGION_NAME.fullmatch(region) else None,
-            source=f"the AWS SDK's default chain, for role sender {printable(str(name))}",
+    """The access key of ``sender`` (``api_sender_credentials``), or none for a sender without
+    one (a role: the SDK's credentials are used, in the sender's region from ``api_senders``);
+    every problem at once."""
+    listed = _senders(outputs, "api_senders")
+    keys = _senders(outputs, "api_sender_credentials")
+    names = sorted({*listed, *keys})
+    if not names:
+        raise InputError(["the outputs have no api_senders (is apiSenders configured?)"])
+    if sender is None:
+        if len(names) != 1:
+            shown_names = ", ".join(printable(str(name)) for name in names[:10])
+            raise InputError([f"several API senders; pick one with --sender ({shown_names})"])
+        sender = names[0]
+    if sender not in names:
+        raise InputError(
+            [f"--sender {shown(sender)}: no such API sender ({', '.join(names[:10])})"]
         )
-    name, raw_entry = keyed
-    key = f"api_sender_credentials.{printable(str(name))}"
-    entry = _object(raw_entry)
+    if sender not in keys:
+        return ApiCredentials(
+            region=_region(listed.get(sender)),
+            source=f"the AWS SDK's default chain, for API sender {printable(sender)}",
+        )
+    key = f"api_sender_credentials.{printable(sender)}"
+    entry = _object(keys[sender])
     if entry is None:
-        raise InputError([f"{key} is {json_type(raw_entry)}; expected an object"])
+        raise InputError([f"{key} is {json_type(keys[sender])}; expected an object"])
     problems: list[str] = []
     found: dict[str, str] = {}
     for part in ("access_key_id", "secret_access_key"):
@@ -152,14 +157,13 @@ def credentials_from_outputs(outputs: Mapping[str, Any], sender: str | None) -> 
             problems.append(f"{key}.{part} is {json_type(value)}; expected a non-empty string")
     if "access_key_id" in found:
         check_username(problems, f"{key}.access_key_id", found["access_key_id"])
-    region: object = entry.get("region")
     if problems:
         raise InputError(problems)
     return ApiCredentials(
         access_key_id=found["access_key_id"],
         secret_access_key=found["secret_access_key"],
-        region=region if isinstance(region, str) and REGION_NAME.fullmatch(region) else None,
-        source=f"stack outputs, API sender {printable(str(name))}",
+        region=_region(entry) or _region(listed.get(sender)),
+        source=f"stack outputs, API sender {printable(sender)}",
     )
 
 
