@@ -1,9 +1,9 @@
-"""``ses-domains plan|verify|smtp``: the installed package's console script.
+"""``ses-domains plan|verify|smtp|send``: the installed package's console script.
 
 Each subcommand is the checkout's program with its own parser and exit statuses:
 ``ses-domains plan`` is ``python -m components.plan`` (planning the Pulumi project in the
-current directory unless ``--project-dir`` names another), ``ses-domains verify|smtp`` are
-``python -m checks verify|smtp``.
+current directory unless ``--project-dir`` names another), ``ses-domains verify|smtp|send`` are
+``python -m checks verify|smtp|send``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = BoundedParser(
         prog=PROG,
         description="Plan an SES stack offline, verify its DNS records on every authoritative "
-        "server, send a test message through SES SMTP.",
+        "server, send a test message through SES SMTP or the SES API.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
