@@ -14,6 +14,7 @@ from components.api_senders.args import ApiSenderArgs, TrustArgs
 from components.api_senders.model import ApiSenderKind, TrustPrincipalKind
 from components.api_senders.sender import ApiSender
 from components.api_senders.trust import trust_policy
+from components.plan import make_plan
 from components.plan.mocks import ACCOUNT_ID
 from components.smtp.credentials import API_ACTIONS, send_policy
 from components.smtp.policy import SmtpPolicyArgs
@@ -269,3 +270,19 @@ def test_the_trust_document_merges_principals_by_kind() -> None:
     assert trust_policy(role.trust)["Statement"][0]["Principal"]["Service"] == (
         "ecs-tasks.amazonaws.com"
     )
+
+
+def test_the_prod_stack_file_holds_one_of_each() -> None:
+    """Pulumi.prod.yaml exercises every feature here in the offline plan (its BYODKIM stand-in
+    key is random, so the plan is checked here rather than against a snapshot)."""
+    plan = make_plan("prod")
+    types = {(r["type"], r["name"]) for r in plan.resources}
+    assert (
+        "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
+        "example.com-authorization-partner-orders",
+    ) in types
+    assert (ROLE, "api-prod-app-api-role") in types
+    assert ("aws:iam/accessKey:AccessKey", "api-prod-reports-key-2026-05") in types
+    relay = next(r for r in plan.resources if r["name"] == "smtp-prod-partner-relay-policy")
+    assert json.loads(relay["inputs"]["policy"])["Statement"][0]["Resource"] == [PARTNER]
+    assert plan.constraint_violations == ()
