@@ -18,6 +18,7 @@ from components.domain.authorization import (
     authorization_policy,
 )
 from components.domain.component import SesDomain
+from components.multilang.props import PropsFromInputs
 from components.plan.mocks import ACCOUNT_ID
 from components.validation import ConfigError
 from tests.support.harness import evaluate, parse, use_mocks
@@ -234,3 +235,19 @@ def test_constraints_catch_a_long_policy_a_bad_name_and_a_name_used_twice() -> N
     assert {v.property for v in check_resources([_policy_resource("{}", "a b")])} == {"policyName"}
     twice = check_resources([_policy_resource("{}"), {**_policy_resource("{}"), "name": "y"}])
     assert len(twice) == 1
+
+
+def test_the_multi_language_inputs_become_the_same_props() -> None:
+    props = PropsFromInputs(SesDomainArgs, "SesDomain").build(
+        {
+            "name": "example.com",
+            "sendingAuthorization": [
+                {"name": "p", "principals": [ROLE], "actions": ["ses:SendEmail"]}
+            ],
+        }
+    )
+    assert isinstance(props, SesDomainArgs)
+    [authorization] = props.sending_authorization
+    assert authorization == SendingAuthorizationArgs(
+        name="p", principals=[ROLE], actions=[SendAction.SEND_EMAIL]
+    )
