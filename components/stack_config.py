@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from .api_senders.model import ApiSenderConfig
-from .api_senders.parse import parse_api_senders
+from .api_senders.parse import parse_api_senders, trust_warnings
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
@@ -116,6 +116,7 @@ def parse_stack_config(
         domain_sets=feedback.domain_sets,
         smtp_users=smtp_users,
     )
+    warnings += trust_warnings(api_senders, namespace)
     for section in ("smtpUsers", "apiSenders"):
         warnings += _unrestricted_senders(
             values.get(section), f"{namespace}:{section}", namespace, production, problems

@@ -20,6 +20,7 @@ from .model import (
     ApiSenderConfig,
     ApiSenderKind,
     TrustConfig,
+    TrustPrincipalKind,
 )
 from .trust import parse_trust
 
@@ -153,3 +154,26 @@ def parse_api_senders(
             )
         )
     return tuple(senders)
+
+
+_SOURCE_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid"})
+
+
+def trust_warnings(senders: Sequence[ApiSenderConfig], namespace: str) -> list[str]:
+    """A role that trusts a service principal without an ``aws:SourceAccount``,
+    ``aws:SourceArn`` or ``aws:SourceOrgID`` condition can be assumed by that service on
+    behalf of any account (the confused deputy): a warning per such role."""
+    warnings: list[str] = []
+    for index, sender in enumerate(senders):
+        trust = sender.trust
+        if trust is None or not any(k is TrustPrincipalKind.SERVICE for k, _ in trust.principals):
+            continue
+        keys = {key.lower() for keys in trust.conditions.values() for key in keys}
+        if not keys & _SOURCE_KEYS:
+            warnings.append(
+                f"{namespace}:apiSenders[{index}].trust.conditions: role {sender.name} trusts a "
+                "service principal with no aws:SourceAccount or aws:SourceArn condition; the "
+                "service could assume it for another account (confused deputy). Add e.g. "
+                "StringEquals: {aws:SourceAccount: <this account>}"
+            )
+    return warnings

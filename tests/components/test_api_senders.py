@@ -286,3 +286,10 @@ def test_the_prod_stack_file_holds_one_of_each() -> None:
     relay = next(r for r in plan.resources if r["name"] == "smtp-prod-partner-relay-policy")
     assert json.loads(relay["inputs"]["policy"])["Statement"][0]["Resource"] == [PARTNER]
     assert plan.constraint_violations == ()
+
+
+def test_a_service_principal_without_a_source_condition_is_a_warning() -> None:
+    unguarded = {**APP, "trust": {"principals": ["lambda.amazonaws.com"]}}
+    warnings = parse(_config(unguarded)).warnings
+    assert any("apiSenders[0].trust.conditions" in w and "confused deputy" in w for w in warnings)
+    assert not any("confused deputy" in w for w in parse(_config(APP)).warnings)
