@@ -106,7 +106,7 @@ def parse_identity_arn(text: str) -> IdentityArn:
         )
     region = match["region"]
     if (problem := region_problem(region)) is not None:
-        raise ValueError(f"names region {region}, which {problem.removeprefix('is ')}"[:300])
+        raise ValueError(f"names region {region}, which {problem}"[:300])
     if partition_of(region) != match["partition"]:
         raise ValueError(f"names partition {match['partition']}, but {region} is in another")
     identity = match["identity"]

@@ -106,7 +106,7 @@ def parse_stack_config(
             secret_keys_named.add(named)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     smtp_users = parse_smtp_users(
-        top, domains, namespace, problems, domain_sets=feedback.domain_sets
+        top, domains, namespace, problems, domain_sets=feedback.domain_sets, aws_region=aws_region
     )
     api_senders = parse_api_senders(
         top,
@@ -115,6 +115,7 @@ def parse_stack_config(
         problems,
         domain_sets=feedback.domain_sets,
         smtp_users=smtp_users,
+        aws_region=aws_region,
     )
     warnings += trust_warnings(api_senders, namespace)
     for section in ("smtpUsers", "apiSenders"):

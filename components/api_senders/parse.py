@@ -112,8 +112,10 @@ def parse_api_senders(
     *,
     domain_sets: Mapping[str, str | None] | None = None,
     smtp_users: Sequence[SmtpUserConfig] = (),
+    aws_region: str | None = None,
 ) -> tuple[ApiSenderConfig, ...]:
-    """Parse ``<namespace>:apiSenders`` against the parsed domains and SMTP users."""
+    """Parse ``<namespace>:apiSenders`` against the parsed domains and SMTP users;
+    ``aws_region`` is the stack's (other accounts' identities must be in its partition)."""
     domains_by_name = {domain.name: domain for domain in domains}
     seen: dict[tuple[ApiSenderKind, str], str] = {
         (ApiSenderKind.USER, user.name.lower()): f"{namespace}:smtpUsers ({user.name})"
@@ -122,7 +124,7 @@ def parse_api_senders(
     senders: list[ApiSenderConfig] = []
     for fields in top.objects("apiSenders"):
         before = len(problems)
-        access = parse_access(fields, domains_by_name, domain_sets or {}, namespace)
+        access = parse_access(fields, domains_by_name, domain_sets or {}, namespace, aws_region)
         partition = partition_of(access.primary_region) if access is not None else None
         settings = parse_sender_settings(fields, partition)
         name, kind = settings.name, settings.kind

@@ -167,7 +167,7 @@ def _configured_domains(
     return found
 
 
-def _identity_arns(fields: Fields) -> list[IdentityArn]:
+def _identity_arns(fields: Fields, partition: str | None) -> list[IdentityArn]:
     problems = fields.problems
     items = fields.string_list("identityArns")
     if fields.has("identityArns") and not items:
@@ -183,7 +183,14 @@ def _identity_arns(fields: Fields) -> list[IdentityArn]:
         except ValueError as error:
             problems.add(path, text, str(error))
             continue
-        if arn.arn in [item.arn for item in found]:
+        if partition is not None and partition_of(arn.region) != partition:
+            problems.add(
+                path,
+                text,
+                f"is in partition {partition_of(arn.region)}, but this stack's account is in "
+                f"{partition} (aws:region); an identity of another partition cannot be used",
+            )
+        elif arn.arn in [item.arn for item in found]:
             problems.add(path, text, "is listed twice")
         else:
             found.append(arn)
@@ -195,12 +202,14 @@ def parse_access(
     domains_by_name: Mapping[str, DomainConfig],
     domain_sets: Mapping[str, str | None],
     namespace: str,
+    aws_region: str | None = None,
 ) -> SmtpAccess | None:
     """The access keys of one sender entry (``None`` when it names no usable identity: the
     problem is already in ``fields.problems``). ``domain_sets`` maps a domain to its identity's
-    default configuration set, which SES authorizes on every send, so the policy names it."""
+    default configuration set, which SES authorizes on every send, so the policy names it;
+    ``aws_region`` (the stack's) gives the partition other accounts' identities must be in."""
     problems = fields.problems
-    foreign = _identity_arns(fields)
+    foreign = _identity_arns(fields, partition_of(aws_region) if aws_region else None)
     user_domains = _configured_domains(
         fields, domains_by_name, namespace, needed=not fields.has("identityArns")
     )

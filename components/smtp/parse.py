@@ -142,6 +142,7 @@ def _parse_entry(
     domain_sets: Mapping[str, str | None],
     namespace: str,
     problems: Problems,
+    aws_region: str | None,
 ) -> _Entry:
     member_items = fields.string_list("users")
     group_mode = fields.has("users")
@@ -156,7 +157,7 @@ def _parse_entry(
     if group_mode and not member_items:
         problems.add(fields.key_path("users"), fields.raw("users"), "must list at least one user")
 
-    access = parse_access(fields, domains_by_name, domain_sets, namespace)
+    access = parse_access(fields, domains_by_name, domain_sets, namespace, aws_region)
     path_value, rotation, previous = parse_key_settings(fields)
 
     regions = access.regions if access is not None else ()
@@ -200,11 +201,13 @@ def parse_smtp_users(
     problems: Problems,
     *,
     domain_sets: Mapping[str, str | None] | None = None,
+    aws_region: str | None = None,
 ) -> tuple[SmtpUserConfig, ...]:
     """Parse ``<namespace>:smtpUsers`` against the parsed domains; problems go to ``problems``.
 
     ``domain_sets`` maps a domain to the configuration set its identity uses by default (from
     the feedback configuration); SES authorizes that set on every send, so the policy names it.
+    ``aws_region`` is the stack's region: other accounts' identities must be in its partition.
     """
     domains_by_name = {domain.name: domain for domain in domains}
     users: list[SmtpUserConfig] = []
@@ -212,7 +215,9 @@ def parse_smtp_users(
     seen_groups: dict[str, str] = {}
     seen_secrets: dict[str, str] = {}
     for fields in top.objects("smtpUsers"):
-        entry = _parse_entry(fields, domains_by_name, domain_sets or {}, namespace, problems)
+        entry = _parse_entry(
+            fields, domains_by_name, domain_sets or {}, namespace, problems, aws_region
+        )
         duplicates: set[str] = set()
         for path, user_name in entry.names:
             if user_name.lower() in seen_users:

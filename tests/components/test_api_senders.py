@@ -293,3 +293,14 @@ def test_a_service_principal_without_a_source_condition_is_a_warning() -> None:
     warnings = parse(_config(unguarded)).warnings
     assert any("apiSenders[0].trust.conditions" in w and "confused deputy" in w for w in warnings)
     assert not any("confused deputy" in w for w in parse(_config(APP)).warnings)
+
+
+def test_another_accounts_identity_must_be_in_the_stacks_partition() -> None:
+    relay = {
+        "name": "relay",
+        "identityArns": ["arn:aws-us-gov:ses:us-gov-west-1:444455556666:identity/partner.example"],
+        "fromAddresses": ["relay@partner.example"],
+    }
+    problems = _problems(relay, smtpUsers=[{**relay, "name": "smtp-relay"}])
+    for key in ("ses:apiSenders[0].identityArns[0]", "ses:smtpUsers[0].identityArns[0]"):
+        assert "this stack's account is in aws (aws:region)" in problems[key]
