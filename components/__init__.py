@@ -65,10 +65,20 @@ _EXPORTS: dict[str, str] = {
     "SmtpGroupArgs": "smtp.group",
     "SmtpPolicyArgs": "smtp.policy",
     "SmtpSecretArgs": "smtp.args",
+    # other accounts and API senders
+    "SendingAuthorizationArgs": "domain.args",
+    "SendAction": "domain.authorization",
+    "ApiSender": "api_senders.sender",
+    "ApiSenderArgs": "api_senders.args",
+    "TrustArgs": "api_senders.args",
+    "ApiSenderKind": "api_senders.model",
 }
 
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
+    "ApiSender",
+    "ApiSenderArgs",
+    "ApiSenderKind",
     "Byodkim",
     "CloudWatchArgs",
     "CloudflareDns",
@@ -96,6 +106,8 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ReputationAlarms",
     "ReputationAlarmsArgs",
     "Route53Dns",
+    "SendAction",
+    "SendingAuthorizationArgs",
     "SesDomain",
     "SesDomainArgs",
     "SmtpGroup",
@@ -110,6 +122,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "TlsPolicy",
     "TopicArgs",
     "TrackingArgs",
+    "TrustArgs",
     "VdmArgs",
     "__version__",
 ]
@@ -123,6 +136,9 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from .api_senders.args import ApiSenderArgs, TrustArgs
+    from .api_senders.model import ApiSenderKind
+    from .api_senders.sender import ApiSender
     from .domain.args import (
         Byodkim,
         CloudflareDns,
@@ -131,8 +147,10 @@ if TYPE_CHECKING:
         ExternalDns,
         MailFromArgs,
         Route53Dns,
+        SendingAuthorizationArgs,
         SesDomainArgs,
     )
+    from .domain.authorization import SendAction
     from .domain.component import SesDomain
     from .domain.model import DkimKeyLength, DmarcAlignment, DmarcPolicy, MxFailureBehavior
     from .feedback.account import AccountContext

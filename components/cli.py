@@ -1,9 +1,10 @@
-"""``ses-domains plan|verify|smtp|account|stats``: the installed package's console script.
+"""``ses-domains plan|verify|smtp|send|account|stats``: the installed package's console script.
 
 Each subcommand is the checkout's program with its own parser and exit statuses:
 ``ses-domains plan`` is ``python -m components.plan`` (planning the Pulumi project in the
-current directory unless ``--project-dir`` names another), ``ses-domains verify|smtp|account|stats``
-are ``python -m checks verify|smtp|account|stats``.
+current directory unless ``--project-dir`` names another), and
+``ses-domains verify|smtp|send|account|stats`` are
+``python -m checks verify|smtp|send|account|stats``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = BoundedParser(
         prog=PROG,
         description="Plan an SES stack offline, verify its DNS records on every authoritative "
-        "server, send a test message through SES SMTP, show the SES account and request "
-        "production access, show the sending statistics.",
+        "server, send a test message through SES SMTP or the SES API, show the SES account and "
+        "request production access, show the sending statistics.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")

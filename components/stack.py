@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from .api_senders.declare import declare_api_senders
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
 from .pulumi_config import read_stack_config
@@ -49,14 +50,18 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         for component in domains.values()
         for address, arn in component.email_identity_arns.items()
     }
+    known_arns: dict[str, pulumi.Input[str]] = {
+        **{name: component.arn for name, component in domains.items()},
+        **email_identity_arns,
+    }
     _, smtp_outputs = declare_smtp_users(
         config.smtp_users,
         tags=config.tags,
-        identity_arns={
-            **{name: component.arn for name, component in domains.items()},
-            **email_identity_arns,
-        },
+        identity_arns=known_arns,
         provider_region=config.provider_region,
+    )
+    _, api_outputs = declare_api_senders(
+        config.api_senders, tags=config.tags, identity_arns=known_arns
     )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     return {
@@ -70,6 +75,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                 "dkim_status": component.dkim_status,
                 "verified_for_sending": component.verified_for_sending,
                 "mail_from_domain": component.mail_from_domain,
+                "authorization_policies": component.authorization_policies,
             }
             for (name, component), config_domain in zip(
                 domains.items(), config.domains, strict=True
@@ -78,4 +84,5 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         "email_identities": email_identity_arns,
         **feedback.outputs(),
         **(smtp_outputs if config.smtp_users else {}),
+        **(api_outputs if config.api_senders else {}),
     }

@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
+from .api_senders.model import ApiSenderConfig
+from .api_senders.parse import parse_api_senders, trust_warnings
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
@@ -39,6 +41,8 @@ class StackConfig:
     production: bool = False
     """``production``: the stack serves real mail, so settings that are only risky elsewhere
     (an SMTP user that may send as any address) are errors."""
+    api_senders: tuple[ApiSenderConfig, ...] = ()
+    """``apiSenders``: IAM roles and users that send through the SES API."""
 
 
 def parse_stack_config(
@@ -102,9 +106,30 @@ def parse_stack_config(
             secret_keys_named.add(named)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     smtp_users = parse_smtp_users(
-        top, domains, namespace, problems, domain_sets=feedback.domain_sets
+        top, domains, namespace, problems, domain_sets=feedback.domain_sets, aws_region=aws_region
     )
-    warnings += _unrestricted_senders(values.get("smtpUsers"), namespace, production, problems)
+    api_senders = parse_api_senders(
+        top,
+        domains,
+        namespace,
+        problems,
+        domain_sets=feedback.domain_sets,
+        smtp_users=smtp_users,
+        aws_region=aws_region,
+    )
+    warnings += trust_warnings(api_senders, namespace)
+    for section in ("smtpUsers", "apiSenders"):
+        warnings += _unrestricted_senders(
+            values.get(section), f"{namespace}:{section}", namespace, production, problems
+        )
+    for index, entry in enumerate(as_list(values.get("domains")) or []):
+        warnings += _unrestricted_senders(
+            (as_mapping(entry) or {}).get("sendingAuthorization"),
+            f"{namespace}:domains[{index}].sendingAuthorization",
+            namespace,
+            production,
+            problems,
+        )
     for key in secret_keys_named:
         top.raw(key)
     top.finish()
@@ -123,22 +148,26 @@ def parse_stack_config(
         smtp_users=smtp_users,
         provider_region=aws_region,
         production=production,
+        api_senders=api_senders,
     )
 
 
 def _unrestricted_senders(
-    entries: object, namespace: str, production: bool, problems: Problems
+    entries: object, section: str, namespace: str, production: bool, problems: Problems
 ) -> list[str]:
-    """An SMTP user without ``fromAddresses`` may send as any address of its identities: a
-    warning, and an error in a production stack. Returns the warnings."""
+    """A sender (SMTP user, API sender, or other account's principals authorized on a domain)
+    without ``fromAddresses`` may send as any address of its identities: a warning, and an
+    error in a production stack. Returns the warnings."""
     warnings: list[str] = []
     for index, entry in enumerate(as_list(entries) or []):
         mapping = as_mapping(entry)
         if mapping is None or mapping.get("fromAddresses"):
             continue
-        key = f"{namespace}:smtpUsers[{index}].fromAddresses"
+        key = f"{section}[{index}].fromAddresses"
+        who = "the user" if section.endswith(":smtpUsers") else "the sender"
+        what = "the domain" if section.endswith(".sendingAuthorization") else "its domains"
         risk = (
-            "without it the user may send as any address of its domains (no ses:FromAddress "
+            f"without it {who} may send as any address of {what} (no ses:FromAddress "
             "condition); list the addresses or patterns it sends as, e.g. noreply@<domain>"
         )
         if production:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
+from documents import REDACTED, PolicyDocument, as_list, as_mapping, short, statements
+from identity_policies import (
+    ALLOWED_ACCOUNTS_KEY,
+    validate_identity_policies,
+)
 from pulumi_policy import (
     Policy,
     PolicyConfigSchema,
@@ -46,73 +50,6 @@ DEFAULT_PRODUCTION_STACKS = ("prod", "production")
 Rule = Callable[[str, Mapping[str, Any]], list[str]]
 
 
-MAX_NAME = 100
-"""Names quoted in a message are cut to this many characters."""
-
-
-def _name(value: Any) -> str:
-    """A resource or statement name as a message shows it: text, at most :data:`MAX_NAME`."""
-    text = str(value)
-    return text if len(text) <= MAX_NAME else f"{text[:MAX_NAME]}..."
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return list(cast(Sequence[Any], value))  # lists, and pulumi-policy's list proxies
-    return [value]
-
-
-REDACTED = "[secret]"
-"""What the offline plan shows for a secret input; the engine gives a policy pack the value."""
-
-
-class PolicyDocument:
-    """A resource's ``policy`` input, parsed: the document, or why it cannot be read."""
-
-    def __init__(self, value: Any) -> None:
-        self.document: Mapping[str, Any] | None = None
-        self.problem: str | None = None
-        if value is None:
-            return
-        if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except RecursionError:
-                self.problem = "is nested too deeply to read"
-                return
-            except ValueError as error:  # JSONDecodeError, and huge integers
-                self.problem = f"is not valid JSON ({str(error)[:80]})"
-                return
-        if not isinstance(value, Mapping):
-            self.problem = f"is a JSON {type(value).__name__}, not an object with a Statement list"
-            return
-        self.document = cast(Mapping[str, Any], value)
-        statements = _as_list(self.document.get("Statement"))
-        if not statements:
-            self.problem = "has no statements"
-        elif not all(isinstance(s, Mapping) for s in statements):
-            self.problem = "has a statement that is not an object"
-
-    def unreadable(self, label: str) -> list[str]:
-        """The violation for a policy this pack cannot check (none when it can)."""
-        if self.problem is None:
-            return []
-        return [
-            f"{label}: the policy document {self.problem}; it cannot be checked, and AWS "
-            "would refuse it too"
-        ]
-
-
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [_mapping(s) for s in _as_list(document.get("Statement"))]
-
-
 # --- configuration sets require TLS -------------------------------------------------------
 
 
@@ -120,12 +57,12 @@ def configuration_set_requires_tls(resource_type: str, props: Mapping[str, Any])
     """SES configuration sets must deliver over TLS only (``tlsPolicy`` REQUIRE)."""
     if resource_type not in (CONFIGURATION_SET_V2, CONFIGURATION_SET_V1):
         return []
-    policy = _mapping(props.get("deliveryOptions")).get("tlsPolicy")
+    policy = as_mapping(props.get("deliveryOptions")).get("tlsPolicy")
     if str(policy or "").upper() == "REQUIRE":
         return []
     return [
-        f"configuration set {_name(props.get('configurationSetName') or props.get('name'))}: "
-        f"deliveryOptions.tlsPolicy is {_name(policy or 'unset (OPTIONAL)')}; set it to REQUIRE so "
+        f"configuration set {short(props.get('configurationSetName') or props.get('name'))}: "
+        f"deliveryOptions.tlsPolicy is {short(policy or 'unset (OPTIONAL)')}; set it to REQUIRE so "
         "SES never delivers mail in the clear"
     ]
 
@@ -145,27 +82,27 @@ def smtp_policy_send_only(resource_type: str, props: Mapping[str, Any]) -> list[
     parsed = PolicyDocument(props.get("policy"))
     document = parsed.document
     if document is None or parsed.problem is not None:
-        return parsed.unreadable(f"IAM policy {_name(props.get('name') or '')}".rstrip())
-    allows = [s for s in _statements(document) if s.get("Effect") == "Allow"]
+        return parsed.unreadable(f"IAM policy {short(props.get('name') or '')}".rstrip())
+    allows = [s for s in statements(document) if s.get("Effect") == "Allow"]
     if not any(
-        _grants_ses(str(a).lower() for a in _as_list(s.get("Action"))) or "NotAction" in s
+        _grants_ses(str(a).lower() for a in as_list(s.get("Action"))) or "NotAction" in s
         for s in allows
     ):
         return []
-    name = _name(props.get("name") or "policy")
+    name = short(props.get("name") or "policy")
     problems: list[str] = []
     for index, statement in enumerate(allows):
-        label = f"{name}: statement {_name(statement.get('Sid') or index)}"
+        label = f"{name}: statement {short(statement.get('Sid') or index)}"
         if "NotAction" in statement or "NotResource" in statement:
             problems.append(f"{label} uses NotAction/NotResource; name the sending actions")
-        actions = [str(a) for a in _as_list(statement.get("Action"))]
+        actions = [str(a) for a in as_list(statement.get("Action"))]
         extra = sorted(a for a in actions if a.lower() not in SENDING_ACTIONS)
         if extra:
             problems.append(
-                f"{label} allows {_name(', '.join(extra))}; an SMTP policy allows only "
+                f"{label} allows {short(', '.join(extra))}; an SMTP policy allows only "
                 "ses:SendRawEmail"
             )
-        resources = [str(r) for r in _as_list(statement.get("Resource"))]
+        resources = [str(r) for r in as_list(statement.get("Resource"))]
         if "*" in resources:
             problems.append(f'{label} has Resource "*"; name the identities it may send from')
     return problems
@@ -177,15 +114,15 @@ def smtp_policy_send_only(resource_type: str, props: Mapping[str, Any]) -> list[
 def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
     return {
         str(key).lower()
-        for operator in _mapping(statement.get("Condition")).values()
-        for key in _mapping(operator)
+        for operator in as_mapping(statement.get("Condition")).values()
+        for key in as_mapping(operator)
     }
 
 
 def _names_ses(statement: Mapping[str, Any]) -> bool:
     principal = statement.get("Principal")
     services = (
-        _as_list(_mapping(principal).get("Service")) if isinstance(principal, Mapping) else []
+        as_list(as_mapping(principal).get("Service")) if isinstance(principal, Mapping) else []
     )
     return SES_PRINCIPAL in {str(s).lower() for s in services}
 
@@ -197,11 +134,11 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         return []
     parsed = PolicyDocument(props.get("policy"))
     document = parsed.document
-    label = f"topic {_name(props.get('arn') or props.get('name') or '')}".rstrip()
+    label = f"topic {short(props.get('arn') or props.get('name') or '')}".rstrip()
     if document is None or parsed.problem is not None:
         return parsed.unreadable(label)
     problems: list[str] = []
-    for index, statement in enumerate(_statements(document)):
+    for index, statement in enumerate(statements(document)):
         if statement.get("Effect") != "Allow" or not _names_ses(statement):
             continue
         missing = [
@@ -211,7 +148,7 @@ def ses_topic_policy_guarded(resource_type: str, props: Mapping[str, Any]) -> li
         ]
         if missing:
             problems.append(
-                f"{label}: statement {_name(statement.get('Sid') or index)} lets {SES_PRINCIPAL} "
+                f"{label}: statement {short(statement.get('Sid') or index)} lets {SES_PRINCIPAL} "
                 f"publish without {' and '.join(missing)} conditions (confused deputy)"
             )
     return problems
@@ -252,7 +189,7 @@ def _txt_text(value: str) -> str:
 def _dns_record(resource_type: str, props: Mapping[str, Any]) -> tuple[str, str, list[str]]:
     """(owner name, record type, values) of a Route 53 or Cloudflare record resource."""
     if resource_type == ROUTE53_RECORD:
-        values = [str(v) for v in _as_list(props.get("records"))]
+        values = [str(v) for v in as_list(props.get("records"))]
     elif resource_type == CLOUDFLARE_RECORD:
         values = [str(props.get("content") or "")]
     else:
@@ -274,10 +211,10 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
     published in DNS, is 2048-bit."""
     problems: list[str] = []
     if resource_type == EMAIL_IDENTITY:
-        identity = _name(props.get("emailIdentity") or "")
+        identity = short(props.get("emailIdentity") or "")
         if "@" in identity:
             return []
-        attributes = _mapping(props.get("dkimSigningAttributes"))
+        attributes = as_mapping(props.get("dkimSigningAttributes"))
         private_key = attributes.get("domainSigningPrivateKey")
         if isinstance(private_key, str) and private_key:
             # REDACTED is the offline plan's stand-in; the engine gives the pack the real key
@@ -294,7 +231,7 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
         elif attributes.get("nextSigningKeyLength") != "RSA_2048_BIT":
             problems.append(
                 f"{identity}: dkimSigningAttributes.nextSigningKeyLength is "
-                f"{_name(attributes.get('nextSigningKeyLength') or 'unset')}; set RSA_2048_BIT"
+                f"{short(attributes.get('nextSigningKeyLength') or 'unset')}; set RSA_2048_BIT"
             )
         return problems
     name, record_type, values = _dns_record(resource_type, props)
@@ -306,10 +243,10 @@ def dkim_keys_2048(resource_type: str, props: Mapping[str, Any]) -> list[str]:
             continue
         bits = rsa_bits_of_der(tags["p"], private=False)
         if bits is None:
-            problems.append(f"{_name(name)}: the DKIM key record's p= is not an RSA public key")
+            problems.append(f"{short(name)}: the DKIM key record's p= is not an RSA public key")
         elif bits != DKIM_BITS:
             problems.append(
-                f"{_name(name)}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key"
+                f"{short(name)}: the DKIM key is {bits}-bit; publish a {DKIM_BITS}-bit key"
             )
     return problems
 
@@ -328,7 +265,7 @@ def is_production(
 ) -> bool:
     """A stack is production when its name is one of the policy config's ``productionStacks``
     (default ``prod``, ``production``) or its stack tag ``environment`` is ``production``."""
-    stacks = _as_list(_mapping(config).get("productionStacks")) or list(DEFAULT_PRODUCTION_STACKS)
+    stacks = as_list(as_mapping(config).get("productionStacks")) or list(DEFAULT_PRODUCTION_STACKS)
     if stack_of_urn(urn) in {str(s) for s in stacks}:
         return True
     return str(stack_tags.get("environment", "")).lower() == "production"
@@ -350,7 +287,7 @@ def dmarc_enforced(resource_type: str, props: Mapping[str, Any], *, production: 
         for tag in ("p", "sp"):
             if tags.get(tag, "").lower() == "none":
                 problems.append(
-                    f"{_name(name)}: {tag}=none in a production stack; use quarantine or reject"
+                    f"{short(name)}: {tag}=none in a production stack; use quarantine or reject"
                 )
     return problems
 
@@ -401,6 +338,15 @@ POLICIES: list[Policy] = [
         name="ses-dkim-2048-bit",
         description="DKIM keys are 2048-bit: Easy DKIM key length, BYODKIM keys, DKIM records.",
         validate=_reporting(dkim_keys_2048),
+    ),
+    ResourceValidationPolicy(
+        name="ses-identity-policy-specific-principal",
+        description="Sending authorization policies name specific principals (no '*', no whole "
+        "account unless allowed) and limit ses:FromAddress.",
+        validate=validate_identity_policies,
+        config_schema=PolicyConfigSchema(
+            properties={ALLOWED_ACCOUNTS_KEY: {"type": "array", "items": {"type": "string"}}}
+        ),
     ),
     ResourceValidationPolicy(
         name="ses-dmarc-enforced-in-production",

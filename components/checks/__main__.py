@@ -26,6 +26,7 @@ SUBCOMMAND_MODULES: list[str] = [
     ".smtp.cli",
     ".account.cli",
     ".stats.cli",
+    ".send.cli",
 ]
 
 Handler = Callable[[argparse.Namespace], ExitStatus]

@@ -21,6 +21,8 @@ _IAM_USER = "aws:iam/user:User"
 _IAM_GROUP = "aws:iam/group:Group"
 _USER_POLICY = "aws:iam/userPolicy:UserPolicy"
 _GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
+_IAM_ROLE = "aws:iam/role:Role"
+_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 _KMS_KEY = "aws:kms/key:Key"
 _RECORD = "aws:route53/record:Record"
 _SECRET = "aws:secretsmanager/secret:Secret"
@@ -29,6 +31,7 @@ _DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEvent
 _IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
 _FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
 _MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+_IDENTITY_POLICY = "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy"
 _SUPPRESSION = "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
 _TOPIC = "aws:sns/topic:Topic"
 _SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
@@ -63,6 +66,14 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
     (_GROUP_POLICY, "name", "iam", "PutGroupPolicy", "PolicyName"),
     (_GROUP_POLICY, "group", "iam", "PutGroupPolicy", "GroupName"),
     (_GROUP_POLICY, "policy", "iam", "PutGroupPolicy", "PolicyDocument"),
+    (_IAM_ROLE, "name", "iam", "CreateRole", "RoleName"),
+    (_IAM_ROLE, "path", "iam", "CreateRole", "Path"),
+    (_IAM_ROLE, "assumeRolePolicy", "iam", "CreateRole", "AssumeRolePolicyDocument"),
+    (_IAM_ROLE, "description", "iam", "CreateRole", "Description"),
+    (_IAM_ROLE, "maxSessionDuration", "iam", "CreateRole", "MaxSessionDuration"),
+    (_ROLE_POLICY, "name", "iam", "PutRolePolicy", "PolicyName"),
+    (_ROLE_POLICY, "role", "iam", "PutRolePolicy", "RoleName"),
+    (_ROLE_POLICY, "policy", "iam", "PutRolePolicy", "PolicyDocument"),
     ("aws:iam/accessKey:AccessKey", "user", "iam", "CreateAccessKey", "UserName"),
     ("aws:iam/userGroupMembership:UserGroupMembership", "user", "iam", "AddUserToGroup", "UserName"),
     ("aws:iam/userGroupMembership:UserGroupMembership", "groups[]", "iam", "AddUserToGroup", "GroupName"),
@@ -89,6 +100,9 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
     (_IDENTITY, "dkimSigningAttributes.domainSigningSelector", "sesv2", "CreateEmailIdentity", "DkimSigningAttributes.DomainSigningSelector"),
     (_IDENTITY, "dkimSigningAttributes.nextSigningKeyLength", "sesv2", "CreateEmailIdentity", "DkimSigningAttributes.NextSigningKeyLength"),
     (_MAIL_FROM, "behaviorOnMxFailure", "sesv2", "PutEmailIdentityMailFromAttributes", "BehaviorOnMxFailure"),
+    (_IDENTITY_POLICY, "emailIdentity", "sesv2", "CreateEmailIdentityPolicy", "EmailIdentity"),
+    (_IDENTITY_POLICY, "policyName", "sesv2", "CreateEmailIdentityPolicy", "PolicyName"),
+    (_IDENTITY_POLICY, "policy", "sesv2", "CreateEmailIdentityPolicy", "Policy"),
     (_SUPPRESSION, "suppressedReasons[]", "sesv2", "PutAccountSuppressionAttributes", "SuppressedReasons"),
     (_PERMISSION, "statementId", "lambda", "AddPermission", "StatementId"),
     (_PERMISSION, "function", "lambda", "AddPermission", "FunctionName"),
@@ -105,6 +119,10 @@ _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReferenc
 _SQS_PROVIDER = "terraform-provider-aws internal/service/sqs/queue.go"
 _SES_SET = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"
 _SES_DIMENSION = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CloudWatchDimensionConfiguration.html"
+_SES_IDENTITY_POLICY = (
+    "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentityPolicy.html"
+)
+_IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 _CLOUDFLARE_DNS = (
     "https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/create/"
 )
@@ -134,6 +152,9 @@ TABLE: tuple[Constraint, ...] = (
     Constraint(type=_DESTINATION, property="eventDestinationName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source="https://docs.aws.amazon.com/ses/latest/APIReference/API_EventDestination.html"),
     Constraint(type=_DESTINATION, property=f"{_DIMENSIONS}.dimensionName", kind=_P, pattern=r"[A-Za-z0-9_:-]{1,256}", origin=_T, source=_SES_DIMENSION),
     Constraint(type=_DESTINATION, property=f"{_DIMENSIONS}.defaultDimensionValue", kind=_P, pattern=r"[A-Za-z0-9_.@-]{1,256}", origin=_T, source=_SES_DIMENSION),
+    Constraint(type=_IDENTITY_POLICY, property="policyName", kind=_P, pattern=r"[A-Za-z0-9_-]+", origin=_T, source=_SES_IDENTITY_POLICY),
+    Constraint(type=_IDENTITY_POLICY, property="policy", kind=_L, minimum=1, maximum=4096, origin=_T, source=_SES_IDENTITY_POLICY),
+    Constraint(type=_IAM_ROLE, property="assumeRolePolicy", kind=_L, minimum=1, maximum=2048, origin=_T, source=_IAM_QUOTAS),
     Constraint(type=_CLOUDFLARE_RECORD, property="ttl", kind=_R, minimum=60, maximum=86400, also=(1,), origin=_T, source=_CLOUDFLARE_DNS),
     Constraint(type=_CLOUDFLARE_RECORD, property="name", kind=_L, minimum=1, maximum=255, origin=_T, source=_CLOUDFLARE_DNS),
 )  # fmt: skip
@@ -145,6 +166,8 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
     Uniqueness(type=_ALARM, name=("name",), scope=Scope.REGION, source="https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html"),
     Uniqueness(type=_IAM_USER, name=("name",), scope=Scope.ACCOUNT, case_insensitive=True, source=_IAM_UNIQUE),
     Uniqueness(type=_IAM_GROUP, name=("name",), scope=Scope.ACCOUNT, case_insensitive=True, source=_IAM_UNIQUE),
+    Uniqueness(type=_IAM_ROLE, name=("name",), scope=Scope.ACCOUNT, case_insensitive=True, source=_IAM_UNIQUE),
+    Uniqueness(type=_ROLE_POLICY, name=("name",), scope=Scope.WITHIN, within=("role",), source=_IAM_UNIQUE),
     Uniqueness(type=_USER_POLICY, name=("name",), scope=Scope.WITHIN, within=("user",), source=_IAM_UNIQUE),
     Uniqueness(type=_GROUP_POLICY, name=("name",), scope=Scope.WITHIN, within=("group",), source=_IAM_UNIQUE),
     Uniqueness(type=_SECRET, name=("name",), scope=Scope.REGION, source="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html"),
@@ -156,6 +179,7 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
     Uniqueness(type=_IDENTITY, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html"),
     Uniqueness(type=_FEEDBACK, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityFeedbackAttributes.html"),
     Uniqueness(type=_MAIL_FROM, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityMailFromAttributes.html"),
+    Uniqueness(type=_IDENTITY_POLICY, name=("policyName",), scope=Scope.WITHIN, within=("region", "emailIdentity"), case_insensitive=False, source=_SES_IDENTITY_POLICY),
     Uniqueness(type=_SUPPRESSION, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutAccountSuppressionAttributes.html"),
     Uniqueness(type=_PERMISSION, name=("statementId",), scope=Scope.WITHIN, within=("region", "function"), source="https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html"),
     Uniqueness(type=_RECORD, name=("name", "type", "setIdentifier"), scope=Scope.WITHIN, within=("zoneId",), case_insensitive=True, source="https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html"),

@@ -23,6 +23,7 @@ from pulumi.runtime import config as runtime_config
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
+from .authorization import DEFAULT_ACTIONS, SendAction
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_MAIL_FROM_LABEL,
@@ -131,6 +132,25 @@ class ExternalDns:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SendingAuthorizationArgs:
+    """One sending authorization policy: other accounts' principals that may send from the
+    identity (``aws.sesv2.EmailIdentityPolicy``)."""
+
+    name: str
+    """The policy's name on the identity: 1-64 letters, digits, ``-`` and ``_``."""
+    principals: Sequence[str]
+    """Who may send: 12-digit account ids or IAM role or user ARNs of the identity's
+    partition; never ``*``."""
+    actions: Sequence[SendAction] = DEFAULT_ACTIONS
+    """What they may call (``ses:SendEmail`` and ``ses:SendRawEmail`` unless given)."""
+    from_addresses: Sequence[str] = ()
+    """``ses:FromAddress`` patterns under the domain (``orders@example.com``,
+    ``*@example.com``); empty: any address of the identity."""
+    recipients: Sequence[str] = ()
+    """``ses:Recipients`` patterns; empty: any recipient."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SesDomainArgs:
     """One SES sending domain: the identity, DKIM, MAIL FROM, DMARC and where its records go."""
 
@@ -154,6 +174,8 @@ class SesDomainArgs:
     """Protect the identity from deletion."""
     configuration_set_name: pulumi.Input[str] | None = None
     """The identity's default configuration set (a name, or a ``ConfigurationSet``'s output)."""
+    sending_authorization: Sequence[SendingAuthorizationArgs] = ()
+    """Sending authorization policies on the identity: who in other accounts may send."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -229,6 +251,20 @@ def _zone_output(dns: object) -> pulumi.Output[str] | None:
     return cast(pulumi.Output[str], zone_id) if isinstance(zone_id, pulumi.Output) else None
 
 
+def _authorization_shape(item: object) -> object:
+    """A ``sendingAuthorization`` entry in config form (anything else as it is, for the parser
+    to name)."""
+    if not isinstance(item, SendingAuthorizationArgs):
+        return item
+    return {
+        "name": item.name,
+        "principals": list(item.principals),
+        "actions": [str(action) for action in item.actions],
+        "fromAddresses": list(item.from_addresses),
+        "recipients": list(item.recipients),
+    }
+
+
 def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
     """``args`` as a ``domains[i]`` config object, and the BYODKIM key's config it names."""
     dkim, key_config = _dkim_shape(args.dkim, problems)
@@ -239,6 +275,7 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         "tags": dict(args.tags),
         "protect": args.protect,
         "configurationSet": False,
+        "sendingAuthorization": [_authorization_shape(item) for item in args.sending_authorization],
     }
     if args.region is not None:
         shape["region"] = args.region

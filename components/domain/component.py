@@ -11,6 +11,7 @@ from pulumi.runtime import config as runtime_config
 from pulumi_aws import sesv2
 
 from .args import SesDomainArgs, check_domain_args, load_output_key
+from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
 from .model import DkimMode, DomainConfig
@@ -59,9 +60,11 @@ class SesDomain(pulumi.ComponentResource):
     """An SES v2 domain identity and everything that makes it ready to send.
 
     Children: the ``EmailIdentity`` (Easy DKIM at 2048 bits, or BYODKIM), its custom MAIL FROM
-    attributes, one DNS record resource per required record (unless DNS is external), and the
-    email address identities listed for the sandbox. Outputs: ``arn``, ``dns_records`` (contract
-    1), ``dkim_status``, ``verified_for_sending``, ``mail_from_domain``, ``email_identity_arns``.
+    attributes, one DNS record resource per required record (unless DNS is external), the
+    email address identities listed for the sandbox, and one ``EmailIdentityPolicy`` per
+    sending authorization (``<name>-authorization-<policy name>``). Outputs: ``arn``,
+    ``dns_records`` (contract 1), ``dkim_status``, ``verified_for_sending``,
+    ``mail_from_domain``, ``email_identity_arns``, ``authorization_policies``.
     """
 
     arn: pulumi.Output[str]
@@ -69,6 +72,8 @@ class SesDomain(pulumi.ComponentResource):
     dkim_status: pulumi.Output[str]
     verified_for_sending: pulumi.Output[bool]
     email_identity_arns: dict[str, pulumi.Output[str]]
+    authorization_policies: list[str]
+    """The names of the identity's sending authorization policies."""
     domain_name: str
     """The domain as SES knows it (lowercase A-labels)."""
     region: str
@@ -113,6 +118,16 @@ class SesDomain(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
         )
+
+        for authorization in domain.sending_authorization:
+            sesv2.EmailIdentityPolicy(
+                f"{name}-authorization-{authorization.name}",
+                email_identity=identity.email_identity,
+                policy_name=authorization.name,
+                policy=identity.arn.apply(_policy_for(authorization)),
+                region=domain.region,
+                opts=child,
+            )
 
         if domain.mail_from.enabled:
             sesv2.EmailIdentityMailFromAttributes(
@@ -172,6 +187,7 @@ class SesDomain(pulumi.ComponentResource):
         )
         self.verified_for_sending = identity.verified_for_sending_status
         self.mail_from_domain = domain.mail_from_domain if domain.mail_from.enabled else None
+        self.authorization_policies = [item.name for item in domain.sending_authorization]
         outputs: dict[str, Any] = {
             "arn": self.arn,
             "dns_records": self.dns_records,
@@ -179,8 +195,13 @@ class SesDomain(pulumi.ComponentResource):
             "verified_for_sending": self.verified_for_sending,
             "mail_from_domain": self.mail_from_domain,
             "email_identity_arns": self.email_identity_arns,
+            "authorization_policies": self.authorization_policies,
         }
         self.register_outputs(outputs)
+
+
+def _policy_for(authorization: SendingAuthorization) -> Callable[[str], str]:
+    return lambda arn: authorization_policy_json(arn, authorization)
 
 
 def _record_in(slot: str) -> Callable[[list[DnsRecord]], DnsRecord]:

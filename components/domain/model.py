@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..regions import dkim_domain
+from .authorization import SendingAuthorization
 from .dkim_keys import ByodkimKey
 
 DEFAULT_TTL = 1800
@@ -173,6 +174,8 @@ class DomainConfig:
     configuration_set: str | bool = True
     """``configurationSet``: a name from ``configurationSets``, ``True`` (the domain's own set,
     built from ``feedback``) or ``False`` (none); resolved in ``StackConfig.feedback``."""
+    sending_authorization: tuple[SendingAuthorization, ...] = ()
+    """``sendingAuthorization``: other accounts' principals that may send from the identity."""
 
     @property
     def dkim_target_domain(self) -> str:

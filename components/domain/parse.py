@@ -22,6 +22,7 @@ from ..names import (
 )
 from ..regions import region_problem
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
+from .authorization_parse import parse_sending_authorization
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_TTL,
@@ -325,6 +326,9 @@ def parse_domain(
     tags = fields.tags("tags")
     protect = fields.boolean("protect", default_protect)
     configuration_set = parse_domain_set_ref(fields)
+    authorizations = parse_sending_authorization(
+        fields.objects("sendingAuthorization"), name, region, problems
+    )
     fields.finish()
     seen: set[str] = set()
     for path, text in address_items:
@@ -345,6 +349,7 @@ def parse_domain(
         tags,
         protect,
         configuration_set,
+        authorizations,
     )
     _check_derived_names(domain, fields, problems)
     return domain

@@ -61,7 +61,10 @@ _WHY_PLAIN = {
         "email_identities": RESOURCES,
         "tags": CHECKED,
         "protect": "it is a resource option of the identity.",
+        "sending_authorization": RESOURCES,
     },
+    "SendingAuthorizationArgs": {"name": RESOURCES}
+    | dict.fromkeys(("principals", "actions", "from_addresses", "recipients"), CHECKED),
     "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
     "Byodkim": {"selector": RECORDS},
     "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},

@@ -138,6 +138,7 @@ def _secret_version(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
 COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:iam/user:User": _iam_arn("user"),
     "aws:iam/group:Group": _iam_arn("group"),
+    "aws:iam/role:Role": _iam_arn("role"),
     "aws:iam/accessKey:AccessKey": _access_key,
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,

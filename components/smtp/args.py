@@ -13,15 +13,9 @@ import pulumi
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import Fields, Problems, check_each, props_key_path
+from .access import check_partitions, check_regions, parse_recipient_pattern
 from .model import DEFAULT_RECOVERY_WINDOW_DAYS, SmtpUserConfig
-from .parse import (
-    check_iam_name,
-    check_partitions,
-    check_regions,
-    parse_key_settings,
-    parse_recipient_pattern,
-    parse_secret,
-)
+from .parse import check_iam_name, parse_key_settings, parse_secret
 from .policy import SmtpPolicyArgs
 
 _PATTERN = "must be an address or wildcard (* any characters, ? one) such as *@example.com"
@@ -95,7 +89,9 @@ def secret_args(user: SmtpUserConfig) -> SmtpSecretArgs | None:
     )
 
 
-def _check_policy(policy: object, path: str, problems: Problems) -> None:
+def check_policy(policy: object, path: str, problems: Problems) -> None:
+    """Add the problems of ``SmtpPolicyArgs`` props at ``path`` (``SmtpUser``, ``SmtpGroup``
+    and ``ApiSender`` take them)."""
     if not isinstance(policy, SmtpPolicyArgs):
         problems.add(path, policy, "must be SmtpPolicyArgs(...)")
         return
@@ -155,7 +151,7 @@ def check_user_args(args: UserProps) -> list[str]:
             "give exactly one of policy (an inline policy) and group (an SmtpGroup to join)",
         )
     elif args.policy is not None:
-        _check_policy(args.policy, "SmtpUserArgs.policy", problems)
+        check_policy(args.policy, "SmtpUserArgs.policy", problems)
     _raise_named(problems, "SmtpUserArgs", "user_name")
     return regions
 
@@ -166,7 +162,7 @@ def check_group_args(args: GroupProps) -> None:
     fields = Fields({"name": args.group_name, "path": args.path}, "SmtpGroupArgs", problems)
     check_iam_name(fields, "name", group=True)
     parse_key_settings(fields)
-    _check_policy(args.policy, "SmtpGroupArgs.policy", problems)
+    check_policy(args.policy, "SmtpGroupArgs.policy", problems)
     _raise_named(problems, "SmtpGroupArgs", "group_name")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +32,12 @@ TLS_WRAPPER_PORTS: tuple[int, ...] = (465, 2465)
 
 SEND_ACTION = "ses:SendRawEmail"
 """The only action an SMTP user needs: the SMTP interface calls SendRawEmail."""
+API_ACTIONS: tuple[str, ...] = ("ses:SendEmail", SEND_ACTION)
+"""What an API sender needs: SES v2 ``SendEmail`` is authorized as ``ses:SendEmail`` (simple
+and templated content) or ``ses:SendRawEmail`` (raw content)."""
 POLICY_VERSION = "2012-10-17"
 POLICY_SID = "SendRawEmailFromOwnIdentities"
+API_POLICY_SID = "SendEmailThroughTheApi"
 
 
 def smtp_password_v4(secret_access_key: str, region: str) -> str:
@@ -124,15 +129,18 @@ def send_policy(
     configuration_set_arns: list[str] | None = None,
     from_addresses: list[str] | None = None,
     recipients: list[str] | None = None,
+    actions: Sequence[str] = (SEND_ACTION,),
 ) -> dict[str, Any]:
-    """The IAM policy document that lets an SMTP user send, and nothing else.
+    """The IAM policy document that lets an SMTP user (or, with ``actions``
+    :data:`API_ACTIONS`, an API sender) send, and nothing else.
 
-    One statement: ``ses:SendRawEmail`` on exactly the identity ARNs (and the configuration-set
-    ARNs: SES also authorizes the configuration set a message uses, whether named in the
-    ``X-SES-CONFIGURATION-SET`` header or set as the identity's default). ``ses:FromAddress`` and
-    ``ses:Recipients`` are request-level condition keys of SendRawEmail, so the conditions hold for
-    every resource SES evaluates. ``from_addresses`` become ``StringLike`` on ``ses:FromAddress``;
-    ``recipients`` become ``ForAllValues:StringLike`` on ``ses:Recipients`` (every recipient must
+    One statement: ``ses:SendRawEmail`` (or ``actions``) on exactly the identity ARNs (and
+    the configuration-set ARNs: SES also authorizes the configuration set a message uses,
+    whether named in the ``X-SES-CONFIGURATION-SET`` header or set as the identity's default).
+    ``ses:FromAddress`` and ``ses:Recipients`` are request-level condition keys of the send
+    actions, so the conditions hold for every resource SES evaluates. ``from_addresses`` become
+    ``StringLike`` on ``ses:FromAddress``; ``recipients`` become ``ForAllValues:StringLike`` on
+    ``ses:Recipients`` (every recipient must
     match one pattern).
     """
     resources = _unique(list(identity_arns))
@@ -142,10 +150,13 @@ def send_policy(
         if "*" in arn or not arn.startswith("arn:"):
             raise ValueError(f"{arn!r} is not a single SES resource ARN")
     resources += [arn for arn in _unique(configuration_set_arns or []) if arn not in resources]
+    allowed = _unique(list(actions))
+    if not allowed or any(action not in API_ACTIONS for action in allowed):
+        raise ValueError(f"a send policy allows only {', '.join(API_ACTIONS)}, not {allowed}")
     statement: dict[str, Any] = {
-        "Sid": POLICY_SID,
+        "Sid": POLICY_SID if allowed == [SEND_ACTION] else API_POLICY_SID,
         "Effect": "Allow",
-        "Action": SEND_ACTION,
+        "Action": allowed[0] if len(allowed) == 1 else allowed,
         "Resource": resources,
     }
     condition: dict[str, dict[str, Any]] = {}

@@ -10,24 +10,24 @@ import pulumi
 from .args import secret_args
 from .credentials import smtp_endpoint
 from .group import SmtpGroup, SmtpGroupArgs
-from .model import SmtpUserConfig
+from .model import SmtpAccess, SmtpUserConfig
 from .parse import smtp_groups
 from .policy import SmtpPolicyArgs
 from .user import SmtpUser, SmtpUserArgs
 
 
-def _policy_for(
-    user: SmtpUserConfig, identity_arns: Mapping[str, pulumi.Input[str]]
+def policy_for_access(
+    access: SmtpAccess, identity_arns: Mapping[str, pulumi.Input[str]]
 ) -> SmtpPolicyArgs:
-    given = [
-        item for item in user.access.identities if item.home and item.identity in identity_arns
-    ]
+    """The sending policy of a sender (SMTP or API) with ``access``; ``identity_arns`` as
+    :func:`declare_smtp_users` takes them."""
+    given = [item for item in access.identities if item.home and item.identity in identity_arns]
     return SmtpPolicyArgs(
-        identity_arns=[identity_arns[item.identity] for item in given],
-        identities=[item for item in user.access.identities if item not in given],
-        configuration_sets=list(user.access.configuration_sets),
-        from_addresses=list(user.access.from_addresses),
-        recipients=list(user.access.recipients),
+        identity_arns=[*(identity_arns[item.identity] for item in given), *access.identity_arns],
+        identities=[item for item in access.identities if item not in given],
+        configuration_sets=list(access.configuration_sets),
+        from_addresses=list(access.from_addresses),
+        recipients=list(access.recipients),
     )
 
 
@@ -56,7 +56,7 @@ def declare_smtp_users(
             f"smtp-group-{group_name}",
             SmtpGroupArgs(
                 group_name=group_name,
-                policy=_policy_for(members[0], known),
+                policy=policy_for_access(members[0].access, known),
                 path=members[0].path,
             ),
         )
@@ -69,7 +69,7 @@ def declare_smtp_users(
             SmtpUserArgs(
                 user_name=user.name,
                 regions=list(user.access.regions),
-                policy=None if user.group is not None else _policy_for(user, known),
+                policy=None if user.group is not None else policy_for_access(user.access, known),
                 group=groups[user.group] if user.group is not None else None,
                 path=user.path,
                 rotation=user.rotation,

@@ -65,10 +65,10 @@ class SmtpAccess:
     """What one sending policy allows (shared by all members in group mode)."""
 
     domains: tuple[str, ...]
-    """The configured domains the user may send from."""
+    """The configured domains the user may send from (may be empty with ``identity_arns``)."""
     regions: tuple[str, ...]
-    """Every region the user gets a password for: its domains' regions first (the first one is
-    the primary region), then ``extraRegions``."""
+    """Every region the user sends in: its domains' regions first (the first one is the primary
+    region), then those of ``identity_arns``, then ``extraRegions``."""
     identities: tuple[SmtpIdentity, ...]
     """Identity per region that the policy names: each domain and its email-address identities,
     in the domain's region and in every extra region."""
@@ -79,6 +79,9 @@ class SmtpAccess:
     configuration_sets: tuple[SmtpConfigurationSet, ...] = ()
     """Configuration sets the user may send with: each domain's default set (SES authorizes it
     on every send from the identity) and ``configurationSets`` in each of the user's regions."""
+    identity_arns: tuple[str, ...] = ()
+    """``identityArns``: identities of other accounts whose owners authorized this sender
+    (their sending authorization policies); the sender's policy names them too."""
 
     @property
     def primary_region(self) -> str:

@@ -9,18 +9,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..feedback.model import CONFIGURATION_SET_NAME
-from ..names import DOT_ATOM_TEXT, is_subdomain, normalize_domain
-from ..regions import region_problem
-from ..validation import Fields, Problems, did_you_mean
-from .credentials import partition_of
+from ..validation import Fields, Problems
+from .access import names_matching, parse_access
 from .model import (
     DEFAULT_PATH,
     DEFAULT_RECOVERY_WINDOW_DAYS,
     DEFAULT_ROTATION,
-    SmtpAccess,
-    SmtpConfigurationSet,
-    SmtpIdentity,
     SmtpSecretConfig,
     SmtpUserConfig,
 )
@@ -41,61 +35,6 @@ _KMS_KEY = re.compile(
     r"|alias/[A-Za-z0-9/_+=,.@-]+"
     r"|(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}))$"
 )
-
-
-def _check_pattern_local(local: str) -> None:
-    if not local:
-        raise ValueError("has an empty local part")
-    if len(local) > 64:
-        raise ValueError("local part is over 64 characters")
-    if not DOT_ATOM_TEXT.match(local):  # '*' and '?' are atext: IAM's wildcards fit
-        raise ValueError(
-            "local part may hold letters, digits, !#$%&'*+/=?^_`{|}~- and the wildcards * and ?"
-        )
-
-
-def _pattern_domain(domain: str) -> tuple[str, str]:
-    """Split ``*.example.com`` into (``*.``, ``example.com``) and normalise the domain."""
-    prefix = ""
-    if domain.startswith("*."):
-        prefix, domain = "*.", domain[2:]
-    if "*" in domain or "?" in domain:
-        raise ValueError("the domain part may only start with '*.'; no other wildcards")
-    return prefix, normalize_domain(domain)
-
-
-def parse_from_pattern(text: str, domains: Sequence[str]) -> str:
-    """A ``ses:FromAddress`` pattern: an address or wildcard under one of ``domains``."""
-    if text.count("@") != 1:
-        raise ValueError("needs exactly one '@', e.g. noreply@example.com or *@example.com")
-    local, domain = text.split("@")
-    _check_pattern_local(local)
-    prefix, name = _pattern_domain(domain)
-    if not any(name == d or is_subdomain(name, d) for d in domains):
-        raise ValueError(f"domain {name} is not one of this user's domains ({', '.join(domains)})")
-    return f"{local}@{prefix}{name}"
-
-
-def parse_recipient_pattern(text: str) -> str:
-    """A ``ses:Recipients`` pattern: an address or a wildcard such as ``*@example.com``."""
-    if text.count("@") != 1:
-        raise ValueError("needs exactly one '@', e.g. *@example.com")
-    local, domain = text.split("@")
-    _check_pattern_local(local)
-    prefix, name = _pattern_domain(domain)
-    return f"{local}@{prefix}{name}"
-
-
-def _names(
-    fields: Fields, key: str, regex: re.Pattern[str], allowed: str, problems: Problems
-) -> list[tuple[str, str]]:
-    good: list[tuple[str, str]] = []
-    for path, text in fields.string_list(key):
-        if regex.match(text):
-            good.append((path, text))
-        else:
-            problems.add(path, text, allowed)
-    return good
 
 
 def parse_secret(
@@ -159,31 +98,6 @@ def check_iam_name(fields: Fields, key: str, *, group: bool) -> str | None:
     return name
 
 
-def check_regions(fields: Fields, key: str) -> list[str]:
-    """The SES regions listed at ``key``, each once."""
-    regions: list[str] = []
-    for path, region in fields.string_list(key):
-        if (problem := region_problem(region)) is not None:
-            fields.problems.add(path, region, problem)
-        elif region in regions:
-            fields.problems.add(path, region, "is listed twice")
-        else:
-            regions.append(region)
-    return regions
-
-
-def check_partitions(fields: Fields, key: str, regions: Sequence[str]) -> None:
-    """One set of credentials serves one AWS partition."""
-    partitions = sorted({partition_of(region) for region in regions})
-    if len(partitions) > 1:
-        fields.problems.add(
-            fields.key_path(key),
-            list(regions),
-            "mixes AWS partitions (" + ", ".join(partitions) + "); one account and one set of "
-            "credentials cannot span them",
-        )
-
-
 def parse_key_settings(fields: Fields) -> tuple[str, str, str | None]:
     """``path``, ``rotation`` and ``previousRotation`` of a user's IAM entities and keys."""
     problems = fields.problems
@@ -212,30 +126,6 @@ def parse_key_settings(fields: Fields) -> tuple[str, str, str | None]:
     return path_value, rotation, previous
 
 
-def _identities(
-    domains: Sequence[DomainConfig], extra_regions: Sequence[str]
-) -> tuple[tuple[str, ...], tuple[SmtpIdentity, ...]]:
-    regions: list[str] = []
-    for domain in domains:
-        if domain.region not in regions:
-            regions.append(domain.region)
-    regions += [region for region in extra_regions if region not in regions]
-    identities: list[SmtpIdentity] = []
-    for domain in domains:
-        own = [domain.name] + [
-            address
-            for address in domain.email_identities
-            if address.split("@")[1] == domain.name
-            or is_subdomain(address.split("@")[1], domain.name)
-        ]
-        for region in [domain.region, *[r for r in extra_regions if r != domain.region]]:
-            identities += [
-                SmtpIdentity(region, identity, domain.name, region == domain.region)
-                for identity in own
-            ]
-    return tuple(regions), tuple(identities)
-
-
 @dataclass(frozen=True)
 class _Entry:
     names: list[tuple[str, str]]
@@ -252,11 +142,12 @@ def _parse_entry(
     domain_sets: Mapping[str, str | None],
     namespace: str,
     problems: Problems,
+    aws_region: str | None,
 ) -> _Entry:
     member_items = fields.string_list("users")
     group_mode = fields.has("users")
     name = check_iam_name(fields, "name", group=group_mode)
-    members = _names(
+    members = names_matching(
         fields,
         "users",
         _IAM_USER_NAME,
@@ -266,81 +157,10 @@ def _parse_entry(
     if group_mode and not member_items:
         problems.add(fields.key_path("users"), fields.raw("users"), "must list at least one user")
 
-    domain_items = fields.string_list("domains")
-    configured = sorted(domains_by_name)
-    if not fields.has("domains"):
-        problems.add(
-            fields.key_path("domains"),
-            None,
-            "is required: the configured domains this user may send from"
-            + (f" (configured: {', '.join(configured)})" if configured else ""),
-        )
-    elif not domain_items:
-        problems.add(
-            fields.key_path("domains"), fields.raw("domains"), "must list at least one domain"
-        )
-    user_domains: list[DomainConfig] = []
-    for path, text in domain_items:
-        try:
-            domain_name = normalize_domain(text)
-        except ValueError as error:
-            problems.add(path, text, f"must be a domain name ({error})")
-            continue
-        if domain_name not in domains_by_name:
-            problems.add(
-                path,
-                text,
-                f"is not a domain configured in {namespace}:domains"
-                + (f" (configured: {', '.join(configured)})" if configured else "")
-                + did_you_mean(domain_name, configured),
-            )
-        elif domain_name in [d.name for d in user_domains]:
-            problems.add(path, text, "is listed twice")
-        else:
-            user_domains.append(domains_by_name[domain_name])
-    names_of_domains = [d.name for d in user_domains]
-
-    from_addresses: list[str] = []
-    for path, text in fields.string_list("fromAddresses"):
-        if not user_domains:
-            continue  # the domains problem is already reported
-        try:
-            from_addresses.append(parse_from_pattern(text, names_of_domains))
-        except ValueError as error:
-            problems.add(
-                path,
-                text,
-                "must be an address or wildcard (* any characters, ? one) under one of the "
-                f"user's domains, e.g. noreply@{names_of_domains[0]} or *@{names_of_domains[0]} "
-                f"({error})",
-            )
-    recipients: list[str] = []
-    for path, text in fields.string_list("recipients"):
-        try:
-            recipients.append(parse_recipient_pattern(text))
-        except ValueError as error:
-            problems.add(
-                path,
-                text,
-                "must be an address or wildcard such as *@example.com; omit recipients to allow "
-                f"any ({error})",
-            )
-
-    extra_regions = check_regions(fields, "extraRegions")
-    configuration_sets = [
-        text
-        for _, text in _names(
-            fields,
-            "configurationSets",
-            CONFIGURATION_SET_NAME,
-            "must be a configuration set name: 1-64 letters, digits, _ and -",
-            problems,
-        )
-    ]
+    access = parse_access(fields, domains_by_name, domain_sets, namespace, aws_region)
     path_value, rotation, previous = parse_key_settings(fields)
 
-    regions, identities = _identities(user_domains, extra_regions)
-    check_partitions(fields, "extraRegions", regions)
+    regions = access.regions if access is not None else ()
     secret = parse_secret(fields.mapping("secret"), regions, problems)
     tag_values = fields.tags("tags")
     fields.finish()
@@ -349,24 +169,8 @@ def _parse_entry(
         members if group_mode else ([(fields.key_path("name"), name)] if name is not None else [])
     )
     group = (fields.key_path("name"), name) if group_mode and name is not None else None
-    if name is None or not user_domains:
+    if name is None or access is None:
         return _Entry(user_names, group, [])
-    sets = [
-        SmtpConfigurationSet(domain.region, set_name)
-        for domain in user_domains
-        if (set_name := domain_sets.get(domain.name))
-    ]
-    sets += [
-        SmtpConfigurationSet(region, name) for name in configuration_sets for region in regions
-    ]
-    access = SmtpAccess(
-        domains=tuple(names_of_domains),
-        regions=regions,
-        identities=identities,
-        from_addresses=tuple(dict.fromkeys(from_addresses)),
-        recipients=tuple(dict.fromkeys(recipients)),
-        configuration_sets=tuple(dict.fromkeys(sets)),
-    )
     if secret.name is not None and group_mode and len(members) > 1:
         problems.add(
             fields.key_path("secret.name"),
@@ -397,11 +201,13 @@ def parse_smtp_users(
     problems: Problems,
     *,
     domain_sets: Mapping[str, str | None] | None = None,
+    aws_region: str | None = None,
 ) -> tuple[SmtpUserConfig, ...]:
     """Parse ``<namespace>:smtpUsers`` against the parsed domains; problems go to ``problems``.
 
     ``domain_sets`` maps a domain to the configuration set its identity uses by default (from
     the feedback configuration); SES authorizes that set on every send, so the policy names it.
+    ``aws_region`` is the stack's region: other accounts' identities must be in its partition.
     """
     domains_by_name = {domain.name: domain for domain in domains}
     users: list[SmtpUserConfig] = []
@@ -409,7 +215,9 @@ def parse_smtp_users(
     seen_groups: dict[str, str] = {}
     seen_secrets: dict[str, str] = {}
     for fields in top.objects("smtpUsers"):
-        entry = _parse_entry(fields, domains_by_name, domain_sets or {}, namespace, problems)
+        entry = _parse_entry(
+            fields, domains_by_name, domain_sets or {}, namespace, problems, aws_region
+        )
         duplicates: set[str] = set()
         for path, user_name in entry.names:
             if user_name.lower() in seen_users:

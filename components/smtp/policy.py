@@ -16,7 +16,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .credentials import configuration_set_arn, identity_arn, partition_of, send_policy
+from .credentials import (
+    SEND_ACTION,
+    configuration_set_arn,
+    identity_arn,
+    partition_of,
+    send_policy,
+)
 from .model import SmtpConfigurationSet, SmtpIdentity
 
 POLICY_NAME = "ses-smtp-send"
@@ -39,6 +45,9 @@ class SmtpPolicyArgs:
     """``ses:FromAddress`` patterns (``StringLike``); empty: any address of the identities."""
     recipients: Sequence[str] = ()
     """``ses:Recipients`` patterns (``ForAllValues:StringLike``); empty: any recipient."""
+    actions: Sequence[str] = (SEND_ACTION,)
+    """What the policy allows: ``ses:SendRawEmail`` (SMTP), or for an ``ApiSender`` also
+    ``ses:SendEmail`` (its props set these itself)."""
 
 
 def policy_document(args: SmtpPolicyArgs, parent: pulumi.Resource) -> pulumi.Output[str]:
@@ -65,7 +74,11 @@ def policy_document(args: SmtpPolicyArgs, parent: pulumi.Resource) -> pulumi.Out
             for item in sets
         ]
         document = send_policy(
-            identity_arns, set_arns, list(args.from_addresses), list(args.recipients)
+            identity_arns,
+            set_arns,
+            list(args.from_addresses),
+            list(args.recipients),
+            actions=list(args.actions),
         )
         return json.dumps(document, indent=2)
 

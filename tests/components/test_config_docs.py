@@ -29,13 +29,15 @@ NAMESPACE = "ses"
 README = REPO / "README.md"
 FEEDBACK_DOC = REPO / "docs" / "feedback.md"
 SMTP_DOC = REPO / "docs" / "smtp.md"
-KEY_DOCS = (README, FEEDBACK_DOC, SMTP_DOC)
+API_DOC = REPO / "docs" / "api-senders.md"
+KEY_DOCS = (README, FEEDBACK_DOC, SMTP_DOC, API_DOC)
 SECTION_DOCS = {
     "ses:feedback": FEEDBACK_DOC,
     "ses:configurationSets": FEEDBACK_DOC,
     "ses:alarms": FEEDBACK_DOC,
     "ses:accountSuppression": FEEDBACK_DOC,
     "ses:smtpUsers": SMTP_DOC,
+    "ses:apiSenders": API_DOC,
 }
 """Where the keys below each section are documented; every other key is in README.md."""
 PROVIDER_KEYS = frozenset({"aws:region"})
@@ -112,6 +114,15 @@ MAXIMAL: dict[str, Any] = {
             "tags": {"owner": "mail"},
             "protect": True,
             "configurationSet": "shared",
+            "sendingAuthorization": [
+                {
+                    "name": "partner",
+                    "principals": ["111122223333"],
+                    "actions": ["ses:SendEmail"],
+                    "fromAddresses": ["orders@example.com"],
+                    "recipients": ["*@example.net"],
+                }
+            ],
         },
         {
             "name": "example.org",
@@ -155,6 +166,39 @@ MAXIMAL: dict[str, Any] = {
             "tags": {"app": "mailer"},
         },
         {"name": "workers", "users": ["worker-a", "worker-b"], "domains": ["example.org"]},
+        {
+            "name": "relay",
+            "identityArns": ["arn:aws:ses:us-east-1:444455556666:identity/partner.example"],
+            "fromAddresses": ["relay@partner.example"],
+        },
+    ],
+    "apiSenders": [
+        {
+            "name": "app-api",
+            "kind": "role",
+            "trust": {
+                "principals": ["ecs-tasks.amazonaws.com"],
+                "conditions": {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+            },
+            "maxSessionDuration": 7200,
+            "path": "/ses-api/",
+            "domains": ["example.com"],
+            "identityArns": ["arn:aws:ses:us-east-1:444455556666:identity/partner.example"],
+            "fromAddresses": ["noreply@example.com"],
+            "recipients": ["*@example.com"],
+            "extraRegions": ["us-west-2"],
+            "configurationSets": ["shared"],
+            "tags": {"app": "api"},
+        },
+        {
+            "name": "reports",
+            "kind": "user",
+            "accessKey": True,
+            "rotation": "2026-05",
+            "previousRotation": "2026-01",
+            "domains": ["example.com"],
+            "fromAddresses": ["reports@example.com"],
+        },
     ],
 }
 """Every section filled, both DKIM modes and both SMTP modes: it must parse without a problem."""
@@ -277,6 +321,9 @@ def test_the_maximal_configuration_reaches_every_mode(parser_keys: frozenset[str
         "ses:feedback.topics.<kind>.queue.visibilityTimeoutSeconds",
         "ses:alarms.subscriptions.rawMessageDelivery",
         "ses:accountSuppression.regions",
+        "ses:apiSenders.trust.conditions",
+        "ses:apiSenders.accessKey",
+        "ses:domains.sendingAuthorization.actions",
     ):
         assert key in parser_keys
 

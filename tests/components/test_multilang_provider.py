@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "tags": "map<string>",
             "protect": "boolean",
             "configurationSetName": "string",
+            "sendingAuthorization": "array<#/types/ses:index:SendingAuthorization>",
         },
         "outputs": {
             "arn": "string",

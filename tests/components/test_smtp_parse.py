@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from components.smtp.access import parse_from_pattern, parse_recipient_pattern
 from components.smtp.model import SmtpConfigurationSet, SmtpIdentity
-from components.smtp.parse import parse_from_pattern, parse_recipient_pattern, smtp_groups
+from components.smtp.parse import smtp_groups
 from components.stack_config import StackConfig
 from components.validation import ConfigError
 from tests.support.smtp_support import config_with, parse

@@ -70,7 +70,7 @@ def test_the_help_lists_every_subcommand(installed_package: Path, tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: ses-domains [-h] [--version] COMMAND ...")
     listed = re.findall(r"^    (\w+) ", result.stdout, re.M)
-    assert listed == ["plan", "verify", "smtp", "account", "stats"]
+    assert listed == ["plan", "verify", "smtp", "account", "stats", "send"]
 
 
 def test_version(installed_package: Path, tmp_path: Path) -> None:

@@ -97,11 +97,11 @@ def test_per_service_counts(account: MotoAccount) -> None:
     }
     assert counts(of(account, "prod")) == {
         "cloudwatch": {"replayed": 6, "calls accepted": 12},
-        "iam": {"replayed": 3, "calls accepted": 3},
+        "iam": {"replayed": 11, "calls accepted": 11},
         "kms": {"replayed": 2, "calls accepted": 4},
         "route53": {"replayed": 10, "calls accepted": 10},
         "secretsmanager": {"replayed": 2, "calls accepted": 2},
-        "sesv2": {"replayed": 4, "calls accepted": 4, "not replayed": 8},
+        "sesv2": {"replayed": 5, "calls accepted": 5, "not replayed": 8},
         "sns": {"replayed": 18, "calls accepted": 18},
         "sqs": {"replayed": 12, "calls accepted": 20},
     }

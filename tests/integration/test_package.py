@@ -135,6 +135,12 @@ PUBLIC_NAMES = {
     "SmtpGroupArgs",
     "SmtpPolicyArgs",
     "SmtpSecretArgs",
+    "SendingAuthorizationArgs",
+    "SendAction",
+    "ApiSender",
+    "ApiSenderArgs",
+    "TrustArgs",
+    "ApiSenderKind",
 }
 """Every public name, written out: adding or dropping one is a decision, not a side effect."""
 

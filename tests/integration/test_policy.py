@@ -10,6 +10,7 @@ import json
 from functools import cache
 from typing import Any
 
+import identity_policies as authorization
 import pytest
 import ses_guardrails as guard
 import yaml
@@ -181,6 +182,76 @@ def test_dmarc_rule_rejects_p_none_in_production() -> None:
     assert "sp=none" in guard.dmarc_enforced(kind, props, production=True)[0]
 
 
+# --- sending authorization: specific principals, limited From addresses ---
+
+AUTHORIZATION = "example.com-authorization-partner-orders"
+
+
+def _authorization(**statement: Any) -> tuple[str, dict[str, Any]]:
+    kind, props = resource("prod", AUTHORIZATION)
+    document = json.loads(props["policy"])
+    document["Statement"][0].update(statement)
+    for key in [k for k, v in statement.items() if v is None]:
+        del document["Statement"][0][key]
+    props["policy"] = json.dumps(document)
+    return kind, props
+
+
+def test_identity_policy_rule_passes_the_plans_authorization() -> None:
+    assert authorization.identity_policy_specific(*resource("prod", AUTHORIZATION)) == []
+
+
+@pytest.mark.parametrize(
+    ("statement", "said"),
+    [
+        ({"Principal": "*"}, "names *"),
+        ({"Principal": {"AWS": "*"}}, "lets AWS * send"),
+        ({"Principal": {"AWS": "arn:aws:iam::111122223333:role/*"}}, "name a specific principal"),
+        ({"Principal": {"AWS": "arn:aws:iam::111122223333:root"}}, "whole account 111122223333"),
+        ({"Principal": {"AWS": "111122223333"}}, "whole account 111122223333"),
+        ({"Principal": None, "NotPrincipal": {"AWS": "x"}}, "NotPrincipal"),
+        ({"Condition": None}, "does not limit ses:FromAddress"),
+        ({"Condition": {"StringLike": {"ses:FromAddress": "*"}}}, "does not limit"),
+        ({"Condition": {"StringLikeIfExists": {"ses:FromAddress": "a@example.com"}}}, "not limit"),
+    ],
+)
+def test_identity_policy_rule_rejects_broad_principals_and_any_from_address(
+    statement: dict[str, Any], said: str
+) -> None:
+    problems = authorization.identity_policy_specific(*_authorization(**statement))
+    assert len(problems) == 1 and said in problems[0], problems
+    assert problems[0].startswith("sending authorization partner-orders on example.com:")
+
+
+def test_a_whole_account_passes_only_when_the_config_lists_it() -> None:
+    kind, props = _authorization(Principal={"AWS": "arn:aws:iam::111122223333:root"})
+    assert (
+        authorization.identity_policy_specific(kind, props, allowed_accounts={"111122223333"}) == []
+    )
+    assert (
+        authorization.identity_policy_specific(kind, props, allowed_accounts={"444455556666"}) != []
+    )
+
+
+def test_identity_policy_rule_reads_the_config_through_the_analyzer() -> None:
+    _, props = _authorization(Principal={"AWS": "111122223333"})
+    policy = [p for p in guard.POLICIES if p.name == "ses-identity-policy-specific-principal"]
+    assert len(_analyze(policy, "prod", AUTHORIZATION, props)) == 1
+    assert _analyze(policy, "prod", AUTHORIZATION, props, config={
+        "ses-identity-policy-specific-principal": {"allowedAccountPrincipals": ["111122223333"]}
+    }) == []  # fmt: skip
+
+
+def test_identity_policy_rule_ignores_other_resources_and_reports_unreadable_policies() -> None:
+    assert (
+        authorization.identity_policy_specific(*resource("prod", "smtp-prod-app-mailer-policy"))
+        == []
+    )
+    kind, props = resource("prod", AUTHORIZATION)
+    props["policy"] = "{not json"
+    assert "cannot be checked" in authorization.identity_policy_specific(kind, props)[0]
+
+
 # --- the pack, through pulumi-policy's analyzer service ---
 
 
@@ -190,6 +261,7 @@ def _analyze(
     name: str,
     props: dict[str, Any],
     tags: dict[str, str] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> list[tuple[str, str]]:
     servicer = _PolicyAnalyzerServicer(
         guard.PACK_NAME,
@@ -206,6 +278,15 @@ def _analyze(
     )
     if tags:
         servicer.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(tags=tags), None)
+    if config:
+        settings = {}
+        for policy_name, properties in config.items():
+            struct = struct_pb2.Struct()
+            json_format.ParseDict(properties, struct)
+            settings[policy_name] = analyzer_pb2.PolicyConfig(
+                enforcementLevel=analyzer_pb2.MANDATORY, properties=struct
+            )
+        servicer.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig=settings), None)
     kind = plan_resources(stack)[name]["type"]
     properties = struct_pb2.Struct()
     json_format.ParseDict(props, properties)
@@ -218,7 +299,11 @@ def _analyze(
 
 def test_pack_lists_each_rule_once_as_a_resource_validation_policy() -> None:
     names = [policy.name for policy in guard.POLICIES]
-    assert names == [*guard.RULES, "ses-dmarc-enforced-in-production"]
+    assert names == [
+        *guard.RULES,
+        "ses-identity-policy-specific-principal",
+        "ses-dmarc-enforced-in-production",
+    ]
     assert all(isinstance(policy, ResourceValidationPolicy) for policy in guard.POLICIES)
     manifest = yaml.safe_load((POLICY_DIR / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
     assert manifest["runtime"]["name"] == "python"
@@ -264,6 +349,12 @@ def test_the_plans_pass_the_whole_pack_except_devs_dmarc_when_marked_production(
             "prod",
             "example.com-identity",
             lambda p: p["dkimSigningAttributes"].update(nextSigningKeyLength="RSA_1024_BIT"),
+        ),
+        (
+            "ses-identity-policy-specific-principal",
+            "prod",
+            "example.com-authorization-partner-orders",
+            lambda p: p.update(policy=p["policy"].replace('"ses:FromAddress"', '"ses:Other"')),
         ),
         (
             "ses-dmarc-enforced-in-production",

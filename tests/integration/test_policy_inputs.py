@@ -129,6 +129,9 @@ TARGETS: list[tuple[str, tuple[str, ...]]] = [
     ("eu.example.com-dkim-key", ("name",)),
     ("example.com-dmarc", ("records",)),
     ("example.com-dmarc", ("type",)),
+    ("example.com-authorization-partner-orders", ("policy",)),
+    ("example.com-authorization-partner-orders", ("policyName",)),
+    ("example.com-authorization-partner-orders", ("emailIdentity",)),
 ]
 
 STATEMENT_VALUES: list[Any] = [
@@ -137,6 +140,8 @@ STATEMENT_VALUES: list[Any] = [
     {"Effect": "Allow", "Principal": "*", "Action": "sns:Publish", "Condition": []},
     {"Effect": "Allow", "Principal": {"Service": 5}, "Condition": {"StringEquals": "x"}},
     {"Effect": ["Allow"], "NotAction": "*", "Resource": "*"},
+    {"Effect": "Allow", "Principal": {"AWS": [None, 7]}, "Condition": {"StringLike": []}},
+    {"Effect": "Allow", "Principal": [], "NotPrincipal": 1, "Condition": {"StringLike": {"x": 1}}},
 ]
 
 
@@ -147,7 +152,11 @@ def _bad_inputs() -> list[tuple[str, str, dict[str, Any]]]:
             kind, props = _planned(name)
             _set(path, value)(props)
             cases.append((f"{name}.{'.'.join(path)} = {str(value)[:20]}", kind, props))
-    for name in ("smtp-prod-app-mailer-policy", "cs-example-com-topics-bounce-policy"):
+    for name in (
+        "smtp-prod-app-mailer-policy",
+        "cs-example-com-topics-bounce-policy",
+        "example.com-authorization-partner-orders",
+    ):
         for statement in STATEMENT_VALUES:
             kind, props = _planned(name)
             props["policy"] = json.dumps({"Version": "2012-10-17", "Statement": [statement]})

@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 from components.plan.mocks import COMPUTED_OUTPUTS, SECRET_PLACEHOLDER, stable_hex
 from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed
+from tests.support.moto_sender_calls import SENDER_HANDLERS
 
 SECRET_STAND_IN = "replayed-secret-stand-in"
 """What a ``[secret]`` input becomes in the call: the plan does not hold secret values."""
@@ -43,6 +44,7 @@ ORDER = (
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
     "aws:sesv2/emailIdentity:EmailIdentity",
     "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes",
+    "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
     "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes",
     "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes",
     "aws:route53/record:Record",
@@ -51,6 +53,8 @@ ORDER = (
     "aws:iam/user:User",
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/userGroupMembership:UserGroupMembership",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/accessKey:AccessKey",
     "aws:secretsmanager/secret:Secret",
     "aws:secretsmanager/secretVersion:SecretVersion",
@@ -213,7 +217,7 @@ class MotoAccount:
         stand_ins: dict[str, str],
     ) -> Outcome:
         type_, name = resource["type"], resource["name"]
-        handler = HANDLERS.get(type_)
+        handler = HANDLERS.get(type_) or SENDER_HANDLERS.get(type_)
         if handler is None:
             return Outcome(
                 stack=stack,
