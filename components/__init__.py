@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "Byodkim": "domain.args",
     "MailFromArgs": "domain.args",
     "DmarcArgs": "domain.args",
+    "BimiArgs": "domain.args",
     "Route53Dns": "domain.args",
     "CloudflareDns": "domain.args",
     "ExternalDns": "domain.args",
@@ -69,6 +70,7 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
+    "BimiArgs",
     "Byodkim",
     "CloudWatchArgs",
     "CloudflareDns",
@@ -124,6 +126,7 @@ def __getattr__(name: str) -> object:
 
 if TYPE_CHECKING:
     from .domain.args import (
+        BimiArgs,
         Byodkim,
         CloudflareDns,
         DmarcArgs,

@@ -38,6 +38,7 @@ PURE = (
     "components/domain/model.py",
     "components/domain/parse.py",
     "components/domain/records.py",
+    "components/domain/bimi.py",
     "components/domain/dkim_keys.py",
     "components/feedback/model.py",
     "components/feedback/parse.py",
