@@ -13,6 +13,7 @@ from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
+from .feedback.tracking import TrackingRecords, plan_tracking
 from .regions import region_problem
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
@@ -39,6 +40,8 @@ class StackConfig:
     production: bool = False
     """``production``: the stack serves real mail, so settings that are only risky elsewhere
     (an SMTP user that may send as any address) are errors."""
+    tracking: TrackingRecords = field(default_factory=TrackingRecords)
+    """The CNAMEs the configuration sets' custom tracking domains need."""
 
 
 def parse_stack_config(
@@ -101,6 +104,7 @@ def parse_stack_config(
         if isinstance(named, str):
             secret_keys_named.add(named)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
+    tracking = plan_tracking(top, domains, feedback, problems)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
     )
@@ -119,10 +123,11 @@ def parse_stack_config(
         tags,
         protect,
         feedback,
-        (*warnings, *feedback.warnings),
+        (*warnings, *feedback.warnings, *tracking.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
         production=production,
+        tracking=tracking,
     )
 
 
