@@ -45,6 +45,7 @@ PURE = (
     "components/feedback/policies.py",
     "components/feedback/endpoint_checks.py",
     "components/feedback/names.py",
+    "components/feedback/tracking.py",
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
