@@ -4,13 +4,18 @@ warning for ``suppressedReasons: []`` (pulumi-aws#5999)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from components.feedback.tracking import tracking_endpoint
+from components.plan import make_plan
+from components.plan.render import records_of, render_records
 from components.validation import ConfigError
 from tests.support.harness import evaluate, parse
+from tests.support.paths import REPO
 
 ROUTE53 = "aws:route53/record:Record"
 
@@ -183,3 +188,23 @@ def test_a_suppression_list_that_is_not_empty_does_not_warn(reasons: list[str] |
         entry["suppressedReasons"] = reasons
     config = {"domains": [{"name": "example.com"}], "configurationSets": [entry]}
     assert not [w for w in parse(config).warnings if "suppressedReasons" in w]
+
+
+def test_the_plan_says_an_exported_tracking_record_is_not_written(tmp_path: Path) -> None:
+    shutil.copy(REPO / "Pulumi.yaml", tmp_path / "Pulumi.yaml")
+    shutil.copy(REPO / "__main__.py", tmp_path / "__main__.py")
+    (tmp_path / "Pulumi.t.yaml").write_text(
+        "config:\n"
+        "  aws:region: us-east-1\n"
+        "  ses:domains:\n"
+        "    - name: example.com\n"
+        "  ses:feedback:\n"
+        "    tracking:\n"
+        "      customRedirectDomain: links.other.org\n",
+        encoding="utf-8",
+    )
+    plan = make_plan("t", tmp_path)
+    assert plan.record_destinations["links.other.org"]["provider"] == "external"
+    table = render_records(records_of(plan), plan.record_destinations)
+    (row,) = [line for line in table.splitlines() if line.startswith("links.other.org")]
+    assert "tracking" in row and "not written" in row
