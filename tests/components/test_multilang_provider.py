@@ -48,6 +48,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "tags": "map<string>",
             "protect": "boolean",
             "configurationSetName": "string",
+            "bimi": "#/types/ses:index:Bimi",
         },
         "outputs": {
             "arn": "string",
