@@ -45,7 +45,11 @@ def _check_url(fields: Fields, key: str, file: str, what: str, problems: Problem
             "(percent-encode it)",
         )
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unclosed IPv6 literal: "https://[..."
+        problems.add(fields.key_path(key), url, f"{example}; it is no URL ({error})")
+        return
     why: str | None = None
     if parts.scheme.lower() != "https":
         why = f"has the scheme {parts.scheme or '(none)'!r}: receivers fetch only over https"

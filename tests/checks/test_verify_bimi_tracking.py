@@ -198,3 +198,6 @@ def test_parser_reads_tags_case_and_space_insensitively() -> None:
         "the logo tag 'l=' is missing (an empty 'l=' declines a logo)"
     ]
     assert parse_bimi("v=DMARC1; l=").syntax[0].startswith("must start with 'v=BIMI1'")
+    assert parse_bimi("v=BIMI1; l=https://[::1/l.svg").logo == [
+        "l=https://[::1/l.svg is no URL (Invalid IPv6 URL)"
+    ]

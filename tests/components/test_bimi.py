@@ -80,6 +80,7 @@ def test_a_long_record_is_split_into_strings_of_255_octets() -> None:
         ({"logoUrl": "https://brand.example.com/a;b.svg"}, "logoUrl", "contains ';'"),
         ({"logoUrl": "https://brand.example.com/a b.svg"}, "logoUrl", "contains ' '"),
         ({"logoUrl": "https://b_x.example.com/l.svg"}, "logoUrl", "has the host 'b_x"),
+        ({"logoUrl": "https://[::1/l.svg"}, "logoUrl", "it is no URL (Invalid IPv6 URL)"),
         ({"logoUrl": "https://x.com/" + "a" * 2100 + ".svg"}, "logoUrl", "at most 2048"),
         ({"logoUrl": LOGO, "authorityUrl": "https://b.example.com/v.crt"}, "authorityUrl", ".pem"),
         ({"logoUrl": LOGO, "authorityUrl": "ftp://b.example.com/v.pem"}, "authorityUrl", "https"),

@@ -54,7 +54,10 @@ class BimiRecord:
 
 def _url_problem(url: str, extension: str) -> str | None:
     """Why ``url`` is no https URL with a host (and the path ``extension`` receivers expect)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # an unclosed IPv6 literal: "https://[..."
+        return f"is no URL ({error})"
     if parts.scheme.lower() != "https":
         return "is not an https URL (receivers fetch only over https)"
     if not parts.hostname:
