@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from components.checks.protocols.bimi import parse_bimi
+from components.checks.protocols.bimi import parse_bimi, record_findings
+from components.checks.verify.expected import Expected
 from tests.support.checks_support import Result, make_world
 from tests.support.dns_world import domain_zone, ses_records
 from tests.support.knot_server import zone_text
@@ -201,3 +204,18 @@ def test_parser_reads_tags_case_and_space_insensitively() -> None:
     assert parse_bimi("v=BIMI1; l=https://[::1/l.svg").logo == [
         "l=https://[::1/l.svg is no URL (Invalid IPv6 URL)"
     ]
+
+
+_TAG_TEXT = st.text(
+    alphabet=st.sampled_from(list("vVlLa=;: /.[]BIMI1https:svgpem,x\t")), max_size=80
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=200), _TAG_TEXT))
+def test_any_published_text_gives_findings_never_an_exception(text: str) -> None:
+    expected = Expected("example.com", BIMI_NAME, "TXT", BIMI, "bimi", 300)
+    found = record_findings(expected, text, None)
+    assert all(f.code.value.startswith("bimi_") for f in found)
+    record = parse_bimi(text)
+    assert len(found) == len(record.syntax) + len(record.logo) + len(record.authority)
