@@ -160,3 +160,25 @@ def test_props_publish_the_record() -> None:
     written = result.named("d-bimi")
     assert written.type == "aws:route53/record:Record"
     assert written.inputs["records"] == [f"v=BIMI1; l={LOGO}; a={VMC}"]
+
+
+def test_every_dns_writer_publishes_bimi_and_tracking_records() -> None:
+    """Cloudflare writes both as it writes the other records; Route 53 is above; external
+    writes nothing and exports both."""
+    cloudflare = {"provider": "cloudflare", "zoneId": "0" * 32}
+    values = {
+        "domains": [{**domain({"logoUrl": LOGO}), "dns": cloudflare}],
+        "feedback": {"tracking": {"customRedirectDomain": "t.example.com"}},
+    }
+    result = evaluate(values)
+    bimi = result.named("example.com-bimi")
+    assert bimi.type == "cloudflare:index/dnsRecord:DnsRecord"
+    assert bimi.inputs["content"] == f'"v=BIMI1; l={LOGO}; a="'
+    tracking = result.named("example.com-tracking-t")
+    assert tracking.type == "cloudflare:index/dnsRecord:DnsRecord"
+    assert tracking.inputs["type"] == "CNAME"
+    assert tracking.inputs["content"] == "r.us-east-1.awstrack.me"
+    values["domains"][0]["dns"] = {"provider": "external"}
+    exported = evaluate(values)
+    assert {r["purpose"] for r in exported.outputs["dns_records"]} >= {"bimi", "tracking"}
+    assert not [r for r in exported.declared if r.name.endswith(("-bimi", "-tracking-t"))]
