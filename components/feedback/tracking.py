@@ -21,7 +21,8 @@ from ..validation import Fields, Problems, as_list, as_mapping
 from .model import ConfigurationSetConfig, FeedbackConfig, HttpsPolicy
 
 TRACKING_ENDPOINT = "r.{region}.awstrack.me"
-"""SES's open and click tracking domain of a region (AWS's table: the same form in every region)."""
+"""SES's open and click tracking domain of a region, in the form AWS's page gives (its region
+table is rendered on the website only; docs/feedback.md says how far this was checked)."""
 
 
 def tracking_endpoint(region: str) -> str:
