@@ -27,6 +27,7 @@ _EXPORTS: dict[str, str] = {
     "Byodkim": "domain.args",
     "MailFromArgs": "domain.args",
     "DmarcArgs": "domain.args",
+    "BimiArgs": "domain.args",
     "Route53Dns": "domain.args",
     "CloudflareDns": "domain.args",
     "ExternalDns": "domain.args",
@@ -79,6 +80,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ApiSender",
     "ApiSenderArgs",
     "ApiSenderKind",
+    "BimiArgs",
     "Byodkim",
     "CloudWatchArgs",
     "CloudflareDns",
@@ -140,6 +142,7 @@ if TYPE_CHECKING:
     from .api_senders.model import ApiSenderKind
     from .api_senders.sender import ApiSender
     from .domain.args import (
+        BimiArgs,
         Byodkim,
         CloudflareDns,
         DmarcArgs,

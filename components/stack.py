@@ -39,6 +39,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                 domain=domain,
                 tags=config.tags,
                 configuration_set_name=feedback.set_name_for(domain.name),
+                extra_records=config.tracking.by_domain.get(domain.name, ()),
             ),
         )
         for domain in config.domains
@@ -64,9 +65,10 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         config.api_senders, tags=config.tags, identity_arns=known_arns
     )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
+    elsewhere = [record.to_json() for record in config.tracking.elsewhere]
     return {
         "dns_records": dns_records.apply(
-            lambda per_domain: [record for records in per_domain for record in records]
+            lambda per_domain: [record for records in per_domain for record in records] + elsewhere
         ),
         "identities": {
             name: {

@@ -15,6 +15,7 @@ from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
+from .feedback.tracking import TrackingRecords, plan_tracking
 from .regions import region_problem
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
@@ -43,6 +44,8 @@ class StackConfig:
     (an SMTP user that may send as any address) are errors."""
     api_senders: tuple[ApiSenderConfig, ...] = ()
     """``apiSenders``: IAM roles and users that send through the SES API."""
+    tracking: TrackingRecords = field(default_factory=TrackingRecords)
+    """The CNAMEs the configuration sets' custom tracking domains need."""
 
 
 def parse_stack_config(
@@ -105,6 +108,7 @@ def parse_stack_config(
         if isinstance(named, str):
             secret_keys_named.add(named)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
+    tracking = plan_tracking(top, domains, feedback, problems)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets, aws_region=aws_region
     )
@@ -144,11 +148,12 @@ def parse_stack_config(
         tags,
         protect,
         feedback,
-        (*warnings, *feedback.warnings),
+        (*warnings, *feedback.warnings, *tracking.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
         production=production,
         api_senders=api_senders,
+        tracking=tracking,
     )
 
 

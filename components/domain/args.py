@@ -26,6 +26,7 @@ from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, p
 from .authorization import DEFAULT_ACTIONS, SendAction
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
+    DEFAULT_BIMI_SELECTOR,
     DEFAULT_MAIL_FROM_LABEL,
     DEFAULT_TTL,
     DkimKeyLength,
@@ -97,6 +98,18 @@ class DmarcArgs:
     """DKIM alignment mode (omitted when relaxed)."""
     aspf: DmarcAlignment = DmarcAlignment.RELAXED
     """SPF alignment mode (omitted when relaxed)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BimiArgs:
+    """The BIMI assertion record ``<selector>._bimi.<domain>`` (needs DMARC at enforcement)."""
+
+    logo_url: str
+    """``l=``: https URL of the brand logo, an SVG Tiny PS file ending in ``.svg``."""
+    authority_url: str | None = None
+    """``a=``: https URL of the VMC or CMC mark certificate (``.pem``); ``None``: empty."""
+    selector: str = DEFAULT_BIMI_SELECTOR
+    """One DNS label (``default`` unless given)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +189,8 @@ class SesDomainArgs:
     """The identity's default configuration set (a name, or a ``ConfigurationSet``'s output)."""
     sending_authorization: Sequence[SendingAuthorizationArgs] = ()
     """Sending authorization policies on the identity: who in other accounts may send."""
+    bimi: BimiArgs | None = None
+    """The BIMI record (``None``: none); refused unless ``dmarc`` is at enforcement."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -298,6 +313,11 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
             "adkim": dmarc.adkim,
             "aspf": dmarc.aspf,
         } | ({} if dmarc.subdomain_policy is None else {"subdomainPolicy": dmarc.subdomain_policy})
+    if args.bimi is not None:
+        shape["bimi"] = {
+            "logoUrl": args.bimi.logo_url,
+            "selector": args.bimi.selector,
+        } | ({} if args.bimi.authority_url is None else {"authorityUrl": args.bimi.authority_url})
     dns = cast(object, args.dns)  # checked at run time too: a program may not be type-checked
     if isinstance(dns, Route53Dns):
         zone_id = _checkable_zone_id(dns.zone_id, _ROUTE53_STAND_IN)

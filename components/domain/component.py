@@ -36,6 +36,9 @@ class DomainSettings:
     """A BYODKIM key known only as a secret Output (``domain.dkim.key`` is then ``None``)."""
     zone_id: pulumi.Output[str] | None = None
     """A DNS zone id known only as an Output (``domain.dns.zone_id`` is then ``None``)."""
+    extra_records: tuple[DnsRecord, ...] = ()
+    """Records of other components that live in this domain's DNS (a configuration set's
+    tracking CNAME), written by its writer and part of its ``dns_records``."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -162,6 +165,8 @@ class SesDomain(pulumi.ComponentResource):
             late = needs_dkim_tokens(slot) or (late_key is not None and slot.slot == _KEY_SLOT)
             record = records.apply(_record_in(slot.slot)) if late else slot
             writer.write(f"{name}-{slot.slot}", slot, record)
+        for extra in settings.extra_records:
+            writer.write(f"{name}-{extra.slot}", extra, extra)
 
         self.email_identity_arns = {
             address: sesv2.EmailIdentity(
@@ -179,7 +184,9 @@ class SesDomain(pulumi.ComponentResource):
         self.domain_name = domain.name
         self.region = domain.region
         self.identity = identity
-        self.dns_records = records.apply(lambda found: [record.to_json() for record in found])
+        self.dns_records = records.apply(
+            lambda found: [record.to_json() for record in (*found, *settings.extra_records)]
+        )
         self.dkim_status = pulumi.Output.unsecret(  # a status, not the BYODKIM key beside it
             identity.dkim_signing_attributes.apply(
                 lambda attributes: attributes.status or "UNKNOWN"

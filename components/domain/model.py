@@ -15,6 +15,7 @@ from .dkim_keys import ByodkimKey
 
 DEFAULT_TTL = 1800
 DEFAULT_MAIL_FROM_LABEL = "mail"
+DEFAULT_BIMI_SELECTOR = "default"
 
 
 class DkimMode(StrEnum):
@@ -110,6 +111,19 @@ class DmarcConfig:
 
 
 @dataclass(frozen=True)
+class BimiConfig:
+    """The BIMI assertion record ``<selector>._bimi.<domain>``: the brand logo mail clients may
+    show beside authenticated mail (draft-brand-indicators-for-message-identification)."""
+
+    logo_url: str
+    """``l=``: an https URL of the logo, an SVG Tiny Portable/Secure file (``.svg``)."""
+    authority_url: str | None = None
+    """``a=``: an https URL of the mark certificate (VMC or CMC, ``.pem``); ``None``: empty."""
+    selector: str = DEFAULT_BIMI_SELECTOR
+    """One DNS label: the record is published at ``<selector>._bimi.<domain>``."""
+
+
+@dataclass(frozen=True)
 class DkimConfig:
     """DKIM signing for the domain identity. Easy DKIM with 2048-bit keys by default."""
 
@@ -176,6 +190,8 @@ class DomainConfig:
     built from ``feedback``) or ``False`` (none); resolved in ``StackConfig.feedback``."""
     sending_authorization: tuple[SendingAuthorization, ...] = ()
     """``sendingAuthorization``: other accounts' principals that may send from the identity."""
+    bimi: BimiConfig | None = None
+    """The BIMI record (``None``: none); needs DMARC at enforcement."""
 
     @property
     def dkim_target_domain(self) -> str:

@@ -23,6 +23,7 @@ from ..names import (
 from ..regions import region_problem
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
 from .authorization_parse import parse_sending_authorization
+from .bimi import bimi_name, parse_bimi
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
     DEFAULT_TTL,
@@ -316,6 +317,7 @@ def parse_domain(
     mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
     dns = _parse_dns(fields.mapping("dns"), name, problems)
+    bimi = parse_bimi(fields.mapping("bimi"), dmarc, fields.key_path("dmarc"), problems)
     address_items = fields.string_list("emailIdentities")
     addresses = check_each(
         address_items,
@@ -350,6 +352,7 @@ def parse_domain(
         protect,
         configuration_set,
         authorizations,
+        bimi,
     )
     _check_derived_names(domain, fields, problems)
     return domain
@@ -367,6 +370,8 @@ def derived_names(domain: DomainConfig) -> dict[str, str]:
         names["MAIL FROM domain"] = domain.mail_from_domain
     if domain.dmarc.enabled:
         names["DMARC record"] = f"_dmarc.{domain.name}"
+    if domain.bimi is not None:
+        names["BIMI record"] = bimi_name(domain.name, domain.bimi)
     return names
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..regions import mail_from_mx_host
+from .bimi import bimi_name, bimi_value
 from .model import DkimMode, DmarcAlignment, DmarcConfig, DomainConfig
 
 EASY_DKIM_TOKEN_COUNT = 3
@@ -34,6 +35,8 @@ class Purpose(StrEnum):
     MAIL_FROM_MX = "mail_from_mx"
     MAIL_FROM_SPF = "mail_from_spf"
     DMARC = "dmarc"
+    BIMI = "bimi"
+    TRACKING = "tracking"
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,18 @@ def required_records(domain: DomainConfig, dkim_tokens: Sequence[str] = ()) -> l
                 ttl,
                 Purpose.DMARC,
                 "dmarc",
+            )
+        )
+    if domain.bimi is not None:
+        records.append(
+            DnsRecord(
+                domain.name,
+                bimi_name(domain.name, domain.bimi),
+                RecordType.TXT,
+                bimi_value(domain.bimi),
+                ttl,
+                Purpose.BIMI,
+                "bimi",
             )
         )
     return records

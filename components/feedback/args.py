@@ -124,6 +124,9 @@ class TrackingArgs:
     """The domain tracking links point at (it must be verified in SES)."""
     https_policy: HttpsPolicy = HttpsPolicy.OPTIONAL
     """HTTPS for tracking links."""
+    cdn_domain: str | None = None
+    """For HTTPS: the CloudFront distribution's domain the redirect domain's CNAME points to
+    (``None``: the region's SES tracking domain, HTTP only)."""
 
 
 @dataclass(frozen=True, kw_only=True)

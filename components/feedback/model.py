@@ -235,6 +235,9 @@ class TrackingConfig:
     """The domain tracking links point at (it must be verified in SES)."""
     https_policy: HttpsPolicy = HttpsPolicy.OPTIONAL
     """HTTPS for tracking links (SES's default OPTIONAL; REQUIRE needs HTTPS on the domain)."""
+    cdn_domain: str | None = None
+    """The CDN (CloudFront distribution) domain the redirect domain's CNAME points to, for
+    HTTPS; ``None``: straight to the region's SES tracking domain (HTTP)."""
 
 
 @dataclass(frozen=True)

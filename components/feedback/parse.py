@@ -269,19 +269,23 @@ def _parse_tracking(fields: Fields | None, problems: Problems) -> TrackingConfig
         return None
     domain = fields.string("customRedirectDomain", required=True)
     policy = fields.choice("httpsPolicy", HttpsPolicy, HttpsPolicy.OPTIONAL)
+    cdn = fields.string("cdnDomain")
     fields.finish()
-    if domain is None:
+    names: list[str | None] = []
+    for key, value, example in (
+        ("customRedirectDomain", domain, "track.example.com"),
+        ("cdnDomain", cdn, "d111111abcdef8.cloudfront.net"),
+    ):
+        try:
+            names.append(None if value is None else normalize_domain(value))
+        except ValueError as error:
+            problems.add(
+                fields.key_path(key), value, f"must be a domain name such as {example} ({error})"
+            )
+            names.append(None)
+    if names[0] is None or (cdn is not None and names[1] is None):
         return None
-    try:
-        domain = normalize_domain(domain)
-    except ValueError as error:
-        problems.add(
-            fields.key_path("customRedirectDomain"),
-            domain,
-            f"must be a domain name such as track.example.com ({error})",
-        )
-        return None
-    return TrackingConfig(domain, policy)
+    return TrackingConfig(names[0], policy, names[1])
 
 
 def _parse_vdm(fields: Fields | None) -> VdmConfig | None:
@@ -311,6 +315,12 @@ def _parse_set_settings(
     suppressed = _parse_reasons(
         fields, "suppressedReasons", ConfigurationSetConfig.suppressed_reasons, problems
     )
+    if (
+        fields.has("suppressedReasons")
+        and not suppressed
+        and isinstance(fields.raw("suppressedReasons"), list)
+    ):
+        warnings.append(_EMPTY_SUPPRESSION.format(key=fields.key_path("suppressedReasons")))
     max_delivery: int | None = None
     if fields.has("maxDeliverySeconds"):
         max_delivery = fields.integer("maxDeliverySeconds", 50400, minimum=300, maximum=50400)
@@ -373,6 +383,17 @@ def _parse_set_settings(
     elif not forwarding_given:
         email_forwarding = False
     return replace(settings, email_forwarding=email_forwarding)
+
+
+_EMPTY_SUPPRESSION = (
+    "{key} = []: an empty list turns the set's suppression list off only when the set is "
+    "created with it; pulumi-aws does not apply the update to an existing set (the preview "
+    "shows it, the set keeps its previous suppression settings, and every later preview shows "
+    "it again: pulumi/pulumi-aws#5999, upstream hashicorp/terraform-provider-aws#45526, fix "
+    "proposed in #45756). For an existing set: rename it (a new set is created with []), or "
+    "clear it outside Pulumi with SES's PutConfigurationSetSuppressionOptions and an empty "
+    "SuppressedReasons list, then pulumi refresh (docs/feedback.md)"
+)
 
 
 _NO_SUBSCRIBERS = (

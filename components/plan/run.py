@@ -137,6 +137,9 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
             "zone": domain.dns.zone_for(domain.name),
         }
         for domain in stack_config.domains
+    } | {
+        record.domain: {"provider": "external", "zone": "(not written: publish it yourself)"}
+        for record in stack_config.tracking.elsewhere
     }
     return Plan(
         stack,

@@ -56,7 +56,11 @@ _SET_SETTINGS: dict[str, Any] = {
     "sendingEnabled": True,
     "suppressedReasons": ["BOUNCE"],
     "maxDeliverySeconds": 3600,
-    "tracking": {"customRedirectDomain": "track.example.com", "httpsPolicy": "REQUIRE"},
+    "tracking": {
+        "customRedirectDomain": "track.example.com",
+        "httpsPolicy": "REQUIRE",
+        "cdnDomain": "d111111abcdef8.cloudfront.net",
+    },
     "vdm": {"engagementMetrics": "ENABLED", "optimizedSharedDelivery": "DISABLED"},
     "topics": {
         "bounce": {
@@ -128,6 +132,12 @@ MAXIMAL: dict[str, Any] = {
             "name": "example.org",
             "dkim": {"mode": "byodkim", "selector": "ses2026", "privateKeyConfig": SECRET_KEY},
             "dns": {"provider": "cloudflare", "zoneId": "0123456789abcdef0123456789abcdef"},
+            "dmarc": {"policy": "reject"},
+            "bimi": {
+                "logoUrl": "https://example.org/bimi/logo.svg",
+                "authorityUrl": "https://example.org/bimi/vmc.pem",
+                "selector": "default",
+            },
         },
     ],
     SECRET_KEY: _PEM,

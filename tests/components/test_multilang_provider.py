@@ -49,6 +49,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "protect": "boolean",
             "configurationSetName": "string",
             "sendingAuthorization": "array<#/types/ses:index:SendingAuthorization>",
+            "bimi": "#/types/ses:index:Bimi",
         },
         "outputs": {
             "arn": "string",

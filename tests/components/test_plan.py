@@ -27,6 +27,7 @@ STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
 )
 SNAPSHOT = REPO / "tests" / "snapshots" / "plan-dev.json"
+MARKETING_SNAPSHOT = REPO / "tests" / "snapshots" / "plan-marketing.json"
 
 
 def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -63,6 +64,16 @@ def test_dev_plan_matches_reviewed_snapshot() -> None:
     current = make_plan("dev").to_json()
     reviewed = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
     assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
+
+
+def test_marketing_plan_matches_reviewed_snapshot() -> None:
+    """The stack with BIMI and a tracking domain. Regenerate after a reviewed change with
+    ``python -m components.plan --stack marketing --json > tests/snapshots/plan-marketing.json``."""
+    current = make_plan("marketing").to_json()
+    reviewed = json.loads(MARKETING_SNAPSHOT.read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
+    purposes = [record["purpose"] for record in reviewed["outputs"]["dns_records"]]
+    assert purposes.count("bimi") == purposes.count("tracking") == 1
 
 
 def test_a_plan_leaves_no_config_behind_in_the_process() -> None:

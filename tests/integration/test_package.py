@@ -97,6 +97,7 @@ PUBLIC_NAMES = {
     "Byodkim",
     "MailFromArgs",
     "DmarcArgs",
+    "BimiArgs",
     "Route53Dns",
     "CloudflareDns",
     "ExternalDns",

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..dns.client import Answer, normalize_name, rdata_int, rdata_name, txt_text
-from ..protocols import dkim, dmarc, spf
+from ..protocols import bimi, dkim, dmarc, spf
 from .expected import Expected, expected_rdata
 from .findings import Finding, FindingCode
 
@@ -49,6 +49,9 @@ class _Missing:
 
     def check(self) -> Check:
         e = self.e
+        code = FindingCode.RECORD_MISSING
+        if e.purpose == "tracking":
+            code = FindingCode.TRACKING_CNAME_MISSING
         message = (
             f"no {e.rdtype} record ({e.purpose}) at {e.name}"
             + (" (the name does not exist)" if self.status == "nxdomain" else "")
@@ -60,7 +63,7 @@ class _Missing:
         )
         return Check(
             "missing",
-            [Finding("error", FindingCode.RECORD_MISSING, e.name, message, fix=e.zone_line())],
+            [Finding("error", code, e.name, message, fix=e.zone_line())],
         )
 
 
@@ -101,10 +104,12 @@ def check_answer(e: Expected, answer: Answer) -> Check:
             return missing.check()
         if e.value in targets:
             return Check("ok", values=targets)
+        tracking = e.purpose == "tracking"
         return _wrong(
             e,
-            FindingCode.RECORD_WRONG,
-            f"CNAME ({e.purpose}) points to {targets[0]}, expected {e.value}",
+            FindingCode.TRACKING_CNAME_WRONG if tracking else FindingCode.RECORD_WRONG,
+            f"CNAME ({e.purpose}) points to {targets[0]}, expected {e.value}"
+            + (": open and click links miss SES's tracking endpoint" if tracking else ""),
             targets,
         )
     if e.rdtype == "MX":
@@ -142,6 +147,8 @@ def check_answer(e: Expected, answer: Answer) -> Check:
             return _check_spf_texts(e, texts, missing)
         if dmarc.is_dmarc_row(e):
             return _check_dmarc_texts(e, texts, missing)
+        if bimi.is_bimi_row(e):
+            return _check_bimi_texts(e, texts, missing)
         if not texts:
             return missing.check()
         if dkim.is_dkim_txt_row(e):
@@ -219,6 +226,33 @@ def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Chec
         return Check("ok", values=candidates)
     return _wrong(
         e, FindingCode.RECORD_WRONG, f"DMARC is '{candidates[0]}', expected '{e.value}'", candidates
+    )
+
+
+def _check_bimi_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+    candidates = [t for t in texts if bimi.is_bimi(t)]
+    if not candidates:
+        return missing.check()
+    if len(candidates) > 1:
+        return Check(
+            "conflict",
+            [
+                Finding(
+                    "error",
+                    FindingCode.BIMI_MULTIPLE,
+                    e.name,
+                    f"{len(candidates)} BIMI records at {e.name}: receivers then use none of "
+                    "them; keep exactly one",
+                    fix=f"delete the other v=BIMI1 records, keep: {e.zone_line()}",
+                )
+            ],
+            candidates,
+        )
+    published = bimi.parse_bimi(candidates[0])
+    if published.normalized() == bimi.parse_bimi(e.value).normalized():
+        return Check("ok", values=candidates)
+    return _wrong(
+        e, FindingCode.RECORD_WRONG, f"BIMI is '{candidates[0]}', expected '{e.value}'", candidates
     )
 
 

@@ -13,7 +13,7 @@ import ipaddress
 from typing import Any
 
 from ..dns.client import Answer, DnsClient, Family, Server, normalize_name, rdata_name, txt_text
-from ..protocols import dmarc, dmarc_walk, spf
+from ..protocols import bimi, dmarc, dmarc_walk, spf
 from .compare import serial_of
 from .expected import Expected
 from .findings import Finding, FindingCode
@@ -183,4 +183,7 @@ def prefetch(rows: list[Expected], view: ResolverView) -> None:
                 view.spf_tree(record, e.name)
         elif dmarc.is_dmarc_row(e):
             for name in dmarc_walk.lookups(e.value, e.domain):
+                view.query(name, "TXT")
+        elif bimi.is_bimi_row(e):
+            for name in bimi.lookups(e):
                 view.query(name, "TXT")

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..dns.client import DnsClient, Server
 from ..dns.serial import newest, serial_lt
-from ..protocols import dkim, dmarc, dmarc_walk, spf
+from ..protocols import bimi, dkim, dmarc, dmarc_walk, spf
 from .compare import check_answer, serial_of
 from .discovery import ResolverView, discover, prefetch
 from .expected import Expected
@@ -164,6 +164,11 @@ async def verify_domain(
             elif dmarc.is_dmarc_row(e):
                 analyses.append(_async(dmarc.dmarc_findings(e, value, ns_label)))
                 analyses.append(dmarc_walk.report_findings(e, value, ns_label, view))
+            elif bimi.is_bimi_row(e):
+                analyses.append(_async(bimi.record_findings(e, value, ns_label)))
+    for e in rows:
+        if bimi.is_bimi_row(e):
+            analyses.append(bimi.enforcement_findings(e, view))
     for found in await asyncio.gather(*analyses):
         result.findings.extend(found)
     result.findings = _dedupe(result.findings)

@@ -187,7 +187,16 @@ def parse_records(text: str, source: str) -> list[Expected]:
     return records
 
 
-PURPOSES = ("dkim", "dkim_byodkim", "mail_from_mx", "mail_from_spf", "dmarc", "other")
+PURPOSES = (
+    "dkim",
+    "dkim_byodkim",
+    "mail_from_mx",
+    "mail_from_spf",
+    "dmarc",
+    "bimi",
+    "tracking",
+    "other",
+)
 """Contract 1's purposes, BYODKIM's key record, and ``other`` (the default when none is given)."""
 
 _KEYS = ("domain", "name", "type", "value", "ttl", "purpose")

@@ -144,6 +144,41 @@ class FindingCode(StrEnum):
         _WARNING,
         "A report destination in another domain does not authorise the reports.",
     )
+    BIMI_MULTIPLE = (
+        "bimi_multiple",
+        _ERROR,
+        "More than one BIMI record at the name: receivers use none of them.",
+    )
+    BIMI_SYNTAX = (
+        "bimi_syntax",
+        _ERROR,
+        "The published BIMI record is malformed (no 'v=BIMI1' first, a bad or repeated tag).",
+    )
+    BIMI_LOGO_INVALID = (
+        "bimi_logo_invalid",
+        _ERROR,
+        "The BIMI record's 'l=' is not an https URL of an SVG logo.",
+    )
+    BIMI_AUTHORITY_INVALID = (
+        "bimi_authority_invalid",
+        _ERROR,
+        "The BIMI record's 'a=' is not an https URL of a PEM mark certificate.",
+    )
+    BIMI_DMARC_NOT_ENFORCED = (
+        "bimi_dmarc_not_enforced",
+        _ERROR,
+        "DMARC is not at enforcement for the domain or its organizational domain: no logo.",
+    )
+    TRACKING_CNAME_MISSING = (
+        "tracking_cname_missing",
+        _ERROR,
+        "The custom tracking domain has no CNAME: open and click links do not resolve.",
+    )
+    TRACKING_CNAME_WRONG = (
+        "tracking_cname_wrong",
+        _ERROR,
+        "The custom tracking domain's CNAME points elsewhere than SES's tracking endpoint.",
+    )
     DKIM_KEY_MISSING = (
         "dkim_key_missing",
         _ERROR,
