@@ -68,6 +68,21 @@ def region_problem(region: str) -> str | None:
     )
 
 
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("eusc-"):
+        return "aws-eusc"
+    return "aws"
+
+
 def dkim_domain(region: str) -> str:
     """The domain Easy DKIM CNAME targets live under for ``region``."""
     return REGIONAL_DKIM_DOMAINS.get(region, DEFAULT_DKIM_DOMAIN)

@@ -149,13 +149,32 @@ class DnsConfig:
 
 
 @dataclass(frozen=True)
+class GlobalEndpointConfig:
+    """An SES global endpoint (``aws.sesv2.MultiRegionEndpoint``) over two of the domain's
+    regions: API sends through it are split between them, and shift to one if the other fails.
+    It serves the SES v2 API only, not SMTP."""
+
+    name: str
+    """The endpoint's name (``EndpointName``: 1-64 letters, digits, ``_`` and ``-``)."""
+    primary_region: str
+    """Where the endpoint is created and managed (the first of its two regions)."""
+    secondary_region: str
+    """The other region traffic is routed to (its ``RoutesDetails``)."""
+
+    @property
+    def regions(self) -> tuple[str, str]:
+        """Both regions, primary first."""
+        return (self.primary_region, self.secondary_region)
+
+
+@dataclass(frozen=True)
 class DomainConfig:
     """One SES sending domain and everything that belongs to it."""
 
     name: str
     """The domain, lowercase A-labels, no trailing dot."""
     region: str
-    """The AWS region the identity lives in."""
+    """The AWS region the identity lives in (with ``secondary_regions``: the primary one)."""
     dkim: DkimConfig = field(default_factory=DkimConfig)
     """DKIM signing (Easy DKIM, 2048-bit, by default)."""
     mail_from: MailFromConfig = field(default_factory=MailFromConfig)
@@ -173,13 +192,38 @@ class DomainConfig:
     configuration_set: str | bool = True
     """``configurationSet``: a name from ``configurationSets``, ``True`` (the domain's own set,
     built from ``feedback``) or ``False`` (none); resolved in ``StackConfig.feedback``."""
+    secondary_regions: tuple[str, ...] = ()
+    """More regions with an identity of their own (``regions`` after the first): each gets its
+    DKIM, MAIL FROM, configuration set and feedback; DMARC is published once."""
+    global_endpoint: GlobalEndpointConfig | None = None
+    """A global endpoint over two of the domain's regions (``None``: none)."""
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region the domain has an identity in, the primary region first."""
+        return (self.region, *self.secondary_regions)
 
     @property
     def dkim_target_domain(self) -> str:
-        """Where Easy DKIM CNAMEs point: the override, or the region's DKIM domain."""
-        return self.dkim.target_domain or dkim_domain(self.region)
+        """Where the primary region's Easy DKIM CNAMEs point."""
+        return self.dkim_target_domain_in(self.region)
+
+    def dkim_target_domain_in(self, region: str) -> str:
+        """Where Easy DKIM CNAMEs of ``region`` point: the override, or the region's DKIM
+        domain."""
+        return self.dkim.target_domain or dkim_domain(region)
 
     @property
     def mail_from_domain(self) -> str:
-        """The custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
+        """The primary region's custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
         return self.mail_from.domain or f"{DEFAULT_MAIL_FROM_LABEL}.{self.name}"
+
+    def mail_from_domain_in(self, region: str) -> str:
+        """The MAIL FROM domain of ``region``: the primary region's, or for a secondary region
+        its first label suffixed with the region (``mail-us-east-1.<domain>``), since each
+        region's MX must point at that region's feedback host."""
+        primary = self.mail_from_domain
+        if region == self.region:
+            return primary
+        label, _, rest = primary.partition(".")
+        return f"{label}-{region}.{rest}"

@@ -20,7 +20,6 @@ from ..names import (
     normalize_address,
     normalize_domain,
 )
-from ..regions import region_problem
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
@@ -37,6 +36,7 @@ from .model import (
     MailFromConfig,
     MxFailureBehavior,
 )
+from .placement import parse_global_endpoint, parse_regions
 
 SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
 """SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""
@@ -300,15 +300,7 @@ def parse_domain(
                 raw_name,
                 f"must be a domain name such as example.com; it {error}",
             )
-    region = fields.string("region", default_region)
-    if region is None:
-        problems.add(
-            fields.key_path("region"),
-            None,
-            "is required when aws:region is not set (e.g. us-east-1)",
-        )
-    elif fields.has("region") and (problem := region_problem(region)) is not None:
-        problems.add(fields.key_path("region"), region, problem)
+    region, secondary_regions = parse_regions(fields, default_region, problems)
     dkim = _parse_dkim(
         fields.mapping("dkim"), secrets, namespace, problems, secret_keys, deferred_keys
     )
@@ -325,6 +317,9 @@ def parse_domain(
     tags = fields.tags("tags")
     protect = fields.boolean("protect", default_protect)
     configuration_set = parse_domain_set_ref(fields)
+    global_endpoint = parse_global_endpoint(
+        fields, name, (region, *secondary_regions) if region else (), problems
+    )
     fields.finish()
     seen: set[str] = set()
     for path, text in address_items:
@@ -345,6 +340,8 @@ def parse_domain(
         tags,
         protect,
         configuration_set,
+        secondary_regions,
+        global_endpoint,
     )
     _check_derived_names(domain, fields, problems)
     return domain
@@ -359,7 +356,9 @@ def derived_names(domain: DomainConfig) -> dict[str, str]:
     elif domain.dkim.mode is DkimMode.EASY:
         names["Easy DKIM records"] = f"{'t' * DKIM_TOKEN_LENGTH}._domainkey.{domain.name}"
     if domain.mail_from.enabled:
-        names["MAIL FROM domain"] = domain.mail_from_domain
+        for region in domain.regions:
+            where = "" if region == domain.region else f" in {region}"
+            names[f"MAIL FROM domain{where}"] = domain.mail_from_domain_in(region)
     if domain.dmarc.enabled:
         names["DMARC record"] = f"_dmarc.{domain.name}"
     return names

@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..names import DOT_ATOM_TEXT, is_subdomain, normalize_domain
-from ..regions import region_problem
+from ..regions import partition_of, region_problem
 from ..validation import Fields, Problems, did_you_mean
-from .credentials import partition_of
 from .model import (
     DEFAULT_PATH,
     DEFAULT_RECOVERY_WINDOW_DAYS,
