@@ -523,7 +523,7 @@ def parse_feedback(
                 continue
             origin[name] = domain_path
             settings_key[name] = default_fields.path
-            sets.append(replace(template, name=name, region=domain.region))
+            sets += [replace(template, name=name, region=region) for region in domain.regions]
             domain_sets[domain.name] = name
             used_default = True
         else:
@@ -544,15 +544,38 @@ def parse_feedback(
                     f"is in region {chosen.region} but the domain is in {domain.region}; a "
                     "configuration set serves identities of its own region only",
                 )
+            elif domain.secondary_regions:
+                problems.add(
+                    path,
+                    ref,
+                    f"is a set of {chosen.region} only, but the domain also has identities in "
+                    f"{', '.join(domain.secondary_regions)}; use configurationSet: true (the "
+                    "domain's own set, made in each of its regions with one name) or false",
+                )
             else:
                 domain_sets[domain.name] = ref
+
+    for domain in domains:
+        set_name = domain_sets.get(domain.name)
+        if domain.global_endpoint is None or set_name is None:
+            continue
+        made_in = {item.region for item in sets if item.name == set_name}
+        missing = [region for region in domain.global_endpoint.regions if region not in made_in]
+        if missing:
+            problems.add(
+                f"{paths.get(domain.name, top.key_path('domains'))}.globalEndpoint",
+                list(domain.global_endpoint.regions),
+                f"needs the domain's configuration set {set_name!r} in both regions (SES sends "
+                "through either region with the same set name), but it is not made in "
+                f"{', '.join(missing)}",
+            )
 
     if used_default:
         warnings.extend(default_warnings)
     alarms = _parse_alarms(
         top.mapping("alarms"), top.key_path("alarms"), stack_prefix(stack), problems, warnings
     )
-    regions = tuple(sorted({domain.region for domain in domains}))
+    regions = tuple(sorted({region for domain in domains for region in domain.regions}))
     report_collisions(
         feedback_names(sets, settings_key, alarms, regions if alarms.enabled else (), top),
         problems,

@@ -20,7 +20,9 @@ def _policy_for(
     user: SmtpUserConfig, identity_arns: Mapping[str, pulumi.Input[str]]
 ) -> SmtpPolicyArgs:
     given = [
-        item for item in user.access.identities if item.home and item.identity in identity_arns
+        item
+        for item in user.access.identities
+        if item.home and item.primary and item.identity in identity_arns
     ]
     return SmtpPolicyArgs(
         identity_arns=[identity_arns[item.identity] for item in given],

@@ -216,8 +216,7 @@ def _identities(
 ) -> tuple[tuple[str, ...], tuple[SmtpIdentity, ...]]:
     regions: list[str] = []
     for domain in domains:
-        if domain.region not in regions:
-            regions.append(domain.region)
+        regions += [region for region in domain.regions if region not in regions]
     regions += [region for region in extra_regions if region not in regions]
     identities: list[SmtpIdentity] = []
     for domain in domains:
@@ -227,9 +226,15 @@ def _identities(
             if address.split("@")[1] == domain.name
             or is_subdomain(address.split("@")[1], domain.name)
         ]
-        for region in [domain.region, *[r for r in extra_regions if r != domain.region]]:
+        for region in [*domain.regions, *[r for r in extra_regions if r not in domain.regions]]:
             identities += [
-                SmtpIdentity(region, identity, domain.name, region == domain.region)
+                SmtpIdentity(
+                    region,
+                    identity,
+                    domain.name,
+                    region in domain.regions,
+                    primary=region == domain.region,
+                )
                 for identity in own
             ]
     return tuple(regions), tuple(identities)
@@ -326,6 +331,14 @@ def _parse_entry(
             )
 
     extra_regions = check_regions(fields, "extraRegions")
+    if fields.has("globalEndpoint"):
+        problems.add(
+            fields.key_path("globalEndpoint"),
+            fields.raw("globalEndpoint"),
+            "is refused: SES global endpoints serve the v2 API (SendEmail with EndpointId) only, "
+            "not SMTP; an SMTP user sends through the SMTP endpoint of each of its regions "
+            "(email-smtp.<region>.amazonaws.com), or send through the endpoint with the API",
+        )
     configuration_sets = [
         text
         for _, text in _names(
@@ -351,9 +364,10 @@ def _parse_entry(
     if name is None or not user_domains:
         return _Entry(user_names, group, [])
     sets = [
-        SmtpConfigurationSet(domain.region, set_name)
+        SmtpConfigurationSet(region, set_name)
         for domain in user_domains
         if (set_name := domain_sets.get(domain.name))
+        for region in domain.regions
     ]
     sets += [
         SmtpConfigurationSet(region, name) for name in configuration_sets for region in regions
