@@ -54,6 +54,8 @@ _WHY_PLAIN = {
     "SesDomainArgs": {
         "name": RECORDS,
         "region": RESOURCES,
+        "regions": RESOURCES,
+        "global_endpoint": RESOURCES,
         "dkim": RECORDS,
         "mail_from": RECORDS,
         "dmarc": RECORDS,
@@ -62,6 +64,7 @@ _WHY_PLAIN = {
         "tags": CHECKED,
         "protect": "it is a resource option of the identity.",
     },
+    "GlobalEndpointArgs": {"name": RESOURCES, "regions": RESOURCES},
     "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
     "Byodkim": {"selector": RECORDS},
     "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},

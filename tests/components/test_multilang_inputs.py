@@ -67,8 +67,8 @@ def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None
         (
             {**DOMAIN, "dmarcc": {"policy": "reject"}},
             "SesDomain.dmarcc: is not an input of SesDomain; the inputs are configurationSetName, "
-            "dkim, dmarc, dns, emailIdentities, mailFrom, name, protect, region, tags; did you "
-            "mean 'dmarc'?",
+            "dkim, dmarc, dns, emailIdentities, globalEndpoint, mailFrom, name, protect, region, "
+            "regions, tags; did you mean 'dmarc'?",
         ),
         (
             {**DOMAIN, "dmarc": {"polcy": "reject"}},
