@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 from ..api_limits import member_shape, shape_limits
+from ..regions import ses_regions
 from .model import Constraint, Kind, Origin, Scope, Uniqueness
 
 _DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
@@ -27,6 +28,7 @@ _SECRET = "aws:secretsmanager/secret:Secret"
 _CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
 _DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"
 _IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+_ENDPOINT = "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint"
 _FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
 _MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
 _SUPPRESSION = "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
@@ -89,6 +91,7 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
     (_IDENTITY, "dkimSigningAttributes.domainSigningSelector", "sesv2", "CreateEmailIdentity", "DkimSigningAttributes.DomainSigningSelector"),
     (_IDENTITY, "dkimSigningAttributes.nextSigningKeyLength", "sesv2", "CreateEmailIdentity", "DkimSigningAttributes.NextSigningKeyLength"),
     (_MAIL_FROM, "behaviorOnMxFailure", "sesv2", "PutEmailIdentityMailFromAttributes", "BehaviorOnMxFailure"),
+    (_ENDPOINT, "endpointName", "sesv2", "CreateMultiRegionEndpoint", "EndpointName"),
     (_SUPPRESSION, "suppressedReasons[]", "sesv2", "PutAccountSuppressionAttributes", "SuppressedReasons"),
     (_PERMISSION, "statementId", "lambda", "AddPermission", "StatementId"),
     (_PERMISSION, "function", "lambda", "AddPermission", "FunctionName"),
@@ -104,6 +107,9 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
 _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html"
 _SQS_PROVIDER = "terraform-provider-aws internal/service/sqs/queue.go"
 _SES_SET = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"
+_SES_ENDPOINT = (
+    "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateMultiRegionEndpoint.html"
+)
 _SES_DIMENSION = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CloudWatchDimensionConfiguration.html"
 _CLOUDFLARE_DNS = (
     "https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/create/"
@@ -134,6 +140,7 @@ TABLE: tuple[Constraint, ...] = (
     Constraint(type=_DESTINATION, property="eventDestinationName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source="https://docs.aws.amazon.com/ses/latest/APIReference/API_EventDestination.html"),
     Constraint(type=_DESTINATION, property=f"{_DIMENSIONS}.dimensionName", kind=_P, pattern=r"[A-Za-z0-9_:-]{1,256}", origin=_T, source=_SES_DIMENSION),
     Constraint(type=_DESTINATION, property=f"{_DIMENSIONS}.defaultDimensionValue", kind=_P, pattern=r"[A-Za-z0-9_.@-]{1,256}", origin=_T, source=_SES_DIMENSION),
+    Constraint(type=_ENDPOINT, property="details.routesDetails.region", kind=_E, allowed=tuple(sorted(ses_regions())), origin=_T, source="https://docs.aws.amazon.com/ses/latest/dg/global-endpoints.html"),
     Constraint(type=_CLOUDFLARE_RECORD, property="ttl", kind=_R, minimum=60, maximum=86400, also=(1,), origin=_T, source=_CLOUDFLARE_DNS),
     Constraint(type=_CLOUDFLARE_RECORD, property="name", kind=_L, minimum=1, maximum=255, origin=_T, source=_CLOUDFLARE_DNS),
 )  # fmt: skip
@@ -155,6 +162,7 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
     Uniqueness(type=_DESTINATION, name=("eventDestinationName",), scope=Scope.WITHIN, within=("region", "configurationSetName"), source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSetEventDestination.html"),
     Uniqueness(type=_IDENTITY, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html"),
     Uniqueness(type=_FEEDBACK, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityFeedbackAttributes.html"),
+    Uniqueness(type=_ENDPOINT, name=("endpointName",), scope=Scope.REGION, source=_SES_ENDPOINT),
     Uniqueness(type=_MAIL_FROM, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityMailFromAttributes.html"),
     Uniqueness(type=_SUPPRESSION, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutAccountSuppressionAttributes.html"),
     Uniqueness(type=_PERMISSION, name=("statementId",), scope=Scope.WITHIN, within=("region", "function"), source="https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html"),

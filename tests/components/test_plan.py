@@ -26,7 +26,10 @@ from tests.support.private_keys import rsa_pem
 STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
 )
-SNAPSHOT = REPO / "tests" / "snapshots" / "plan-dev.json"
+SNAPSHOTS = REPO / "tests" / "snapshots"
+SNAPSHOTTED = ("dev", "global")
+"""Stacks whose plan is kept as a reviewed snapshot: dev, and global (one domain in two
+regions with a global endpoint)."""
 
 
 def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -57,11 +60,12 @@ def test_every_stack_file_plans(stack: str) -> None:
     json.dumps(document)  # the whole plan is JSON
 
 
-def test_dev_plan_matches_reviewed_snapshot() -> None:
+@pytest.mark.parametrize("stack", SNAPSHOTTED)
+def test_plan_matches_reviewed_snapshot(stack: str) -> None:
     """Regenerate after a reviewed change with
-    ``python -m components.plan --stack dev --json > tests/snapshots/plan-dev.json``."""
-    current = make_plan("dev").to_json()
-    reviewed = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    ``python -m components.plan --stack STACK --json > tests/snapshots/plan-STACK.json``."""
+    current = make_plan(stack).to_json()
+    reviewed = json.loads((SNAPSHOTS / f"plan-{stack}.json").read_text(encoding="utf-8"))
     assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
 
 
