@@ -118,6 +118,12 @@ MAXIMAL: dict[str, Any] = {
             "dkim": {"mode": "byodkim", "selector": "ses2026", "privateKeyConfig": SECRET_KEY},
             "dns": {"provider": "cloudflare", "zoneId": "0123456789abcdef0123456789abcdef"},
         },
+        {
+            "name": "example.net",
+            "regions": ["us-east-1", "eu-west-1"],
+            "globalEndpoint": {"name": "example-net", "regions": ["us-east-1", "eu-west-1"]},
+            "dns": {"provider": "external"},
+        },
     ],
     SECRET_KEY: _PEM,
     "tags": {"project": "ses"},
