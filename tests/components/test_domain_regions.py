@@ -159,6 +159,22 @@ def test_bad_global_endpoints_are_named(domain: dict[str, Any], key: str, allowe
     assert key in message and allowed in message
 
 
+def test_two_endpoints_of_one_name_in_one_region_are_refused() -> None:
+    endpoint = {"name": "shared", "regions": TWO}
+    message = problems_of(
+        {
+            "domains": [
+                {"name": "a.example", "regions": TWO, "globalEndpoint": endpoint},
+                {"name": "b.example", "regions": TWO, "globalEndpoint": endpoint},
+            ]
+        }
+    )
+    assert "ses:domains[1].globalEndpoint.name = 'shared': would name a global endpoint" in (
+        message
+    )
+    assert "ses:domains[0].globalEndpoint.name already names in eu-west-1" in message
+
+
 def test_a_named_set_of_one_region_cannot_serve_a_domain_in_two() -> None:
     values = {
         **two_regions(configurationSet="shared"),
