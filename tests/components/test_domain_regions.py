@@ -9,10 +9,12 @@ from typing import Any
 import pulumi
 import pytest
 
+from components import __version__
 from components.constraints.check import check_resources
 from components.domain.args import ExternalDns, GlobalEndpointArgs, SesDomainArgs
 from components.domain.component import SesDomain
 from components.domain.records import record_slots, required_records
+from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesComponentProvider
 from components.validation import ConfigError
 from tests.support.harness import Evaluation, evaluate, parse, resolve_outputs, use_mocks
 from tests.support.private_keys import rsa_pem
@@ -425,3 +427,28 @@ def test_typed_props_problems_are_named_as_props() -> None:
     message = str(raised.value)
     assert "SesDomainArgs.region = 'eu-west-1': cannot be given with regions" in message
     assert "SesDomainArgs.regions[1] = 'eu-west-1': is listed twice" in message
+
+
+def test_other_languages_get_regions_and_the_endpoint_through_the_provider() -> None:
+    monitor = use_mocks("provider")
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    inputs = {
+        "name": "shop.example.net",
+        "regions": TWO,
+        "globalEndpoint": {"name": "shop-global"},
+        "dns": {"external": {}},
+    }
+    state: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[None]:
+        result = provider.construct("shop", "ses:index:SesDomain", inputs)
+        return pulumi.Output.from_input(result.state["dnsRecords"]).apply(
+            lambda records: state.update(records=records)
+        )
+
+    program()
+    assert sorted(r.inputs["region"] for r in monitor.declared if r.type == IDENTITY) == TWO
+    [endpoint] = [r for r in monitor.declared if r.type == ENDPOINT]
+    assert endpoint.inputs["endpointName"] == "shop-global"
+    assert len(state["records"]) == 11
