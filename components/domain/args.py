@@ -76,6 +76,8 @@ class MailFromArgs:
     """A label (``bounce`` → ``bounce.<domain>``) or a full name strictly under the domain."""
     behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
     """What SES does when the MX record is missing."""
+    subdomains: Mapping[str, str] = field(default_factory=dict[str, str])
+    """The MAIL FROM subdomain of each secondary region, where not ``<subdomain>-<region>``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,6 +279,7 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         shape["mailFrom"] = {
             "subdomain": args.mail_from.subdomain,
             "behaviorOnMxFailure": args.mail_from.behavior_on_mx_failure,
+            "subdomains": dict(args.mail_from.subdomains),
         }
     if args.dmarc is None:
         shape["dmarc"] = {"enabled": False}

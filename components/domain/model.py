@@ -84,6 +84,9 @@ class MailFromConfig:
     """The MAIL FROM domain, a strict subdomain of the identity (``None``: ``mail.<domain>``)."""
     behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
     """What SES does if the MX record goes missing."""
+    regional_domains: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Secondary region -> its MAIL FROM domain, where given (``subdomains``); the others get
+    the primary's first label suffixed with the region."""
 
 
 @dataclass(frozen=True)
@@ -219,11 +222,14 @@ class DomainConfig:
         return self.mail_from.domain or f"{DEFAULT_MAIL_FROM_LABEL}.{self.name}"
 
     def mail_from_domain_in(self, region: str) -> str:
-        """The MAIL FROM domain of ``region``: the primary region's, or for a secondary region
-        its first label suffixed with the region (``mail-us-east-1.<domain>``), since each
-        region's MX must point at that region's feedback host."""
+        """The MAIL FROM domain of ``region``: the primary region's; for a secondary region the
+        one given, else the primary's first label suffixed with the region
+        (``mail-us-east-1.<domain>``), since each region's MX must point at that region's
+        feedback host."""
         primary = self.mail_from_domain
         if region == self.region:
             return primary
+        if region in self.mail_from.regional_domains:
+            return self.mail_from.regional_domains[region]
         label, _, rest = primary.partition(".")
         return f"{label}-{region}.{rest}"

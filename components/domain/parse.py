@@ -33,10 +33,13 @@ from .model import (
     DnsConfig,
     DnsProviderKind,
     DomainConfig,
-    MailFromConfig,
-    MxFailureBehavior,
 )
-from .placement import parse_global_endpoint, parse_regions
+from .placement import (
+    check_mail_from_domains,
+    parse_global_endpoint,
+    parse_mail_from,
+    parse_regions,
+)
 
 SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
 """SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""
@@ -155,39 +158,6 @@ def _parse_dkim(
     return DkimConfig(mode, key_length, selector, private_key_config, key, target_domain)
 
 
-def _parse_mail_from(
-    fields: Fields | None, domain: str | None, problems: Problems
-) -> MailFromConfig:
-    if fields is None:
-        return MailFromConfig()
-    enabled = fields.boolean("enabled", True)
-    subdomain = fields.string("subdomain")
-    behavior = fields.choice(
-        "behaviorOnMxFailure", MxFailureBehavior, MxFailureBehavior.USE_DEFAULT_VALUE
-    )
-    fields.finish()
-    mail_from: str | None = None
-    if subdomain is not None and domain:
-        candidate = subdomain if "." in subdomain.rstrip(".") else f"{subdomain}.{domain}"
-        try:
-            mail_from = normalize_domain(candidate)
-        except ValueError as error:
-            problems.add(
-                fields.key_path("subdomain"),
-                subdomain,
-                f"must be a label or a domain name ({error})",
-            )
-        else:
-            if not is_subdomain(mail_from, domain):
-                what = "equals the domain" if mail_from == domain else f"is not under {domain}"
-                problems.add(
-                    fields.key_path("subdomain"),
-                    subdomain,
-                    f"{what}; give a label such as 'mail' or a name under it such as mail.{domain}",
-                )
-    return MailFromConfig(enabled, mail_from, behavior)
-
-
 def _parse_dmarc(fields: Fields | None, problems: Problems) -> DmarcConfig:
     if fields is None:
         return DmarcConfig()
@@ -304,7 +274,9 @@ def parse_domain(
     dkim = _parse_dkim(
         fields.mapping("dkim"), secrets, namespace, problems, secret_keys, deferred_keys
     )
-    mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
+    mail_from = parse_mail_from(
+        fields.mapping("mailFrom"), name, (region, *secondary_regions) if region else (), problems
+    )
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
     dns = _parse_dns(fields.mapping("dns"), name, problems)
     address_items = fields.string_list("emailIdentities")
@@ -343,6 +315,7 @@ def parse_domain(
         secondary_regions,
         global_endpoint,
     )
+    check_mail_from_domains(domain, fields, problems)
     _check_derived_names(domain, fields, problems)
     return domain
 

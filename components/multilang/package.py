@@ -67,7 +67,11 @@ _WHY_PLAIN = {
     "GlobalEndpointArgs": {"name": RESOURCES, "regions": RESOURCES},
     "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
     "Byodkim": {"selector": RECORDS},
-    "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},
+    "MailFromArgs": {
+        "subdomain": RECORDS,
+        "behavior_on_mx_failure": CHECKED,
+        "subdomains": RECORDS,
+    },
     "DmarcArgs": dict.fromkeys(
         ("policy", "subdomain_policy", "rua", "ruf", "pct", "adkim", "aspf"), RECORDS
     ),

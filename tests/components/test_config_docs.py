@@ -121,6 +121,7 @@ MAXIMAL: dict[str, Any] = {
         {
             "name": "example.net",
             "regions": ["us-east-1", "eu-west-1"],
+            "mailFrom": {"subdomains": {"eu-west-1": "bounce-eu"}},
             "globalEndpoint": {"name": "example-net", "regions": ["us-east-1", "eu-west-1"]},
             "dns": {"provider": "external"},
         },

@@ -55,6 +55,42 @@ def test_a_given_mail_from_subdomain_is_suffixed_in_secondary_regions() -> None:
     assert domain.mail_from_domain_in("us-east-1") == "bounce-us-east-1.mail.example.com"
 
 
+def test_a_secondary_regions_mail_from_subdomain_may_be_given() -> None:
+    values = two_regions(
+        regions=["eu-west-1", "us-east-1", "us-west-2"],
+        mailFrom={"subdomains": {"us-east-1": "bounce-us"}},
+    )
+    [domain] = parse(values).domains
+    assert domain.mail_from_domain_in("us-east-1") == "bounce-us.example.com"
+    assert domain.mail_from_domain_in("us-west-2") == "mail-us-west-2.example.com"
+
+
+def test_bad_mail_from_subdomains_are_named_at_once() -> None:
+    message = problems_of(
+        {
+            "domains": [
+                {
+                    "name": "example.com",
+                    "regions": ["eu-west-1", "us-east-1", "us-west-2"],
+                    "mailFrom": {
+                        "subdomains": {
+                            "eu-west-1": "x",
+                            "ap-south-1": "y",
+                            "us-east-1": "mail",
+                            "us-west-2": "mail.example.org",
+                        }
+                    },
+                }
+            ]
+        }
+    )
+    key = "ses:domains[0].mailFrom.subdomains"
+    assert f"{key}.eu-west-1 = 'x': is the primary region's" in message
+    assert f"{key}.ap-south-1 = 'y': names a region the domain is not in" in message
+    assert f"{key}.us-west-2 = 'mail.example.org': is not under example.com" in message
+    assert "gives us-east-1 the MAIL FROM domain mail.example.com of eu-west-1" in message
+
+
 def test_one_region_is_what_it_always_was() -> None:
     [domain] = parse({"domains": [{"name": "example.com", "region": "eu-west-1"}]}).domains
     assert domain.regions == ("eu-west-1",) and domain.secondary_regions == ()
