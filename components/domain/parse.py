@@ -20,6 +20,7 @@ from ..names import (
     normalize_address,
     normalize_domain,
 )
+from ..regions import parse_regions
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
@@ -34,12 +35,7 @@ from .model import (
     DnsProviderKind,
     DomainConfig,
 )
-from .placement import (
-    check_mail_from_domains,
-    parse_global_endpoint,
-    parse_mail_from,
-    parse_regions,
-)
+from .placement import check_mail_from_domains, parse_global_endpoint, parse_mail_from
 
 SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
 """SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""

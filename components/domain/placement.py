@@ -1,67 +1,14 @@
-"""Where a domain lives: its regions (``region`` or ``regions``), each region's MAIL FROM
-domain (``mailFrom``) and its global endpoint (``globalEndpoint``), parsed from one
-``domains[i]`` object. Pure: no Pulumi.
+"""Where a domain lives: each of its regions' MAIL FROM domain (``mailFrom``) and its global
+endpoint (``globalEndpoint``), parsed from one ``domains[i]`` object; its regions themselves
+(``region`` or ``regions``) are read by :func:`..regions.parse_regions`. Pure: no Pulumi.
 """
 
 from __future__ import annotations
 
 from ..names import is_subdomain, normalize_domain
 from ..physical_names import ENDPOINT_NAME, global_endpoint_name
-from ..regions import partition_of, region_problem
 from ..validation import Fields, Problems, as_mapping
 from .model import DomainConfig, GlobalEndpointConfig, MailFromConfig, MxFailureBehavior
-
-
-def parse_regions(
-    fields: Fields, default_region: str | None, problems: Problems
-) -> tuple[str | None, tuple[str, ...]]:
-    """``region`` or ``regions``: the primary region and the secondary ones, each a region
-    where SES runs, listed once, all in one partition (one account cannot span partitions)."""
-    if fields.has("regions"):
-        if fields.has("region"):
-            problems.add(
-                fields.key_path("region"),
-                fields.raw("region"),
-                "cannot be given with regions; list every region under regions (the first is "
-                "the primary region)",
-            )
-            fields.raw("region")
-        items = fields.string_list("regions")
-        if not items and isinstance(fields.raw("regions"), list):
-            problems.add(
-                fields.key_path("regions"), [], "must list at least one region (e.g. eu-west-1)"
-            )
-        regions: list[str] = []
-        usable = True
-        for path, text in items:
-            if (problem := region_problem(text)) is not None:
-                problems.add(path, text, problem)
-                usable = False
-            elif text in regions:
-                problems.add(path, text, "is listed twice; each region once")
-            else:
-                regions.append(text)
-        partitions = sorted({partition_of(region) for region in regions})
-        if len(partitions) > 1:
-            problems.add(
-                fields.key_path("regions"),
-                regions,
-                f"mixes AWS partitions ({', '.join(partitions)}); one account cannot span them",
-            )
-            usable = False
-        if not regions or not usable:
-            return None, ()
-        return regions[0], tuple(regions[1:])
-    region = fields.string("region", default_region)
-    if region is None:
-        problems.add(
-            fields.key_path("region"),
-            None,
-            "is required when aws:region is not set (e.g. us-east-1)",
-        )
-    elif fields.has("region") and (problem := region_problem(region)) is not None:
-        problems.add(fields.key_path("region"), region, problem)
-    return region, ()
 
 
 def parse_global_endpoint(

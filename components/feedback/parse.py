@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..names import normalize_domain
 from ..physical_names import report_collisions, stack_prefix
-from ..regions import region_problem
+from ..regions import parse_regions, region_problem
 from ..validation import Fields, Problems, as_list, as_mapping, did_you_mean
 from .endpoint_checks import ENDPOINT_CHECKS, RAW_DELIVERY_PROTOCOLS
 from .model import (
@@ -471,7 +471,7 @@ def parse_feedback(
     settings_key: dict[str, str] = {}
     for item in top.objects("configurationSets"):
         name = item.string("name", required=True)
-        region = item.string("region", aws_region)
+        region, secondary = parse_regions(item, aws_region, problems)
         if name is not None and not CONFIGURATION_SET_NAME.match(name):
             problems.add(
                 item.key_path("name"),
@@ -479,11 +479,6 @@ def parse_feedback(
                 "configuration set names are 1-64 letters, digits, '_' and '-'",
             )
             name = None
-        if region is None:
-            problems.add(item.key_path("region"), None, "is required when aws:region is not set")
-        elif item.has("region") and (problem := region_problem(region)) is not None:
-            problems.add(item.key_path("region"), region, problem)
-            region = None
         settings = _parse_set_settings(item, name or "", region or "", problems, warnings)
         item.finish()
         if name is None or region is None:
@@ -493,7 +488,7 @@ def parse_feedback(
             continue
         origin[name] = item.path
         settings_key[name] = item.path
-        sets.append(settings)
+        sets += [replace(settings, region=where) for where in (region, *secondary)]
 
     default_fields = top.mapping("feedback") or Fields({}, top.key_path("feedback"), problems)
     default_warnings: list[str] = []
@@ -527,9 +522,10 @@ def parse_feedback(
             domain_sets[domain.name] = name
             used_default = True
         else:
-            chosen = next((item for item in sets if item.name == ref), None)
-            if chosen is None:
-                explicit = [item.name for item in sets if item.name in origin]
+            made_in = [item.region for item in sets if item.name == ref]
+            missing = [region for region in domain.regions if region not in made_in]
+            if not made_in:
+                explicit = list(dict.fromkeys(item.name for item in sets if item.name in origin))
                 problems.add(
                     path,
                     ref,
@@ -537,38 +533,23 @@ def parse_feedback(
                     + (f" (defined: {', '.join(explicit)})" if explicit else " (none defined)")
                     + did_you_mean(ref, explicit),
                 )
-            elif chosen.region != domain.region:
+            elif missing == [domain.region] and not domain.secondary_regions:
                 problems.add(
                     path,
                     ref,
-                    f"is in region {chosen.region} but the domain is in {domain.region}; a "
+                    f"is in region {', '.join(made_in)} but the domain is in {domain.region}; a "
                     "configuration set serves identities of its own region only",
                 )
-            elif domain.secondary_regions:
+            elif missing:
                 problems.add(
                     path,
                     ref,
-                    f"is a set of {chosen.region} only, but the domain also has identities in "
-                    f"{', '.join(domain.secondary_regions)}; use configurationSet: true (the "
-                    "domain's own set, made in each of its regions with one name) or false",
+                    f"is made in {', '.join(made_in)}, but the domain also has identities in "
+                    f"{', '.join(missing)}; list them in {origin[ref]}.regions (the set is then "
+                    "made in each under one name), or use configurationSet: true",
                 )
             else:
                 domain_sets[domain.name] = ref
-
-    for domain in domains:
-        set_name = domain_sets.get(domain.name)
-        if domain.global_endpoint is None or set_name is None:
-            continue
-        made_in = {item.region for item in sets if item.name == set_name}
-        missing = [region for region in domain.global_endpoint.regions if region not in made_in]
-        if missing:
-            problems.add(
-                f"{paths.get(domain.name, top.key_path('domains'))}.globalEndpoint",
-                list(domain.global_endpoint.regions),
-                f"needs the domain's configuration set {set_name!r} in both regions (SES sends "
-                "through either region with the same set name), but it is not made in "
-                f"{', '.join(missing)}",
-            )
 
     if used_default:
         warnings.extend(default_warnings)

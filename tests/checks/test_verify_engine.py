@@ -520,7 +520,7 @@ def test_many_domains_in_one_run(stack: ExitStack, tmp_path: Path) -> None:
     assert status == {f"d{i}.example.com": i != 3 for i in range(5)}
 
 
-def _two_region_records() -> list[dict[str, object]]:
+def _two_region_records() -> list[dict[str, str | int]]:
     """A domain in us-east-1 and eu-west-1, as the stack writes it: each region's DKIM CNAMEs
     and MAIL FROM (mail-eu-west-1 in the secondary region), one DMARC record."""
     from components.domain.records import required_records

@@ -219,8 +219,34 @@ def test_a_named_set_of_one_region_cannot_serve_a_domain_in_two() -> None:
         "configurationSets": [{"name": "shared", "region": "eu-west-1"}],
     }
     message = problems_of(values)
-    assert "ses:domains[0].configurationSet = 'shared': is a set of eu-west-1 only" in message
-    assert "also has identities in us-east-1" in message
+    assert "ses:domains[0].configurationSet = 'shared': is made in eu-west-1" in message
+    assert "also has identities in us-east-1; list them in ses:configurationSets[0].regions" in (
+        message
+    )
+
+
+def test_a_named_set_in_every_region_serves_the_domain_and_its_endpoint() -> None:
+    values = {
+        **two_regions(configurationSet="shared", globalEndpoint=True),
+        "configurationSets": [{"name": "shared", "regions": TWO}],
+    }
+    feedback = parse(values).feedback
+    assert feedback.domain_sets == {"example.com": "shared"}
+    assert feedback.set_regions("shared") == tuple(TWO)
+
+
+def test_a_configuration_sets_regions_are_checked_like_a_domains() -> None:
+    message = problems_of(
+        {
+            **two_regions(configurationSet=False),
+            "configurationSets": [
+                {"name": "a", "region": "eu-west-1", "regions": TWO},
+                {"name": "b", "regions": ["us-east-1", "us-east-1"]},
+            ],
+        }
+    )
+    assert "ses:configurationSets[0].region = 'eu-west-1': cannot be given with regions" in message
+    assert "ses:configurationSets[1].regions[1] = 'us-east-1': is listed twice" in message
 
 
 def test_the_domains_own_set_and_alarms_are_in_each_region() -> None:
