@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .names import normalize_address, normalize_domain
-from .regions import region_problem
-from .smtp.credentials import partition_of
+from .regions import partition_of, region_problem
 
 ACCOUNT_ID = re.compile(r"\d{12}")
 """An AWS account id: exactly twelve digits."""

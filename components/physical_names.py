@@ -26,6 +26,8 @@ MAX_SNS_TOPIC_NAME = 256
 MAX_ALARM_NAME = shape_limits("cloudwatch", "AlarmName").max or 255
 STATEMENT_ID = shape_limits("lambda", "StatementId")
 """Lambda AddPermission's statement id: unique per function, at most 100 of ``[A-Za-z0-9_-]``."""
+ENDPOINT_NAME = shape_limits("sesv2", "EndpointName")
+"""An SES global endpoint's name: 1-64 of ``[\\w-]``, unique per account and primary region."""
 MAX_NAME_PREFIX = 32
 DEFAULT_PREFIX = "ses"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -89,6 +91,12 @@ def lambda_statement_id(region: str, topic: str) -> str:
     most 100) and as an IAM policy ``Sid``, which is how the statement is linted."""
     digest = hashlib.sha256(f"{region}/{topic}".encode()).hexdigest()[:16]
     return f"AllowSnsInvoke{digest}"
+
+
+def global_endpoint_name(domain: str) -> str:
+    """The default name of a domain's global endpoint: the domain with dashes for dots, as its
+    own configuration set is named; as unique as the domain's identities are."""
+    return fit(domain.replace(".", "-"), ENDPOINT_NAME.max or 64)
 
 
 def smtp_secret_name(user: str) -> str:

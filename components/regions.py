@@ -12,7 +12,7 @@ import importlib.resources
 import json
 from typing import Any, cast
 
-from .validation import did_you_mean
+from .validation import Fields, Problems, did_you_mean
 
 DEFAULT_DKIM_DOMAIN = "dkim.amazonses.com"
 
@@ -68,6 +68,21 @@ def region_problem(region: str) -> str | None:
     )
 
 
+def partition_of(region: str) -> str:
+    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("eusc-"):
+        return "aws-eusc"
+    return "aws"
+
+
 def dkim_domain(region: str) -> str:
     """The domain Easy DKIM CNAME targets live under for ``region``."""
     return REGIONAL_DKIM_DOMAINS.get(region, DEFAULT_DKIM_DOMAIN)
@@ -76,3 +91,56 @@ def dkim_domain(region: str) -> str:
 def mail_from_mx_host(region: str) -> str:
     """The feedback MX host a custom MAIL FROM domain must point at."""
     return f"feedback-smtp.{region}.amazonses.com"
+
+
+def parse_regions(
+    fields: Fields, default_region: str | None, problems: Problems
+) -> tuple[str | None, tuple[str, ...]]:
+    """``region`` or ``regions`` of a domain or a configuration set: the primary region and the
+    secondary ones, each a region where SES runs, listed once, all in one partition (one
+    account cannot span partitions). ``(None, ())`` when unusable (the problems are added)."""
+    if fields.has("regions"):
+        if fields.has("region"):
+            problems.add(
+                fields.key_path("region"),
+                fields.raw("region"),
+                "cannot be given with regions; list every region under regions (the first is "
+                "the primary region)",
+            )
+            fields.raw("region")
+        items = fields.string_list("regions")
+        if not items and isinstance(fields.raw("regions"), list):
+            problems.add(
+                fields.key_path("regions"), [], "must list at least one region (e.g. eu-west-1)"
+            )
+        regions: list[str] = []
+        usable = True
+        for path, text in items:
+            if (problem := region_problem(text)) is not None:
+                problems.add(path, text, problem)
+                usable = False
+            elif text in regions:
+                problems.add(path, text, "is listed twice; each region once")
+            else:
+                regions.append(text)
+        partitions = sorted({partition_of(region) for region in regions})
+        if len(partitions) > 1:
+            problems.add(
+                fields.key_path("regions"),
+                regions,
+                f"mixes AWS partitions ({', '.join(partitions)}); one account cannot span them",
+            )
+            usable = False
+        if not regions or not usable:
+            return None, ()
+        return regions[0], tuple(regions[1:])
+    region = fields.string("region", default_region)
+    if region is None:
+        problems.add(
+            fields.key_path("region"),
+            None,
+            "is required when aws:region is not set (e.g. us-east-1)",
+        )
+    elif fields.has("region") and (problem := region_problem(region)) is not None:
+        problems.add(fields.key_path("region"), region, problem)
+    return region, ()

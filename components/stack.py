@@ -40,12 +40,22 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                 tags=config.tags,
                 configuration_set_name=feedback.set_name_for(domain.name),
                 extra_records=config.tracking.by_domain.get(domain.name, ()),
+                regional_sets={
+                    region: set_name
+                    for region in domain.secondary_regions
+                    if (set_name := feedback.set_name_for(domain.name, region)) is not None
+                },
             ),
         )
         for domain in config.domains
     }
     for name, component in domains.items():
-        feedback.identity_feedback(name, component.identity.email_identity)
+        for region, identity in component.identities.items():
+            feedback.identity_feedback(
+                name,
+                identity.email_identity,
+                region=None if region == component.region else region,
+            )
     email_identity_arns = {
         address: arn
         for component in domains.values()
@@ -78,13 +88,31 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                 "verified_for_sending": component.verified_for_sending,
                 "mail_from_domain": component.mail_from_domain,
                 "authorization_policies": component.authorization_policies,
+                **({"regions": component.regional} if config_domain.secondary_regions else {}),
             }
             for (name, component), config_domain in zip(
                 domains.items(), config.domains, strict=True
             )
         },
+        **_global_endpoints(config, domains),
         "email_identities": email_identity_arns,
         **feedback.outputs(),
         **(smtp_outputs if config.smtp_users else {}),
         **(api_outputs if config.api_senders else {}),
     }
+
+
+def _global_endpoints(config: StackConfig, domains: dict[str, SesDomain]) -> dict[str, Any]:
+    """``global_endpoints`` (only when a domain has one): per endpoint name its id, domain and
+    regions, the primary first. The id is what ``SendEmail``'s ``EndpointId`` takes."""
+    endpoints = {
+        domain.global_endpoint.name: {
+            "id": endpoint.endpoint_id,
+            "domain": domain.name,
+            "regions": list(domain.global_endpoint.regions),
+        }
+        for domain in config.domains
+        if domain.global_endpoint is not None
+        and (endpoint := domains[domain.name].global_endpoint) is not None
+    }
+    return {"global_endpoints": endpoints} if endpoints else {}

@@ -16,6 +16,7 @@ from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
 from .feedback.parse import parse_feedback
 from .feedback.tracking import TrackingRecords, plan_tracking
+from .physical_names import PhysicalName, report_collisions
 from .regions import region_problem
 from .smtp.model import SmtpUserConfig
 from .smtp.parse import parse_smtp_users
@@ -107,6 +108,19 @@ def parse_stack_config(
         named = (as_mapping(fields.raw("dkim")) or {}).get("privateKeyConfig")
         if isinstance(named, str):
             secret_keys_named.add(named)
+    report_collisions(
+        (
+            PhysicalName(
+                kind="global endpoint",
+                scope=domain.global_endpoint.primary_region,
+                name=domain.global_endpoint.name,
+                key=f"{namespace}:domains[{first_index[domain.name]}].globalEndpoint.name",
+            )
+            for domain in domains
+            if domain.global_endpoint is not None
+        ),
+        problems,
+    )
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
     tracking = plan_tracking(top, domains, feedback, problems)
     smtp_users = parse_smtp_users(

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..regions import partition_of
 from ..smtp.args import check_policy
-from ..smtp.credentials import partition_of
 from ..smtp.model import DEFAULT_ROTATION
 from ..smtp.policy import SmtpPolicyArgs
 from ..validation import Fields, Problems, props_key_path

@@ -9,8 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..regions import partition_of
 from ..smtp.access import parse_access
-from ..smtp.credentials import partition_of
 from ..smtp.model import SmtpUserConfig
 from ..smtp.parse import parse_key_settings
 from ..validation import Fields, Problems

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 from ..api_limits import member_shape, shape_limits
+from ..regions import ses_regions
 from .model import Constraint, Kind, Origin, Scope, Uniqueness
 
 _DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
@@ -29,6 +30,7 @@ _SECRET = "aws:secretsmanager/secret:Secret"
 _CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
 _DESTINATION = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"
 _IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+_ENDPOINT = "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint"
 _FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes"
 _MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
 _IDENTITY_POLICY = "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy"
@@ -103,6 +105,7 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
     (_IDENTITY_POLICY, "emailIdentity", "sesv2", "CreateEmailIdentityPolicy", "EmailIdentity"),
     (_IDENTITY_POLICY, "policyName", "sesv2", "CreateEmailIdentityPolicy", "PolicyName"),
     (_IDENTITY_POLICY, "policy", "sesv2", "CreateEmailIdentityPolicy", "Policy"),
+    (_ENDPOINT, "endpointName", "sesv2", "CreateMultiRegionEndpoint", "EndpointName"),
     (_SUPPRESSION, "suppressedReasons[]", "sesv2", "PutAccountSuppressionAttributes", "SuppressedReasons"),
     (_PERMISSION, "statementId", "lambda", "AddPermission", "StatementId"),
     (_PERMISSION, "function", "lambda", "AddPermission", "FunctionName"),
@@ -118,6 +121,9 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
 _SQS_API = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html"
 _SQS_PROVIDER = "terraform-provider-aws internal/service/sqs/queue.go"
 _SES_SET = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"
+_SES_ENDPOINT = (
+    "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateMultiRegionEndpoint.html"
+)
 _SES_DIMENSION = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CloudWatchDimensionConfiguration.html"
 _SES_IDENTITY_POLICY = (
     "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentityPolicy.html"
@@ -155,6 +161,7 @@ TABLE: tuple[Constraint, ...] = (
     Constraint(type=_IDENTITY_POLICY, property="policyName", kind=_P, pattern=r"[A-Za-z0-9_-]+", origin=_T, source=_SES_IDENTITY_POLICY),
     Constraint(type=_IDENTITY_POLICY, property="policy", kind=_L, minimum=1, maximum=4096, origin=_T, source=_SES_IDENTITY_POLICY),
     Constraint(type=_IAM_ROLE, property="assumeRolePolicy", kind=_L, minimum=1, maximum=2048, origin=_T, source=_IAM_QUOTAS),
+    Constraint(type=_ENDPOINT, property="details.routesDetails.region", kind=_E, allowed=tuple(sorted(ses_regions())), origin=_T, source="https://docs.aws.amazon.com/ses/latest/dg/global-endpoints.html"),
     Constraint(type=_CLOUDFLARE_RECORD, property="ttl", kind=_R, minimum=60, maximum=86400, also=(1,), origin=_T, source=_CLOUDFLARE_DNS),
     Constraint(type=_CLOUDFLARE_RECORD, property="name", kind=_L, minimum=1, maximum=255, origin=_T, source=_CLOUDFLARE_DNS),
 )  # fmt: skip
@@ -178,6 +185,7 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
     Uniqueness(type=_DESTINATION, name=("eventDestinationName",), scope=Scope.WITHIN, within=("region", "configurationSetName"), source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSetEventDestination.html"),
     Uniqueness(type=_IDENTITY, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentity.html"),
     Uniqueness(type=_FEEDBACK, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityFeedbackAttributes.html"),
+    Uniqueness(type=_ENDPOINT, name=("endpointName",), scope=Scope.REGION, source=_SES_ENDPOINT),
     Uniqueness(type=_MAIL_FROM, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityMailFromAttributes.html"),
     Uniqueness(type=_IDENTITY_POLICY, name=("policyName",), scope=Scope.WITHIN, within=("region", "emailIdentity"), case_insensitive=False, source=_SES_IDENTITY_POLICY),
     Uniqueness(type=_SUPPRESSION, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutAccountSuppressionAttributes.html"),

@@ -78,6 +78,8 @@ class MailFromArgs:
     """A label (``bounce`` → ``bounce.<domain>``) or a full name strictly under the domain."""
     behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
     """What SES does when the MX record is missing."""
+    subdomains: Mapping[str, str] = field(default_factory=dict[str, str])
+    """The MAIL FROM subdomain of each secondary region, where not ``<subdomain>-<region>``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,13 +166,31 @@ class SendingAuthorizationArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GlobalEndpointArgs:
+    """An SES global endpoint over two of the domain's regions, for sends through the v2 API
+    (``SendEmail`` with its ``EndpointId``); it does not serve SMTP."""
+
+    name: str | None = None
+    """The endpoint's name, 1-64 letters, digits, ``_`` and ``-`` (``None``: the domain with
+    dashes for dots)."""
+    regions: Sequence[str] = ()
+    """Two of the domain's regions, the endpoint's primary first (empty: the domain's regions,
+    when it has exactly two)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SesDomainArgs:
     """One SES sending domain: the identity, DKIM, MAIL FROM, DMARC and where its records go."""
 
     name: str
     """The sending domain (uppercase, a trailing dot and Unicode are normalised to A-labels)."""
     region: str | None = None
-    """The SES region of the identity (``None``: the ``aws:region`` config)."""
+    """The SES region of the identity (``None``: the ``aws:region`` config, or ``regions``)."""
+    regions: Sequence[str] = ()
+    """Every region the domain gets an identity in, the primary first, instead of ``region``:
+    each has its own DKIM and MAIL FROM records; ``configuration_set_name`` is used in each."""
+    global_endpoint: GlobalEndpointArgs | None = None
+    """A global endpoint over two of ``regions`` (``None``: none)."""
     dkim: EasyDkim | Byodkim = field(default_factory=EasyDkim)
     """DKIM signing: Easy DKIM with 2048-bit keys unless given."""
     mail_from: MailFromArgs | None = field(default_factory=MailFromArgs)
@@ -294,12 +314,24 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
     }
     if args.region is not None:
         shape["region"] = args.region
+    if args.regions:
+        shape["regions"] = list(args.regions)
+    endpoint = cast(object, args.global_endpoint)
+    if isinstance(endpoint, GlobalEndpointArgs):
+        shape["globalEndpoint"] = {"regions": list(endpoint.regions)} if endpoint.regions else {}
+        if endpoint.name is not None:
+            cast(dict[str, object], shape["globalEndpoint"])["name"] = endpoint.name
+    elif endpoint is not None:
+        problems.add(
+            f"{PROPS}.global_endpoint", endpoint, "must be GlobalEndpointArgs(...) or None"
+        )
     if args.mail_from is None:
         shape["mailFrom"] = {"enabled": False}
     else:
         shape["mailFrom"] = {
             "subdomain": args.mail_from.subdomain,
             "behaviorOnMxFailure": args.mail_from.behavior_on_mx_failure,
+            "subdomains": dict(args.mail_from.subdomains),
         }
     if args.dmarc is None:
         shape["dmarc"] = {"enabled": False}

@@ -8,8 +8,8 @@ import re
 
 from ..api_limits import shape_limits
 from ..arns import parse_aws_principal
+from ..regions import partition_of
 from ..smtp.access import parse_from_pattern, parse_recipient_pattern
-from ..smtp.credentials import partition_of
 from ..validation import Fields, Problems, did_you_mean
 from .authorization import DEFAULT_ACTIONS, SendAction, SendingAuthorization
 

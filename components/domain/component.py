@@ -14,7 +14,7 @@ from .args import SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
-from .model import DkimMode, DomainConfig
+from .model import DkimMode, DomainConfig, GlobalEndpointConfig
 from .records import DnsRecord, needs_dkim_tokens, record_slots, required_records
 
 TYPE_TOKEN = "ses:index:SesDomain"
@@ -39,6 +39,8 @@ class DomainSettings:
     extra_records: tuple[DnsRecord, ...] = ()
     """Records of other components that live in this domain's DNS (a configuration set's
     tracking CNAME), written by its writer and part of its ``dns_records``."""
+    regional_sets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, Any])
+    """The configuration set of the identity in each secondary region (by region)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -47,9 +49,13 @@ def _settings(args: SesDomainArgs) -> DomainSettings:
     checked = check_domain_args(args, aws_region if isinstance(aws_region, str) else None)
     for warning in checked.warnings:
         pulumi.log.warn(warning)
+    set_name = args.configuration_set_name
     return DomainSettings(
         domain=checked.domain,
-        configuration_set_name=args.configuration_set_name,
+        configuration_set_name=set_name,
+        regional_sets=(
+            {} if set_name is None else dict.fromkeys(checked.domain.secondary_regions, set_name)
+        ),
         private_key=checked.private_key,
         zone_id=checked.zone_id,
     )
@@ -62,12 +68,16 @@ def _identity_name(address: str) -> str:
 class SesDomain(pulumi.ComponentResource):
     """An SES v2 domain identity and everything that makes it ready to send.
 
-    Children: the ``EmailIdentity`` (Easy DKIM at 2048 bits, or BYODKIM), its custom MAIL FROM
-    attributes, one DNS record resource per required record (unless DNS is external), the
-    email address identities listed for the sandbox, and one ``EmailIdentityPolicy`` per
-    sending authorization (``<name>-authorization-<policy name>``). Outputs: ``arn``,
-    ``dns_records`` (contract 1), ``dkim_status``, ``verified_for_sending``,
-    ``mail_from_domain``, ``email_identity_arns``, ``authorization_policies``.
+    Children: the ``EmailIdentity`` (Easy DKIM at 2048 bits, or BYODKIM) and its custom MAIL
+    FROM attributes in each of the domain's regions, one DNS record resource per required record
+    (unless DNS is external), the email address identities listed for the sandbox (in each
+    region), one ``EmailIdentityPolicy`` per sending authorization and region
+    (``<name>-authorization-<policy name>[-<region>]``), and the global endpoint when configured.
+    Outputs: ``arn``, ``dns_records`` (contract 1), ``dkim_status``, ``verified_for_sending``,
+    ``mail_from_domain`` (all of the primary region), ``email_identity_arns``,
+    ``authorization_policies``; ``regions`` (per region ``arn``, ``dkim_status``,
+    ``verified_for_sending``, ``mail_from_domain``) when there are several, and
+    ``global_endpoint_id``.
     """
 
     arn: pulumi.Output[str]
@@ -80,7 +90,15 @@ class SesDomain(pulumi.ComponentResource):
     domain_name: str
     """The domain as SES knows it (lowercase A-labels)."""
     region: str
-    """The identity's region."""
+    """The identity's region (the primary one)."""
+    identities: dict[str, sesv2.EmailIdentity]
+    """The domain's identity in each region."""
+    regional: dict[str, dict[str, Any]]
+    """Per region: ``arn``, ``dkim_status``, ``verified_for_sending``, ``mail_from_domain``."""
+    regional_email_identity_arns: dict[str, dict[str, pulumi.Output[str]]]
+    """Email address identity ARNs of each secondary region."""
+    global_endpoint: sesv2.MultiRegionEndpoint | None
+    """The global endpoint (``None`` when not configured)."""
 
     def __init__(
         self,
@@ -112,40 +130,52 @@ class SesDomain(pulumi.ComponentResource):
             dkim = sesv2.EmailIdentityDkimSigningAttributesArgs(
                 next_signing_key_length=domain.dkim.key_length.value
             )
-        identity = sesv2.EmailIdentity(
-            f"{name}-identity",
-            email_identity=domain.name,
-            region=domain.region,
-            dkim_signing_attributes=dkim,
-            configuration_set_name=settings.configuration_set_name,
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
-        )
-
-        for authorization in domain.sending_authorization:
-            sesv2.EmailIdentityPolicy(
-                f"{name}-authorization-{authorization.name}",
-                email_identity=identity.email_identity,
-                policy_name=authorization.name,
-                policy=identity.arn.apply(_policy_for(authorization)),
-                region=domain.region,
-                opts=child,
+        set_names = {domain.region: settings.configuration_set_name, **settings.regional_sets}
+        identities: dict[str, sesv2.EmailIdentity] = {}
+        for region in domain.regions:
+            suffix = "" if region == domain.region else f"-{region}"
+            identities[region] = sesv2.EmailIdentity(
+                f"{name}-identity{suffix}",
+                email_identity=domain.name,
+                region=region,
+                dkim_signing_attributes=dkim,
+                configuration_set_name=set_names.get(region),
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
             )
-
-        if domain.mail_from.enabled:
-            sesv2.EmailIdentityMailFromAttributes(
-                f"{name}-mail-from",
-                email_identity=identity.email_identity,
-                region=domain.region,
-                mail_from_domain=domain.mail_from_domain,
-                behavior_on_mx_failure=domain.mail_from.behavior_on_mx_failure.value,
-                opts=child,
-            )
+            if domain.mail_from.enabled:
+                sesv2.EmailIdentityMailFromAttributes(
+                    f"{name}-mail-from{suffix}",
+                    email_identity=identities[region].email_identity,
+                    region=region,
+                    mail_from_domain=domain.mail_from_domain_in(region),
+                    behavior_on_mx_failure=domain.mail_from.behavior_on_mx_failure.value,
+                    opts=child,
+                )
+        identity = identities[domain.region]
+        for region, regional in identities.items():
+            suffix = "" if region == domain.region else f"-{region}"
+            for authorization in domain.sending_authorization:
+                sesv2.EmailIdentityPolicy(
+                    f"{name}-authorization-{authorization.name}{suffix}",
+                    email_identity=regional.email_identity,
+                    policy_name=authorization.name,
+                    policy=regional.arn.apply(_policy_for(authorization)),
+                    region=region,
+                    opts=child,
+                )
 
         # BYODKIM records need no token, and must not inherit the secretness of the private
         # key that sits beside the tokens in the identity's DKIM attributes.
-        tokens: pulumi.Output[Sequence[str]] = (
-            identity.dkim_signing_attributes.apply(lambda attributes: attributes.tokens or [])
+        tokens: pulumi.Output[list[Sequence[str]]] = (
+            pulumi.Output.all(
+                *(
+                    identities[region].dkim_signing_attributes.apply(
+                        lambda attributes: attributes.tokens or []
+                    )
+                    for region in domain.regions
+                )
+            )
             if domain.dkim.mode is DkimMode.EASY
             else pulumi.Output.from_input([])
         )
@@ -158,7 +188,7 @@ class SesDomain(pulumi.ComponentResource):
                 _with_key(domain, ByodkimKey(bits=0, public_key_base64="", private_key_base64=""))
             )
         else:
-            records = tokens.apply(lambda found: required_records(domain, found))
+            records = tokens.apply(lambda found: _records_for(domain, found))
             slots = record_slots(domain)
         writer = writer_for(domain, self, settings.zone_id)
         for slot in slots:
@@ -168,18 +198,32 @@ class SesDomain(pulumi.ComponentResource):
         for extra in settings.extra_records:
             writer.write(f"{name}-{extra.slot}", extra, extra)
 
-        self.email_identity_arns = {
-            address: sesv2.EmailIdentity(
-                f"{name}-{_identity_name(address)}",
-                email_identity=address,
-                region=domain.region,
-                configuration_set_name=settings.configuration_set_name,
-                tags=tags,
-                opts=child,
-            ).arn
-            for address in domain.email_identities
-        }
+        self.email_identity_arns = {}
+        self.regional_email_identity_arns = {}
+        for region in domain.regions:
+            suffix = "" if region == domain.region else f"-{region}"
+            arns = {
+                address: sesv2.EmailIdentity(
+                    f"{name}-{_identity_name(address)}{suffix}",
+                    email_identity=address,
+                    region=region,
+                    configuration_set_name=set_names.get(region),
+                    tags=tags,
+                    opts=child,
+                ).arn
+                for address in domain.email_identities
+            }
+            if region == domain.region:
+                self.email_identity_arns = arns
+            else:
+                self.regional_email_identity_arns[region] = arns
 
+        self.identities = identities
+        self.global_endpoint = (
+            None
+            if domain.global_endpoint is None
+            else _global_endpoint(name, domain.global_endpoint, identities, tags, child)
+        )
         self.arn = identity.arn
         self.domain_name = domain.name
         self.region = domain.region
@@ -187,14 +231,21 @@ class SesDomain(pulumi.ComponentResource):
         self.dns_records = records.apply(
             lambda found: [record.to_json() for record in (*found, *settings.extra_records)]
         )
-        self.dkim_status = pulumi.Output.unsecret(  # a status, not the BYODKIM key beside it
-            identity.dkim_signing_attributes.apply(
-                lambda attributes: attributes.status or "UNKNOWN"
-            )
-        )
+        self.dkim_status = _dkim_status(identity)
         self.verified_for_sending = identity.verified_for_sending_status
         self.mail_from_domain = domain.mail_from_domain if domain.mail_from.enabled else None
         self.authorization_policies = [item.name for item in domain.sending_authorization]
+        self.regional = {
+            region: {
+                "arn": regional.arn,
+                "dkim_status": _dkim_status(regional),
+                "verified_for_sending": regional.verified_for_sending_status,
+                "mail_from_domain": (
+                    domain.mail_from_domain_in(region) if domain.mail_from.enabled else None
+                ),
+            }
+            for region, regional in identities.items()
+        }
         outputs: dict[str, Any] = {
             "arn": self.arn,
             "dns_records": self.dns_records,
@@ -204,11 +255,58 @@ class SesDomain(pulumi.ComponentResource):
             "email_identity_arns": self.email_identity_arns,
             "authorization_policies": self.authorization_policies,
         }
+        if domain.secondary_regions:
+            outputs["regions"] = self.regional
+        if self.global_endpoint is not None:
+            outputs["global_endpoint_id"] = self.global_endpoint.endpoint_id
         self.register_outputs(outputs)
 
 
 def _policy_for(authorization: SendingAuthorization) -> Callable[[str], str]:
     return lambda arn: authorization_policy_json(arn, authorization)
+
+
+def _dkim_status(identity: sesv2.EmailIdentity) -> pulumi.Output[str]:
+    """The identity's DKIM status, not secret (the BYODKIM key beside it is)."""
+    return pulumi.Output.unsecret(
+        identity.dkim_signing_attributes.apply(lambda attributes: attributes.status or "UNKNOWN")
+    )
+
+
+def _records_for(domain: DomainConfig, tokens: list[Sequence[str]]) -> list[DnsRecord]:
+    """The records with each region's Easy DKIM tokens (``tokens`` in ``domain.regions``'
+    order; empty for BYODKIM)."""
+    by_region = dict(zip(domain.regions, tokens, strict=False))
+    return required_records(
+        domain,
+        by_region.get(domain.region, ()),
+        {region: by_region.get(region, ()) for region in domain.secondary_regions},
+    )
+
+
+def _global_endpoint(
+    name: str,
+    endpoint: GlobalEndpointConfig,
+    identities: Mapping[str, sesv2.EmailIdentity],
+    tags: Mapping[str, str],
+    child: pulumi.ResourceOptions,
+) -> sesv2.MultiRegionEndpoint:
+    """The global endpoint, created in its primary region once both identities exist."""
+    return sesv2.MultiRegionEndpoint(
+        f"{name}-global-endpoint",
+        endpoint_name=endpoint.name,
+        region=endpoint.primary_region,
+        details=sesv2.MultiRegionEndpointDetailsArgs(
+            routes_details=sesv2.MultiRegionEndpointDetailsRoutesDetailsArgs(
+                region=endpoint.secondary_region
+            )
+        ),
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions.merge(
+            child,
+            pulumi.ResourceOptions(depends_on=[identities[region] for region in endpoint.regions]),
+        ),
+    )
 
 
 def _record_in(slot: str) -> Callable[[list[DnsRecord]], DnsRecord]:

@@ -86,6 +86,9 @@ class MailFromConfig:
     """The MAIL FROM domain, a strict subdomain of the identity (``None``: ``mail.<domain>``)."""
     behavior_on_mx_failure: MxFailureBehavior = MxFailureBehavior.USE_DEFAULT_VALUE
     """What SES does if the MX record goes missing."""
+    regional_domains: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Secondary region -> its MAIL FROM domain, where given (``subdomains``); the others get
+    the primary's first label suffixed with the region."""
 
 
 @dataclass(frozen=True)
@@ -164,13 +167,32 @@ class DnsConfig:
 
 
 @dataclass(frozen=True)
+class GlobalEndpointConfig:
+    """An SES global endpoint (``aws.sesv2.MultiRegionEndpoint``) over two of the domain's
+    regions: API sends through it are split between them, and shift to one if the other fails.
+    It serves the SES v2 API only, not SMTP."""
+
+    name: str
+    """The endpoint's name (``EndpointName``: 1-64 letters, digits, ``_`` and ``-``)."""
+    primary_region: str
+    """Where the endpoint is created and managed (the first of its two regions)."""
+    secondary_region: str
+    """The other region traffic is routed to (its ``RoutesDetails``)."""
+
+    @property
+    def regions(self) -> tuple[str, str]:
+        """Both regions, primary first."""
+        return (self.primary_region, self.secondary_region)
+
+
+@dataclass(frozen=True)
 class DomainConfig:
     """One SES sending domain and everything that belongs to it."""
 
     name: str
     """The domain, lowercase A-labels, no trailing dot."""
     region: str
-    """The AWS region the identity lives in."""
+    """The AWS region the identity lives in (with ``secondary_regions``: the primary one)."""
     dkim: DkimConfig = field(default_factory=DkimConfig)
     """DKIM signing (Easy DKIM, 2048-bit, by default)."""
     mail_from: MailFromConfig = field(default_factory=MailFromConfig)
@@ -192,13 +214,41 @@ class DomainConfig:
     """``sendingAuthorization``: other accounts' principals that may send from the identity."""
     bimi: BimiConfig | None = None
     """The BIMI record (``None``: none); needs DMARC at enforcement."""
+    secondary_regions: tuple[str, ...] = ()
+    """More regions with an identity of their own (``regions`` after the first): each gets its
+    DKIM, MAIL FROM, configuration set and feedback; DMARC is published once."""
+    global_endpoint: GlobalEndpointConfig | None = None
+    """A global endpoint over two of the domain's regions (``None``: none)."""
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region the domain has an identity in, the primary region first."""
+        return (self.region, *self.secondary_regions)
 
     @property
     def dkim_target_domain(self) -> str:
-        """Where Easy DKIM CNAMEs point: the override, or the region's DKIM domain."""
-        return self.dkim.target_domain or dkim_domain(self.region)
+        """Where the primary region's Easy DKIM CNAMEs point."""
+        return self.dkim_target_domain_in(self.region)
+
+    def dkim_target_domain_in(self, region: str) -> str:
+        """Where Easy DKIM CNAMEs of ``region`` point: the override, or the region's DKIM
+        domain."""
+        return self.dkim.target_domain or dkim_domain(region)
 
     @property
     def mail_from_domain(self) -> str:
-        """The custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
+        """The primary region's custom MAIL FROM domain (``mail.<domain>`` unless configured)."""
         return self.mail_from.domain or f"{DEFAULT_MAIL_FROM_LABEL}.{self.name}"
+
+    def mail_from_domain_in(self, region: str) -> str:
+        """The MAIL FROM domain of ``region``: the primary region's; for a secondary region the
+        one given, else the primary's first label suffixed with the region
+        (``mail-us-east-1.<domain>``), since each region's MX must point at that region's
+        feedback host."""
+        primary = self.mail_from_domain
+        if region == self.region:
+            return primary
+        if region in self.mail_from.regional_domains:
+            return self.mail_from.regional_domains[region]
+        label, _, rest = primary.partition(".")
+        return f"{label}-{region}.{rest}"

@@ -20,7 +20,7 @@ from ..names import (
     normalize_address,
     normalize_domain,
 )
-from ..regions import region_problem
+from ..regions import parse_regions
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
 from .authorization_parse import parse_sending_authorization
 from .bimi import bimi_name, parse_bimi
@@ -36,9 +36,8 @@ from .model import (
     DnsConfig,
     DnsProviderKind,
     DomainConfig,
-    MailFromConfig,
-    MxFailureBehavior,
 )
+from .placement import check_mail_from_domains, parse_global_endpoint, parse_mail_from
 
 SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
 """SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""
@@ -157,39 +156,6 @@ def _parse_dkim(
     return DkimConfig(mode, key_length, selector, private_key_config, key, target_domain)
 
 
-def _parse_mail_from(
-    fields: Fields | None, domain: str | None, problems: Problems
-) -> MailFromConfig:
-    if fields is None:
-        return MailFromConfig()
-    enabled = fields.boolean("enabled", True)
-    subdomain = fields.string("subdomain")
-    behavior = fields.choice(
-        "behaviorOnMxFailure", MxFailureBehavior, MxFailureBehavior.USE_DEFAULT_VALUE
-    )
-    fields.finish()
-    mail_from: str | None = None
-    if subdomain is not None and domain:
-        candidate = subdomain if "." in subdomain.rstrip(".") else f"{subdomain}.{domain}"
-        try:
-            mail_from = normalize_domain(candidate)
-        except ValueError as error:
-            problems.add(
-                fields.key_path("subdomain"),
-                subdomain,
-                f"must be a label or a domain name ({error})",
-            )
-        else:
-            if not is_subdomain(mail_from, domain):
-                what = "equals the domain" if mail_from == domain else f"is not under {domain}"
-                problems.add(
-                    fields.key_path("subdomain"),
-                    subdomain,
-                    f"{what}; give a label such as 'mail' or a name under it such as mail.{domain}",
-                )
-    return MailFromConfig(enabled, mail_from, behavior)
-
-
 def _parse_dmarc(fields: Fields | None, problems: Problems) -> DmarcConfig:
     if fields is None:
         return DmarcConfig()
@@ -302,19 +268,13 @@ def parse_domain(
                 raw_name,
                 f"must be a domain name such as example.com; it {error}",
             )
-    region = fields.string("region", default_region)
-    if region is None:
-        problems.add(
-            fields.key_path("region"),
-            None,
-            "is required when aws:region is not set (e.g. us-east-1)",
-        )
-    elif fields.has("region") and (problem := region_problem(region)) is not None:
-        problems.add(fields.key_path("region"), region, problem)
+    region, secondary_regions = parse_regions(fields, default_region, problems)
     dkim = _parse_dkim(
         fields.mapping("dkim"), secrets, namespace, problems, secret_keys, deferred_keys
     )
-    mail_from = _parse_mail_from(fields.mapping("mailFrom"), name, problems)
+    mail_from = parse_mail_from(
+        fields.mapping("mailFrom"), name, (region, *secondary_regions) if region else (), problems
+    )
     dmarc = _parse_dmarc(fields.mapping("dmarc"), problems)
     dns = _parse_dns(fields.mapping("dns"), name, problems)
     bimi = parse_bimi(fields.mapping("bimi"), dmarc, fields.key_path("dmarc"), problems)
@@ -330,6 +290,9 @@ def parse_domain(
     configuration_set = parse_domain_set_ref(fields)
     authorizations = parse_sending_authorization(
         fields.objects("sendingAuthorization"), name, region, problems
+    )
+    global_endpoint = parse_global_endpoint(
+        fields, name, (region, *secondary_regions) if region else (), problems
     )
     fields.finish()
     seen: set[str] = set()
@@ -353,7 +316,10 @@ def parse_domain(
         configuration_set,
         authorizations,
         bimi,
+        secondary_regions,
+        global_endpoint,
     )
+    check_mail_from_domains(domain, fields, problems)
     _check_derived_names(domain, fields, problems)
     return domain
 
@@ -367,7 +333,9 @@ def derived_names(domain: DomainConfig) -> dict[str, str]:
     elif domain.dkim.mode is DkimMode.EASY:
         names["Easy DKIM records"] = f"{'t' * DKIM_TOKEN_LENGTH}._domainkey.{domain.name}"
     if domain.mail_from.enabled:
-        names["MAIL FROM domain"] = domain.mail_from_domain
+        for region in domain.regions:
+            where = "" if region == domain.region else f" in {region}"
+            names[f"MAIL FROM domain{where}"] = domain.mail_from_domain_in(region)
     if domain.dmarc.enabled:
         names["DMARC record"] = f"_dmarc.{domain.name}"
     if domain.bimi is not None:

@@ -6,7 +6,7 @@ plan prints them, and the checks and tests compare against them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -123,27 +123,36 @@ def dkim_key_value(public_key_base64: str) -> str:
     return f"v=DKIM1; k=rsa; p={public_key_base64}"
 
 
-def required_records(domain: DomainConfig, dkim_tokens: Sequence[str] = ()) -> list[DnsRecord]:
-    """Every record ``domain`` needs, in a stable order.
+def required_records(
+    domain: DomainConfig,
+    dkim_tokens: Sequence[str] = (),
+    regional_tokens: Mapping[str, Sequence[str]] | None = None,
+) -> list[DnsRecord]:
+    """Every record ``domain`` needs, in a stable order: DKIM, MAIL FROM, DMARC.
 
-    ``dkim_tokens`` are the Easy DKIM tokens SES returned for the identity (ignored for BYODKIM).
+    ``dkim_tokens`` are the Easy DKIM tokens SES returned for the identity in the primary
+    region, ``regional_tokens`` those of each secondary region (both ignored for BYODKIM, whose
+    one key record serves every region). A secondary region's records have slots suffixed with
+    the region; the primary region's are those of a single-region domain.
     """
     ttl = domain.dns.ttl
+    tokens = {domain.region: dkim_tokens, **(regional_tokens or {})}
     records: list[DnsRecord] = []
     if domain.dkim.mode is DkimMode.EASY:
-        target_domain = domain.dkim_target_domain
-        records += [
-            DnsRecord(
-                domain.name,
-                f"{token.lower()}._domainkey.{domain.name}",
-                RecordType.CNAME,
-                f"{token.lower()}.{target_domain}",
-                ttl,
-                Purpose.DKIM,
-                f"dkim-{index}",
-            )
-            for index, token in enumerate(dkim_tokens, start=1)
-        ]
+        for region in domain.regions:
+            target_domain = domain.dkim_target_domain_in(region)
+            records += [
+                DnsRecord(
+                    domain.name,
+                    f"{token.lower()}._domainkey.{domain.name}",
+                    RecordType.CNAME,
+                    f"{token.lower()}.{target_domain}",
+                    ttl,
+                    Purpose.DKIM,
+                    f"dkim-{index}{_suffix(domain, region)}",
+                )
+                for index, token in enumerate(tokens.get(region, ()), start=1)
+            ]
     elif domain.dkim.key is not None and domain.dkim.selector is not None:
         records.append(
             DnsRecord(
@@ -157,27 +166,29 @@ def required_records(domain: DomainConfig, dkim_tokens: Sequence[str] = ()) -> l
             )
         )
     if domain.mail_from.enabled:
-        mail_from = domain.mail_from_domain
-        records += [
-            DnsRecord(
-                domain.name,
-                mail_from,
-                RecordType.MX,
-                f"{MAIL_FROM_MX_PRIORITY} {mail_from_mx_host(domain.region)}",
-                ttl,
-                Purpose.MAIL_FROM_MX,
-                "mail-from-mx",
-            ),
-            DnsRecord(
-                domain.name,
-                mail_from,
-                RecordType.TXT,
-                MAIL_FROM_SPF,
-                ttl,
-                Purpose.MAIL_FROM_SPF,
-                "mail-from-spf",
-            ),
-        ]
+        for region in domain.regions:
+            mail_from = domain.mail_from_domain_in(region)
+            suffix = _suffix(domain, region)
+            records += [
+                DnsRecord(
+                    domain.name,
+                    mail_from,
+                    RecordType.MX,
+                    f"{MAIL_FROM_MX_PRIORITY} {mail_from_mx_host(region)}",
+                    ttl,
+                    Purpose.MAIL_FROM_MX,
+                    f"mail-from-mx{suffix}",
+                ),
+                DnsRecord(
+                    domain.name,
+                    mail_from,
+                    RecordType.TXT,
+                    MAIL_FROM_SPF,
+                    ttl,
+                    Purpose.MAIL_FROM_SPF,
+                    f"mail-from-spf{suffix}",
+                ),
+            ]
     if domain.dmarc.enabled:
         records.append(
             DnsRecord(
@@ -205,6 +216,10 @@ def required_records(domain: DomainConfig, dkim_tokens: Sequence[str] = ()) -> l
     return records
 
 
+def _suffix(domain: DomainConfig, region: str) -> str:
+    return "" if region == domain.region else f"-{region}"
+
+
 def needs_dkim_tokens(record: DnsRecord) -> bool:
     """Whether the record's name and value come from SES's Easy DKIM tokens."""
     return record.purpose is Purpose.DKIM and record.type is RecordType.CNAME
@@ -214,7 +229,11 @@ def record_slots(domain: DomainConfig) -> list[DnsRecord]:
     """The records ``domain`` needs with placeholder DKIM tokens: their slots, types and TTLs
     are known before SES hands out the tokens, which is what declaring resources needs."""
     placeholders = [f"token{index}" for index in range(1, EASY_DKIM_TOKEN_COUNT + 1)]
-    return required_records(domain, placeholders)
+    regional = {
+        region: [f"{region}-{token}" for token in placeholders]
+        for region in domain.secondary_regions
+    }
+    return required_records(domain, placeholders, regional)
 
 
 def quote_character_string(text: str) -> str:

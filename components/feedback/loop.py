@@ -41,13 +41,18 @@ class FeedbackLoop:
     ) -> None:
         self.config = config
         self.account = account = account_context(account)
-        self.sets: dict[str, ConfigurationSet] = {
-            item.name: ConfigurationSet(
-                f"cs-{item.name}",
+        self.sets: dict[str, ConfigurationSet] = {}
+        """Each set in its first (primary) region, by name."""
+        self.copies: dict[tuple[str, str], ConfigurationSet] = {}
+        """Each set in every region it is made in, by name and region."""
+        for item in config.configuration_sets:
+            first = item.name not in self.sets
+            component = ConfigurationSet(
+                f"cs-{item.name}" if first else f"cs-{item.name}-{item.region}",
                 ConfigurationSetSettings(config=item, account=account, tags=dict(tags)),
             )
-            for item in config.configuration_sets
-        }
+            self.sets.setdefault(item.name, component)
+            self.copies[item.name, item.region] = component
         self.alarms: dict[str, ReputationAlarms] = {
             region: ReputationAlarms(
                 f"reputation-{region}",
@@ -66,30 +71,39 @@ class FeedbackLoop:
                 )
         self.identity_feedbacks: dict[str, IdentityFeedback] = {}
 
-    def set_name_for(self, domain: str) -> pulumi.Output[str] | None:
-        """The configuration set name a domain's identity uses (``None``: no set)."""
+    def set_name_for(self, domain: str, region: str | None = None) -> pulumi.Output[str] | None:
+        """The configuration set name a domain's identity uses in ``region`` (``None``: its
+        primary region), or ``None`` when it uses no set."""
         set_name = self.config.domain_sets.get(domain)
-        return None if set_name is None else self.sets[set_name].name
+        if set_name is None:
+            return None
+        if region is None:
+            return self.sets[set_name].name
+        return self.copies[set_name, region].name
 
     def identity_feedback(
         self,
         domain: str,
         email_identity: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        region: str | None = None,
     ) -> IdentityFeedback | None:
-        """Declare the identity's feedback forwarding setting (only when it uses a set)."""
+        """Declare the identity's feedback forwarding setting (only when it uses a set); with
+        ``region``, that of its identity in one of its secondary regions."""
         set_name = self.config.domain_sets.get(domain)
         if set_name is None:
             return None
-        set_config = self.config.set_named(set_name)
+        set_config = self.config.set_named(set_name, region)
         feedback = IdentityFeedback(
-            f"{domain}-feedback",
+            f"{domain}-feedback" if region is None else f"{domain}-feedback-{region}",
             IdentityFeedbackArgs(email_identity, set_config.region, set_config.email_forwarding),
             opts=pulumi.ResourceOptions.merge(
-                pulumi.ResourceOptions(depends_on=[self.sets[set_name]]), opts
+                pulumi.ResourceOptions(depends_on=[self.copies[set_name, set_config.region]]),
+                opts,
             ),
         )
-        self.identity_feedbacks[domain] = feedback
+        self.identity_feedbacks[domain if region is None else f"{domain}@{region}"] = feedback
         return feedback
 
     def outputs(self) -> dict[str, Any]:
@@ -119,6 +133,11 @@ class FeedbackLoop:
                 "email_forwarding": set_config.email_forwarding,
                 "kms_key_arn": component.topics.key_arn,
             }
+            secondary = self.config.set_regions(set_name)[1:]
+            if secondary:
+                sets[set_name]["secondary_regions"] = {
+                    region: _regional_outputs(self.copies[set_name, region]) for region in secondary
+                }
         alarms = {
             region: {
                 "alerts_topic_arn": component.alerts_topic_arn,
@@ -128,3 +147,15 @@ class FeedbackLoop:
             for region, component in self.alarms.items()
         }
         return {"configuration_sets": sets, "reputation_alarms": alarms}
+
+
+def _regional_outputs(component: ConfigurationSet) -> dict[str, Any]:
+    """A set's copy in a secondary region: its ARN, topics and queues."""
+    return {
+        "arn": component.arn,
+        "topics": dict(component.topics.topic_arns),
+        "queues": {
+            kind: {"url": url, "dead_letter_url": component.topics.dead_letter_queue_urls[kind]}
+            for kind, url in component.topics.queue_urls.items()
+        },
+    }

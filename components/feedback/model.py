@@ -336,7 +336,8 @@ class FeedbackConfig:
     """The whole feedback loop, validated."""
 
     configuration_sets: tuple[ConfigurationSetConfig, ...] = ()
-    """Every configuration set the stack creates (explicit ones and per-domain defaults)."""
+    """Every configuration set the stack creates (explicit ones and per-domain defaults). A
+    domain in several regions has its own set once per region, one name, the primary first."""
     domain_sets: Mapping[str, str | None] = field(default_factory=dict[str, str | None])
     """Domain name -> name of the configuration set its identity uses (``None``: no set)."""
     alarms: AlarmsConfig = field(default_factory=AlarmsConfig)
@@ -348,8 +349,17 @@ class FeedbackConfig:
     warnings: tuple[str, ...] = ()
     """Things worth knowing that do not stop the stack."""
 
-    def set_named(self, name: str) -> ConfigurationSetConfig:
-        return next(item for item in self.configuration_sets if item.name == name)
+    def set_named(self, name: str, region: str | None = None) -> ConfigurationSetConfig:
+        """The set called ``name`` in ``region`` (``None``: its first, primary, region)."""
+        return next(
+            item
+            for item in self.configuration_sets
+            if item.name == name and region in (None, item.region)
+        )
+
+    def set_regions(self, name: str) -> tuple[str, ...]:
+        """Every region a set called ``name`` is made in, the primary first."""
+        return tuple(item.region for item in self.configuration_sets if item.name == name)
 
 
 def default_set_name(domain: str) -> str:

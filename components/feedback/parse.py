@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..names import normalize_domain
 from ..physical_names import report_collisions, stack_prefix
-from ..regions import region_problem
+from ..regions import parse_regions, region_problem
 from ..validation import Fields, Problems, as_list, as_mapping, did_you_mean
 from .endpoint_checks import ENDPOINT_CHECKS, RAW_DELIVERY_PROTOCOLS
 from .model import (
@@ -492,7 +492,7 @@ def parse_feedback(
     settings_key: dict[str, str] = {}
     for item in top.objects("configurationSets"):
         name = item.string("name", required=True)
-        region = item.string("region", aws_region)
+        region, secondary = parse_regions(item, aws_region, problems)
         if name is not None and not CONFIGURATION_SET_NAME.match(name):
             problems.add(
                 item.key_path("name"),
@@ -500,11 +500,6 @@ def parse_feedback(
                 "configuration set names are 1-64 letters, digits, '_' and '-'",
             )
             name = None
-        if region is None:
-            problems.add(item.key_path("region"), None, "is required when aws:region is not set")
-        elif item.has("region") and (problem := region_problem(region)) is not None:
-            problems.add(item.key_path("region"), region, problem)
-            region = None
         settings = _parse_set_settings(item, name or "", region or "", problems, warnings)
         item.finish()
         if name is None or region is None:
@@ -514,7 +509,7 @@ def parse_feedback(
             continue
         origin[name] = item.path
         settings_key[name] = item.path
-        sets.append(settings)
+        sets += [replace(settings, region=where) for where in (region, *secondary)]
 
     default_fields = top.mapping("feedback") or Fields({}, top.key_path("feedback"), problems)
     default_warnings: list[str] = []
@@ -544,13 +539,14 @@ def parse_feedback(
                 continue
             origin[name] = domain_path
             settings_key[name] = default_fields.path
-            sets.append(replace(template, name=name, region=domain.region))
+            sets += [replace(template, name=name, region=region) for region in domain.regions]
             domain_sets[domain.name] = name
             used_default = True
         else:
-            chosen = next((item for item in sets if item.name == ref), None)
-            if chosen is None:
-                explicit = [item.name for item in sets if item.name in origin]
+            made_in = [item.region for item in sets if item.name == ref]
+            missing = [region for region in domain.regions if region not in made_in]
+            if not made_in:
+                explicit = list(dict.fromkeys(item.name for item in sets if item.name in origin))
                 problems.add(
                     path,
                     ref,
@@ -558,12 +554,20 @@ def parse_feedback(
                     + (f" (defined: {', '.join(explicit)})" if explicit else " (none defined)")
                     + did_you_mean(ref, explicit),
                 )
-            elif chosen.region != domain.region:
+            elif missing == [domain.region] and not domain.secondary_regions:
                 problems.add(
                     path,
                     ref,
-                    f"is in region {chosen.region} but the domain is in {domain.region}; a "
+                    f"is in region {', '.join(made_in)} but the domain is in {domain.region}; a "
                     "configuration set serves identities of its own region only",
+                )
+            elif missing:
+                problems.add(
+                    path,
+                    ref,
+                    f"is made in {', '.join(made_in)}, but the domain also has identities in "
+                    f"{', '.join(missing)}; list them in {origin[ref]}.regions (the set is then "
+                    "made in each under one name), or use configurationSet: true",
                 )
             else:
                 domain_sets[domain.name] = ref
@@ -573,7 +577,7 @@ def parse_feedback(
     alarms = _parse_alarms(
         top.mapping("alarms"), top.key_path("alarms"), stack_prefix(stack), problems, warnings
     )
-    regions = tuple(sorted({domain.region for domain in domains}))
+    regions = tuple(sorted({region for domain in domains for region in domain.regions}))
     report_collisions(
         feedback_names(sets, settings_key, alarms, regions if alarms.enabled else (), top),
         problems,

@@ -54,6 +54,8 @@ _WHY_PLAIN = {
     "SesDomainArgs": {
         "name": RECORDS,
         "region": RESOURCES,
+        "regions": RESOURCES,
+        "global_endpoint": RESOURCES,
         "dkim": RECORDS,
         "mail_from": RECORDS,
         "dmarc": RECORDS,
@@ -65,9 +67,14 @@ _WHY_PLAIN = {
     },
     "SendingAuthorizationArgs": {"name": RESOURCES}
     | dict.fromkeys(("principals", "actions", "from_addresses", "recipients"), CHECKED),
+    "GlobalEndpointArgs": {"name": RESOURCES, "regions": RESOURCES},
     "EasyDkim": {"key_length": CHECKED, "target_domain": RECORDS},
     "Byodkim": {"selector": RECORDS},
-    "MailFromArgs": {"subdomain": RECORDS, "behavior_on_mx_failure": CHECKED},
+    "MailFromArgs": {
+        "subdomain": RECORDS,
+        "behavior_on_mx_failure": CHECKED,
+        "subdomains": RECORDS,
+    },
     "DmarcArgs": dict.fromkeys(
         ("policy", "subdomain_policy", "rua", "ruf", "pct", "adkim", "aspf"), RECORDS
     ),

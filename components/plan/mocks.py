@@ -45,7 +45,10 @@ def _email_identity(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     dkim = dict(cast(dict[str, Any], inputs.get("dkimSigningAttributes") or {}))
     is_domain = "@" not in identity
     if is_domain and "domainSigningSelector" not in dkim:
-        dkim["tokens"] = [stable_hex("dkim", identity, str(index)) for index in range(3)]
+        # SES hands out other tokens in each region; the provider's own region keeps the
+        # tokens plans have always shown.
+        salt = [] if _region(inputs) == _provider_region() else [_region(inputs)]
+        dkim["tokens"] = [stable_hex("dkim", *salt, identity, str(index)) for index in range(3)]
         dkim.setdefault("nextSigningKeyLength", "RSA_2048_BIT")
         dkim["currentSigningKeyLength"] = dkim["nextSigningKeyLength"]
         dkim["signingAttributesOrigin"] = "AWS_SES"
@@ -58,6 +61,16 @@ def _email_identity(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         "identityType": "DOMAIN" if is_domain else "EMAIL_ADDRESS",
         "dkimSigningAttributes": dkim,
         "verifiedForSendingStatus": False,
+    }
+
+
+def _global_endpoint(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """SES makes the endpoint id (the ``EndpointId`` senders give); its ARN is the primary
+    region's."""
+    endpoint_id = stable_hex("endpoint", str(inputs["endpointName"]), length=12)
+    return {
+        "endpointId": endpoint_id,
+        "arn": _arn("ses", _region(inputs), f"multi-region-endpoint/{inputs['endpointName']}"),
     }
 
 
@@ -143,6 +156,7 @@ COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:secretsmanager/secret:Secret": _secret,
     "aws:secretsmanager/secretVersion:SecretVersion": _secret_version,
     "aws:sesv2/emailIdentity:EmailIdentity": _email_identity,
+    "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": _global_endpoint,
     "aws:sesv2/configurationSet:ConfigurationSet": _named_arn(
         "ses", "configuration-set/", "configurationSetName"
     ),

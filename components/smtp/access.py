@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 from ..arns import IdentityArn, parse_identity_arn
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..names import DOT_ATOM_TEXT, is_subdomain, normalize_domain
-from ..regions import region_problem
+from ..regions import partition_of, region_problem
 from ..validation import Fields, Problems, did_you_mean
-from .credentials import partition_of
 from .model import SmtpAccess, SmtpConfigurationSet, SmtpIdentity
 
 if TYPE_CHECKING:
@@ -107,8 +106,7 @@ def _identities(
 ) -> tuple[tuple[str, ...], tuple[SmtpIdentity, ...]]:
     regions: list[str] = []
     for domain in domains:
-        if domain.region not in regions:
-            regions.append(domain.region)
+        regions += [region for region in domain.regions if region not in regions]
     regions += [region for region in extra_regions if region not in regions]
     identities: list[SmtpIdentity] = []
     for domain in domains:
@@ -118,9 +116,15 @@ def _identities(
             if address.split("@")[1] == domain.name
             or is_subdomain(address.split("@")[1], domain.name)
         ]
-        for region in [domain.region, *[r for r in extra_regions if r != domain.region]]:
+        for region in [*domain.regions, *[r for r in extra_regions if r not in domain.regions]]:
             identities += [
-                SmtpIdentity(region, identity, domain.name, region == domain.region)
+                SmtpIdentity(
+                    region,
+                    identity,
+                    domain.name,
+                    region in domain.regions,
+                    primary=region == domain.region,
+                )
                 for identity in own
             ]
     return tuple(regions), tuple(identities)
@@ -264,9 +268,10 @@ def parse_access(
     if not user_domains and not foreign:
         return None
     sets = [
-        SmtpConfigurationSet(domain.region, set_name)
+        SmtpConfigurationSet(region, set_name)
         for domain in user_domains
         if (set_name := domain_sets.get(domain.name))
+        for region in domain.regions
     ]
     sets += [
         SmtpConfigurationSet(region, name) for name in configuration_sets for region in regions

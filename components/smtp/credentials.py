@@ -95,21 +95,6 @@ def smtp_endpoint(region: str) -> SmtpEndpoint:
     return SmtpEndpoint(region=region, host=smtp_host(region))
 
 
-def partition_of(region: str) -> str:
-    """The AWS partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("eusc-"):
-        return "aws-eusc"
-    return "aws"
-
-
 def identity_arn(partition: str, region: str, account_id: str, identity: str) -> str:
     """``arn:<partition>:ses:<region>:<account>:identity/<domain or address>``."""
     return f"arn:{partition}:ses:{region}:{account_id}:identity/{identity}"

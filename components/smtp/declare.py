@@ -21,7 +21,11 @@ def policy_for_access(
 ) -> SmtpPolicyArgs:
     """The sending policy of a sender (SMTP or API) with ``access``; ``identity_arns`` as
     :func:`declare_smtp_users` takes them."""
-    given = [item for item in access.identities if item.home and item.identity in identity_arns]
+    given = [
+        item
+        for item in access.identities
+        if item.home and item.primary and item.identity in identity_arns
+    ]
     return SmtpPolicyArgs(
         identity_arns=[*(identity_arns[item.identity] for item in given), *access.identity_arns],
         identities=[item for item in access.identities if item not in given],

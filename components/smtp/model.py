@@ -31,8 +31,11 @@ class SmtpIdentity:
     domain: str
     """The configured domain the identity belongs to."""
     home: bool = True
-    """True in the domain's configured region, where this stack declares the identity; False in
-    an extra region (the identity must be verified there outside this stack)."""
+    """True in one of the domain's regions, where this stack declares the identity; False in an
+    extra region (the identity must be verified there outside this stack)."""
+    primary: bool = True
+    """True in the domain's primary region, whose identity ARN the stack passes to the policy;
+    the other regions' ARNs are built from the account id."""
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,14 @@ def _parse_entry(
         problems.add(fields.key_path("users"), fields.raw("users"), "must list at least one user")
 
     access = parse_access(fields, domains_by_name, domain_sets, namespace, aws_region)
+    if fields.has("globalEndpoint"):
+        problems.add(
+            fields.key_path("globalEndpoint"),
+            fields.raw("globalEndpoint"),
+            "is refused: SES global endpoints serve the v2 API (SendEmail with EndpointId) only, "
+            "not SMTP; an SMTP user sends through the SMTP endpoint of each of its regions "
+            "(email-smtp.<region>.amazonaws.com), or send through the endpoint with the API",
+        )
     path_value, rotation, previous = parse_key_settings(fields)
 
     regions = access.regions if access is not None else ()

@@ -16,13 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .credentials import (
-    SEND_ACTION,
-    configuration_set_arn,
-    identity_arn,
-    partition_of,
-    send_policy,
-)
+from ..regions import partition_of
+from .credentials import SEND_ACTION, configuration_set_arn, identity_arn, send_policy
 from .model import SmtpConfigurationSet, SmtpIdentity
 
 POLICY_NAME = "ses-smtp-send"

@@ -535,3 +535,41 @@ def test_many_domains_in_one_run(stack: ExitStack, tmp_path: Path) -> None:
     assert result.rc == 1
     status = {d["domain"]: d["ok"] for d in result.doc["domains"]}
     assert status == {f"d{i}.example.com": i != 3 for i in range(5)}
+
+
+def _two_region_records() -> list[dict[str, str | int]]:
+    """A domain in us-east-1 and eu-west-1, as the stack writes it: each region's DKIM CNAMEs
+    and MAIL FROM (mail-eu-west-1 in the secondary region), one DMARC record."""
+    from components.domain.records import required_records
+    from tests.support.harness import parse
+
+    values = {
+        "domains": [
+            {
+                "name": "example.com",
+                "regions": ["us-east-1", "eu-west-1"],
+                "dns": {"provider": "external"},
+            }
+        ]
+    }
+    [domain] = parse(values).domains
+    found = required_records(
+        domain,
+        ["tok1aaaa", "tok2bbbb", "tok3cccc"],
+        {"eu-west-1": ["tok4dddd", "tok5eeee", "tok6ffff"]},
+    )
+    return [record.to_json() for record in found]
+
+
+def test_every_regions_records_are_checked(stack: ExitStack, tmp_path: Path) -> None:
+    records = _two_region_records()
+    tokens = ("tok1aaaa", "tok2bbbb", "tok3cccc", "tok4dddd", "tok5eeee", "tok6ffff")
+    world = make_world(stack, tmp_path, records, servers=1, amazonses=amazonses_zone(tokens))
+    result = world.verify()
+    assert result.rc == 0, result.out
+    assert len(result.doc["domains"][0]["records"]) == 11
+    world.set_zone(
+        0, domain_zone(records, "example.com", 2, drop=[("mail-eu-west-1.example.com", "MX")]), 2
+    )
+    missing = world.verify().findings("record_missing")
+    assert [f["name"] for f in missing] == ["mail-eu-west-1.example.com"]

@@ -324,3 +324,189 @@ def test_account_and_dkim_in_both_reports_and_the_schema(aws_env: None) -> None:
         human
     )
     assert report.exit_status() == 1
+
+
+# --- several regions and global endpoints (sesv2 GetMultiRegionEndpoint, Stubber) ----------
+
+TWO_REGION_OUTPUTS = {
+    "dns_records": [
+        {
+            "domain": "example.com",
+            "name": "mail.example.com",
+            "type": "MX",
+            "value": "10 feedback-smtp.eu-west-1.amazonses.com",
+            "ttl": 1800,
+            "purpose": "mail_from_mx",
+        },
+        {
+            "domain": "example.com",
+            "name": "mail-us-east-1.example.com",
+            "type": "MX",
+            "value": "10 feedback-smtp.us-east-1.amazonses.com",
+            "ttl": 1800,
+            "purpose": "mail_from_mx",
+        },
+    ],
+    "identities": {
+        "example.com": {
+            "region": "eu-west-1",
+            "regions": {"eu-west-1": {}, "us-east-1": {}},
+        }
+    },
+    "global_endpoints": {
+        "example-com": {"id": "abc", "domain": "example.com", "regions": ["eu-west-1", "us-east-1"]}
+    },
+}
+
+
+def _endpoint(status: str, routes: list[str]) -> dict[str, Any]:
+    return {
+        "EndpointName": "example-com",
+        "EndpointId": "abc123.xyz",
+        "Status": status,
+        "Routes": [{"Region": region} for region in routes],
+    }
+
+
+def _stubbed_regions(
+    endpoint: dict[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Stubber], list[str]]:
+    """One stubbed sesv2 client per region: each answers GetEmailIdentity and GetAccount, the
+    primary also GetMultiRegionEndpoint (``None``: NotFoundException)."""
+    clients: dict[str, Any] = {}
+    stubs: dict[str, Stubber] = {}
+    for region in ("eu-west-1", "us-east-1"):
+        sesv2 = boto3.client("sesv2", region_name=region, endpoint_url="http://127.0.0.1:9")
+        stub = Stubber(sesv2)
+        stub.add_response("get_email_identity", _identity(), {"EmailIdentity": "example.com"})
+        if region == "eu-west-1":
+            if endpoint is None:
+                stub.add_client_error(
+                    "get_multi_region_endpoint",
+                    service_error_code="NotFoundException",
+                    http_status_code=404,
+                    expected_params={"EndpointName": "example-com"},
+                )
+            else:
+                stub.add_response(
+                    "get_multi_region_endpoint", endpoint, {"EndpointName": "example-com"}
+                )
+        stub.add_response("get_account", _account(True), {})
+        stub.activate()
+        clients[region], stubs[region] = sesv2, stub
+    asked: list[str] = []
+    return clients, stubs, asked
+
+
+def _attach(endpoint: dict[str, Any] | None) -> Any:
+    import json
+
+    from components.checks.dns.client import Stats
+    from components.checks.verify.expected import parse_records
+    from components.checks.verify.findings import DomainResult
+    from components.checks.verify.report import Report
+
+    text = json.dumps(TWO_REGION_OUTPUTS)
+    clients, stubs, asked = _stubbed_regions(endpoint)
+
+    def factory(region: str) -> Any:
+        asked.append(region)
+        return clients[region]
+
+    report = Report([DomainResult("example.com")], Stats(), 0.0)
+    ses.attach_status(
+        report,
+        parse_records(text, "outputs"),
+        factory=factory,
+        context=ses.stack_context(text),
+    )
+    for stub in stubs.values():
+        stub.assert_no_pending_responses()
+        stub.deactivate()
+    return report, asked
+
+
+def test_stack_context_reads_regions_and_endpoints() -> None:
+    import json
+
+    context = ses.stack_context(json.dumps({"outputs": TWO_REGION_OUTPUTS}))
+    assert context.regions == {"example.com": ["eu-west-1", "us-east-1"]}
+    assert context.endpoints == {"example-com": ["eu-west-1", "us-east-1"]}
+    assert ses.stack_context('[{"domain": "x"}]') == ses.StackContext()
+    assert ses.stack_context('{"identities": "[secret]", "global_endpoints": [1]}') == (
+        ses.StackContext()
+    )
+
+
+def test_every_region_and_the_endpoint_are_asked(aws_env: None) -> None:
+    from components.checks.verify.report import render_human, to_json
+    from tests.support.paths import load_schema
+
+    report, asked = _attach(_endpoint("READY", ["eu-west-1", "us-east-1"]))
+    assert asked == ["eu-west-1", "us-east-1"]
+    assert report.exit_status() == 0
+    doc = to_json(report)
+    ses_info = doc["domains"][0]["ses"]
+    assert ses_info["region"] == "eu-west-1"
+    assert set(ses_info["regions"]) == {"eu-west-1", "us-east-1"}
+    assert doc["global_endpoints"]["example-com"] == {
+        "id": "abc123.xyz",
+        "status": "READY",
+        "routes": ["eu-west-1", "us-east-1"],
+    }
+    assert set(doc["account"]) == {"eu-west-1", "us-east-1", "findings"}
+    import jsonschema
+
+    jsonschema.validate(doc, load_schema("checks_report.schema.json"))
+    assert "SES global endpoint example-com: id abc123.xyz, status READY" in render_human(report)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "codes"),
+    [
+        (None, [("ses_endpoint_missing", "error")]),
+        (_endpoint("CREATING", ["eu-west-1", "us-east-1"]), [("ses_endpoint_status", "warning")]),
+        (_endpoint("FAILED", ["eu-west-1", "us-east-1"]), [("ses_endpoint_status", "error")]),
+        (_endpoint("READY", ["eu-west-1", "us-west-2"]), [("ses_endpoint_routes", "error")]),
+    ],
+)
+def test_endpoint_problems_are_findings(
+    aws_env: None, endpoint: dict[str, Any] | None, codes: list[tuple[str, str]]
+) -> None:
+    report, _ = _attach(endpoint)
+    found = [(f.code, f.severity) for f in report.account_findings]
+    assert found == codes
+    assert all(f.name == "global endpoint example-com" for f in report.account_findings)
+
+
+def test_a_secondary_regions_identity_problem_names_its_region(aws_env: None) -> None:
+    from components.checks.dns.client import Stats
+    from components.checks.verify.findings import DomainResult
+    from components.checks.verify.report import Report
+
+    clients: dict[str, Any] = {}
+    for region in ("eu-west-1", "us-east-1"):
+        sesv2 = boto3.client("sesv2", region_name=region, endpoint_url="http://127.0.0.1:9")
+        stub = Stubber(sesv2)
+        if region == "eu-west-1":
+            stub.add_response("get_email_identity", _identity(), {"EmailIdentity": "example.com"})
+        else:
+            stub.add_client_error("get_email_identity", service_error_code="NotFoundException")
+        stub.add_response("get_account", _account(True), {})
+        stub.activate()
+        clients[region] = sesv2
+    records = [
+        Expected(
+            "example.com",
+            "mail.example.com",
+            "MX",
+            f"10 feedback-smtp.{r}.amazonses.com",
+            "mail_from_mx",
+        )
+        for r in ("eu-west-1", "us-east-1")
+    ]
+    report = Report([DomainResult("example.com")], Stats(), 0.0)
+    ses.attach_status(report, records, factory=lambda region: clients[region])
+    [finding] = report.domains[0].findings
+    assert finding.code == "ses_identity_missing"
+    assert finding.nameserver == "SES API (us-east-1)"

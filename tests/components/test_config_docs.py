@@ -139,12 +139,22 @@ MAXIMAL: dict[str, Any] = {
                 "selector": "default",
             },
         },
+        {
+            "name": "example.net",
+            "regions": ["us-east-1", "eu-west-1"],
+            "mailFrom": {"subdomains": {"eu-west-1": "bounce-eu"}},
+            "globalEndpoint": {"name": "example-net", "regions": ["us-east-1", "eu-west-1"]},
+            "dns": {"provider": "external"},
+        },
     ],
     SECRET_KEY: _PEM,
     "tags": {"project": "ses"},
     "protect": False,
     "feedback": _SET_SETTINGS,
-    "configurationSets": [{"name": "shared", "region": "us-east-1", **_SET_SETTINGS}],
+    "configurationSets": [
+        {"name": "shared", "region": "us-east-1", **_SET_SETTINGS},
+        {"name": "both", "regions": ["us-east-1", "eu-west-1"]},
+    ],
     "alarms": {
         "enabled": True,
         "bounceRateThreshold": 0.04,
@@ -342,7 +352,7 @@ def test_configuration_sets_take_exactly_the_feedback_keys(parser_keys: frozense
     entry, default = SHARED_SET_KEYS
     own = {key.removeprefix(entry) for key in parser_keys if key.startswith(entry)}
     shared = {key.removeprefix(default) for key in parser_keys if key.startswith(default)}
-    assert own - shared == {"name", "region"}
+    assert own - shared == {"name", "region", "regions"}
     assert shared <= own
 
 

@@ -20,8 +20,7 @@ from components.feedback.model import (
     TlsPolicy,
     default_set_name,
 )
-from components.regions import ses_regions
-from components.smtp.credentials import partition_of
+from components.regions import partition_of, ses_regions
 from components.stack_config import StackConfig, parse_stack_config
 from components.validation import ConfigError
 

@@ -40,6 +40,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
         "inputs": {
             "name": "string",
             "region": "string",
+            "regions": "array<string>",
+            "globalEndpoint": "#/types/ses:index:GlobalEndpoint",
             "dkim": "#/types/ses:index:Dkim",
             "mailFrom": "#/types/ses:index:MailFrom",
             "dmarc": "#/types/ses:index:Dmarc",

@@ -48,7 +48,7 @@ def test_a_full_user() -> None:
     assert SmtpIdentity("eu-west-1", "alerts@example.com", "example.com", True) in (
         user.access.identities
     )
-    assert SmtpIdentity("eu-central-1", "example.org", "example.org", False) in (
+    assert SmtpIdentity("eu-central-1", "example.org", "example.org", False, primary=False) in (
         user.access.identities
     )
     assert not any("gmail" in item.identity for item in user.access.identities)

@@ -37,6 +37,7 @@ PURE = (
     "components/stack_config.py",
     "components/domain/model.py",
     "components/domain/parse.py",
+    "components/domain/placement.py",
     "components/domain/records.py",
     "components/domain/bimi.py",
     "components/domain/dkim_keys.py",

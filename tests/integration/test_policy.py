@@ -312,7 +312,7 @@ def test_pack_lists_each_rule_once_as_a_resource_validation_policy() -> None:
     )
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", ["dev", "prod", "global"])
 def test_the_plans_pass_the_whole_pack_except_devs_dmarc_when_marked_production(stack: str) -> None:
     for name, planned in plan_resources(stack).items():
         assert _analyze(guard.POLICIES, stack, name, planned["inputs"]) == [], name

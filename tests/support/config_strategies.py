@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 
 from components.feedback.model import DEFAULT_TOPIC_EVENTS, EventType
 from components.names import MAX_LABEL_OCTETS, MAX_NAME_OCTETS, normalize_domain
-from components.regions import ses_regions
-from components.smtp.credentials import partition_of
+from components.regions import partition_of, ses_regions
 from tests.support.private_keys import rsa_pem
 
 SECRET_KEY = "dkimKey"

@@ -224,10 +224,12 @@ def _run(args: argparse.Namespace) -> ExitStatus:
 
     problems = _option_problems(args)
     records: list[Expected] = []
+    text = ""
     if args.records is not None:
         source = "stdin" if args.records == "-" else args.records
         try:
-            records = parse_records(read_text(args.records), source)
+            text = read_text(args.records)
+            records = parse_records(text, source)
         except InputError as exc:
             problems.append(str(exc))
     if problems:
@@ -266,7 +268,13 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     if args.aws:
         from . import ses
 
-        ses.attach_status(report, records, region=args.aws_region, endpoint=args.aws_endpoint_url)
+        ses.attach_status(
+            report,
+            records,
+            region=args.aws_region,
+            endpoint=args.aws_endpoint_url,
+            context=ses.stack_context(text),
+        )
     if args.json:
         print(json.dumps(rep.to_json(report), indent=2))
     else:

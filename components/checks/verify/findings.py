@@ -273,6 +273,21 @@ class FindingCode(StrEnum):
         _ERROR,
         "The records include a MAIL FROM domain but SES has none configured.",
     )
+    SES_ENDPOINT_MISSING = (
+        "ses_endpoint_missing",
+        _ERROR,
+        "SES has no global endpoint of the stack's name in its primary region.",
+    )
+    SES_ENDPOINT_STATUS = (
+        "ses_endpoint_status",
+        _PENDING_OR_ERROR,
+        "The global endpoint is not READY (a warning while SES is still creating it).",
+    )
+    SES_ENDPOINT_ROUTES = (
+        "ses_endpoint_routes",
+        _ERROR,
+        "The global endpoint routes to other regions than the stack declared.",
+    )
     SES_SANDBOX = (
         "ses_sandbox",
         _WARNING,

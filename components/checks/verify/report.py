@@ -20,6 +20,8 @@ class Report:
     strict: bool = False
     account: dict[str, dict[str, Any] | None] | None = None
     account_findings: list[Finding] | None = None
+    endpoints: dict[str, dict[str, Any] | None] | None = None
+    """With ``--aws``: each global endpoint's id, status and routes (``None``: not read)."""
 
     def all_findings(self) -> list[Finding]:
         found = [f for d in self.domains for f in d.findings]
@@ -77,6 +79,8 @@ def to_json(report: Report) -> dict[str, Any]:
         },
         "domains": [domain_json(d) for d in report.domains],
     }
+    if report.endpoints:
+        doc["global_endpoints"] = report.endpoints
     if report.account is not None or report.account_findings:
         doc["account"] = {
             **(report.account or {}),
@@ -216,6 +220,9 @@ def render_human(report: Report) -> str:
         if d.ses is not None:
             lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
         lines.append("")
+    for name, info in sorted((report.endpoints or {}).items()):
+        detail = ", ".join(f"{k} {v}" for k, v in info.items()) if info else "could not be read"
+        lines.append(f"SES global endpoint {name}: {detail}")
     for region, info in sorted((report.account or {}).items()):
         shown = {k: v for k, v in (info or {}).items() if v is not None}
         detail = ", ".join(f"{k} {v}" for k, v in shown.items()) if info else "could not be read"

@@ -9,10 +9,12 @@ or production, the production-access review and its case, quota, enforcement
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from .. import aws_api
 from ..account.status import account_view
@@ -30,16 +32,79 @@ _GOOD = "SUCCESS"
 _PENDING = ("PENDING", "NOT_STARTED")
 
 
-def domain_regions(records: list[Expected], default: str) -> dict[str, str]:
-    """Each domain's SES region, read from its MAIL FROM MX host when it has one."""
-    regions: dict[str, str] = {}
+def domain_regions(
+    records: list[Expected], default: str, declared: Mapping[str, list[str]] | None = None
+) -> dict[str, list[str]]:
+    """Each domain's SES regions: those the stack outputs declare (``identities``), else read
+    from its MAIL FROM MX hosts (one per region, in record order), else ``default``."""
+    regions: dict[str, list[str]] = {}
     for rec in records:
-        regions.setdefault(rec.domain, default)
+        found = regions.setdefault(rec.domain, [])
         if rec.rdtype == "MX":
             match = _REGION_RE.search(rec.value.split(" ")[-1])
-            if match:
-                regions[rec.domain] = match.group(1)
+            if match and match.group(1) not in found:
+                found.append(match.group(1))
+    for domain, found in regions.items():
+        regions[domain] = list((declared or {}).get(domain) or found or [default])
     return regions
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackContext:
+    """What ``--aws`` reads from the whole stack outputs beside ``dns_records`` (nothing when
+    given a bare list of records or only ``dns_records``)."""
+
+    regions: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
+    """Domain -> its regions, the primary first (``identities``)."""
+    endpoints: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
+    """Global endpoint name -> its two regions, the primary first (``global_endpoints``)."""
+
+
+def _mapping(value: object) -> dict[str, object]:
+    return cast(dict[str, object], value) if isinstance(value, dict) else {}
+
+
+def _strings(value: object) -> list[str]:
+    items = cast(list[object], value) if isinstance(value, list) else []
+    return [item for item in items if isinstance(item, str)]
+
+
+def stack_context(text: str) -> StackContext:
+    """The regions and global endpoints in stack outputs (``pulumi stack output --json`` or the
+    offline plan's document); anything not shaped as the stack writes it is left out."""
+    try:
+        data: object = json.loads(text)
+    except ValueError:
+        return StackContext()
+    outputs = _mapping(data)
+    if isinstance(outputs.get("outputs"), dict):  # the offline plan's document
+        outputs = _mapping(outputs["outputs"])
+    regions: dict[str, list[str]] = {}
+    identities = outputs.get("identities")
+    for domain, entry in (
+        cast(dict[str, object], identities) if isinstance(identities, dict) else {}
+    ).items():
+        if not isinstance(entry, dict):
+            continue
+        entry = cast(dict[str, object], entry)
+        primary = entry.get("region")
+        others = entry.get("regions")
+        listed = list(cast(dict[str, object], others)) if isinstance(others, dict) else []
+        if isinstance(primary, str):
+            regions[domain] = [primary, *(r for r in listed if r != primary)]
+    endpoints: dict[str, list[str]] = {}
+    declared = outputs.get("global_endpoints")
+    for name, entry in (
+        cast(dict[str, object], declared) if isinstance(declared, dict) else {}
+    ).items():
+        routes = (
+            _strings(cast(dict[str, object], entry).get("regions"))
+            if isinstance(entry, dict)
+            else []
+        )
+        if len(routes) == 2:
+            endpoints[name] = routes
+    return StackContext(regions=regions, endpoints=endpoints)
 
 
 def default_region(explicit: str | None) -> str:
@@ -89,15 +154,25 @@ def _status_finding(
 
 
 def dkim_target_findings(
-    domain: str, dkim: dict[str, Any], records: Sequence[Expected]
+    domain: str,
+    dkim: dict[str, Any],
+    records: Sequence[Expected],
+    *,
+    several_regions: bool = False,
 ) -> list[Finding]:
     """The expected Easy DKIM CNAMEs of ``domain`` against SES's ``DkimAttributes``: each must
-    point to ``<token>.<SigningHostedZone>``, and the selectors must be SES's tokens."""
+    point to ``<token>.<SigningHostedZone>``, and the selectors must be SES's tokens. A domain
+    in ``several_regions`` publishes each region's tokens: only this region's are compared, and
+    each of its tokens must have a record."""
     zone = str(dkim.get("SigningHostedZone") or "").rstrip(".").lower()
     origin = str(dkim.get("SigningAttributesOrigin") or "")
     cnames = [r for r in records if r.purpose == "dkim" and r.rdtype == "CNAME"]
     if not zone or not origin.startswith("AWS_SES") or not cnames:
         return []
+    given: list[object] = dkim.get("Tokens") or []
+    tokens = sorted(str(t).lower() for t in given)
+    if several_regions:
+        cnames = [r for r in cnames if r.name.split(".", 1)[0].lower() in tokens]
     findings: list[Finding] = []
     for rec in cnames:
         target = rec.value.rstrip(".").lower()
@@ -114,8 +189,6 @@ def dkim_target_findings(
                     fix=dataclasses.replace(rec, value=f"{token}.{zone}").zone_line(),
                 )
             )
-    given: list[object] = dkim.get("Tokens") or []
-    tokens = sorted(str(t).lower() for t in given)
     selectors = sorted(r.name.split(".", 1)[0].lower() for r in cnames)
     if tokens and tokens != selectors:
         findings.append(
@@ -136,6 +209,8 @@ def identity_status(
     needs_mail_from: bool,
     client: Any,
     dkim_records: Sequence[Expected] = (),
+    *,
+    several_regions: bool = False,
 ) -> tuple[dict[str, Any] | None, list[Finding]]:
     try:
         data: dict[str, Any] = client.get_email_identity(EmailIdentity=domain)
@@ -169,7 +244,9 @@ def identity_status(
         found = _status_finding(domain, code, what, status)
         if found:
             findings.append(found)
-    findings.extend(dkim_target_findings(domain, dkim, dkim_records))
+    findings.extend(
+        dkim_target_findings(domain, dkim, dkim_records, several_regions=several_regions)
+    )
     if needs_mail_from:
         if not info["mail_from_domain"]:
             findings.append(
@@ -231,6 +308,64 @@ def account_status(region: str, client: Any) -> tuple[dict[str, Any] | None, lis
     return info, findings
 
 
+def endpoint_status(
+    name: str, regions: list[str], client: Any
+) -> tuple[dict[str, Any] | None, list[Finding]]:
+    """sesv2 GetMultiRegionEndpoint in the endpoint's primary region: its id, status and
+    routes, held against the two regions the stack declared."""
+    subject = f"global endpoint {name}"
+    try:
+        data: dict[str, Any] = client.get_multi_region_endpoint(EndpointName=name)
+    except Exception as exc:  # botocore raises many types; all mean "could not check"
+        if _is_not_found(exc):
+            return None, [
+                Finding(
+                    "error",
+                    FindingCode.SES_ENDPOINT_MISSING,
+                    subject,
+                    f"SES has no global endpoint {name} in {regions[0]}: deploy the stack",
+                )
+            ]
+        return None, [
+            Finding.could_not_check(subject, SES_API, f"GetMultiRegionEndpoint: {_error_text(exc)}")
+        ]
+    routes = [
+        str(route.get("Region")) for route in cast(list[dict[str, Any]], data.get("Routes") or [])
+    ]
+    status = data.get("Status")
+    info: dict[str, Any] = {"id": data.get("EndpointId"), "status": status, "routes": routes}
+    findings: list[Finding] = []
+    if status == "CREATING":
+        findings.append(
+            Finding(
+                "warning",
+                FindingCode.SES_ENDPOINT_STATUS,
+                subject,
+                "SES reports the endpoint as CREATING: not usable yet (rerun later)",
+            )
+        )
+    elif status != "READY":
+        findings.append(
+            Finding(
+                "error",
+                FindingCode.SES_ENDPOINT_STATUS,
+                subject,
+                f"SES reports the endpoint as {status or 'unknown'}: sends through it fail",
+            )
+        )
+    if sorted(routes) != sorted(regions):
+        findings.append(
+            Finding(
+                "error",
+                FindingCode.SES_ENDPOINT_ROUTES,
+                subject,
+                f"SES routes the endpoint to {', '.join(routes) or 'no region'}, the stack "
+                f"declares {', '.join(regions)}: run pulumi up (a change replaces the endpoint)",
+            )
+        )
+    return info, findings
+
+
 def attach_status(
     report: Report,
     records: list[Expected],
@@ -238,34 +373,72 @@ def attach_status(
     region: str | None = None,
     endpoint: str | None = None,
     factory: ClientFactory | None = None,
+    context: StackContext | None = None,
 ) -> None:
-    """Add SES identity status to each domain and the account status to the report."""
+    """Add SES identity status in each of its regions to each domain, the account status of
+    every region, and the status and routes of the stack's global endpoints to the report."""
     make = factory or boto_factory(endpoint)
-    regions = domain_regions(records, default_region(region))
-    mail_from = {r.domain for r in records if r.purpose.startswith("mail_from")}
+    context = context or StackContext()
+    regions = domain_regions(records, default_region(region), context.regions)
+    mail_from = _mail_from_regions(records)
     clients: dict[str, Any] = {}
-    for d in report.domains:
-        reg = regions.get(d.domain, default_region(region))
-        client = clients.get(reg)
-        if client is None:
+
+    def client_for(reg: str, subject: str, findings: list[Finding]) -> Any:
+        if reg not in clients:
             try:
-                client = clients[reg] = make(reg)
+                clients[reg] = make(reg)
             except Exception as exc:
-                d.findings.append(Finding.could_not_check(d.domain, SES_API, _error_text(exc)))
+                findings.append(Finding.could_not_check(subject, SES_API, _error_text(exc)))
+                return None
+        return clients[reg]
+
+    for d in report.domains:
+        own = regions.get(d.domain) or [default_region(region)]
+        by_region: dict[str, dict[str, Any]] = {}
+        for reg in own:
+            client = client_for(reg, d.domain, d.findings)
+            if client is None:
                 continue
-        own = [r for r in records if r.domain == d.domain]
-        info, findings = identity_status(d.domain, d.domain in mail_from, client, own)
-        d.ses = {"region": reg, **(info or {})}
-        d.findings.extend(_from_ses(findings))
-    report.account = {}
+            info, findings = identity_status(
+                d.domain,
+                reg in mail_from.get(d.domain, ()),
+                client,
+                [r for r in records if r.domain == d.domain],
+                several_regions=len(own) > 1,
+            )
+            by_region[reg] = {"region": reg, **(info or {})}
+            server = SES_API if len(own) == 1 else f"{SES_API} ({reg})"
+            d.findings.extend(_from_ses(findings, server))
+        if own[0] in by_region:
+            d.ses = dict(by_region[own[0]])
+        if len(own) > 1:
+            d.ses = {**(d.ses or {"region": own[0]}), "regions": by_region}
     report.account_findings = []
+    report.endpoints = {}
+    for name, routes in sorted(context.endpoints.items()):
+        client = client_for(routes[0], f"global endpoint {name}", report.account_findings)
+        if client is None:
+            continue
+        info, findings = endpoint_status(name, routes, client)
+        report.endpoints[name] = info
+        report.account_findings.extend(_from_ses(findings))
+    report.account = {}
     for reg, client in sorted(clients.items()):
         info, findings = account_status(reg, client)
         report.account[reg] = info
         report.account_findings.extend(_from_ses(findings))
 
 
-def _from_ses(findings: list[Finding]) -> list[Finding]:
+def _mail_from_regions(records: list[Expected]) -> dict[str, set[str]]:
+    """Per domain, the regions whose MAIL FROM MX the records hold."""
+    found: dict[str, set[str]] = {}
+    for rec in records:
+        if rec.rdtype == "MX" and (match := _REGION_RE.search(rec.value.split(" ")[-1])):
+            found.setdefault(rec.domain, set()).add(match.group(1))
+    return found
+
+
+def _from_ses(findings: list[Finding], server: str = SES_API) -> list[Finding]:
     for f in findings:
-        f.nameserver = f.nameserver or SES_API
+        f.nameserver = f.nameserver or server
     return findings
