@@ -23,10 +23,9 @@ from pulumi.runtime import config as runtime_config
 
 from ..feedback.model import CONFIGURATION_SET_NAME
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
-from .authorization import DEFAULT_ACTIONS, SendAction
 from .dkim_keys import ByodkimKey, load_byodkim_key
+from .extra_args import BimiArgs, GlobalEndpointArgs, SendingAuthorizationArgs, authorization_shape
 from .model import (
-    DEFAULT_BIMI_SELECTOR,
     DEFAULT_MAIL_FROM_LABEL,
     DEFAULT_TTL,
     DkimKeyLength,
@@ -103,18 +102,6 @@ class DmarcArgs:
 
 
 @dataclass(frozen=True, kw_only=True)
-class BimiArgs:
-    """The BIMI assertion record ``<selector>._bimi.<domain>`` (needs DMARC at enforcement)."""
-
-    logo_url: str
-    """``l=``: https URL of the brand logo, an SVG Tiny PS file ending in ``.svg``."""
-    authority_url: str | None = None
-    """``a=``: https URL of the VMC or CMC mark certificate (``.pem``); ``None``: empty."""
-    selector: str = DEFAULT_BIMI_SELECTOR
-    """One DNS label (``default`` unless given)."""
-
-
-@dataclass(frozen=True, kw_only=True)
 class Route53Dns:
     """Records written to a Route 53 public hosted zone."""
 
@@ -144,38 +131,6 @@ class ExternalDns:
 
     ttl: int = DEFAULT_TTL
     """TTL the exported records ask for, 60-172800 seconds."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SendingAuthorizationArgs:
-    """One sending authorization policy: other accounts' principals that may send from the
-    identity (``aws.sesv2.EmailIdentityPolicy``)."""
-
-    name: str
-    """The policy's name on the identity: 1-64 letters, digits, ``-`` and ``_``."""
-    principals: Sequence[str]
-    """Who may send: 12-digit account ids or IAM role or user ARNs of the identity's
-    partition; never ``*``."""
-    actions: Sequence[SendAction] = DEFAULT_ACTIONS
-    """What they may call (``ses:SendEmail`` and ``ses:SendRawEmail`` unless given)."""
-    from_addresses: Sequence[str] = ()
-    """``ses:FromAddress`` patterns under the domain (``orders@example.com``,
-    ``*@example.com``); empty: any address of the identity."""
-    recipients: Sequence[str] = ()
-    """``ses:Recipients`` patterns; empty: any recipient."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class GlobalEndpointArgs:
-    """An SES global endpoint over two of the domain's regions, for sends through the v2 API
-    (``SendEmail`` with its ``EndpointId``); it does not serve SMTP."""
-
-    name: str | None = None
-    """The endpoint's name, 1-64 letters, digits, ``_`` and ``-`` (``None``: the domain with
-    dashes for dots)."""
-    regions: Sequence[str] = ()
-    """Two of the domain's regions, the endpoint's primary first (empty: the domain's regions,
-    when it has exactly two)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -286,20 +241,6 @@ def _zone_output(dns: object) -> pulumi.Output[str] | None:
     return cast(pulumi.Output[str], zone_id) if isinstance(zone_id, pulumi.Output) else None
 
 
-def _authorization_shape(item: object) -> object:
-    """A ``sendingAuthorization`` entry in config form (anything else as it is, for the parser
-    to name)."""
-    if not isinstance(item, SendingAuthorizationArgs):
-        return item
-    return {
-        "name": item.name,
-        "principals": list(item.principals),
-        "actions": [str(action) for action in item.actions],
-        "fromAddresses": list(item.from_addresses),
-        "recipients": list(item.recipients),
-    }
-
-
 def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, object], _KeyConfig]:
     """``args`` as a ``domains[i]`` config object, and the BYODKIM key's config it names."""
     dkim, key_config = _dkim_shape(args.dkim, problems)
@@ -310,7 +251,7 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         "tags": dict(args.tags),
         "protect": args.protect,
         "configurationSet": False,
-        "sendingAuthorization": [_authorization_shape(item) for item in args.sending_authorization],
+        "sendingAuthorization": [authorization_shape(item) for item in args.sending_authorization],
     }
     if args.region is not None:
         shape["region"] = args.region

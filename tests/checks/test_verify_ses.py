@@ -17,6 +17,7 @@ from botocore.stub import Stubber
 
 from components.checks.verify import ses
 from components.checks.verify.expected import Expected
+from components.checks.verify.stack_context import StackContext, stack_context
 from tests.support.checks_support import make_world
 from tests.support.knot_server import free_port
 from tests.support.moto_server import FAKE_ENV, moto_server
@@ -418,7 +419,7 @@ def _attach(endpoint: dict[str, Any] | None) -> Any:
         report,
         parse_records(text, "outputs"),
         factory=factory,
-        context=ses.stack_context(text),
+        context=stack_context(text),
     )
     for stub in stubs.values():
         stub.assert_no_pending_responses()
@@ -429,13 +430,11 @@ def _attach(endpoint: dict[str, Any] | None) -> Any:
 def test_stack_context_reads_regions_and_endpoints() -> None:
     import json
 
-    context = ses.stack_context(json.dumps({"outputs": TWO_REGION_OUTPUTS}))
+    context = stack_context(json.dumps({"outputs": TWO_REGION_OUTPUTS}))
     assert context.regions == {"example.com": ["eu-west-1", "us-east-1"]}
     assert context.endpoints == {"example-com": ["eu-west-1", "us-east-1"]}
-    assert ses.stack_context('[{"domain": "x"}]') == ses.StackContext()
-    assert ses.stack_context('{"identities": "[secret]", "global_endpoints": [1]}') == (
-        ses.StackContext()
-    )
+    assert stack_context('[{"domain": "x"}]') == StackContext()
+    assert stack_context('{"identities": "[secret]", "global_endpoints": [1]}') == (StackContext())
 
 
 def test_every_region_and_the_endpoint_are_asked(aws_env: None) -> None:

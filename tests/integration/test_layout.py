@@ -42,6 +42,7 @@ PURE = (
     "components/domain/bimi.py",
     "components/domain/dkim_keys.py",
     "components/domain/authorization.py",
+    "components/domain/extra_args.py",
     "components/domain/authorization_parse.py",
     "components/feedback/model.py",
     "components/feedback/parse.py",

@@ -267,13 +267,14 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     report = asyncio.run(main())
     if args.aws:
         from . import ses
+        from .stack_context import stack_context
 
         ses.attach_status(
             report,
             records,
             region=args.aws_region,
             endpoint=args.aws_endpoint_url,
-            context=ses.stack_context(text),
+            context=stack_context(text),
         )
     if args.json:
         print(json.dumps(rep.to_json(report), indent=2))

@@ -9,11 +9,8 @@ or production, the production-access review and its case, quota, enforcement
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from .. import aws_api
@@ -21,90 +18,15 @@ from ..account.status import account_view
 from .expected import Expected
 from .findings import Finding, FindingCode
 from .report import Report
+from .stack_context import MAIL_FROM_MX_REGION, StackContext, domain_regions
 
 SES_API = "SES API"
 """The "server" named in SES findings."""
 
 ClientFactory = Callable[[str], Any]
 
-_REGION_RE = re.compile(r"feedback-smtp\.([a-z0-9-]+)\.amazonses\.com$")
 _GOOD = "SUCCESS"
 _PENDING = ("PENDING", "NOT_STARTED")
-
-
-def domain_regions(
-    records: list[Expected], default: str, declared: Mapping[str, list[str]] | None = None
-) -> dict[str, list[str]]:
-    """Each domain's SES regions: those the stack outputs declare (``identities``), else read
-    from its MAIL FROM MX hosts (one per region, in record order), else ``default``."""
-    regions: dict[str, list[str]] = {}
-    for rec in records:
-        found = regions.setdefault(rec.domain, [])
-        if rec.rdtype == "MX":
-            match = _REGION_RE.search(rec.value.split(" ")[-1])
-            if match and match.group(1) not in found:
-                found.append(match.group(1))
-    for domain, found in regions.items():
-        regions[domain] = list((declared or {}).get(domain) or found or [default])
-    return regions
-
-
-@dataclass(frozen=True, kw_only=True)
-class StackContext:
-    """What ``--aws`` reads from the whole stack outputs beside ``dns_records`` (nothing when
-    given a bare list of records or only ``dns_records``)."""
-
-    regions: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
-    """Domain -> its regions, the primary first (``identities``)."""
-    endpoints: dict[str, list[str]] = field(default_factory=dict[str, list[str]])
-    """Global endpoint name -> its two regions, the primary first (``global_endpoints``)."""
-
-
-def _mapping(value: object) -> dict[str, object]:
-    return cast(dict[str, object], value) if isinstance(value, dict) else {}
-
-
-def _strings(value: object) -> list[str]:
-    items = cast(list[object], value) if isinstance(value, list) else []
-    return [item for item in items if isinstance(item, str)]
-
-
-def stack_context(text: str) -> StackContext:
-    """The regions and global endpoints in stack outputs (``pulumi stack output --json`` or the
-    offline plan's document); anything not shaped as the stack writes it is left out."""
-    try:
-        data: object = json.loads(text)
-    except ValueError:
-        return StackContext()
-    outputs = _mapping(data)
-    if isinstance(outputs.get("outputs"), dict):  # the offline plan's document
-        outputs = _mapping(outputs["outputs"])
-    regions: dict[str, list[str]] = {}
-    identities = outputs.get("identities")
-    for domain, entry in (
-        cast(dict[str, object], identities) if isinstance(identities, dict) else {}
-    ).items():
-        if not isinstance(entry, dict):
-            continue
-        entry = cast(dict[str, object], entry)
-        primary = entry.get("region")
-        others = entry.get("regions")
-        listed = list(cast(dict[str, object], others)) if isinstance(others, dict) else []
-        if isinstance(primary, str):
-            regions[domain] = [primary, *(r for r in listed if r != primary)]
-    endpoints: dict[str, list[str]] = {}
-    declared = outputs.get("global_endpoints")
-    for name, entry in (
-        cast(dict[str, object], declared) if isinstance(declared, dict) else {}
-    ).items():
-        routes = (
-            _strings(cast(dict[str, object], entry).get("regions"))
-            if isinstance(entry, dict)
-            else []
-        )
-        if len(routes) == 2:
-            endpoints[name] = routes
-    return StackContext(regions=regions, endpoints=endpoints)
 
 
 def default_region(explicit: str | None) -> str:
@@ -433,7 +355,7 @@ def _mail_from_regions(records: list[Expected]) -> dict[str, set[str]]:
     """Per domain, the regions whose MAIL FROM MX the records hold."""
     found: dict[str, set[str]] = {}
     for rec in records:
-        if rec.rdtype == "MX" and (match := _REGION_RE.search(rec.value.split(" ")[-1])):
+        if rec.rdtype == "MX" and (match := MAIL_FROM_MX_REGION.search(rec.value.split(" ")[-1])):
             found.setdefault(rec.domain, set()).add(match.group(1))
     return found
 
