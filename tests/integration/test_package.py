@@ -98,6 +98,7 @@ PUBLIC_NAMES = {
     "MailFromArgs",
     "DmarcArgs",
     "BimiArgs",
+    "GlobalEndpointArgs",
     "Route53Dns",
     "CloudflareDns",
     "ExternalDns",
