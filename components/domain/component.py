@@ -10,7 +10,9 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi_aws import sesv2
 
-from .args import SesDomainArgs, check_domain_args, load_output_key
+from ..feedback.configuration_set import ConfigurationSet
+from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
+from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
 from .model import DkimMode, DomainConfig
@@ -35,6 +37,9 @@ class DomainSettings:
     """A BYODKIM key known only as a secret Output (``domain.dkim.key`` is then ``None``)."""
     zone_id: pulumi.Output[str] | None = None
     """A DNS zone id known only as an Output (``domain.dns.zone_id`` is then ``None``)."""
+    configuration_set: ConfigurationSet | None = None
+    """The default set given as a component: the identity's feedback forwarding follows it
+    (``build_stack``'s ``FeedbackLoop`` declares that itself)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -43,11 +48,19 @@ def _settings(args: SesDomainArgs) -> DomainSettings:
     checked = check_domain_args(args, aws_region if isinstance(aws_region, str) else None)
     for warning in checked.warnings:
         pulumi.log.warn(warning)
+    return settings_of(args, checked)
+
+
+def settings_of(args: SesDomainArgs, checked: CheckedDomain) -> DomainSettings:
+    """What validated props build: the checked model, the Outputs, the default set."""
+    given = args.configuration_set_name
+    component = given if isinstance(given, ConfigurationSet) else None
     return DomainSettings(
         domain=checked.domain,
-        configuration_set_name=args.configuration_set_name,
+        configuration_set_name=given.name if isinstance(given, ConfigurationSet) else given,
         private_key=checked.private_key,
         zone_id=checked.zone_id,
+        configuration_set=component,
     )
 
 
@@ -113,6 +126,13 @@ class SesDomain(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
         )
+
+        if (used := settings.configuration_set) is not None:
+            IdentityFeedback(
+                f"{name}-feedback",
+                IdentityFeedbackArgs(identity.email_identity, used.region, used.email_forwarding),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[used]),
+            )
 
         if domain.mail_from.enabled:
             sesv2.EmailIdentityMailFromAttributes(

@@ -69,6 +69,8 @@ class ConfigurationSet(pulumi.ComponentResource):
     """The feedback topics component."""
     region: str
     """The set's region."""
+    email_forwarding: bool
+    """Whether the identities that use the set keep SES's email forwarding of feedback."""
 
     def __init__(
         self,
@@ -85,6 +87,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         config = args.config
         tags = {**args.tags, **config.tags}
         self.region = config.region
+        self.email_forwarding = config.email_forwarding
         tracking: aws.sesv2.ConfigurationSetTrackingOptionsArgsDict | None = None
         if config.tracking is not None:
             tracking = {

@@ -46,6 +46,7 @@ from ..smtp.model import SmtpUserConfig
 from ..smtp.policy import SmtpPolicyArgs
 from ..stack_config import StackConfig, parse_stack_config
 from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
+from .hints import camel_case
 from .inputs import InputCheck
 from .package import (
     CONFIGURATION_SET,
@@ -58,7 +59,7 @@ from .package import (
     schema,
 )
 from .props import PropsFromInputs
-from .schema import Component, camel_case, package_schema
+from .schema import Component, package_schema
 
 Secret = SmtpSecretArgs | None
 Renames = tuple[tuple[str, str | None], ...]
@@ -185,18 +186,8 @@ class SesDomain(python_domain.SesDomain):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         made = from_props("SesDomain", SesDomainArgs, args, _check_domain)
-        checked = made.checked
-        super().__init__(
-            name,
-            python_domain.DomainSettings(
-                domain=checked.domain,
-                configuration_set_name=made.props.configuration_set_name,
-                private_key=checked.private_key,
-                zone_id=checked.zone_id,
-            ),
-            opts,
-        )
-        made.warn(checked.warnings, self)
+        super().__init__(name, python_domain.settings_of(made.props, made.checked), opts)
+        made.warn(made.checked.warnings, self)
 
 
 class ConfigurationSet(python_set.ConfigurationSet):

@@ -14,18 +14,10 @@ import pulumi
 import pytest
 
 from components import __version__
+from components.multilang.hints import SchemaError, attribute_docstrings, camel_case, type_name
 from components.multilang.package import PACKAGE_NAME, REPOSITORY, schema
 from components.multilang.provider import COMPONENTS, SesComponentProvider
-from components.multilang.schema import (
-    KNOWN,
-    SECRET,
-    Component,
-    SchemaBuilder,
-    SchemaError,
-    attribute_docstrings,
-    camel_case,
-    type_name,
-)
+from components.multilang.schema import KNOWN, SECRET, Component, SchemaBuilder
 from tests.support.schema_rules import (
     codegen_violations,
     generated_type_names,

@@ -47,6 +47,7 @@ PURE = (
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
+    "components/multilang/hints.py",
     "components/multilang/schema.py",
     "components/multilang/props.py",
     "components/plan/stack_files.py",
