@@ -89,12 +89,21 @@ class PackageInfo:
     """Per-language options of the code generators (package names, namespaces)."""
 
 
-def _make_plain(spec: Json) -> None:
-    """Mark a property plain, and the items or values of a plain list or map too."""
+def _make_plain(spec: Json, hint: object) -> bool:
+    """Mark a property plain, and the items or values of a plain list or map too, but those
+    annotated ``pulumi.Input[T]``; whether any is left so (its values may be outputs)."""
     spec["plain"] = True
-    for key in ("items", "additionalProperties"):
-        if key in spec:
-            _make_plain(spec[key])
+    if "items" not in spec and "additionalProperties" not in spec:
+        return False
+    args = typing.get_args(unwrap(hint)[0])
+    left = False
+    for key, inner in (("items", args[:1]), ("additionalProperties", args[1:2])):
+        if key in spec and inner:
+            if unwrap(inner[0])[2]:
+                left = True
+            else:
+                left |= _make_plain(spec[key], inner[0])
+    return left
 
 
 def _is_enum(cls: type) -> bool:
@@ -175,9 +184,14 @@ class SchemaBuilder:
             if not description:
                 raise SchemaError(f"{where} has no docstring")
             if not output and not accepts_outputs:
-                _make_plain(spec)
                 why = str(metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
-                description += f"\n\nA plain value, known when the program runs: {why}"
+                if _make_plain(spec, hints[item.name]):
+                    description += (
+                        "\n\nA plain list or map, known when the program runs (its values may be"
+                        f" other resources' outputs): {why}"
+                    )
+                else:
+                    description += f"\n\nA plain value, known when the program runs: {why}"
             if metadata.get(SECRET):
                 spec["secret"] = True
             properties[name] = {"description": description, **spec}

@@ -46,8 +46,10 @@ class SmtpUserArgs:
     Secrets Manager secret's region)."""
     policy: SmtpPolicyArgs | None = None
     """An inline policy on the user. Exactly one of ``policy`` and ``group``."""
-    group: SmtpGroup | None = None
-    """Group mode: join this group and take its policy. Exactly one of ``policy`` and ``group``."""
+    group: SmtpGroup | pulumi.Input[str] | None = None
+    """Group mode: join this group (an ``SmtpGroup``, or a group's name such as an
+    ``SmtpGroup``'s ``group_name`` output) and take its policy. Exactly one of ``policy`` and
+    ``group``."""
     path: str = DEFAULT_PATH
     """IAM path of the user."""
     rotation: str = DEFAULT_ROTATION
@@ -130,8 +132,9 @@ class SmtpUser(pulumi.ComponentResource):
             )
         else:
             assert args.group is not None
+            group = args.group.group_name if isinstance(args.group, SmtpGroup) else args.group
             grant = aws.iam.UserGroupMembership(
-                f"{name}-membership", user=user.name, groups=[args.group.group_name], opts=child
+                f"{name}-membership", user=user.name, groups=[group], opts=child
             )
         # The key's logical name carries the rotation label: a new label is a new resource,
         # created during the update, while the old key is deleted only at its end. Nothing here
