@@ -23,6 +23,7 @@ from pulumi.runtime import config as runtime_config
 
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.model import CONFIGURATION_SET_NAME
+from ..tag_values import checkable_tags
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .model import (
@@ -149,8 +150,9 @@ class SesDomainArgs:
     """Where the records are written: the Route 53 zone named after the domain unless given."""
     email_identities: Sequence[str] = ()
     """Email address identities to verify (the sandbox's senders and recipients)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags on every taggable child (keys 1-128 characters, not ``aws:``; values ≤ 256)."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags on every taggable child (keys 1-128 characters, not ``aws:``; values ≤ 256). A value
+    may be another resource's output: checked once known."""
     protect: bool = False
     """Protect the identity from deletion."""
     configuration_set_name: pulumi.Input[str] | ConfigurationSet | None = None
@@ -240,7 +242,7 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         "name": args.name,
         "dkim": dkim,
         "emailIdentities": list(args.email_identities),
-        "tags": dict(args.tags),
+        "tags": checkable_tags(args.tags),
         "protect": args.protect,
         "configurationSet": False,
     }

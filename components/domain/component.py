@@ -12,6 +12,7 @@ from pulumi_aws import sesv2
 
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
+from ..tag_values import tag_outputs
 from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
@@ -37,6 +38,10 @@ class DomainSettings:
     """A BYODKIM key known only as a secret Output (``domain.dkim.key`` is then ``None``)."""
     zone_id: pulumi.Output[str] | None = None
     """A DNS zone id known only as an Output (``domain.dns.zone_id`` is then ``None``)."""
+    tag_outputs: Mapping[str, pulumi.Output[str]] = field(
+        default_factory=dict[str, pulumi.Output[str]]
+    )
+    """Tags whose values were given as outputs (checked once known), over ``domain.tags``."""
     configuration_set: ConfigurationSet | None = None
     """The default set given as a component: the identity's feedback forwarding follows it
     (``build_stack``'s ``FeedbackLoop`` declares that itself)."""
@@ -60,6 +65,7 @@ def settings_of(args: SesDomainArgs, checked: CheckedDomain) -> DomainSettings:
         configuration_set_name=given.name if isinstance(given, ConfigurationSet) else given,
         private_key=checked.private_key,
         zone_id=checked.zone_id,
+        tag_outputs=tag_outputs(args.tags, "SesDomainArgs.tags"),
         configuration_set=component,
     )
 
@@ -96,7 +102,11 @@ class SesDomain(pulumi.ComponentResource):
         settings = args if isinstance(args, DomainSettings) else _settings(args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         domain = settings.domain
-        tags = {**settings.tags, **domain.tags}
+        tags: dict[str, pulumi.Input[str]] = {
+            **settings.tags,
+            **domain.tags,
+            **settings.tag_outputs,
+        }
         child = pulumi.ResourceOptions(parent=self)
 
         dkim: sesv2.EmailIdentityDkimSigningAttributesArgs

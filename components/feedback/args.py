@@ -18,6 +18,7 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from ..regions import region_problem
+from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, props_key_path
 from .account import AccountContext
 from .model import (
@@ -174,8 +175,8 @@ class ConfigurationSetArgs:
     email_forwarding: bool | None = None
     """Keep SES's email forwarding of bounces and complaints (``None``: off when both reach a
     topic, on otherwise)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the set's resources."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the set's resources (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -194,8 +195,8 @@ class FeedbackTopicsArgs:
     """Topics (``None``: bounce, complaint and delivery, one event type each)."""
     kms: KmsArgs | None = None
     """Encrypt the topics with a customer-managed key (``None``: SNS's own encryption)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of every taggable child."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of every taggable child (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -220,8 +221,8 @@ class ReputationAlarmsArgs:
     """Also create a CloudWatch dashboard of sends, bounces, complaints and the rates."""
     name_prefix: str | None = None
     """Prefix of alarm, topic and dashboard names (``None``: ``ses-<stack>``)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the alerts topic and alarms."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the alerts topic and alarms (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -298,6 +299,7 @@ def check_configuration_set_args(
     ``ConfigError`` listing every problem, named as props."""
     problems = Problems()
     shape = cast(dict[str, object], config_shape(args))
+    shape["tags"] = checkable_tags(args.tags)
     shape |= _topics_shape(args.topics, "ConfigurationSetArgs", problems)
     config, warnings = _check_set(shape, "ConfigurationSetArgs", _RENAMED, problems)
     assert config is not None  # a set without problems is parsed
@@ -310,6 +312,7 @@ def check_topics_args(args: FeedbackTopicsArgs) -> tuple[ConfigurationSetConfig,
     shape = cast(dict[str, object], config_shape(args))
     shape.pop("sourceArn", None)
     shape["name"] = shape.pop("setName", None)
+    shape["tags"] = checkable_tags(args.tags)
     shape |= _topics_shape(args.topics, "FeedbackTopicsArgs", problems)
     config, warnings = _check_set(
         shape, "FeedbackTopicsArgs", {"name": "set_name"} | _RENAMED, problems
@@ -332,7 +335,7 @@ def check_alarms_args(args: ReputationAlarmsArgs) -> tuple[str, AlarmsConfig, tu
     shape.pop("tags", None)
     top = Fields({"alarms": shape}, "ReputationAlarmsArgs:", problems)
     feedback = parse_feedback(top, [], None, problems, stack=pulumi.get_stack())
-    Fields({"tags": dict(args.tags)}, "ReputationAlarmsArgs", problems).tags("tags")
+    Fields({"tags": checkable_tags(args.tags)}, "ReputationAlarmsArgs", problems).tags("tags")
     problems.rename_keys(
         lambda key: props_key_path(key, "ReputationAlarmsArgs:alarms", "ReputationAlarmsArgs", {})
     )

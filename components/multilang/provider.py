@@ -50,6 +50,7 @@ from ..smtp.args import check_group_args, check_user_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.group import SmtpGroupArgs
 from ..smtp.user import SmtpUserArgs
+from ..tag_values import tag_outputs, with_outputs
 from ..validation import ConfigError, ConfigProblem
 from .hints import camel_case
 from .inputs import InputCheck
@@ -163,7 +164,11 @@ class ConfigurationSet(python_set.ConfigurationSet):
         )
         config, warnings = made.checked
         settings = ConfigurationSetSettings(
-            config=config, account=account_context(made.props.account)
+            config=config,
+            account=account_context(made.props.account),
+            tag_outputs=tag_outputs(
+                made.props.tags, made.names.input_key("ConfigurationSetArgs.tags")
+            ),
         )
         super().__init__(name, settings, opts)
         self.topic_arns = self.topics.topic_arns
@@ -190,7 +195,10 @@ class FeedbackTopics(python_topics.FeedbackTopics):
             source_arn=made.props.source_arn,
             account=account_context(made.props.account),
             kms=config.kms,
-            tags=config.tags,
+            tags={
+                **config.tags,
+                **tag_outputs(made.props.tags, made.names.input_key("FeedbackTopicsArgs.tags")),
+            },
         )
         super().__init__(name, settings, opts)
         made.warn(warnings, self)
@@ -211,7 +219,7 @@ class ReputationAlarms(python_alarms.ReputationAlarms):
             region=region,
             config=config,
             account=account_context(made.props.account),
-            tags=dict(made.props.tags),
+            tags=with_outputs(made.props.tags, made.names.input_key("ReputationAlarmsArgs.tags")),
         )
         super().__init__(name, settings, opts)
         made.warn(warnings, self)

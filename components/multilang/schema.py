@@ -187,8 +187,8 @@ class SchemaBuilder:
                 why = str(metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
                 if _make_plain(spec, hints[item.name]):
                     description += (
-                        "\n\nA plain list or map, known when the program runs (its values may be"
-                        f" other resources' outputs): {why}"
+                        f"\n\nA plain list or map, known when the program runs: {why} Its values"
+                        " may be other resources' outputs."
                     )
                 else:
                     description += f"\n\nA plain value, known when the program runs: {why}"

@@ -554,3 +554,51 @@ def test_a_configuration_set_of_another_region_is_refused_before_anything_is_dec
     )
     assert len(raised.value.problems) == 1
     assert len(monitor.declared) == before
+
+
+def test_tag_values_may_be_outputs_checked_once_known() -> None:
+    def build() -> SesDomain:
+        args = SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            email_identities=["ops@news.example.org"],
+            tags={"team": "mail", "owner": pulumi.Output.from_input("ops-team")},
+        )
+        return SesDomain("news", args)
+
+    result = declare(build)
+    assert result.named("news-identity").inputs["tags"] == {"team": "mail", "owner": "ops-team"}
+    address = [r for r in result.of_type(IDENTITY) if r.name != "news-identity"]
+    assert address[0].inputs["tags"] == {"team": "mail", "owner": "ops-team"}
+
+
+def test_a_bad_tag_key_with_an_output_value_is_refused_up_front() -> None:
+    error, declared = refused(
+        SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            tags={"aws:owner": pulumi.Output.from_input("x"), "ok": "y" * 300},
+        )
+    )
+    keys = sorted(problem.key for problem in error.problems)
+    assert keys == ["SesDomainArgs.tags.aws:owner", "SesDomainArgs.tags.ok"]
+    assert declared == []
+
+
+def test_a_tag_output_too_long_fails_when_known_without_showing_it() -> None:
+    def build() -> SesDomain:
+        args = SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            tags={"owner": pulumi.Output.secret("s" * 300)},
+        )
+        return SesDomain("news", args)
+
+    with pytest.raises(ConfigError) as raised:
+        declare(build)
+    assert str(raised.value.problems[0]) == (
+        "SesDomainArgs.tags.owner: must be a string of at most 256 characters (a tag value)"
+    )

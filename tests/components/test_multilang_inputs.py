@@ -357,3 +357,36 @@ def test_a_byodkim_key_named_by_a_secret_config_key_is_read_and_stays_secret() -
     assert "dkimSigningAttributes" in {path.split(".")[0] for path in identity.secret_paths}
     assert "ses:plainKey = [secret, not shown]: is plain text" in plain and "--secret" in plain
     assert "BEGIN" not in plain and key.splitlines()[1] not in plain
+
+
+def test_tag_values_may_be_outputs_in_every_component() -> None:
+    account = {"accountId": "123456789012", "partition": "aws"}
+    owner = {"team": "mail", "owner": "from-an-output"}
+    runs = {
+        "ConfigurationSet": (
+            {"name": "s1", "region": "eu-west-1", "account": account},
+            "aws:sesv2/configurationSet:ConfigurationSet",
+        ),
+        "FeedbackTopics": (
+            {"setName": "s1", "sourceArn": "arn", "region": "eu-west-1", "account": account},
+            "aws:sns/topic:Topic",
+        ),
+        "ReputationAlarms": (
+            {"region": "eu-west-1", "account": account},
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+        ),
+        "SmtpUser": (SMTP, "aws:iam/user:User"),
+        "SesDomain": (DOMAIN, "aws:sesv2/emailIdentity:EmailIdentity"),
+    }
+    for component, (inputs, resource) in runs.items():
+        declared = construct(
+            component,
+            lambda inputs=inputs: {
+                **inputs,
+                "tags": {"team": "mail", "owner": pulumi.Output.from_input("from-an-output")},
+            },
+        )
+        tagged = [r for r in declared if r.type == resource]
+        assert tagged and all(r.inputs["tags"] == owner for r in tagged), (component, tagged)
+    message = refused("SmtpUser", lambda: {**SMTP, "tags": {"aws:x": pulumi.Output.from_input("")}})
+    assert "SmtpUser.tags.aws:x" in message
