@@ -21,6 +21,7 @@ from ..regions import region_problem
 from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, props_key_path
 from .account import AccountContext
+from .late_endpoints import stand_in
 from .model import (
     DEFAULT_BOUNCE_THRESHOLD,
     DEFAULT_CLOUDWATCH_EVENTS,
@@ -46,8 +47,9 @@ class SubscriptionArgs:
 
     protocol: SubscriptionProtocol
     """email, https, sqs (an existing queue's ARN) or lambda (a function's ARN)."""
-    endpoint: str
-    """The address, ``https://`` URL or ARN, checked for its protocol."""
+    endpoint: pulumi.Input[str]
+    """The address, ``https://`` URL or ARN, checked for its protocol; or another resource's
+    output (an ``aws.sqs.Queue``'s or ``aws.lambda_.Function``'s ``arn``), checked once known."""
     raw_message_delivery: bool | None = None
     """Deliver SES's JSON without the SNS envelope (sqs and https only; ``None``: on for sqs,
     off for https so the endpoint can check SNS's signature)."""
@@ -234,6 +236,8 @@ def config_shape(value: object) -> object:
         shape: dict[str, object] = {}
         for item in fields(value):
             found = getattr(value, item.name)
+            if isinstance(value, SubscriptionArgs) and isinstance(found, pulumi.Output):
+                found = stand_in(value.protocol, cast(pulumi.Output[str], found))
             if found is not None and item.name != "account":
                 head, *rest = item.name.split("_")
                 shape[head + "".join(part.title() for part in rest)] = config_shape(found)

@@ -132,6 +132,7 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
     for token, name in (("SmtpUser", "group"), ("FeedbackTopics", "sourceArn")):
         assert "plain" not in SERVED["resources"][f"ses:index:{token}"]["inputProperties"][name]
     assert "plain" not in types["ses:index:SmtpSecret"]["properties"]["kmsKeyId"]
+    assert "plain" not in types["ses:index:Subscription"]["properties"]["endpoint"]
     for token, named in SERVED["types"].items():
         for name, spec in named.get("properties", {}).items():
             assert spec["description"], (token, name)
