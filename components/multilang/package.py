@@ -110,6 +110,52 @@ _WHY_PLAIN = {
     "SmtpIdentity": dict.fromkeys(("region", "identity", "domain", "home"), POLICY),
     "SmtpConfigurationSet": dict.fromkeys(("region", "name"), POLICY),
     "SmtpSecretArgs": {"name": RESOURCES, "recovery_window_days": CHECKED},
+    "ConfigurationSetArgs": dict.fromkeys(
+        (
+            "tls_policy",
+            "reputation_metrics",
+            "sending_enabled",
+            "suppressed_reasons",
+            "max_delivery_seconds",
+            "vdm",
+            "allow_unrouted_feedback",
+            "email_forwarding",
+            "tags",
+        ),
+        CHECKED,
+    )
+    | dict.fromkeys(
+        ("name", "region", "tracking", "topics", "kms", "cloud_watch", "event_bridge", "account"),
+        RESOURCES,
+    ),
+    "FeedbackTopicsArgs": dict.fromkeys(
+        ("set_name", "region", "topics", "kms", "account"), RESOURCES
+    )
+    | {"tags": CHECKED},
+    "ReputationAlarmsArgs": dict.fromkeys(
+        ("region", "subscriptions", "dashboard", "name_prefix", "account"), RESOURCES
+    )
+    | dict.fromkeys(
+        (
+            "bounce_rate_threshold",
+            "complaint_rate_threshold",
+            "period_seconds",
+            "evaluation_periods",
+            "tags",
+        ),
+        CHECKED,
+    ),
+    "TopicArgs": dict.fromkeys(("kind", "subscriptions", "queue"), RESOURCES) | {"events": CHECKED},
+    "SubscriptionArgs": {"protocol": RESOURCES, "raw_message_delivery": CHECKED},
+    "QueueArgs": dict.fromkeys(
+        ("max_receive_count", "message_retention_seconds", "visibility_timeout_seconds"), CHECKED
+    ),
+    "KmsArgs": {"deletion_window_in_days": CHECKED},
+    "CloudWatchArgs": {"events": CHECKED, "dimensions": CHECKED},
+    "DimensionArgs": dict.fromkeys(("name", "source", "default_value"), CHECKED),
+    "EventBridgeArgs": {"events": CHECKED},
+    "TrackingArgs": {"custom_redirect_domain": CHECKED, "https_policy": CHECKED},
+    "VdmArgs": {"engagement_metrics": CHECKED, "optimized_shared_delivery": CHECKED},
 }
 NOTES: Mapping[str, Mapping[str, object]] = {
     f"{cls}.{name}": {KNOWN: why}
