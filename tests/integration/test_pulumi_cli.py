@@ -223,6 +223,21 @@ def test_without_a_pin_plain_http_is_refused_unread(tmp_path: Path) -> None:
     assert installed_files(tmp_path) == []
 
 
+def test_without_a_pin_a_redirect_to_plain_http_is_refused(
+    tmp_path: Path, https_context: ssl.SSLContext, certificate_authority: trustme.CA
+) -> None:
+    with release_server() as plain, release_server(https_context) as server:
+        plain.serve_checksums({archive_name(PLATFORM): "4" * 64})
+        checksums = f"/releases/sdk/pulumi-{VERSION}-checksums.txt"
+        server.redirects[checksums] = f"{plain.base_url}/pulumi-{VERSION}-checksums.txt"
+        result = run_unpinned(tmp_path, server.base_url, certificate_authority)
+        assert plain.requests == []
+    assert result.returncode == 4
+    assert "which is not HTTPS; nothing was installed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert installed_files(tmp_path) == []
+
+
 def test_without_a_pin_an_untrusted_certificate_is_refused(
     tmp_path: Path, https_context: ssl.SSLContext
 ) -> None:

@@ -94,6 +94,8 @@ class ReleaseServer:
 
     base_url: str
     files: dict[str, bytes] = field(default_factory=dict[str, bytes])
+    redirects: dict[str, str] = field(default_factory=dict[str, str])
+    """Path -> the URL a 302 sends the client to."""
     requests: list[str] = field(default_factory=list[str])
 
     def serve_checksums(self, lines: dict[str, str], version: str = VERSION) -> None:
@@ -116,6 +118,12 @@ def release_server(tls: ssl.SSLContext | None = None) -> Iterator[ReleaseServer]
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.requests.append(self.path)
+            if self.path in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = state.files.get(self.path)
             if body is None:
                 self.send_error(404)
