@@ -9,7 +9,8 @@
 #   scripts/deploy.sh [STACK]
 #
 # When `pulumi` is not on PATH, scripts/pulumi_cli.py installs the version pinned in
-# scripts/pulumi-cli.toml into .pulumi-cli/, checking the archive's SHA-256 against the pin first.
+# scripts/pulumi-cli.toml into .pulumi-cli/, checking the archive's SHA-256 against the pin first
+# (or, where none is pinned, against Pulumi's checksums file fetched over HTTPS).
 #
 # Environment: PULUMI_BACKEND_URL (default file://<repo>/.state), PULUMI_CONFIG_PASSPHRASE or
 # PULUMI_CONFIG_PASSPHRASE_FILE (the local backend encrypts secrets with it), AWS credentials

@@ -6,18 +6,25 @@ pin before anything is extracted or run.
 
 Prints the folder holding the ``pulumi`` binary on stdout (to put first on PATH) and what it did on
 stderr. Exit status: 0 the CLI is there; 2 a bad pin file or environment (each problem named);
-4 the CLI could not be provided (no digest pinned for this platform, an unknown platform, the
-download failed, its digest differs from the pin, or the archive is unsafe): deploy.sh's
-"prerequisite missing".
+4 the CLI could not be provided (an unknown platform, the download failed, its digest differs
+from the pin or from Pulumi's checksums file, the checksums file lacks the archive, a URL of the
+unpinned path is not HTTPS, or the archive is unsafe): deploy.sh's "prerequisite missing".
 
-Environment: PULUMI_CLI_BASE_URL (default https://get.pulumi.com/releases/sdk, for a mirror),
-PULUMI_CLI_TIMEOUT seconds for each network read (default 60).
+A pinned digest comes first. Where the platform's digest is empty, the archive is checked against
+Pulumi's published ``pulumi-<version>-checksums.txt``, fetched over HTTPS (certificate verified)
+from get.pulumi.com, the host the archive then comes from too; one line says the digest is not
+pinned, which digest was verified, and the line that pins it. A mirror's archive is accepted only
+against a pinned digest.
+
+Environment: PULUMI_CLI_BASE_URL (default https://get.pulumi.com/releases/sdk, for a mirror; pinned
+digests only), PULUMI_CLI_TIMEOUT seconds for each network read (default 60).
+PULUMI_CLI_TEST_HTTPS_BASE_URL is for tests only: it stands in for get.pulumi.com on the unpinned
+path (an HTTPS server on loopback whose CA is given with SSL_CERT_FILE).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import platform
 import re
@@ -26,48 +33,54 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 import tomllib
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import IntEnum
 from pathlib import Path
 from typing import cast
+
+if __package__:
+    from .pulumi_download import (
+        OFFICIAL_BASE_URL,
+        SHA256,
+        CliError,
+        Status,
+        checksums_url,
+        download,
+        https_opener,
+        public,
+        published_digest,
+        require_https,
+        shown,
+    )
+else:  # run as `python scripts/pulumi_cli.py`: this folder is first on sys.path
+    from pulumi_download import (
+        OFFICIAL_BASE_URL,
+        SHA256,
+        CliError,
+        Status,
+        checksums_url,
+        download,
+        https_opener,
+        public,
+        published_digest,
+        require_https,
+        shown,
+    )
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_PINS = REPO / "scripts" / "pulumi-cli.toml"
 DEFAULT_DIR = REPO / ".pulumi-cli"
-OFFICIAL_BASE_URL = "https://get.pulumi.com/releases/sdk"
 MACHINES = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
 """``uname -m`` values and the architecture names of Pulumi's release archives."""
 PLATFORM = re.compile(r"^(linux|darwin)-(x64|arm64)$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_ARCHIVE_BYTES = 1 << 30
-"""The release archives are about 100 MB; anything past this bound is not one of them."""
-DOWNLOAD_DEADLINE = 1800.0
-"""Seconds the whole download may take, however the server trickles it."""
+TEST_BASE_URL = "PULUMI_CLI_TEST_HTTPS_BASE_URL"
+"""For tests only: replaces :data:`OFFICIAL_BASE_URL` where the digest is not pinned."""
 TOP = "pulumi"
 """The one folder every release archive holds; nothing is extracted elsewhere."""
-
-
-class Status(IntEnum):
-    """The command's exit status."""
-
-    OK = 0
-    BAD_INPUT = 2
-    UNAVAILABLE = 4
-
-
-class CliError(Exception):
-    """Why the CLI cannot be provided, with the exit status to leave with."""
-
-    def __init__(self, status: Status, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,19 +97,12 @@ class Settings:
     """The environment's choices, checked."""
 
     base_url: str
+    """Where archives with a pinned digest come from (the official host or a mirror)."""
+    mirror: bool
+    """Whether ``base_url`` is PULUMI_CLI_BASE_URL's (then unpinned archives are refused)."""
+    verified_base_url: str
+    """Where unpinned archives and their checksums file come from: the official host."""
     timeout: float
-
-
-def _shown(value: object) -> str:
-    """A value as messages quote it: repr, at most 200 characters."""
-    text = repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _public(url: str) -> str:
-    """A URL without its user-info part (a mirror's credentials are never printed)."""
-    parts = urllib.parse.urlsplit(url)
-    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
 
 
 def _display(path: Path) -> Path:
@@ -115,11 +121,11 @@ def load_pins(path: Path) -> tuple[Pins | None, list[str]]:
     problems: list[str] = []
     version = document.get("version")
     if not isinstance(version, str) or not VERSION.match(version):
-        problems.append(f"{path}: version is {_shown(version)}; allowed: a release like '3.272.0'")
+        problems.append(f"{path}: version is {shown(version)}; allowed: a release like '3.272.0'")
     table: object = document.get("sha256")
     digests: dict[str, str] = {}
     if not isinstance(table, dict):
-        problems.append(f"{path}: sha256 is {_shown(table)}; allowed: a table platform = digest")
+        problems.append(f"{path}: sha256 is {shown(table)}; allowed: a table platform = digest")
     else:
         for key, digest in cast(dict[str, object], table).items():  # TOML keys are strings
             if not PLATFORM.match(key):
@@ -129,13 +135,13 @@ def load_pins(path: Path) -> tuple[Pins | None, list[str]]:
                 )
             elif not isinstance(digest, str) or not (digest == "" or SHA256.match(digest)):
                 problems.append(
-                    f"{path}: sha256.{key} is {_shown(digest)}; allowed: 64 lowercase hex"
+                    f"{path}: sha256.{key} is {shown(digest)}; allowed: 64 lowercase hex"
                     ' digits from Pulumi\'s checksums file, or "" (not pinned)'
                 )
             else:
                 digests[key] = digest
     unknown = sorted(set(document) - {"version", "sha256"})
-    problems += [f"{path}: unknown key {_shown(key)}; allowed: version, sha256" for key in unknown]
+    problems += [f"{path}: unknown key {shown(key)}; allowed: version, sha256" for key in unknown]
     if problems or not isinstance(version, str):
         return None, problems
     return Pins(path=path, version=version, sha256=digests), []
@@ -147,7 +153,7 @@ def load_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[str
     base_url = environ.get("PULUMI_CLI_BASE_URL") or OFFICIAL_BASE_URL
     if urllib.parse.urlsplit(base_url).scheme not in {"http", "https"} or "//" not in base_url:
         problems.append(
-            f"PULUMI_CLI_BASE_URL is {_shown(_public(base_url))}; allowed: an http(s) URL of a"
+            f"PULUMI_CLI_BASE_URL is {shown(public(base_url))}; allowed: an http(s) URL of a"
             f" folder holding Pulumi's release archives, like {OFFICIAL_BASE_URL}"
         )
     raw_timeout = environ.get("PULUMI_CLI_TIMEOUT") or "60"
@@ -156,10 +162,16 @@ def load_settings(environ: Mapping[str, str]) -> tuple[Settings | None, list[str
     except ValueError:
         timeout = -1.0
     if not 0 < timeout <= 3600:
-        problems.append(f"PULUMI_CLI_TIMEOUT is {_shown(raw_timeout)}; allowed: seconds, 0 to 3600")
+        problems.append(f"PULUMI_CLI_TIMEOUT is {shown(raw_timeout)}; allowed: seconds, 0 to 3600")
     if problems:
         return None, problems
-    return Settings(base_url=base_url.rstrip("/"), timeout=timeout), []
+    verified = environ.get(TEST_BASE_URL) or OFFICIAL_BASE_URL
+    return Settings(
+        base_url=base_url.rstrip("/"),
+        mirror=bool(environ.get("PULUMI_CLI_BASE_URL")),
+        verified_base_url=verified.rstrip("/"),
+        timeout=timeout,
+    ), []
 
 
 def platform_key(system: str, machine: str) -> str:
@@ -169,49 +181,10 @@ def platform_key(system: str, machine: str) -> str:
     if arch is None or not PLATFORM.match(key):
         raise CliError(
             Status.UNAVAILABLE,
-            f"Pulumi publishes no CLI archive for {_shown(system)} on {_shown(machine)};"
+            f"Pulumi publishes no CLI archive for {shown(system)} on {shown(machine)};"
             " archives exist for Linux and macOS on x86_64 and arm64",
         )
     return key
-
-
-def checksums_url(version: str) -> str:
-    """Where Pulumi publishes the SHA-256 of every archive of a release."""
-    return f"{OFFICIAL_BASE_URL}/pulumi-{version}-checksums.txt"
-
-
-def download(url: str, destination: Path, *, timeout: float) -> str:
-    """Stream ``url`` into ``destination``; its SHA-256 (hex). Bounded in size and in time."""
-    digest = hashlib.sha256()
-    deadline = time.monotonic() + DOWNLOAD_DEADLINE
-    size = 0
-    try:
-        with (
-            urllib.request.urlopen(url, timeout=timeout) as response,
-            destination.open("wb") as out,
-        ):
-            while chunk := response.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_ARCHIVE_BYTES or time.monotonic() > deadline:
-                    raise CliError(
-                        Status.UNAVAILABLE,
-                        f"the download of {_public(url)} passed {MAX_ARCHIVE_BYTES} bytes or"
-                        f" {DOWNLOAD_DEADLINE:.0f} s and was stopped",
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-    except urllib.error.HTTPError as error:
-        raise CliError(
-            Status.UNAVAILABLE, f"the download of {_public(url)} failed: HTTP {error.code}"
-        ) from None
-    except (OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        raise CliError(
-            Status.UNAVAILABLE,
-            f"cannot download {_public(url)} ({str(reason)[:200]}); check the network, a proxy"
-            " (HTTPS_PROXY) or PULUMI_CLI_BASE_URL",
-        ) from None
-    return digest.hexdigest()
 
 
 def extract(archive: Path, destination: Path) -> None:
@@ -231,7 +204,7 @@ def extract(archive: Path, destination: Path) -> None:
                 if not parts or parts[0] != TOP or ".." in parts:
                     raise CliError(
                         Status.UNAVAILABLE,
-                        f"the archive holds {_shown(member.name)}, outside {TOP}/;"
+                        f"the archive holds {shown(member.name)}, outside {TOP}/;"
                         " nothing was installed",
                     )
             tar.extractall(destination, filter="data")
@@ -257,9 +230,32 @@ def _reported_version(binary: Path) -> str:
     return (result.stdout.strip().splitlines() or [""])[0][:200]
 
 
+def _unpinned(
+    pins: Pins, platform_name: str, settings: Settings
+) -> tuple[str, str, urllib.request.OpenerDirector]:
+    """For a platform without a pinned digest: the digest Pulumi's checksums file gives its
+    archive, the HTTPS folder both come from, and the opener that fetched it."""
+    name = f"pulumi-v{pins.version}-{platform_name}.tar.gz"
+    if settings.mirror:
+        raise CliError(
+            Status.UNAVAILABLE,
+            f"no pinned SHA-256 for pulumi v{pins.version} {platform_name}, and an archive from a"
+            " mirror (PULUMI_CLI_BASE_URL) is installed only against a pinned digest; add the"
+            f" digest from {checksums_url(pins.version)} to {pins.path}, unset"
+            " PULUMI_CLI_BASE_URL to check the archive against that file, or install the CLI"
+            " yourself",
+        )
+    base_url = settings.verified_base_url
+    require_https(base_url)
+    opener = https_opener()
+    url = checksums_url(pins.version, base_url)
+    return published_digest(url, name, timeout=settings.timeout, opener=opener), base_url, opener
+
+
 def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -> Path:
     """The folder holding the pinned ``pulumi``: already in ``root``, or downloaded, checked and
-    unpacked there (via a staging folder, so an interrupted run leaves nothing half-installed)."""
+    unpacked there (via a staging folder, so an interrupted run leaves nothing half-installed).
+    Without a pinned digest the archive is checked against Pulumi's checksums file instead."""
     if platform_name not in pins.sha256:
         pinned = ", ".join(sorted(pins.sha256)) or "none"
         raise CliError(
@@ -267,12 +263,17 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
             f"{pins.path} pins no pulumi v{pins.version} archive for {platform_name}"
             f" (pinned: {pinned}); install the CLI yourself",
         )
+    name = f"pulumi-v{pins.version}-{platform_name}.tar.gz"
     expected = pins.sha256[platform_name]
+    base_url, opener, source = settings.base_url, None, f"the pin in {pins.path}"
     if not expected:
-        raise CliError(
-            Status.UNAVAILABLE,
-            f"no pinned SHA-256 for pulumi v{pins.version} {platform_name}; install the CLI"
-            f" yourself or add the digest from {checksums_url(pins.version)} to {pins.path}",
+        expected, base_url, opener = _unpinned(pins, platform_name, settings)
+        checksums = public(checksums_url(pins.version, base_url))
+        source = f"Pulumi's checksums file {checksums}"
+        _say(
+            f"the SHA-256 of {name} is not pinned in {pins.path}; verified {expected} against"
+            f" {checksums}; to pin it, put this line under [sha256] in {pins.path}:"
+            f' {platform_name} = "{expected}"'
         )
     target = root / f"{pins.version}-{platform_name}"
     binary_dir = target / TOP
@@ -281,21 +282,20 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
     if installed and (binary_dir / "pulumi").is_file():
         _say(f"using pulumi v{pins.version} ({platform_name}) from {_display(binary_dir)}")
         return binary_dir
-    name = f"pulumi-v{pins.version}-{platform_name}.tar.gz"
-    url = f"{settings.base_url}/{name}"
+    url = f"{base_url}/{name}"
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".partial-", dir=root))
     try:
         archive = staging / name
-        _say(f"pulumi is not on PATH: downloading pulumi v{pins.version} from {_public(url)}")
-        actual = download(url, archive, timeout=settings.timeout)
+        _say(f"pulumi is not on PATH: downloading pulumi v{pins.version} from {public(url)}")
+        actual = download(url, archive, timeout=settings.timeout, opener=opener)
         if actual != expected:
             raise CliError(
                 Status.UNAVAILABLE,
-                f"{name} does not match its pin in {pins.path}: expected SHA-256 {expected},"
+                f"{name} does not match {source}: expected SHA-256 {expected},"
                 f" got {actual}; the download was deleted and nothing was extracted or run",
             )
-        _say(f"SHA-256 {actual} of {name} matches the pin in {pins.path}")
+        _say(f"SHA-256 {actual} of {name} matches {source}")
         tree = staging / "tree"
         extract(archive, tree)
         binary = tree / TOP / "pulumi"
@@ -308,7 +308,7 @@ def install(*, pins: Pins, platform_name: str, settings: Settings, root: Path) -
         if reported != f"v{pins.version}":
             raise CliError(
                 Status.UNAVAILABLE,
-                f"the pulumi in {name} reports {_shown(reported)}, not v{pins.version};"
+                f"the pulumi in {name} reports {shown(reported)}, not v{pins.version};"
                 " nothing was installed",
             )
         (tree / ".sha256").write_text(expected + "\n", encoding="utf-8")

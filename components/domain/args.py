@@ -21,7 +21,9 @@ from typing import cast
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.model import CONFIGURATION_SET_NAME
+from ..tag_values import checkable_tags
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .extra_args import BimiArgs, GlobalEndpointArgs, SendingAuthorizationArgs, authorization_shape
@@ -156,12 +158,16 @@ class SesDomainArgs:
     """Where the records are written: the Route 53 zone named after the domain unless given."""
     email_identities: Sequence[str] = ()
     """Email address identities to verify (the sandbox's senders and recipients)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags on every taggable child (keys 1-128 characters, not ``aws:``; values ≤ 256)."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags on every taggable child (keys 1-128 characters, not ``aws:``; values ≤ 256). A value
+    may be another resource's output: checked once known."""
     protect: bool = False
     """Protect the identity from deletion."""
-    configuration_set_name: pulumi.Input[str] | None = None
-    """The identity's default configuration set (a name, or a ``ConfigurationSet``'s output)."""
+    configuration_set_name: pulumi.Input[str] | ConfigurationSet | None = None
+    """The identity's default configuration set: a ``ConfigurationSet`` built in the same program
+    (its name is used, its region must be the identity's, and the identity's feedback forwarding
+    follows the set's ``email_forwarding``), or a set's name or name output (then forwarding is
+    left as it is). ``None``: no default set."""
     sending_authorization: Sequence[SendingAuthorizationArgs] = ()
     """Sending authorization policies on the identity: who in other accounts may send."""
     bimi: BimiArgs | None = None
@@ -248,7 +254,7 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
         "name": args.name,
         "dkim": dkim,
         "emailIdentities": list(args.email_identities),
-        "tags": dict(args.tags),
+        "tags": checkable_tags(args.tags),
         "protect": args.protect,
         "configurationSet": False,
         "sendingAuthorization": [authorization_shape(item) for item in args.sending_authorization],
@@ -336,16 +342,7 @@ def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDom
         secret_keys=key_config.secret_keys,
         deferred_keys=[DEFERRED_KEY] if deferred else [],
     )
-    if (
-        args.configuration_set_name is not None
-        and isinstance(args.configuration_set_name, str)
-        and not CONFIGURATION_SET_NAME.match(args.configuration_set_name)
-    ):
-        problems.add(
-            f"{PROPS}.configuration_set_name",
-            args.configuration_set_name,
-            "must be an SES configuration set name: 1-64 letters, digits, _ and -",
-        )
+    _check_set(args.configuration_set_name, domain.region if domain else None, problems)
     problems.rename_keys(props_key)
     problems.hide_secrets([f"{PROPS}.dkim.private_key"], list(key_config.secrets.values()))
     problems.raise_if_any()
@@ -362,6 +359,25 @@ def check_domain_args(args: SesDomainArgs, aws_region: str | None) -> CheckedDom
         zone_id=zone_id,
         warnings=tuple(domain_warnings(domain, PROPS)),
     )
+
+
+def _check_set(given: object, region: str | None, problems: Problems) -> None:
+    """A known set name is one SES accepts; a ``ConfigurationSet`` lives in the identity's
+    region (an output is SES's to check)."""
+    key = f"{PROPS}.configuration_set_name"
+    if isinstance(given, str) and not CONFIGURATION_SET_NAME.match(given):
+        problems.add(
+            key, given, "must be an SES configuration set name: 1-64 letters, digits, _ and -"
+        )
+    elif isinstance(given, ConfigurationSet) and region is not None and given.region != region:
+        problems.add(
+            key,
+            f"ConfigurationSet in {given.region}",
+            f"must be a configuration set in the identity's region {region}: a set serves"
+            " identities of its own region only",
+        )
+    elif given is not None and not isinstance(given, str | ConfigurationSet | pulumi.Output):
+        problems.add(key, given, "must be a ConfigurationSet, a set's name or a name output")
 
 
 def load_output_key(pem: str) -> ByodkimKey:

@@ -10,7 +10,10 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 from pulumi_aws import sesv2
 
-from .args import SesDomainArgs, check_domain_args, load_output_key
+from ..feedback.configuration_set import ConfigurationSet
+from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
+from ..tag_values import tag_outputs
+from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
@@ -41,6 +44,13 @@ class DomainSettings:
     tracking CNAME), written by its writer and part of its ``dns_records``."""
     regional_sets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, Any])
     """The configuration set of the identity in each secondary region (by region)."""
+    tag_outputs: Mapping[str, pulumi.Output[str]] = field(
+        default_factory=dict[str, pulumi.Output[str]]
+    )
+    """Tags whose values were given as outputs (checked once known), over ``domain.tags``."""
+    configuration_set: ConfigurationSet | None = None
+    """The default set given as a component: the identity's feedback forwarding follows it
+    (``build_stack``'s ``FeedbackLoop`` declares that itself)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -49,15 +59,27 @@ def _settings(args: SesDomainArgs) -> DomainSettings:
     checked = check_domain_args(args, aws_region if isinstance(aws_region, str) else None)
     for warning in checked.warnings:
         pulumi.log.warn(warning)
-    set_name = args.configuration_set_name
+    return settings_of(args, checked)
+
+
+def settings_of(args: SesDomainArgs, checked: CheckedDomain) -> DomainSettings:
+    """What validated props build: the checked model, the Outputs, the default set (a set
+    given by name is the set of every region; a ``ConfigurationSet`` is of its own region)."""
+    given = args.configuration_set_name
+    component = given if isinstance(given, ConfigurationSet) else None
+    set_name = given.name if isinstance(given, ConfigurationSet) else given
     return DomainSettings(
         domain=checked.domain,
         configuration_set_name=set_name,
         regional_sets=(
-            {} if set_name is None else dict.fromkeys(checked.domain.secondary_regions, set_name)
+            {}
+            if set_name is None or component is not None
+            else dict.fromkeys(checked.domain.secondary_regions, set_name)
         ),
         private_key=checked.private_key,
         zone_id=checked.zone_id,
+        tag_outputs=tag_outputs(args.tags, "SesDomainArgs.tags"),
+        configuration_set=component,
     )
 
 
@@ -109,7 +131,11 @@ class SesDomain(pulumi.ComponentResource):
         settings = args if isinstance(args, DomainSettings) else _settings(args)
         super().__init__(TYPE_TOKEN, name, None, opts)
         domain = settings.domain
-        tags = {**settings.tags, **domain.tags}
+        tags: dict[str, pulumi.Input[str]] = {
+            **settings.tags,
+            **domain.tags,
+            **settings.tag_outputs,
+        }
         child = pulumi.ResourceOptions(parent=self)
 
         dkim: sesv2.EmailIdentityDkimSigningAttributesArgs
@@ -153,6 +179,12 @@ class SesDomain(pulumi.ComponentResource):
                     opts=child,
                 )
         identity = identities[domain.region]
+        if (used := settings.configuration_set) is not None:
+            IdentityFeedback(
+                f"{name}-feedback",
+                IdentityFeedbackArgs(identity.email_identity, used.region, used.email_forwarding),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[used]),
+            )
         for region, regional in identities.items():
             suffix = "" if region == domain.region else f"-{region}"
             for authorization in domain.sending_authorization:
@@ -288,7 +320,7 @@ def _global_endpoint(
     name: str,
     endpoint: GlobalEndpointConfig,
     identities: Mapping[str, sesv2.EmailIdentity],
-    tags: Mapping[str, str],
+    tags: Mapping[str, pulumi.Input[str]],
     child: pulumi.ResourceOptions,
 ) -> sesv2.MultiRegionEndpoint:
     """The global endpoint, created in its primary region once both identities exist."""

@@ -17,6 +17,7 @@ from ..physical_names import (
     dashboard_name,
     lambda_statement_id,
 )
+from ..tag_values import with_outputs
 from .account import AccountContext, account_context
 from .args import ReputationAlarmsArgs, check_alarms_args
 from .endpoints import subscribe
@@ -36,7 +37,7 @@ class ReputationAlarmsSettings:
     """Thresholds, period, subscribers, dashboard."""
     account: AccountContext
     """Account id and partition."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
     """Tags of the alerts topic and alarms."""
 
 
@@ -67,7 +68,7 @@ class ReputationAlarms(pulumi.ComponentResource):
                 region=region,
                 config=config,
                 account=account_context(args.account),
-                tags=dict(args.tags),
+                tags=with_outputs(args.tags, "ReputationAlarmsArgs.tags"),
             )
         super().__init__("ses:index:ReputationAlarms", name, None, opts)
         config = args.config

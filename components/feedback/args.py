@@ -18,8 +18,10 @@ import pulumi
 from pulumi.runtime import config as runtime_config
 
 from ..regions import region_problem
+from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, props_key_path
 from .account import AccountContext
+from .late_endpoints import stand_in
 from .model import (
     DEFAULT_BOUNCE_THRESHOLD,
     DEFAULT_CLOUDWATCH_EVENTS,
@@ -45,8 +47,9 @@ class SubscriptionArgs:
 
     protocol: SubscriptionProtocol
     """email, https, sqs (an existing queue's ARN) or lambda (a function's ARN)."""
-    endpoint: str
-    """The address, ``https://`` URL or ARN, checked for its protocol."""
+    endpoint: pulumi.Input[str]
+    """The address, ``https://`` URL or ARN, checked for its protocol; or another resource's
+    output (an ``aws.sqs.Queue``'s or ``aws.lambda_.Function``'s ``arn``), checked once known."""
     raw_message_delivery: bool | None = None
     """Deliver SES's JSON without the SNS envelope (sqs and https only; ``None``: on for sqs,
     off for https so the endpoint can check SNS's signature)."""
@@ -177,8 +180,8 @@ class ConfigurationSetArgs:
     email_forwarding: bool | None = None
     """Keep SES's email forwarding of bounces and complaints (``None``: off when both reach a
     topic, on otherwise)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the set's resources."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the set's resources (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -197,8 +200,8 @@ class FeedbackTopicsArgs:
     """Topics (``None``: bounce, complaint and delivery, one event type each)."""
     kms: KmsArgs | None = None
     """Encrypt the topics with a customer-managed key (``None``: SNS's own encryption)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of every taggable child."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of every taggable child (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -223,8 +226,8 @@ class ReputationAlarmsArgs:
     """Also create a CloudWatch dashboard of sends, bounces, complaints and the rates."""
     name_prefix: str | None = None
     """Prefix of alarm, topic and dashboard names (``None``: ``ses-<stack>``)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the alerts topic and alarms."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the alerts topic and alarms (a value may be an output: checked once known)."""
     account: AccountContext | None = None
     """Account id and partition (``None``: looked up with the AWS provider)."""
 
@@ -236,6 +239,8 @@ def config_shape(value: object) -> object:
         shape: dict[str, object] = {}
         for item in fields(value):
             found = getattr(value, item.name)
+            if isinstance(value, SubscriptionArgs) and isinstance(found, pulumi.Output):
+                found = stand_in(value.protocol, cast(pulumi.Output[str], found))
             if found is not None and item.name != "account":
                 head, *rest = item.name.split("_")
                 shape[head + "".join(part.title() for part in rest)] = config_shape(found)
@@ -301,6 +306,7 @@ def check_configuration_set_args(
     ``ConfigError`` listing every problem, named as props."""
     problems = Problems()
     shape = cast(dict[str, object], config_shape(args))
+    shape["tags"] = checkable_tags(args.tags)
     shape |= _topics_shape(args.topics, "ConfigurationSetArgs", problems)
     config, warnings = _check_set(shape, "ConfigurationSetArgs", _RENAMED, problems)
     assert config is not None  # a set without problems is parsed
@@ -313,6 +319,7 @@ def check_topics_args(args: FeedbackTopicsArgs) -> tuple[ConfigurationSetConfig,
     shape = cast(dict[str, object], config_shape(args))
     shape.pop("sourceArn", None)
     shape["name"] = shape.pop("setName", None)
+    shape["tags"] = checkable_tags(args.tags)
     shape |= _topics_shape(args.topics, "FeedbackTopicsArgs", problems)
     config, warnings = _check_set(
         shape, "FeedbackTopicsArgs", {"name": "set_name"} | _RENAMED, problems
@@ -335,7 +342,7 @@ def check_alarms_args(args: ReputationAlarmsArgs) -> tuple[str, AlarmsConfig, tu
     shape.pop("tags", None)
     top = Fields({"alarms": shape}, "ReputationAlarmsArgs:", problems)
     feedback = parse_feedback(top, [], None, problems, stack=pulumi.get_stack())
-    Fields({"tags": dict(args.tags)}, "ReputationAlarmsArgs", problems).tags("tags")
+    Fields({"tags": checkable_tags(args.tags)}, "ReputationAlarmsArgs", problems).tags("tags")
     problems.rename_keys(
         lambda key: props_key_path(key, "ReputationAlarmsArgs:alarms", "ReputationAlarmsArgs", {})
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..tag_values import tag_outputs
 from .account import AccountContext, account_context
 from .args import ConfigurationSetArgs, check_configuration_set_args
 from .model import ConfigurationSetConfig
@@ -30,6 +31,10 @@ class ConfigurationSetSettings:
     """Account id and partition."""
     tags: Mapping[str, str] = field(default_factory=dict[str, str])
     """Stack-wide tags; the set's own ``tags`` are merged over them."""
+    tag_outputs: Mapping[str, pulumi.Output[str]] = field(
+        default_factory=dict[str, pulumi.Output[str]]
+    )
+    """The props' tags given as outputs (checked once known), over the set's own."""
 
 
 def _delivery_options(
@@ -69,6 +74,8 @@ class ConfigurationSet(pulumi.ComponentResource):
     """The feedback topics component."""
     region: str
     """The set's region."""
+    email_forwarding: bool
+    """Whether the identities that use the set keep SES's email forwarding of feedback."""
 
     def __init__(
         self,
@@ -80,11 +87,16 @@ class ConfigurationSet(pulumi.ComponentResource):
             config, warnings = check_configuration_set_args(args)
             for warning in warnings:
                 pulumi.log.warn(warning)
-            args = ConfigurationSetSettings(config=config, account=account_context(args.account))
+            args = ConfigurationSetSettings(
+                config=config,
+                account=account_context(args.account),
+                tag_outputs=tag_outputs(args.tags, "ConfigurationSetArgs.tags"),
+            )
         super().__init__("ses:index:ConfigurationSet", name, None, opts)
         config = args.config
-        tags = {**args.tags, **config.tags}
+        tags: dict[str, pulumi.Input[str]] = {**args.tags, **config.tags, **args.tag_outputs}
         self.region = config.region
+        self.email_forwarding = config.email_forwarding
         tracking: aws.sesv2.ConfigurationSetTrackingOptionsArgsDict | None = None
         if config.tracking is not None:
             tracking = {

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from .account import AccountContext
 from .endpoint_checks import RAW_DELIVERY_PROTOCOLS
+from .late_endpoints import deployed_endpoint
 from .model import SubscriptionConfig, SubscriptionProtocol
 from .policies import lambda_invoke_statement
 from .resource_options import child_options
@@ -28,23 +29,22 @@ def subscribe(
     """One subscription; a Lambda endpoint also gets the permission for this topic only, as the
     statement ``statement_id`` of the function's policy."""
     depends: list[pulumi.Resource] = []
+    endpoint = deployed_endpoint(subscription.endpoint)
     if subscription.protocol is SubscriptionProtocol.LAMBDA:
-        statement = pulumi.Output.all(topic_arn, account.account_id).apply(
-            lambda values: lambda_invoke_statement(
-                subscription.endpoint, values[0], values[1], statement_id
-            )
+        statement = pulumi.Output.all(topic_arn, account.account_id, endpoint).apply(
+            lambda values: lambda_invoke_statement(values[2], values[0], values[1], statement_id)
         )
         permission = aws.lambda_.Permission(
             f"{name}-invoke",
             action=statement.apply(lambda s: str(s["Action"])),
-            function=subscription.endpoint,
+            function=endpoint,
             principal=statement.apply(lambda s: str(s["Principal"]["Service"])),
             source_arn=statement.apply(lambda s: str(s["Condition"]["ArnEquals"]["aws:SourceArn"])),
             source_account=statement.apply(
                 lambda s: str(s["Condition"]["StringEquals"]["aws:SourceAccount"])
             ),
             statement_id=statement_id,
-            region=subscription.endpoint.split(":")[3],
+            region=pulumi.Output.from_input(endpoint).apply(lambda arn: arn.split(":")[3]),
             opts=child_options(parent),
         )
         depends.append(permission)
@@ -52,7 +52,7 @@ def subscribe(
         name,
         topic=topic_arn,
         protocol=subscription.protocol.value,
-        endpoint=subscription.endpoint,
+        endpoint=endpoint,
         raw_message_delivery=subscription.raw_message_delivery
         if subscription.protocol in RAW_DELIVERY_PROTOCOLS
         else None,

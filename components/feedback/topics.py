@@ -17,6 +17,7 @@ from ..physical_names import (
     queue_name,
     topic_name,
 )
+from ..tag_values import tag_outputs
 from .account import AccountContext, account_context
 from .args import FeedbackTopicsArgs, check_topics_args
 from .endpoints import subscribe
@@ -48,7 +49,7 @@ class FeedbackTopicsSettings:
     """Account id and partition."""
     kms: KmsConfig = field(default_factory=KmsConfig)
     """Customer-managed key for the topics."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
     """Tags of every taggable child (already merged)."""
 
 
@@ -83,7 +84,7 @@ class FeedbackTopics(pulumi.ComponentResource):
                 source_arn=args.source_arn,
                 account=account_context(args.account),
                 kms=config.kms,
-                tags=config.tags,
+                tags={**config.tags, **tag_outputs(args.tags, "FeedbackTopicsArgs.tags")},
             )
         super().__init__("ses:index:FeedbackTopics", name, None, opts)
         account = args.account

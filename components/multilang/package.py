@@ -12,16 +12,20 @@ from typing import Any
 
 from .. import __version__
 from ..domain.args import SesDomainArgs
-from ..feedback.args import ConfigurationSetArgs, ReputationAlarmsArgs
+from ..feedback.args import ConfigurationSetArgs, FeedbackTopicsArgs, ReputationAlarmsArgs
+from ..smtp.group import SmtpGroupArgs
+from ..smtp.user import SmtpUserArgs
 from .schema import KNOWN, SECRET, Component, PackageInfo, package_schema
 from .types import (
     CHECKED,
+    POLICY,
     RECORDS,
     RESOURCES,
     ConfigurationSetOutputs,
+    FeedbackTopicsOutputs,
     ReputationAlarmsOutputs,
     SesDomainOutputs,
-    SmtpUserInputs,
+    SmtpGroupOutputs,
     SmtpUserOutputs,
 )
 
@@ -46,8 +50,17 @@ SMTP_USER = Component(
         "credentials for each of its regions (username and passwords as secrets), optionally "
         "in Secrets Manager."
     ),
-    inputs=SmtpUserInputs,
+    inputs=SmtpUserArgs,
     outputs=SmtpUserOutputs,
+)
+SMTP_GROUP = Component(
+    name="SmtpGroup",
+    description=(
+        "An IAM group whose one policy allows only `ses:SendRawEmail` from its identities, for "
+        "several `SmtpUser` members (give its `groupName` to each user's `group`)."
+    ),
+    inputs=SmtpGroupArgs,
+    outputs=SmtpGroupOutputs,
 )
 
 _WHY_PLAIN = {
@@ -81,6 +94,78 @@ _WHY_PLAIN = {
     "Route53Dns": {"zone_name": RESOURCES, "ttl": RECORDS},
     "CloudflareDns": {"ttl": RECORDS},
     "ExternalDns": {"ttl": RECORDS},
+    "SmtpUserArgs": {
+        "user_name": RESOURCES,
+        "regions": RESOURCES,
+        "policy": POLICY,
+        "path": CHECKED,
+        "rotation": RESOURCES,
+        "previous_rotation": RESOURCES,
+        "secret": RESOURCES,
+        "provider_region": RESOURCES,
+        "tags": CHECKED,
+    },
+    "SmtpGroupArgs": {"group_name": RESOURCES, "policy": POLICY, "path": CHECKED},
+    "SmtpPolicyArgs": dict.fromkeys(
+        (
+            "identity_arns",
+            "identities",
+            "configuration_set_arns",
+            "configuration_sets",
+            "from_addresses",
+            "recipients",
+        ),
+        POLICY,
+    ),
+    "SmtpIdentity": dict.fromkeys(("region", "identity", "domain", "home"), POLICY),
+    "SmtpConfigurationSet": dict.fromkeys(("region", "name"), POLICY),
+    "SmtpSecretArgs": {"name": RESOURCES, "recovery_window_days": CHECKED},
+    "ConfigurationSetArgs": dict.fromkeys(
+        (
+            "tls_policy",
+            "reputation_metrics",
+            "sending_enabled",
+            "suppressed_reasons",
+            "max_delivery_seconds",
+            "vdm",
+            "allow_unrouted_feedback",
+            "email_forwarding",
+            "tags",
+        ),
+        CHECKED,
+    )
+    | dict.fromkeys(
+        ("name", "region", "tracking", "topics", "kms", "cloud_watch", "event_bridge", "account"),
+        RESOURCES,
+    ),
+    "FeedbackTopicsArgs": dict.fromkeys(
+        ("set_name", "region", "topics", "kms", "account"), RESOURCES
+    )
+    | {"tags": CHECKED},
+    "ReputationAlarmsArgs": dict.fromkeys(
+        ("region", "subscriptions", "dashboard", "name_prefix", "account"), RESOURCES
+    )
+    | dict.fromkeys(
+        (
+            "bounce_rate_threshold",
+            "complaint_rate_threshold",
+            "period_seconds",
+            "evaluation_periods",
+            "tags",
+        ),
+        CHECKED,
+    ),
+    "TopicArgs": dict.fromkeys(("kind", "subscriptions", "queue"), RESOURCES) | {"events": CHECKED},
+    "SubscriptionArgs": {"protocol": RESOURCES, "raw_message_delivery": CHECKED},
+    "QueueArgs": dict.fromkeys(
+        ("max_receive_count", "message_retention_seconds", "visibility_timeout_seconds"), CHECKED
+    ),
+    "KmsArgs": {"deletion_window_in_days": CHECKED},
+    "CloudWatchArgs": {"events": CHECKED, "dimensions": CHECKED},
+    "DimensionArgs": dict.fromkeys(("name", "source", "default_value"), CHECKED),
+    "EventBridgeArgs": {"events": CHECKED},
+    "TrackingArgs": {"custom_redirect_domain": CHECKED, "https_policy": CHECKED},
+    "VdmArgs": {"engagement_metrics": CHECKED, "optimized_shared_delivery": CHECKED},
 }
 NOTES: Mapping[str, Mapping[str, object]] = {
     f"{cls}.{name}": {KNOWN: why}
@@ -99,6 +184,16 @@ CONFIGURATION_SET = Component(
     inputs=ConfigurationSetArgs,
     outputs=ConfigurationSetOutputs,
 )
+FEEDBACK_TOPICS = Component(
+    name="FeedbackTopics",
+    description=(
+        "The SNS topics one configuration set publishes feedback to (least-privilege policies "
+        "that let only that set publish, optionally KMS-encrypted), their subscriptions and "
+        "queues; `ConfigurationSet` declares these itself, this is for a set managed elsewhere."
+    ),
+    inputs=FeedbackTopicsArgs,
+    outputs=FeedbackTopicsOutputs,
+)
 REPUTATION_ALARMS = Component(
     name="ReputationAlarms",
     description=(
@@ -108,7 +203,14 @@ REPUTATION_ALARMS = Component(
     inputs=ReputationAlarmsArgs,
     outputs=ReputationAlarmsOutputs,
 )
-COMPONENTS = (SES_DOMAIN, SMTP_USER, CONFIGURATION_SET, REPUTATION_ALARMS)
+COMPONENTS = (
+    SES_DOMAIN,
+    SMTP_USER,
+    SMTP_GROUP,
+    CONFIGURATION_SET,
+    FEEDBACK_TOPICS,
+    REPUTATION_ALARMS,
+)
 """Every component of the package, in schema order."""
 
 PACKAGE = PackageInfo(

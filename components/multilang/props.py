@@ -19,7 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from ..validation import NOT_SHOWN, ConfigProblem
-from .schema import ENABLED, camel_case, choice_key, dataclass_choices, is_switchable, type_hints
+from .hints import camel_case, choice_key, dataclass_choices, is_switchable, type_hints
+from .schema import ENABLED
 
 _MISSING = object()
 """What a conversion returns when a required input is missing (already reported)."""

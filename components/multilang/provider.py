@@ -10,8 +10,8 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
   inputs are made into the props (``props.py``) and checked by the props' own validator, so
   other languages get the Python API's names, docs, defaults and checks. Outputs (a
   configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
-- ``SmtpUser``'s inputs are an ``smtpUsers`` entry with its domains (``types.py``), run through
-  :func:`~components.stack_config.parse_stack_config`.
+- ``SmtpUser``, ``SmtpGroup``, ``ConfigurationSet``, ``FeedbackTopics`` and ``ReputationAlarms``
+  are made the same way from their props.
 - Each class subclasses the Python component (resources unchanged); the state is read from
   the attributes the outputs dataclass names.
 """
@@ -19,104 +19,61 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 import pulumi
 from pulumi.errors import InputPropertiesError
 from pulumi.provider import ConstructResult, Provider
 from pulumi.runtime import config as runtime_config
 
+from .. import __version__
 from ..domain import component as python_domain
 from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
 from ..feedback import alarms as python_alarms
 from ..feedback import configuration_set as python_set
+from ..feedback import topics as python_topics
 from ..feedback.account import account_context
 from ..feedback.alarms import ReputationAlarmsSettings
 from ..feedback.args import (
     ConfigurationSetArgs,
+    FeedbackTopicsArgs,
     ReputationAlarmsArgs,
     check_alarms_args,
     check_configuration_set_args,
+    check_topics_args,
 )
 from ..feedback.configuration_set import ConfigurationSetSettings
+from ..feedback.topics import FeedbackTopicsSettings
+from ..smtp import group as python_group
 from ..smtp import user as python_smtp
-from ..smtp.args import SmtpSecretArgs, checkable_kms_key_id, secret_args
+from ..smtp.args import check_group_args, check_user_args
 from ..smtp.credentials import smtp_endpoint
-from ..smtp.model import SmtpUserConfig
-from ..smtp.policy import SmtpPolicyArgs
-from ..stack_config import StackConfig, parse_stack_config
-from ..validation import ConfigError, ConfigProblem, as_list, as_mapping
+from ..smtp.group import SmtpGroupArgs
+from ..smtp.user import SmtpUserArgs
+from ..tag_values import tag_outputs, with_outputs
+from ..validation import ConfigError, ConfigProblem
+from .hints import camel_case
 from .inputs import InputCheck
 from .package import (
     CONFIGURATION_SET,
+    FEEDBACK_TOPICS,
     NOTES,
     PACKAGE,
     PACKAGE_NAME,
     REPUTATION_ALARMS,
     SES_DOMAIN,
+    SMTP_GROUP,
     SMTP_USER,
     schema,
 )
 from .props import PropsFromInputs
-from .schema import Component, camel_case, package_schema
-
-Secret = SmtpSecretArgs | None
-Renames = tuple[tuple[str, str | None], ...]
-"""(stack config key, component input path or ``None``: not shown), first match wins."""
-
-
-def _relative(key: str, renames: Renames, component: str) -> str | None:
-    """A stack config key path as a path in the component's inputs (``None``: not shown)."""
-    for prefix, replacement in renames:
-        if key == prefix or key.startswith((f"{prefix}.", f"{prefix}[")):
-            return None if replacement is None else replacement + key.removeprefix(prefix)
-    return f"{component}: {key}"
+from .schema import Component, package_schema
 
 
 def _overlap(key: str, other: str) -> bool:
     """Whether one key path is the other or lies under it."""
     short, long = sorted((key, other), key=len)
     return long == short or long.startswith((f"{short}.", f"{short}["))
-
-
-def _validate(
-    component: str,
-    inputs: Mapping[str, object],
-    values_of: Callable[[dict[str, object]], dict[str, object]],
-    renames: Renames,
-    extra: Callable[[dict[str, object]], list[ConfigProblem]] = lambda _: [],
-) -> StackConfig:
-    """Check ``inputs`` against the schema, then their values with the stack config parser
-    (``values_of`` builds the config from the inputs that passed); raise one ``ConfigError``
-    with every problem, key paths relative to the component's inputs."""
-    check = InputCheck(schema(), component)
-    passed = check.inputs(inputs)
-    problems = [*check.problems, *extra(passed)]
-    shown = {problem.key for problem in problems}
-    config: StackConfig | None = None
-    try:
-        config = parse_stack_config(values_of(passed), namespace=PACKAGE_NAME)
-    except ConfigError as error:
-        for problem in error.problems:
-            key = _relative(problem.key, renames, component)
-            if key is None or any(_overlap(key, k) for k in shown):
-                continue  # a key the schema check already reported, or a repeat of another
-            problems.append(ConfigProblem(key, problem.value, problem.allowed))
-    if problems or config is None:
-        raise ConfigError(problems)
-    return config
-
-
-def _log_warnings(
-    config: StackConfig, renames: Renames, component: str, resource: pulumi.Resource
-) -> None:
-    """The parser's warnings, keyed by the component's inputs, on the component."""
-    for warning in config.warnings:
-        key, _, rest = warning.partition(" ")
-        relative = _relative(key, renames, component)
-        text = f"{relative} {rest}" if relative else warning
-        production = f" (an error when {PACKAGE_NAME}:production is true)"
-        pulumi.log.warn(text.replace(production, ""), resource)
 
 
 P = TypeVar("P")
@@ -185,18 +142,8 @@ class SesDomain(python_domain.SesDomain):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         made = from_props("SesDomain", SesDomainArgs, args, _check_domain)
-        checked = made.checked
-        super().__init__(
-            name,
-            python_domain.DomainSettings(
-                domain=checked.domain,
-                configuration_set_name=made.props.configuration_set_name,
-                private_key=checked.private_key,
-                zone_id=checked.zone_id,
-            ),
-            opts,
-        )
-        made.warn(checked.warnings, self)
+        super().__init__(name, python_domain.settings_of(made.props, made.checked), opts)
+        made.warn(made.checked.warnings, self)
 
 
 class ConfigurationSet(python_set.ConfigurationSet):
@@ -217,12 +164,43 @@ class ConfigurationSet(python_set.ConfigurationSet):
         )
         config, warnings = made.checked
         settings = ConfigurationSetSettings(
-            config=config, account=account_context(made.props.account)
+            config=config,
+            account=account_context(made.props.account),
+            tag_outputs=tag_outputs(
+                made.props.tags, made.names.input_key("ConfigurationSetArgs.tags")
+            ),
         )
         super().__init__(name, settings, opts)
         self.topic_arns = self.topics.topic_arns
         self.queue_urls = self.topics.queue_urls
         self.key_arn = self.topics.key_arn
+        made.warn(warnings, self)
+
+
+class FeedbackTopics(python_topics.FeedbackTopics):
+    """``ses:index:FeedbackTopics``: the Python one, from ``FeedbackTopicsArgs``."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("FeedbackTopics", FeedbackTopicsArgs, args, check_topics_args)
+        config, warnings = made.checked
+        settings = FeedbackTopicsSettings(
+            set_name=config.name,
+            region=config.region,
+            topics=config.topics,
+            source_arn=made.props.source_arn,
+            account=account_context(made.props.account),
+            kms=config.kms,
+            tags={
+                **config.tags,
+                **tag_outputs(made.props.tags, made.names.input_key("FeedbackTopicsArgs.tags")),
+            },
+        )
+        super().__init__(name, settings, opts)
         made.warn(warnings, self)
 
 
@@ -241,64 +219,14 @@ class ReputationAlarms(python_alarms.ReputationAlarms):
             region=region,
             config=config,
             account=account_context(made.props.account),
-            tags=dict(made.props.tags),
+            tags=with_outputs(made.props.tags, made.names.input_key("ReputationAlarmsArgs.tags")),
         )
         super().__init__(name, settings, opts)
         made.warn(warnings, self)
 
 
-_SMTP_RENAMES: Renames = (
-    (f"{PACKAGE_NAME}:smtpUsers[0].name", "SmtpUser.userName"),
-    (f"{PACKAGE_NAME}:smtpUsers[0].domains", None),
-    (f"{PACKAGE_NAME}:smtpUsers[0]", "SmtpUser"),
-    (f"{PACKAGE_NAME}:domains", "SmtpUser.domains"),
-)
-"""The wrapped user's own list of domain names repeats what the domain objects (``ses:domains``
-here) report, so its problems are not shown."""
-
-
-def smtp_user_config(inputs: Mapping[str, Any]) -> tuple[SmtpUserConfig, StackConfig]:
-    """Validate ``SmtpUser`` inputs: the schema's keys and types, then the values with the stack
-    config parser (the domains become external-DNS domains without a configuration set, which
-    declare nothing here). Raises ``ConfigError`` naming every bad input."""
-
-    def values_of(passed: dict[str, object]) -> dict[str, object]:
-        domains = [as_mapping(item) or {} for item in as_list(passed.get("domains")) or []]
-        user = {("name" if key == "userName" else key): value for key, value in passed.items()}
-        user["domains"] = [item.get("name") for item in domains]
-        if isinstance(secret := passed.get("secret"), dict):
-            kms = cast(dict[str, object], secret).get("kmsKeyId")
-            user["secret"] = {**secret, "kmsKeyId": checkable_kms_key_id(kms)}
-        return {
-            "domains": [
-                {
-                    "name": item.get("name"),
-                    "region": item.get("region"),
-                    "dns": {"provider": "external"},
-                    "configurationSet": False,
-                }
-                for item in domains
-            ],
-            "smtpUsers": [user],
-        }
-
-    def no_domains(passed: dict[str, object]) -> list[ConfigProblem]:
-        if passed.get("domains") == []:
-            return [
-                ConfigProblem(
-                    "SmtpUser.domains",
-                    [],
-                    "must list at least one domain: objects with name and region",
-                )
-            ]
-        return []
-
-    config = _validate("SmtpUser", inputs, values_of, _SMTP_RENAMES, no_domains)
-    return config.smtp_users[0], config
-
-
 class SmtpUser(python_smtp.SmtpUser):
-    """``ses:index:SmtpUser``: the Python ``SmtpUser`` built from the package's inputs."""
+    """``ses:index:SmtpUser``: the Python one, from ``SmtpUserArgs`` (Outputs passed on)."""
 
     endpoints: dict[str, dict[str, object]]  # pyright: ignore[reportIncompatibleVariableOverride]
     """SMTP endpoint by region, keyed as the schema names them."""
@@ -309,45 +237,41 @@ class SmtpUser(python_smtp.SmtpUser):
         args: Mapping[str, Any],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        user, config = smtp_user_config(args)
-        access = user.access
-        super().__init__(
-            name,
-            python_smtp.SmtpUserArgs(
-                user_name=user.name,
-                regions=list(access.regions),
-                policy=SmtpPolicyArgs(
-                    identities=list(access.identities),
-                    configuration_sets=list(access.configuration_sets),
-                    from_addresses=list(access.from_addresses),
-                    recipients=list(access.recipients),
-                ),
-                path=user.path,
-                rotation=user.rotation,
-                previous_rotation=user.previous_rotation,
-                secret=_with_kms_output(secret_args(user), args),
-                tags={**config.tags, **user.tags},
-            ),
-            opts,
-        )
+        made = from_props("SmtpUser", SmtpUserArgs, args, check_user_args)
+        super().__init__(name, made.props, opts)
         # the same endpoints as the parent declares, keyed as the schema names them
         self.endpoints = {}  # pyright: ignore[reportIncompatibleVariableOverride]
-        for region in access.regions:
+        for region in made.checked:
             endpoint = smtp_endpoint(region)
             self.endpoints[region] = {
                 "host": endpoint.host,
                 "starttlsPorts": list(endpoint.starttls_ports),
                 "tlsWrapperPorts": list(endpoint.tls_wrapper_ports),
             }
-        _log_warnings(config, _SMTP_RENAMES, "SmtpUser", self)
+        policy = made.props.policy
+        if policy is not None and not policy.from_addresses:
+            made.warn([f"SmtpUserArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
 
 
-def _with_kms_output(secret: SmtpSecretArgs | None, inputs: Mapping[str, Any]) -> Secret:
-    """``secret`` with the KMS key id given as an Output, where the parser saw a stand-in."""
-    kms = (as_mapping(inputs.get("secret")) or {}).get("kmsKeyId")
-    if secret is None or not isinstance(kms, pulumi.Output):
-        return secret
-    return replace(secret, kms_key_id=cast(pulumi.Output[str], kms))
+class SmtpGroup(python_group.SmtpGroup):
+    """``ses:index:SmtpGroup``: the Python one, from ``SmtpGroupArgs``."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("SmtpGroup", SmtpGroupArgs, args, check_group_args)
+        super().__init__(name, made.props, opts)
+        if not made.props.policy.from_addresses:
+            made.warn([f"SmtpGroupArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
+
+
+NO_FROM_ADDRESSES = (
+    "is not set: without it the members may send as any address of their identities (no"
+    " ses:FromAddress condition); list the addresses or patterns they send as"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -363,7 +287,9 @@ class Hosted:
 COMPONENTS: list[Hosted] = [
     Hosted(schema=SES_DOMAIN, cls=SesDomain),
     Hosted(schema=SMTP_USER, cls=SmtpUser),
+    Hosted(schema=SMTP_GROUP, cls=SmtpGroup),
     Hosted(schema=CONFIGURATION_SET, cls=ConfigurationSet),
+    Hosted(schema=FEEDBACK_TOPICS, cls=FeedbackTopics),
     Hosted(schema=REPUTATION_ALARMS, cls=ReputationAlarms),
 ]
 """What the provider hosts, in schema order."""
@@ -373,7 +299,9 @@ class SesComponentProvider(Provider):
     """Serves the package schema and constructs the components, answering bad inputs as the
     engine's invalid-inputs error with every problem, not as a crash with a traceback."""
 
-    def __init__(self, components: Sequence[Hosted], name: str, version: str) -> None:
+    def __init__(
+        self, components: Sequence[Hosted], name: str = PACKAGE_NAME, version: str = __version__
+    ) -> None:
         info = replace(PACKAGE, name=name, version=version)
         served = package_schema(info, [hosted.schema for hosted in components], NOTES)
         super().__init__(version, json.dumps(served))

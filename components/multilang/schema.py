@@ -10,6 +10,8 @@ resources are a component's inputs and outputs dataclasses walked the same way. 
   object types), sequences, ``Mapping[str, T]``. ``T | None`` or a default: optional.
 - Named types drop an ``Args`` suffix (``DmarcArgs`` -> ``ses:index:Dmarc``): the code
   generators add ``Args`` to input types themselves.
+- A Pulumi resource in a union (``ConfigurationSet | pulumi.Input[str]``) is Python's alone: other
+  languages pass its output.
 - An input accepts another resource's output when it is annotated ``pulumi.Input[T]``; any other
   input is ``plain`` (known when the program runs) and its description says why (the field's
   ``metadata[KNOWN]``, or :data:`DEFAULT_KNOWN_REASON`).
@@ -22,19 +24,26 @@ resources are a component's inputs and outputs dataclasses walked the same way. 
 
 from __future__ import annotations
 
-import ast
 import collections.abc
 import dataclasses
 import enum
-import inspect
-import itertools
-import re
-import sys
-import textwrap
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .hints import (
+    SchemaError,
+    attribute_docstrings,
+    camel_case,
+    choice_key,
+    dataclass_choices,
+    is_switchable,
+    markdown,
+    type_hints,
+    type_name,
+    unwrap,
+)
 
 SECRET = "secret"
 """Field metadata key: the value is secret (``secret: true`` in the schema)."""
@@ -46,10 +55,6 @@ ENABLED = "enabled"
 CHOICE_REASON = "which choice is given decides which resources the component declares."
 
 Json = dict[str, Any]
-
-
-class SchemaError(Exception):
-    """A type the schema cannot express, or two types that would get the same token."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,125 +89,21 @@ class PackageInfo:
     """Per-language options of the code generators (package names, namespaces)."""
 
 
-def camel_case(name: str) -> str:
-    """``behavior_on_mx_failure`` -> ``behaviorOnMxFailure``."""
-    return re.sub(r"_([a-z0-9])", lambda match: match.group(1).upper(), name)
-
-
-def type_name(cls: type) -> str:
-    """The schema name of a named type: the class name without an ``Args`` suffix."""
-    return cls.__name__.removesuffix("Args") or cls.__name__
-
-
-def choice_key(field_name: str, member: type) -> str:
-    """A choice's property: its type's name in camelCase without the field's name as a last
-    word (``dns``: ``Route53Dns`` -> ``route53``; ``dkim``: ``EasyDkim`` -> ``easy``,
-    ``Byodkim`` -> ``byodkim``)."""
-    name = type_name(member)
-    suffix = field_name[:1].upper() + camel_case(field_name)[1:]
-    if name.endswith(suffix) and name != suffix:
-        name = name.removesuffix(suffix)
-    return name[:1].lower() + name[1:]
-
-
-def dataclass_choices(hint: object) -> tuple[type, ...]:
-    """The dataclasses of a union of several dataclasses (``None`` aside); ``()`` otherwise."""
-    if typing.get_origin(hint) is typing.Annotated:
-        hint = typing.get_args(hint)[0]
-    if typing.get_origin(hint) not in (typing.Union, _UnionType):
-        return ()
-    members = [m for m in typing.get_args(hint) if m is not type(None)]
-    if len(members) < 2 or not all(dataclasses.is_dataclass(m) for m in members):
-        return ()
-    return tuple(typing.cast(type, m) for m in members)
-
-
-def is_switchable(item: dataclasses.Field[Any], optional: bool) -> bool:
-    """Whether an optional field is on by default: its default is a value, ``None`` is off."""
-    return optional and (
-        item.default_factory is not dataclasses.MISSING
-        or (item.default is not dataclasses.MISSING and item.default is not None)
-    )
-
-
-def _markdown(text: str) -> str:
-    """A docstring as Markdown: cleaned indentation, reST ````literal```` as `` `literal` ``."""
-    return re.sub(r"``(.+?)``", r"`\1`", inspect.cleandoc(text))
-
-
-def attribute_docstrings(cls: type) -> dict[str, str]:
-    """The string literal under each attribute of ``cls``'s body (fields and enum members)."""
-    try:
-        source = inspect.getsource(cls)
-    except (OSError, TypeError):
-        return {}
-    module = ast.parse(textwrap.dedent(source))
-    classes = [node for node in module.body if isinstance(node, ast.ClassDef)]
-    body: list[ast.stmt] = classes[0].body if classes else []
-    docs: dict[str, str] = {}
-    for statement, following in itertools.pairwise(body):
-        target: ast.expr | None = None
-        if isinstance(statement, ast.AnnAssign):
-            target = statement.target
-        elif isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-            target = statement.targets[0]
-        if (
-            isinstance(target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs[target.id] = _markdown(following.value.value)
-    return docs
-
-
-def _is_output_class(hint: object) -> bool:
-    origin = typing.get_origin(hint) or hint
-    return getattr(origin, "__name__", "") == "Output" and "pulumi" in getattr(
-        origin, "__module__", ""
-    )
-
-
-def _unwrap(hint: object) -> tuple[object, bool, bool]:
-    """``(core type, optional, accepts outputs)`` of an annotation."""
-    if typing.get_origin(hint) is typing.Annotated:
-        hint = typing.get_args(hint)[0]
-    if typing.get_origin(hint) not in (typing.Union, _UnionType):
-        return hint, False, False
-    members = typing.get_args(hint)
-    optional = type(None) in members
-    awaitable = (collections.abc.Awaitable, typing.Awaitable)
-    accepts_outputs = any(typing.get_origin(m) in awaitable or _is_output_class(m) for m in members)
-    core = [
-        m
-        for m in members
-        if m is not type(None) and typing.get_origin(m) not in awaitable and not _is_output_class(m)
-    ]
-    if len(core) != 1:
-        raise SchemaError(f"{hint!r}: a union of several types has no schema type")
-    inner, inner_optional, inner_outputs = _unwrap(core[0])
-    return inner, optional or inner_optional, accepts_outputs or inner_outputs
-
-
-def type_hints(cls: type) -> dict[str, object]:
-    """The evaluated annotations of ``cls``. ``pulumi.Input[T]`` holds the forward reference
-    ``"Output[T]"``, which only ``pulumi.output``'s names resolve: they are taken from there
-    (loaded whenever such an annotation exists, so this module still imports no Pulumi)."""
-    output_module = sys.modules.get("pulumi.output")
-    local = (
-        {"Output": output_module.Output, "T": output_module.T}
-        if output_module is not None
-        else None
-    )
-    return typing.get_type_hints(cls, localns=local, include_extras=True)
-
-
-def _make_plain(spec: Json) -> None:
-    """Mark a property plain, and the items or values of a plain list or map too."""
+def _make_plain(spec: Json, hint: object) -> bool:
+    """Mark a property plain, and the items or values of a plain list or map too, but those
+    annotated ``pulumi.Input[T]``; whether any is left so (its values may be outputs)."""
     spec["plain"] = True
-    for key in ("items", "additionalProperties"):
-        if key in spec:
-            _make_plain(spec[key])
+    if "items" not in spec and "additionalProperties" not in spec:
+        return False
+    args = typing.get_args(unwrap(hint)[0])
+    left = False
+    for key, inner in (("items", args[:1]), ("additionalProperties", args[1:2])):
+        if key in spec and inner:
+            if unwrap(inner[0])[2]:
+                left = True
+            else:
+                left |= _make_plain(spec[key], inner[0])
+    return left
 
 
 def _is_enum(cls: type) -> bool:
@@ -217,7 +118,6 @@ def _named_type(hint: object) -> type | None:
     return named if _is_enum(named) or dataclasses.is_dataclass(named) else None
 
 
-_UnionType = type(int | None)
 _SCALARS: dict[object, str] = {str: "string", int: "integer", float: "number", bool: "boolean"}
 _SEQUENCES = (list, tuple, collections.abc.Sequence, frozenset, set)
 _MAPPINGS = (dict, collections.abc.Mapping)
@@ -256,7 +156,7 @@ class SchemaBuilder:
         if required:
             schema["required"] = required
         if cls.__doc__:
-            schema["description"] = _markdown(cls.__doc__)
+            schema["description"] = markdown(cls.__doc__)
         return schema
 
     def properties(self, cls: type, *, output: bool) -> tuple[Json, list[str]]:
@@ -275,7 +175,7 @@ class SchemaBuilder:
                 spec: Json = {"$ref": self._choice(item.name, choices, output=output)}
             else:
                 try:
-                    core, optional, accepts_outputs = _unwrap(hints[item.name])
+                    core, optional, accepts_outputs = unwrap(hints[item.name])
                 except SchemaError as error:
                     raise SchemaError(f"{where}: {error}") from None
                 switchable = is_switchable(item, optional) and dataclasses.is_dataclass(core)
@@ -284,9 +184,14 @@ class SchemaBuilder:
             if not description:
                 raise SchemaError(f"{where} has no docstring")
             if not output and not accepts_outputs:
-                _make_plain(spec)
                 why = str(metadata.get(KNOWN, DEFAULT_KNOWN_REASON))
-                description += f"\n\nA plain value, known when the program runs: {why}"
+                if _make_plain(spec, hints[item.name]):
+                    description += (
+                        f"\n\nA plain list or map, known when the program runs: {why} Its values"
+                        " may be other resources' outputs."
+                    )
+                else:
+                    description += f"\n\nA plain value, known when the program runs: {why}"
             if metadata.get(SECRET):
                 spec["secret"] = True
             properties[name] = {"description": description, **spec}
@@ -304,10 +209,10 @@ class SchemaBuilder:
         origin = typing.get_origin(hint)
         args = typing.get_args(hint)
         if origin in _SEQUENCES and args:
-            item, _, _ = _unwrap(args[0])
+            item, _, _ = unwrap(args[0])
             return {"type": "array", "items": self._type(item, output=output, where=where)}
         if origin in _MAPPINGS and len(args) == 2 and args[0] is str:
-            value, _, _ = _unwrap(args[1])
+            value, _, _ = unwrap(args[1])
             return {
                 "type": "object",
                 "additionalProperties": self._type(value, output=output, where=where),
@@ -347,7 +252,7 @@ class SchemaBuilder:
         properties: Json = {}
         for key, member in zip(keys, members, strict=True):
             spec: Json = {"$ref": self._named(member, output=output)}
-            description = _markdown(member.__doc__ or type_name(member))
+            description = markdown(member.__doc__ or type_name(member))
             if not output:
                 spec["plain"] = True
                 description += f"\n\nA plain value, known when the program runs: {CHOICE_REASON}"
@@ -377,7 +282,7 @@ class SchemaBuilder:
             raise SchemaError(f"{cls.__qualname__} mixes value types {sorted(kinds)}")
         schema: Json = {"type": kinds.pop(), "enum": values}
         if cls.__doc__:
-            schema["description"] = _markdown(cls.__doc__)
+            schema["description"] = markdown(cls.__doc__)
         return schema
 
     def resource(self, component: Component) -> Json:

@@ -1,22 +1,16 @@
-"""The outputs of the components for other languages, and ``SmtpUser``'s inputs, as
-keyword-only dataclasses (``SesDomain``'s inputs are its typed props, ``SesDomainArgs``).
+"""The outputs of the components for other languages, as keyword-only dataclasses (their
+inputs are the components' typed props: ``SesDomainArgs``, ``SmtpUserArgs``, ...), and the
+reasons (``metadata[KNOWN]``) a plain input gives for being plain.
 
 The package schema is derived from these (``schema.py``): each field is a property named in
-camelCase, described by the docstring under it. ``SmtpUser``'s names are the stack
-configuration's own keys (an ``smtpUsers`` entry, domains with their regions). Input types end
-in ``Args`` in Python only: the schema drops the suffix and each code generator adds its own.
-
-Inputs are plain (known when the program runs) unless annotated ``pulumi.Input[...]``; each
-plain input says why in ``metadata[KNOWN]``.
+camelCase, described by the docstring under it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pulumi
-
-from .schema import KNOWN, SECRET
+from .schema import SECRET
 
 RECORDS = (
     "the DNS records are built from it before any resource exists, and exported as `dnsRecords`."
@@ -24,11 +18,6 @@ RECORDS = (
 RESOURCES = "it decides which resources the component declares and what they are named."
 CHECKED = "it is checked, with every other input, before any resource is declared."
 POLICY = "the send-only IAM policy document is built from it before any resource is declared."
-
-
-def known(why: str) -> dict[str, str]:
-    """The metadata of a plain input field: why it must be known when the program runs."""
-    return {KNOWN: why}
 
 
 SECRET_FIELD = {SECRET: True}
@@ -72,57 +61,6 @@ class SesDomainOutputs:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SmtpDomainArgs:
-    """A domain identity the user may send from, and its region."""
-
-    name: str = field(metadata=known(POLICY))
-    """The domain (its email address identities are covered too)."""
-    region: str = field(metadata=known(RESOURCES))
-    """The region the identity lives in: the user's first domain's region is its primary."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmtpSecretArgs:
-    """An AWS Secrets Manager secret with host, ports, username and passwords."""
-
-    enabled: bool | None = field(default=None, metadata=known(RESOURCES))
-    """Store the credentials (default false)."""
-    name: str | None = field(default=None, metadata=known(RESOURCES))
-    """Secret name (default ``ses-smtp/<userName>/credentials``)."""
-    kms_key_id: pulumi.Input[str] | None = None
-    """KMS key that encrypts the secret (default the account's aws/secretsmanager key), or
-    another resource's output such as an `aws.kms.Key`'s `arn`."""
-    recovery_window_in_days: int | None = field(default=None, metadata=known(CHECKED))
-    """Days a deleted secret can be restored: 0, or 7-30 (default 7)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SmtpUserInputs:
-    """The inputs of ``SmtpUser``: the keys of one ``smtpUsers`` entry, domains with regions."""
-
-    user_name: str = field(metadata=known(RESOURCES))
-    """The IAM user name (the SMTP username is the access key id)."""
-    domains: list[SmtpDomainArgs] = field(metadata=known(RESOURCES))
-    """Domains the user may send from."""
-    from_addresses: list[str] | None = field(default=None, metadata=known(POLICY))
-    """``ses:FromAddress`` patterns such as ``noreply@example.com`` or ``alerts-*@example.com``."""
-    recipients: list[str] | None = field(default=None, metadata=known(POLICY))
-    """``ses:Recipients`` patterns."""
-    extra_regions: list[str] | None = field(default=None, metadata=known(RESOURCES))
-    """More regions to make passwords for (the identities must be verified there too)."""
-    path: str | None = field(default=None, metadata=known(CHECKED))
-    """IAM path (default ``/ses-smtp/``)."""
-    rotation: str | None = field(default=None, metadata=known(RESOURCES))
-    """Label of the current access key; a new label rotates the key."""
-    previous_rotation: str | None = field(default=None, metadata=known(RESOURCES))
-    """Label of the previous key, kept until clients have moved."""
-    secret: SmtpSecretArgs | None = field(default=None, metadata=known(RESOURCES))
-    """Secrets Manager delivery of the credentials."""
-    tags: dict[str, str] | None = field(default=None, metadata=known(CHECKED))
-    """Tags of the IAM user and the secret."""
-
-
-@dataclass(frozen=True, kw_only=True)
 class SmtpEndpoint:
     """The SES SMTP interface of one region."""
 
@@ -157,6 +95,18 @@ class SmtpUserOutputs:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SmtpGroupOutputs:
+    """The outputs of ``SmtpGroup``."""
+
+    group_name: str
+    """The IAM group name: give it to an `SmtpUser`'s `group`."""
+    arn: str
+    """The IAM group's ARN."""
+    policy: str
+    """The group's IAM policy document."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConfigurationSetOutputs:
     """The outputs of ``ConfigurationSet``."""
 
@@ -170,6 +120,20 @@ class ConfigurationSetOutputs:
     """ARN of each feedback topic, by kind (``bounce``, ``complaint``, ...)."""
     queue_urls: dict[str, str]
     """URL of each topic's SQS queue, by kind (the topics that have one)."""
+    key_arn: str | None = None
+    """The topics' customer-managed KMS key, when ``kms`` is given."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackTopicsOutputs:
+    """The outputs of ``FeedbackTopics``."""
+
+    topic_arns: dict[str, str]
+    """ARN of each topic, by kind: give them to the set's SNS event destinations."""
+    queue_urls: dict[str, str]
+    """URL of each topic's SQS queue, by kind (the topics that have one)."""
+    dead_letter_queue_urls: dict[str, str]
+    """URL of each queue's dead-letter queue, by kind."""
     key_arn: str | None = None
     """The topics' customer-managed KMS key, when ``kms`` is given."""
 

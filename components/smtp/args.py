@@ -12,6 +12,7 @@ from typing import Protocol
 import pulumi
 
 from ..feedback.model import CONFIGURATION_SET_NAME
+from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, check_each, props_key_path
 from .access import check_partitions, check_regions, parse_recipient_pattern
 from .model import DEFAULT_RECOVERY_WINDOW_DAYS, SmtpUserConfig
@@ -55,7 +56,7 @@ class UserProps(Protocol):
     @property
     def secret(self) -> SmtpSecretArgs | None: ...
     @property
-    def tags(self) -> Mapping[str, str]: ...
+    def tags(self) -> Mapping[str, pulumi.Input[str]]: ...
 
 
 class GroupProps(Protocol):
@@ -126,7 +127,7 @@ def check_user_args(args: UserProps) -> list[str]:
         "path": args.path,
         "rotation": args.rotation,
         "previousRotation": args.previous_rotation,
-        "tags": dict(args.tags),
+        "tags": checkable_tags(args.tags),
     }
     secret = args.secret
     if secret is not None:

@@ -26,6 +26,7 @@ import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
 from ..physical_names import smtp_secret_name
+from ..tag_values import with_outputs
 from .args import SmtpSecretArgs, check_user_args
 from .credentials import STARTTLS_PORTS, TLS_WRAPPER_PORTS, smtp_endpoint, smtp_password_v4
 from .group import SmtpGroup
@@ -46,8 +47,10 @@ class SmtpUserArgs:
     Secrets Manager secret's region)."""
     policy: SmtpPolicyArgs | None = None
     """An inline policy on the user. Exactly one of ``policy`` and ``group``."""
-    group: SmtpGroup | None = None
-    """Group mode: join this group and take its policy. Exactly one of ``policy`` and ``group``."""
+    group: SmtpGroup | pulumi.Input[str] | None = None
+    """Group mode: join this group (an ``SmtpGroup``, or a group's name such as an
+    ``SmtpGroup``'s ``group_name`` output) and take its policy. Exactly one of ``policy`` and
+    ``group``."""
     path: str = DEFAULT_PATH
     """IAM path of the user."""
     rotation: str = DEFAULT_ROTATION
@@ -61,7 +64,7 @@ class SmtpUserArgs:
     """The AWS provider's region: the access key's ``ses_smtp_password_v4`` is for that region
     and is used there; every other region's password is derived from the secret access key.
     ``None``: the ``aws:region`` config (when unset, every region's password is derived)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
     """Tags for every taggable child (the IAM user and the secret)."""
 
 
@@ -111,6 +114,7 @@ class SmtpUser(pulumi.ComponentResource):
         self, name: str, args: SmtpUserArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         regions = check_user_args(args)
+        tags = with_outputs(args.tags, "SmtpUserArgs.tags")
         provider_region = args.provider_region or runtime_config.get_config("aws:region")
         super().__init__(USER_TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -118,7 +122,7 @@ class SmtpUser(pulumi.ComponentResource):
             f"{name}-user",
             name=args.user_name,
             path=args.path,
-            tags=dict(args.tags),
+            tags=tags,
             opts=child,
         )
         grant: pulumi.Resource
@@ -130,8 +134,9 @@ class SmtpUser(pulumi.ComponentResource):
             )
         else:
             assert args.group is not None
+            group = args.group.group_name if isinstance(args.group, SmtpGroup) else args.group
             grant = aws.iam.UserGroupMembership(
-                f"{name}-membership", user=user.name, groups=[args.group.group_name], opts=child
+                f"{name}-membership", user=user.name, groups=[group], opts=child
             )
         # The key's logical name carries the rotation label: a new label is a new resource,
         # created during the update, while the old key is deleted only at its end. Nothing here
@@ -166,7 +171,7 @@ class SmtpUser(pulumi.ComponentResource):
                 kms_key_id=args.secret.kms_key_id,
                 recovery_window_in_days=args.secret.recovery_window_days,
                 region=regions[0],
-                tags=dict(args.tags),
+                tags=tags,
                 opts=child,
             )
             document = pulumi.Output.all(self.username, self.passwords).apply(

@@ -421,12 +421,8 @@ def test_pulumi_yaml_names_every_top_level_key(parser_keys: frozenset[str]) -> N
 PROVIDER_RENAMES = {
     "ses:domains.configurationSetName": "ses:domains.configurationSet",
     "ses:domains.dkim.privateKey": "ses:domains.dkim.privateKeyConfig",
-    "ses:smtpUsers.userName": "ses:smtpUsers.name",
 }
-"""Inputs named differently from their config key (a set name only, not ``true``/``false``; the
-user's name beside a group's)."""
-PROVIDER_ONLY = frozenset({"ses:smtpUsers.domains.name", "ses:smtpUsers.domains.region"})
-"""An ``SmtpUser`` gets its domains as objects: the stack's ``ses:domains`` entries' keys."""
+"""Inputs named differently from their config key (a set name only, not ``true``/``false``)."""
 CHOICES = {
     "ses:domains.dkim": ("easy", "byodkim"),
     "ses:domains.dns": ("route53", "cloudflare", "external"),
@@ -456,19 +452,17 @@ def input_keys(properties: dict[str, Any], types: dict[str, Any], prefix: str) -
         yield from input_keys(target.get("properties", {}), types, path)
 
 
-@pytest.mark.parametrize(
-    ("component", "section"),
-    [("SesDomain", "ses:domains"), ("SmtpUser", "ses:smtpUsers")],
-)
+@pytest.mark.parametrize(("component", "section"), [("SesDomain", "ses:domains")])
 def test_provider_inputs_are_parser_keys(
     parser_keys: frozenset[str], component: str, section: str
 ) -> None:
+    """``SesDomain``'s inputs are a ``domains`` entry's keys; the other components' inputs are
+    their props (an ``SmtpUser`` names regions and a policy, not configured domains)."""
     package = schema()
     inputs = package["resources"][f"ses:index:{component}"]["inputProperties"]
     unknown = [
-        f"components/multilang/types.py: {component} {path} is not a configuration key"
+        f"components/domain/args.py: {component} {path} is not a configuration key"
         for path in input_keys(inputs, package["types"], section)
         if PROVIDER_RENAMES.get(without_choices(path), without_choices(path)) not in parser_keys
-        and path not in PROVIDER_ONLY
     ]
     assert not unknown, "\n".join(unknown)

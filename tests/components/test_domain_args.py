@@ -32,6 +32,8 @@ from components.domain.model import (
     DmarcPolicy,
     MxFailureBehavior,
 )
+from components.feedback.args import ConfigurationSetArgs
+from components.feedback.configuration_set import ConfigurationSet
 from components.plan.mocks import DeclaredResource
 from components.validation import ConfigError
 from tests.support.harness import Evaluation, evaluate, resolve_outputs, use_mocks
@@ -484,3 +486,119 @@ def test_settings_that_cannot_work_are_logged_as_warnings(
     )
     declare(lambda: SesDomain("w", args))
     assert len(logged) == 1 and logged[0].startswith("SesDomainArgs.dmarc.aspf")
+
+
+def test_a_configuration_set_built_in_code_is_the_identitys_default_and_drives_its_feedback() -> (
+    None
+):
+    def build() -> SesDomain:
+        news_set = ConfigurationSet(
+            "news-set", ConfigurationSetArgs(name="news-events", region="eu-west-1")
+        )
+        return SesDomain(
+            "news",
+            SesDomainArgs(
+                name="news.example.org",
+                region="eu-west-1",
+                dns=ExternalDns(),
+                email_identities=["ops@news.example.org"],
+                configuration_set_name=news_set,
+            ),
+        )
+
+    result = declare(build)
+    assert result.named("news-identity").inputs["configurationSetName"] == "news-events"
+    address = [
+        r for r in result.of_type(IDENTITY) if r.inputs["emailIdentity"] == "ops@news.example.org"
+    ]
+    assert address[0].inputs["configurationSetName"] == "news-events"
+    feedback = result.named("news-feedback-attributes")
+    assert feedback.inputs == {
+        "emailIdentity": "news.example.org",
+        "emailForwardingEnabled": False,
+        "region": "eu-west-1",
+    }
+    assert result.named("news-feedback").parent == "news"
+
+
+def test_a_set_name_output_is_the_default_and_leaves_forwarding_alone() -> None:
+    args = SesDomainArgs(
+        name="news.example.org",
+        region="eu-west-1",
+        dns=ExternalDns(),
+        configuration_set_name=pulumi.Output.from_input("named-elsewhere"),
+    )
+    result = declare(lambda: SesDomain("news", args))
+    assert result.named("news-identity").inputs["configurationSetName"] == "named-elsewhere"
+    assert not [r for r in result.declared if r.name.startswith("news-feedback")]
+
+
+def test_a_configuration_set_of_another_region_is_refused_before_anything_is_declared() -> None:
+    monitor = use_mocks()
+    news_set = ConfigurationSet("set", ConfigurationSetArgs(name="s1", region="us-east-1"))
+    before = len(monitor.declared)
+    with pytest.raises(ConfigError) as raised:
+        SesDomain(
+            "d",
+            SesDomainArgs(
+                name="news.example.org",
+                region="eu-west-1",
+                dns=ExternalDns(),
+                configuration_set_name=news_set,
+            ),
+        )
+    assert str(raised.value.problems[0]) == (
+        "SesDomainArgs.configuration_set_name = 'ConfigurationSet in us-east-1': must be a"
+        " configuration set in the identity's region eu-west-1: a set serves identities of its"
+        " own region only"
+    )
+    assert len(raised.value.problems) == 1
+    assert len(monitor.declared) == before
+
+
+def test_tag_values_may_be_outputs_checked_once_known() -> None:
+    def build() -> SesDomain:
+        args = SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            email_identities=["ops@news.example.org"],
+            tags={"team": "mail", "owner": pulumi.Output.from_input("ops-team")},
+        )
+        return SesDomain("news", args)
+
+    result = declare(build)
+    assert result.named("news-identity").inputs["tags"] == {"team": "mail", "owner": "ops-team"}
+    address = [r for r in result.of_type(IDENTITY) if r.name != "news-identity"]
+    assert address[0].inputs["tags"] == {"team": "mail", "owner": "ops-team"}
+
+
+def test_a_bad_tag_key_with_an_output_value_is_refused_up_front() -> None:
+    error, declared = refused(
+        SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            tags={"aws:owner": pulumi.Output.from_input("x"), "ok": "y" * 300},
+        )
+    )
+    keys = sorted(problem.key for problem in error.problems)
+    assert keys == ["SesDomainArgs.tags.aws:owner", "SesDomainArgs.tags.ok"]
+    assert declared == []
+
+
+def test_a_tag_output_too_long_fails_when_known_without_showing_it() -> None:
+    def build() -> SesDomain:
+        args = SesDomainArgs(
+            name="news.example.org",
+            region="eu-west-1",
+            dns=ExternalDns(),
+            tags={"owner": pulumi.Output.secret("s" * 300)},
+        )
+        return SesDomain("news", args)
+
+    with pytest.raises(ConfigError) as raised:
+        declare(build)
+    assert str(raised.value.problems[0]) == (
+        "SesDomainArgs.tags.owner: must be a string of at most 256 characters (a tag value)"
+    )

@@ -278,3 +278,54 @@ def test_tls_policy_optional_reaches_the_set() -> None:
         )
     )
     assert result.of_type(SET)[0].inputs["deliveryOptions"] == {"tlsPolicy": "OPTIONAL"}
+
+
+def test_subscription_endpoints_may_be_outputs_used_once_known() -> None:
+    def build() -> pulumi.Resource:
+        queue = pulumi.Output.from_input(EXTERNAL_QUEUE)
+        function = pulumi.Output.from_input(LAMBDA_ARN)
+        return ConfigurationSet(
+            "s",
+            ConfigurationSetArgs(
+                name="s1",
+                region=REGION,
+                topics=[
+                    TopicArgs(
+                        kind="bounce",
+                        subscriptions=[
+                            SubscriptionArgs(protocol=SubscriptionProtocol.SQS, endpoint=queue),
+                            SubscriptionArgs(
+                                protocol=SubscriptionProtocol.LAMBDA, endpoint=function
+                            ),
+                        ],
+                    )
+                ],
+            ),
+        )
+
+    result = declare(build)
+    subscriptions = result.of_type("aws:sns/topicSubscription:TopicSubscription")
+    assert sorted(s.inputs["endpoint"] for s in subscriptions) == sorted(
+        [EXTERNAL_QUEUE, LAMBDA_ARN]
+    )
+    (permission,) = result.of_type("aws:lambda/permission:Permission")
+    assert permission.inputs["function"] == LAMBDA_ARN
+    assert permission.inputs["region"] == LAMBDA_ARN.split(":")[3]
+
+
+def test_an_output_endpoint_is_checked_for_its_protocol_once_known() -> None:
+    def build() -> pulumi.Resource:
+        wrong = pulumi.Output.from_input("ops@example.com")
+        return ReputationAlarms(
+            "r",
+            ReputationAlarmsArgs(
+                region=REGION,
+                subscriptions=[SubscriptionArgs(protocol=SubscriptionProtocol.SQS, endpoint=wrong)],
+            ),
+        )
+
+    with pytest.raises(ConfigError) as raised:
+        declare(build)
+    assert str(raised.value.problems[0]).startswith(
+        "SubscriptionArgs.endpoint = 'ops@example.com': must be an SQS queue ARN for sqs"
+    )

@@ -18,18 +18,19 @@ from pulumi.runtime import rpc
 
 from components import __version__
 from components.domain.model import DmarcPolicy
-from components.multilang.provider import (
-    COMPONENTS,
-    PACKAGE_NAME,
-    SesComponentProvider,
-    SesDomain,
-)
+from components.multilang.package import PACKAGE_NAME
+from components.multilang.provider import COMPONENTS, SesComponentProvider, SesDomain
 from components.validation import ConfigError
 from tests.support.harness import use_mocks
 from tests.support.private_keys import rsa_pem
 
 DOMAIN = {"name": "shop.example.net", "region": "eu-west-1", "dns": {"external": {}}}
-SMTP = {"userName": "app", "domains": [{"name": "shop.example.net", "region": "eu-west-1"}]}
+SHOP_ARN = "arn:aws:ses:eu-west-1:123456789012:identity/shop.example.net"
+SMTP: dict[str, Any] = {
+    "userName": "app",
+    "regions": ["eu-west-1"],
+    "policy": {"identityArns": [SHOP_ARN]},
+}
 
 
 def construct(component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]]) -> list[Any]:
@@ -120,21 +121,16 @@ def test_types_are_checked(extra: dict[str, Any], expected: str) -> None:
     assert message.startswith("1 configuration problem:"), message
 
 
-def test_smtp_user_domains_as_a_string_is_one_clear_problem() -> None:
-    message = refused("SmtpUser", {**SMTP, "domains": "shop.example.net"})
+def test_smtp_user_regions_and_policy_problems_are_each_one_clear_problem() -> None:
+    message = refused("SmtpUser", {**SMTP, "regions": "eu-west-1"})
     assert message == (
-        "1 configuration problem:\n  - SmtpUser.domains = 'shop.example.net': must be a list of "
-        "objects with the keys name, region"
+        "1 configuration problem:\n  - SmtpUser.regions = 'eu-west-1': must be a list of strings"
     )
-    message = refused("SmtpUser", {**SMTP, "domains": []})
-    assert message.count("SmtpUser.domains") == 1
-    message = refused("SmtpUser", {**SMTP, "domains": ["shop.example.net"]})
-    assert message.count("SmtpUser.domains") == 1, message
-    message = refused("SmtpUser", {**SMTP, "domains": [{"name": "shop.example.net"}]})
-    assert (
-        message
-        == "1 configuration problem:\n  - SmtpUser.domains[0].region = (missing): is required"
-    )
+    message = refused("SmtpUser", {**SMTP, "regions": []})
+    assert message.count("SmtpUser.regions") == 1, message
+    message = refused("SmtpUser", {**SMTP, "policy": {"identities": [{"region": "eu-west-1"}]}})
+    assert "SmtpUser.policy.identities[0].identity = (missing): is required" in message
+    assert "SmtpUser.policy.identities[0].domain = (missing): is required" in message
 
 
 def test_schema_and_value_problems_are_reported_together() -> None:
@@ -173,7 +169,9 @@ def test_warnings_are_logged_on_the_component_by_input_path(
     with caplog.at_level(logging.WARNING):
         construct("SmtpUser", SMTP)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(w.startswith("SmtpUser.fromAddresses is not set: ") for w in warnings), warnings
+    assert any(w.startswith("SmtpUser.policy.fromAddresses is not set: ") for w in warnings), (
+        warnings
+    )
     assert not any("production" in w for w in warnings)
 
 
@@ -199,18 +197,24 @@ BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("SesDomain", {**DOMAIN, "region": ["us-east-1"]}),
     ("SesDomain", {**DOMAIN, "1": 2, "": 3}),
     ("SmtpUser", {}),
-    ("SmtpUser", {"userName": "app", "domains": "shop.example.net"}),
-    ("SmtpUser", {"userName": "app", "domains": [{}]}),
-    ("SmtpUser", {"userName": "app", "domains": ["shop.example.net"]}),
-    ("SmtpUser", {**SMTP, "domains": [SMTP["domains"][0], SMTP["domains"][0]]}),
-    ("SmtpUser", {**SMTP, "fromAddresses": "noreply@shop.example.net"}),
-    ("SmtpUser", {**SMTP, "fromAddresses": ["noreply@other.net"]}),
-    ("SmtpUser", {**SMTP, "extraRegions": ["mars-1"]}),
+    ("SmtpUser", {"userName": "app", "regions": "eu-west-1"}),
+    ("SmtpUser", {"userName": "app", "regions": []}),
+    ("SmtpUser", {**SMTP, "regions": ["mars-1"]}),
+    ("SmtpUser", {**SMTP, "regions": ["eu-west-1", "eu-west-1"]}),
+    ("SmtpUser", {**SMTP, "policy": {"fromAddresses": "noreply@shop.example.net"}}),
+    ("SmtpUser", {**SMTP, "policy": {"identityArns": [SHOP_ARN], "fromAddresses": ["a b"]}}),
+    ("SmtpUser", {**SMTP, "policy": {"identities": [{"region": "eu-west-1"}]}}),
+    ("SmtpUser", {**SMTP, "group": "mailers"}),
     ("SmtpUser", {**SMTP, "secret": True}),
-    ("SmtpUser", {**SMTP, "secret": {"recoveryWindowInDays": 3}}),
+    ("SmtpUser", {**SMTP, "secret": {"recoveryWindowDays": 3}}),
     ("SmtpUser", {**SMTP, "rotation": 5}),
     ("SmtpUser", {**SMTP, "userName": "x y", "tags": "t"}),
-    ("SmtpUser", {**SMTP, "configurationSets": ["a"]}),
+    ("SmtpUser", {**SMTP, "policy": {"configurationSets": [{"region": "x", "name": "a b"}]}}),
+    ("SmtpGroup", {}),
+    ("SmtpGroup", {"groupName": "a b", "policy": {"identityArns": []}}),
+    ("FeedbackTopics", {}),
+    ("FeedbackTopics", {"setName": "s", "sourceArn": 5}),
+    ("FeedbackTopics", {"setName": "s", "sourceArn": "a", "topics": [{"kind": "bounce"}] * 2}),
 ]
 
 
@@ -310,11 +314,11 @@ def test_a_kms_key_output_reaches_the_smtp_secret() -> None:
     arn = "arn:aws:kms:eu-west-1:123456789012:key/from-an-output"
     declared = construct(
         "SmtpUser",
-        lambda: {**SMTP, "secret": {"enabled": True, "kmsKeyId": pulumi.Output.from_input(arn)}},
+        lambda: {**SMTP, "secret": {"kmsKeyId": pulumi.Output.from_input(arn)}},
     )
     secret = next(r for r in declared if r.type == "aws:secretsmanager/secret:Secret")
     assert secret.inputs["kmsKeyId"] == arn
-    message = refused("SmtpUser", {**SMTP, "secret": {"enabled": True, "kmsKeyId": "nope"}})
+    message = refused("SmtpUser", {**SMTP, "secret": {"kmsKeyId": "nope"}})
     assert "SmtpUser.secret.kmsKeyId = 'nope'" in message
 
 
@@ -334,3 +338,55 @@ def test_region_defaults_to_the_programs_aws_region() -> None:
 def test_a_preview_unknown_in_a_plain_input_is_refused_as_not_known() -> None:
     message = refused("SesDomain", {**DOMAIN, "dmarc": {"rua": [Unknown()]}})
     assert "SesDomain.dmarc.rua[0]: must be a plain value known when the program runs" in message
+
+
+def test_a_byodkim_key_named_by_a_secret_config_key_is_read_and_stays_secret() -> None:
+    key = rsa_pem(2048)
+    runtime_config.set_all_config({"ses:dkimKey": key, "ses:plainKey": key}, ["ses:dkimKey"])
+    try:
+        byodkim = {"selector": "s1", "privateKey": "dkimKey"}
+        declared = construct("SesDomain", {**DOMAIN, "dkim": {"byodkim": byodkim}})
+        plain = refused(
+            "SesDomain",
+            {**DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": "plainKey"}}},
+        )
+    finally:
+        runtime_config.set_all_config({}, [])
+    identity = next(r for r in declared if r.name == "x-identity")
+    assert identity.inputs["dkimSigningAttributes"]["domainSigningSelector"] == "s1"
+    assert "dkimSigningAttributes" in {path.split(".")[0] for path in identity.secret_paths}
+    assert "ses:plainKey = [secret, not shown]: is plain text" in plain and "--secret" in plain
+    assert "BEGIN" not in plain and key.splitlines()[1] not in plain
+
+
+def test_tag_values_may_be_outputs_in_every_component() -> None:
+    account = {"accountId": "123456789012", "partition": "aws"}
+    owner = {"team": "mail", "owner": "from-an-output"}
+    runs = {
+        "ConfigurationSet": (
+            {"name": "s1", "region": "eu-west-1", "account": account},
+            "aws:sesv2/configurationSet:ConfigurationSet",
+        ),
+        "FeedbackTopics": (
+            {"setName": "s1", "sourceArn": "arn", "region": "eu-west-1", "account": account},
+            "aws:sns/topic:Topic",
+        ),
+        "ReputationAlarms": (
+            {"region": "eu-west-1", "account": account},
+            "aws:cloudwatch/metricAlarm:MetricAlarm",
+        ),
+        "SmtpUser": (SMTP, "aws:iam/user:User"),
+        "SesDomain": (DOMAIN, "aws:sesv2/emailIdentity:EmailIdentity"),
+    }
+    for component, (inputs, resource) in runs.items():
+        declared = construct(
+            component,
+            lambda inputs=inputs: {
+                **inputs,
+                "tags": {"team": "mail", "owner": pulumi.Output.from_input("from-an-output")},
+            },
+        )
+        tagged = [r for r in declared if r.type == resource]
+        assert tagged and all(r.inputs["tags"] == owner for r in tagged), (component, tagged)
+    message = refused("SmtpUser", lambda: {**SMTP, "tags": {"aws:x": pulumi.Output.from_input("")}})
+    assert "SmtpUser.tags.aws:x" in message

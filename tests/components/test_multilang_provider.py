@@ -65,14 +65,14 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "ses:index:SmtpUser": {
         "inputs": {
             "userName": "string",
-            "domains": "array<#/types/ses:index:SmtpDomain>",
-            "fromAddresses": "array<string>",
-            "recipients": "array<string>",
-            "extraRegions": "array<string>",
+            "regions": "array<string>",
+            "policy": "#/types/ses:index:SmtpPolicy",
+            "group": "string",
             "path": "string",
             "rotation": "string",
             "previousRotation": "string",
             "secret": "#/types/ses:index:SmtpSecret",
+            "providerRegion": "string",
             "tags": "map<string>",
         },
         "outputs": {
@@ -85,6 +85,14 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "secretArn": "string",
             "policy": "string",
         },
+    },
+    "ses:index:SmtpGroup": {
+        "inputs": {
+            "groupName": "string",
+            "policy": "#/types/ses:index:SmtpPolicy",
+            "path": "string",
+        },
+        "outputs": {"groupName": "string", "arn": "string", "policy": "string"},
     },
 }
 EXPECTED["ses:index:ConfigurationSet"] = {
@@ -116,6 +124,23 @@ EXPECTED["ses:index:ConfigurationSet"] = {
         "keyArn": "string",
     },
 }
+EXPECTED["ses:index:FeedbackTopics"] = {
+    "inputs": {
+        "setName": "string",
+        "sourceArn": "string",
+        "region": "string",
+        "topics": "array<#/types/ses:index:Topic>",
+        "kms": "#/types/ses:index:Kms",
+        "tags": "map<string>",
+        "account": "#/types/ses:index:AccountContext",
+    },
+    "outputs": {
+        "topicArns": "map<string>",
+        "queueUrls": "map<string>",
+        "deadLetterQueueUrls": "map<string>",
+        "keyArn": "string",
+    },
+}
 EXPECTED["ses:index:ReputationAlarms"] = {
     "inputs": {
         "region": "string",
@@ -137,7 +162,9 @@ EXPECTED["ses:index:ReputationAlarms"] = {
 }
 REQUIRED = {
     "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
-    "ses:index:SmtpUser": (["domains", "userName"], ["password", "passwords", "username"]),
+    "ses:index:SmtpUser": (["regions", "userName"], ["password", "passwords", "username"]),
+    "ses:index:SmtpGroup": (["groupName", "policy"], ["arn", "groupName", "policy"]),
+    "ses:index:FeedbackTopics": (["setName", "sourceArn"], ["deadLetterQueueUrls", "topicArns"]),
     "ses:index:ConfigurationSet": (["name"], ["arn", "name", "region", "topicArns"]),
     "ses:index:ReputationAlarms": ([], ["alarmNames", "alertsTopicArn"]),
 }
@@ -297,9 +324,17 @@ def test_construct_smtp_user_through_the_provider() -> None:
         "app",
         {
             "userName": "shop-mailer",
-            "domains": [{"name": "shop.example.net", "region": "eu-west-1"}],
-            "fromAddresses": ["noreply@shop.example.net"],
-            "extraRegions": ["us-east-1"],
+            "regions": ["eu-west-1", "us-east-1"],
+            "policy": {
+                "identities": [
+                    {
+                        "region": "eu-west-1",
+                        "identity": "shop.example.net",
+                        "domain": "shop.example.net",
+                    }
+                ],
+                "fromAddresses": ["noreply@shop.example.net"],
+            },
         },
     )
     policy_resource = next(r for r in declared if r.type == "aws:iam/userPolicy:UserPolicy")
@@ -347,6 +382,72 @@ def test_construct_configuration_set_and_alarms_through_the_provider() -> None:
     assert state["alertsTopicArn"] and state["dashboardName"]
 
 
+def test_construct_smtp_group_a_member_and_feedback_topics_through_the_provider() -> None:
+    policy = {
+        "identityArns": ["arn:aws:ses:eu-west-1:123456789012:identity/shop.example.net"],
+        "fromAddresses": ["noreply@shop.example.net"],
+    }
+    declared, state = _construct(
+        "ses:index:SmtpGroup", "mailers", {"groupName": "shop-mailers", "policy": policy}
+    )
+    group_policy = next(r for r in declared if r.type == "aws:iam/groupPolicy:GroupPolicy")
+    assert json.loads(group_policy.inputs["policy"])["Statement"][0]["Action"] == (
+        "ses:SendRawEmail"
+    )
+    assert state["groupName"] == "shop-mailers" and state["arn"]
+    declared, state = _construct(
+        "ses:index:SmtpUser",
+        "member",
+        {"userName": "shop-app", "regions": ["eu-west-1"], "group": "shop-mailers"},
+    )
+    membership = next(
+        r for r in declared if r.type == "aws:iam/userGroupMembership:UserGroupMembership"
+    )
+    assert membership.inputs["groups"] == ["shop-mailers"]
+    assert not [r for r in declared if r.type == "aws:iam/userPolicy:UserPolicy"]
+    declared, state = _construct(
+        "ses:index:FeedbackTopics",
+        "topics",
+        {
+            "setName": "shop",
+            "sourceArn": "arn:aws:ses:eu-west-1:123456789012:configuration-set/shop",
+            "region": "eu-west-1",
+            "topics": [{"kind": "bounce", "queue": {}}],
+            "account": {"accountId": "123456789012", "partition": "aws"},
+        },
+    )
+    topics = [r for r in declared if r.type == "aws:sns/topic:Topic"]
+    assert [t.inputs["name"] for t in topics] == ["shop-bounce"]
+    assert set(state["topicArns"]) == {"bounce"} and set(state["deadLetterQueueUrls"]) == {"bounce"}
+    topic_policy = next(r for r in declared if r.type == "aws:sns/topicPolicy:TopicPolicy")
+    assert (
+        "arn:aws:ses:eu-west-1:123456789012:configuration-set/shop" in topic_policy.inputs["policy"]
+    )
+
+
+def test_smtp_and_topics_problems_are_named_by_input_path() -> None:
+    with pytest.raises(InputPropertiesError) as both:
+        _construct(
+            "ses:index:SmtpUser",
+            "bad",
+            {
+                "userName": "app",
+                "regions": ["eu-west-1"],
+                "group": "g",
+                "policy": {"fromAddresses": ["not an address"]},
+            },
+        )
+    assert "SmtpUser.policy" in both.value.message
+    assert "give exactly one of policy" in both.value.message
+    with pytest.raises(InputPropertiesError) as topics:
+        _construct(
+            "ses:index:FeedbackTopics",
+            "bad",
+            {"setName": "bad name", "sourceArn": "arn", "topics": [{"kind": "Bounce!"}]},
+        )
+    assert "FeedbackTopics.setName = 'bad name'" in topics.value.message
+
+
 def test_feedback_problems_are_named_by_input_path() -> None:
     with pytest.raises(InputPropertiesError) as caught:
         _construct(
@@ -389,8 +490,9 @@ def test_bad_inputs_name_every_problem_by_input_path() -> None:
         "dmarc.pct",
     ]
     with pytest.raises(ConfigError) as smtp_error:
-        SmtpUser("bad", {"userName": "x y", "domains": []})
+        SmtpUser("bad", {"userName": "x y", "regions": []})
     assert "SmtpUser.userName = 'x y'" in str(smtp_error.value)
+    assert "SmtpUser.regions = []" in str(smtp_error.value)
 
 
 def test_python_callers_get_the_same_validation() -> None:

@@ -14,18 +14,10 @@ import pulumi
 import pytest
 
 from components import __version__
+from components.multilang.hints import SchemaError, attribute_docstrings, camel_case, type_name
 from components.multilang.package import PACKAGE_NAME, REPOSITORY, schema
 from components.multilang.provider import COMPONENTS, SesComponentProvider
-from components.multilang.schema import (
-    KNOWN,
-    SECRET,
-    Component,
-    SchemaBuilder,
-    SchemaError,
-    attribute_docstrings,
-    camel_case,
-    type_name,
-)
+from components.multilang.schema import KNOWN, SECRET, Component, SchemaBuilder
 from tests.support.schema_rules import (
     codegen_violations,
     generated_type_names,
@@ -128,6 +120,19 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
                 assert "known when the program runs: " in spec["description"], (token, name)
     rua = SERVED["types"]["ses:index:Dmarc"]["properties"]["rua"]
     assert rua["plain"] and rua["items"]["plain"]  # a list known as a whole, item by item
+    for token, resource in SERVED["resources"].items():  # tag values may be outputs
+        if token == "ses:index:SmtpGroup":
+            continue  # an IAM group has no tags
+        tags = resource["inputProperties"]["tags"]
+        assert tags["plain"] and "plain" not in tags["additionalProperties"], token
+        assert "Its values may be other resources' outputs." in tags["description"], token
+    policy = types["ses:index:SmtpPolicy"]["properties"]
+    for name in ("identityArns", "configurationSetArns"):  # a known list of outputs
+        assert policy[name]["plain"] and "plain" not in policy[name]["items"], name
+    for token, name in (("SmtpUser", "group"), ("FeedbackTopics", "sourceArn")):
+        assert "plain" not in SERVED["resources"][f"ses:index:{token}"]["inputProperties"][name]
+    assert "plain" not in types["ses:index:SmtpSecret"]["properties"]["kmsKeyId"]
+    assert "plain" not in types["ses:index:Subscription"]["properties"]["endpoint"]
     for token, named in SERVED["types"].items():
         for name, spec in named.get("properties", {}).items():
             assert spec["description"], (token, name)

@@ -34,7 +34,7 @@ def scratch_checkout(tmp_path: Path, digest: str) -> Path:
     """deploy.sh and the CLI installer with a pin of ``digest``, everything else linked."""
     root = tmp_path / "checkout"
     (root / "scripts").mkdir(parents=True)
-    for name in ("deploy.sh", "pulumi_cli.py"):
+    for name in ("deploy.sh", "pulumi_cli.py", "pulumi_download.py"):
         shutil.copy(REPO / "scripts" / name, root / "scripts" / name)
     write_pins(root / "scripts" / "pulumi-cli.toml", digest)
     bootstrap = root / "scripts" / "bootstrap.sh"

@@ -57,6 +57,7 @@ PURE = (
     "components/api_senders/parse.py",
     "components/api_senders/trust.py",
     "components/smtp/credentials.py",
+    "components/multilang/hints.py",
     "components/multilang/schema.py",
     "components/multilang/props.py",
     "components/plan/stack_files.py",

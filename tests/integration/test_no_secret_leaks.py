@@ -18,7 +18,7 @@ import base64
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -131,32 +131,76 @@ def captured(
     texts += [out, err, *(r.getMessage() for r in caplog.records)]
 
 
-PROVIDER_RUNS: list[tuple[str, dict[str, Any]]] = [
+IDENTITY_ARN = "arn:aws:ses:us-east-1:123456789012:identity/example.com"
+BYODKIM_DOMAIN = {"name": "example.com", "region": "us-east-1", "dns": {"external": {}}}
+PROVIDER_RUNS: list[tuple[str, dict[str, Any] | Callable[[], dict[str, Any]], dict[str, str]]] = [
     (
         "SmtpUser",
         {
             "userName": "app",
-            "domains": [{"name": "example.com", "region": "us-east-1"}],
-            "extraRegions": ["eu-west-1"],
+            "regions": ["us-east-1", "eu-west-1"],
+            "policy": {"identityArns": [IDENTITY_ARN]},
         },
+        {},
     ),
-    ("SesDomain", {"name": "example.com", "region": "us-east-1", "dkim": {"privateKey": PEM}}),
-    ("SesDomain", {"name": "example.com", "region": "us-east-1", "privateKey": DER_BASE64}),
-    ("SesDomain", {"name": pulumi.Output.secret(ACCESS_SECRET), "region": "us-east-1"}),
-    ("SmtpUser", {"userName": "app", "domains": [], "password": PASSWORDS[0]}),
+    (
+        "SesDomain",
+        lambda: {
+            **BYODKIM_DOMAIN,
+            "dkim": {"byodkim": {"selector": "s1", "privateKey": pulumi.Output.secret(PEM)}},
+        },
+        {},
+    ),
+    (
+        "SesDomain",
+        {**BYODKIM_DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": "dkimKey"}}},
+        {"ses:dkimKey": PEM},
+    ),
+    (
+        "SesDomain",
+        {**BYODKIM_DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": "plainKey"}}},
+        {"ses:plainKey": PEM},
+    ),
+    (
+        "SesDomain",
+        {**BYODKIM_DOMAIN, "dkim": {"byodkim": {"selector": "s1", "privateKey": PEM}}},
+        {},
+    ),
+    (
+        "SesDomain",
+        lambda: {
+            **BYODKIM_DOMAIN,
+            "dkim": {"byodkim": {"selector": "s1", "privateKey": pulumi.Output.secret("x" + PEM)}},
+        },
+        {},
+    ),
+    ("SesDomain", {"name": "example.com", "region": "us-east-1", "dkim": {"privateKey": PEM}}, {}),
+    ("SesDomain", {"name": "example.com", "region": "us-east-1", "privateKey": DER_BASE64}, {}),
+    ("SesDomain", {"name": pulumi.Output.secret(ACCESS_SECRET), "region": "us-east-1"}, {}),
+    ("SmtpUser", {"userName": "app", "regions": [], "password": PASSWORDS[0]}, {}),
 ]
-"""Through the provider: a user with passwords for two regions, then inputs carrying secrets."""
+"""Through the provider: a user with passwords for two regions; a BYODKIM key as a secret
+output, by a secret config key's name (``ses:dkimKey``, marked secret), by a plain config key's
+name (refused), pasted in plain text (refused) and broken inside a secret (fails when known);
+then inputs carrying secrets where they do not belong. Each with the stack config it runs
+under."""
 
 
-def construct_and_render(component: str, inputs: dict[str, Any]) -> list[str]:
-    """Construct through the provider under mocks; the state as the engine would show it."""
+def construct_and_render(
+    component: str, inputs: dict[str, Any] | Callable[[], dict[str, Any]], config: dict[str, str]
+) -> list[str]:
+    """Construct through the provider under mocks with ``config`` as the stack's config (its
+    ``dkimKey`` marked secret); the state as the engine would show it. Inputs holding Outputs
+    are made by a function, inside the program's event loop."""
     use_mocks("provider")
+    pulumi.runtime.set_all_config(config, secret_keys=["ses:dkimKey"])
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
     rendered: list[str] = []
 
     @pulumi.runtime.test
     def program() -> pulumi.Output[None]:
-        result = provider.construct("x", f"ses:index:{component}", inputs)
+        given = inputs() if callable(inputs) else inputs
+        result = provider.construct("x", f"ses:index:{component}", given)
 
         async def render() -> None:
             for key, value in result.state.items():
@@ -217,14 +261,19 @@ def test_no_planted_secret_in_any_output_or_log(
 
     # the provider: both components constructed, bad inputs refused, the plugin process
     states: list[str] = []
-    for component, inputs in PROVIDER_RUNS:
+    refusals: list[str] = []
+    for index, (component, inputs, config) in enumerate(PROVIDER_RUNS):
         with captured(capsys, caplog) as out:
             try:
-                states += construct_and_render(component, inputs)
+                states += construct_and_render(component, inputs, config)
             except (InputPropertiesError, ConfigError) as error:
                 out.append(str(error))
-        texts[f"provider {component} {str(inputs)[:30]}"] = "\n".join([*out, *states])
+                refusals.append(str(error))
+        texts[f"provider run {index}: {component}"] = "\n".join([*out, *states])
     assert any(s.startswith("passwords=[secret]") for s in states), states
+    byodkim_records = [s for s in states if s.startswith("dnsRecords=") and "._domainkey." in s]
+    assert len(byodkim_records) >= 2, states  # the secret output and the secret config key
+    assert any("SesDomain.dkim.byodkim.privateKey" in r and "--secret" in r for r in refusals)
     process, _ = start_plugin([sys.executable, "-I", str(PLUGIN_DIR / "__main__.py")], tmp_path)
     texts["plugin process"] = stop_plugin(process)
 

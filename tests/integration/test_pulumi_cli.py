@@ -7,6 +7,7 @@ from __future__ import annotations
 import platform
 import re
 import socket
+import ssl
 import subprocess
 import sys
 import tarfile
@@ -14,9 +15,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import trustme
 import yaml
 
-from scripts import pulumi_cli
+from scripts import pulumi_cli, pulumi_download
 from tests.support.paths import REPO
 from tests.support.release_server import (
     VERSION,
@@ -34,8 +36,10 @@ PLATFORM = pulumi_cli.platform_key(platform.system(), platform.machine())
 
 
 def run_cli(
-    tmp_path: Path, pins: Path, base_url: str, **environment: str
+    tmp_path: Path, pins: Path, base_url: str | None, **environment: str
 ) -> subprocess.CompletedProcess[str]:
+    """The installer in a subprocess; ``base_url`` is PULUMI_CLI_BASE_URL (``None``: unset)."""
+    mirror = {} if base_url is None else {"PULUMI_CLI_BASE_URL": base_url}
     return subprocess.run(
         [
             sys.executable,
@@ -46,8 +50,13 @@ def run_cli(
         text=True,
         timeout=120,
         check=False,
-        env=direct_environment()
-        | {"PULUMI_CLI_BASE_URL": base_url, "PULUMI_CLI_TIMEOUT": "10"}
+        env={
+            k: v
+            for k, v in direct_environment().items()
+            if k not in ("PULUMI_CLI_BASE_URL", "SSL_CERT_FILE", "SSL_CERT_DIR")
+        }
+        | mirror
+        | {"PULUMI_CLI_TIMEOUT": "10"}
         | environment,
     )
 
@@ -97,7 +106,7 @@ def test_a_tampered_archive_is_refused_naming_both_digests_and_nothing_is_extrac
     assert "Traceback" not in result.stderr
 
 
-def test_without_a_pinned_digest_nothing_is_downloaded(tmp_path: Path) -> None:
+def test_without_a_pinned_digest_a_mirrors_archive_is_refused_unread(tmp_path: Path) -> None:
     pins = write_pins(tmp_path / "pins.toml", "")
     with release_server() as server:
         server.serve_archive(archive(fake_cli()))
@@ -105,10 +114,139 @@ def test_without_a_pinned_digest_nothing_is_downloaded(tmp_path: Path) -> None:
         assert server.requests == []
     assert result.returncode == 4
     assert result.stderr == (
-        f"pulumi-cli: no pinned SHA-256 for pulumi v{VERSION} {PLATFORM}; install the CLI"
-        " yourself or add the digest from"
-        f" https://get.pulumi.com/releases/sdk/pulumi-{VERSION}-checksums.txt to {pins}\n"
+        f"pulumi-cli: no pinned SHA-256 for pulumi v{VERSION} {PLATFORM}, and an archive from a"
+        " mirror (PULUMI_CLI_BASE_URL) is installed only against a pinned digest; add the digest"
+        f" from https://get.pulumi.com/releases/sdk/pulumi-{VERSION}-checksums.txt to {pins},"
+        " unset PULUMI_CLI_BASE_URL to check the archive against that file, or install the CLI"
+        " yourself\n"
     )
+    assert installed_files(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def certificate_authority() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def https_context(certificate_authority: trustme.CA) -> ssl.SSLContext:
+    """A server context with a certificate for 127.0.0.1 signed by the test CA."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    certificate_authority.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+def run_unpinned(
+    tmp_path: Path, base_url: str, ca: trustme.CA | None
+) -> subprocess.CompletedProcess[str]:
+    """The installer with no pinned digest and no mirror, the test HTTPS server standing in for
+    get.pulumi.com; ``ca``: the CA its certificate is trusted through (``None``: none)."""
+    pins = write_pins(tmp_path / "pins.toml", "")
+    trust: dict[str, str] = {}
+    if ca is not None:
+        ca.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+        trust["SSL_CERT_FILE"] = str(tmp_path / "ca.pem")
+    return run_cli(tmp_path, pins, None, PULUMI_CLI_TEST_HTTPS_BASE_URL=base_url, **trust)
+
+
+def test_without_a_pin_the_archive_is_checked_against_the_checksums_file_over_https(
+    tmp_path: Path, https_context: ssl.SSLContext, certificate_authority: trustme.CA
+) -> None:
+    data = archive(fake_cli())
+    with release_server(https_context) as server:
+        server.serve_archive(data)
+        server.serve_checksums(
+            {archive_name("darwin-arm64"): "1" * 64, archive_name(PLATFORM): sha256(data)}
+        )
+        result = run_unpinned(tmp_path, server.base_url, certificate_authority)
+    assert result.returncode == 0, result.stderr
+    checksums = f"{server.base_url}/pulumi-{VERSION}-checksums.txt"
+    pins = tmp_path / "pins.toml"
+    assert result.stderr.splitlines()[0] == (
+        f"pulumi-cli: the SHA-256 of {archive_name(PLATFORM)} is not pinned in {pins}; verified"
+        f" {sha256(data)} against {checksums}; to pin it, put this line under [sha256] in"
+        f' {pins}: {PLATFORM} = "{sha256(data)}"'
+    )
+    assert f"matches Pulumi's checksums file {checksums}" in result.stderr
+    assert server.requests == [
+        f"/releases/sdk/pulumi-{VERSION}-checksums.txt",
+        f"/releases/sdk/{archive_name(PLATFORM)}",
+    ]
+    assert Path(result.stdout.strip()) / "pulumi" in [
+        tmp_path / ".pulumi-cli" / f"{VERSION}-{PLATFORM}" / "pulumi" / "pulumi"
+    ]
+
+
+def test_without_a_pin_an_archive_the_checksums_file_disowns_is_refused(
+    tmp_path: Path, https_context: ssl.SSLContext, certificate_authority: trustme.CA
+) -> None:
+    data = archive(fake_cli())
+    with release_server(https_context) as server:
+        server.serve_archive(data)
+        server.serve_checksums({archive_name(PLATFORM): "2" * 64})
+        result = run_unpinned(tmp_path, server.base_url, certificate_authority)
+    assert result.returncode == 4
+    assert f"expected SHA-256 {'2' * 64}, got {sha256(data)}" in result.stderr
+    assert "nothing was extracted or run" in result.stderr
+    assert installed_files(tmp_path) == []
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [{}, {archive_name("darwin-x64"): "3" * 64}, {archive_name(PLATFORM): "not-a-digest"}],
+    ids=["empty", "other archives only", "no digest"],
+)
+def test_without_a_pin_a_checksums_file_lacking_the_archive_stops_before_the_download(
+    tmp_path: Path,
+    https_context: ssl.SSLContext,
+    certificate_authority: trustme.CA,
+    lines: dict[str, str],
+) -> None:
+    with release_server(https_context) as server:
+        server.serve_archive(archive(fake_cli()))
+        server.serve_checksums(lines)
+        result = run_unpinned(tmp_path, server.base_url, certificate_authority)
+    assert result.returncode == 4
+    assert f"not one SHA-256 of {archive_name(PLATFORM)}" in result.stderr
+    assert server.requests == [f"/releases/sdk/pulumi-{VERSION}-checksums.txt"]
+    assert installed_files(tmp_path) == []
+
+
+def test_without_a_pin_plain_http_is_refused_unread(tmp_path: Path) -> None:
+    with release_server() as server:
+        server.serve_archive(archive(fake_cli()))
+        result = run_unpinned(tmp_path, server.base_url, None)
+        assert server.requests == []
+    assert result.returncode == 4
+    assert f"{server.base_url!r} is not HTTPS" in result.stderr
+    assert installed_files(tmp_path) == []
+
+
+def test_without_a_pin_a_redirect_to_plain_http_is_refused(
+    tmp_path: Path, https_context: ssl.SSLContext, certificate_authority: trustme.CA
+) -> None:
+    with release_server() as plain, release_server(https_context) as server:
+        plain.serve_checksums({archive_name(PLATFORM): "4" * 64})
+        checksums = f"/releases/sdk/pulumi-{VERSION}-checksums.txt"
+        server.redirects[checksums] = f"{plain.base_url}/pulumi-{VERSION}-checksums.txt"
+        result = run_unpinned(tmp_path, server.base_url, certificate_authority)
+        assert plain.requests == []
+    assert result.returncode == 4
+    assert "which is not HTTPS; nothing was installed" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert installed_files(tmp_path) == []
+
+
+def test_without_a_pin_an_untrusted_certificate_is_refused(
+    tmp_path: Path, https_context: ssl.SSLContext
+) -> None:
+    with release_server(https_context) as server:
+        server.serve_archive(archive(fake_cli()))
+        result = run_unpinned(tmp_path, server.base_url, None)
+        assert server.requests == []
+    assert result.returncode == 4
+    assert "CERTIFICATE_VERIFY_FAILED" in result.stderr or "certificate verify" in result.stderr
     assert installed_files(tmp_path) == []
 
 
@@ -153,11 +291,11 @@ def test_an_unsafe_archive_with_the_pinned_digest_is_still_refused(
 def test_an_endless_download_is_stopped_at_the_bound(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pulumi_cli, "MAX_ARCHIVE_BYTES", 1000)
+    monkeypatch.setattr(pulumi_download, "MAX_ARCHIVE_BYTES", 1000)
     with release_server() as server:
         server.serve_archive(b"x" * 5_000_000)
         with pytest.raises(pulumi_cli.CliError) as caught:
-            pulumi_cli.download(
+            pulumi_download.download(
                 f"{server.base_url}/{archive_name(PLATFORM)}", tmp_path / "a.tar.gz", timeout=10
             )
     assert caught.value.status == pulumi_cli.Status.UNAVAILABLE
@@ -201,7 +339,12 @@ def test_an_archive_without_the_pulumi_binary_is_not_installed(tmp_path: Path) -
 
 def test_a_platform_the_pin_file_lacks_is_named(tmp_path: Path) -> None:
     pins = pulumi_cli.Pins(path=Path("pins.toml"), version=VERSION, sha256={"linux-arm64": ""})
-    settings = pulumi_cli.Settings(base_url="http://127.0.0.1:9", timeout=1)
+    settings = pulumi_cli.Settings(
+        base_url="http://127.0.0.1:9",
+        mirror=True,
+        verified_base_url="https://127.0.0.1:9",
+        timeout=1,
+    )
     with pytest.raises(pulumi_cli.CliError) as caught:
         pulumi_cli.install(
             pins=pins, platform_name="linux-x64", settings=settings, root=tmp_path / "cli"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import ssl
 import tarfile
 import threading
 from collections.abc import Iterator
@@ -93,7 +94,14 @@ class ReleaseServer:
 
     base_url: str
     files: dict[str, bytes] = field(default_factory=dict[str, bytes])
+    redirects: dict[str, str] = field(default_factory=dict[str, str])
+    """Path -> the URL a 302 sends the client to."""
     requests: list[str] = field(default_factory=list[str])
+
+    def serve_checksums(self, lines: dict[str, str], version: str = VERSION) -> None:
+        """Serve Pulumi's checksums file of ``version``: ``<digest>  <file name>`` lines."""
+        text = "".join(f"{digest}  {name}\n" for name, digest in lines.items())
+        self.files[f"/releases/sdk/pulumi-{version}-checksums.txt"] = text.encode()
 
     def serve_archive(self, data: bytes, version: str = VERSION) -> None:
         """Serve ``data`` as the release archive of both Linux platforms."""
@@ -102,13 +110,20 @@ class ReleaseServer:
 
 
 @contextmanager
-def release_server() -> Iterator[ReleaseServer]:
-    """A server on 127.0.0.1 (an ephemeral port) for the length of the block."""
+def release_server(tls: ssl.SSLContext | None = None) -> Iterator[ReleaseServer]:
+    """A server on 127.0.0.1 (an ephemeral port) for the length of the block; HTTPS with
+    ``tls`` (a server context, e.g. with a trustme certificate for 127.0.0.1)."""
     state = ReleaseServer(base_url="")
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.requests.append(self.path)
+            if self.path in state.redirects:
+                self.send_response(302)
+                self.send_header("Location", state.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = state.files.get(self.path)
             if body is None:
                 self.send_error(404)
@@ -122,7 +137,10 @@ def release_server() -> Iterator[ReleaseServer]:
             """Quiet: the requests are recorded instead."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/releases/sdk"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+    scheme = "http" if tls is None else "https"
+    state.base_url = f"{scheme}://127.0.0.1:{server.server_address[1]}/releases/sdk"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
