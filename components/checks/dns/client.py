@@ -111,7 +111,7 @@ def normalize_name(name: str) -> str:
 
 def rdata_name(rdata: wire.Rec) -> str:
     """The name in a CNAME, NS or MX record (target, exchange), normalized."""
-    return normalize_name(wire.key_text(rdata.name))
+    return _name(rdata.name)
 
 
 def rdata_int(rdata: wire.Rec) -> int:
@@ -138,7 +138,6 @@ class Stats:
 _FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
 _BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
-_A = int(dns.rdatatype.A)
 _RDTYPES = {
     t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
 }
@@ -172,7 +171,6 @@ class _Job:
     __slots__ = (
         "attempt",
         "channel",
-        "dtype",
         "future",
         "last_error",
         "qid",
@@ -190,12 +188,11 @@ class _Job:
         server: Server,
         qname: str,
         rdtype: str,
-        dtype: int,
         question: bytes,
         recurse: bool,
     ) -> None:
         self.future = future
-        self.server, self.qname, self.rdtype, self.dtype = server, qname, rdtype, dtype
+        self.server, self.qname, self.rdtype = server, qname, rdtype
         self.question, self.recurse = question, recurse
         self.attempt = 0
         self.last_error = "no answer"
@@ -328,7 +325,7 @@ class DnsClient:
             future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
             return future
         question = wire.question_bytes(qwire.lower(), dtype)
-        self._start(_Job(future, server, qname, rdtype, dtype, question, recurse))
+        self._start(_Job(future, server, qname, rdtype, question, recurse))
         return future
 
     # ---- the window ----
@@ -403,18 +400,17 @@ class DnsClient:
 
     def _read(self, job: _Job, data: bytes) -> None:
         try:
-            reply = wire.parse(data)
-            if reply.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-                answer = _answer(job.qname, job.rdtype, job.dtype, job.question, reply)
-                self._done_sending()
-                if not job.future.done():
-                    job.future.set_result(answer)
-                return
+            reading = wire.read_reply(data, job.question)
         except Exception as exc:  # malformed or hostile: never a traceback
             self.attempt_failed(job, exc)
             return
-        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reply.rcode))
-        self._retry(job, final=reply.rcode in _FINAL_RCODES)
+        if reading.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+            self._done_sending()
+            if not job.future.done():
+                job.future.set_result(_answer(job.qname, job.rdtype, reading))
+            return
+        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reading.rcode))
+        self._retry(job, final=reading.rcode in _FINAL_RCODES)
 
     def attempt_failed(self, job: _Job, exc: BaseException) -> None:
         job.seq = 0
@@ -504,45 +500,24 @@ class DnsClient:
         return data
 
 
-def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Reply) -> Answer:
-    """Read what the checks need from a NOERROR or NXDOMAIN reply (may raise on bad rdata)."""
-    owner, _ = wire.read_name(question, 0)
-    chain: list[str] = []
-    records: list[wire.Rec] = []
-    for _ in range(16):
-        records = reply.records(reply.answer, owner, dtype)
-        if records or dtype == wire.CNAME:
-            break
-        cnames = reply.records(reply.answer, owner, wire.CNAME)
-        if not cnames:
-            break
-        owner = cnames[0].name
-        chain.append(rdata_name(cnames[0]))
-    soa: tuple[str, int] | None = None
-    for section in (reply.answer, reply.authority):
-        for rr in section:
-            if rr.rdtype == wire.SOA and rr.rdclass == wire.CLASS_IN:
-                soa = (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).number)
-                break
-        if soa is not None:
-            break
-    glue: list[tuple[str, str]] = []
-    for rr in reply.additional:
-        if rr.rdtype == _A and rr.rdclass == wire.CLASS_IN:
-            glue.append(
-                (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).to_text())
-            )
-    status: Status = "nxdomain" if reply.rcode == dns.rcode.NXDOMAIN else "ok"
-    if status == "ok" and not records:
+def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:
+    """The ``Answer`` of a NOERROR or NXDOMAIN reply."""
+    status: Status = "nxdomain" if reading.rcode == dns.rcode.NXDOMAIN else "ok"
+    if status == "ok" and not reading.records:
         status = "nodata"
+    soa = reading.soa
     return Answer(
         qname,
         rdtype,
         status,
         answered=True,
-        flags=reply.flags,
-        chain=tuple(chain),
-        records=tuple(records),
-        soa=soa,
-        glue=tuple(dict.fromkeys(glue)),
+        flags=reading.flags,
+        chain=tuple(_name(key) for key in reading.chain),
+        records=reading.records,
+        soa=(_name(soa[0]), soa[1]) if soa is not None else None,
+        glue=tuple(dict.fromkeys((_name(owner), address) for owner, address in reading.glue)),
     )
+
+
+def _name(key: bytes) -> str:
+    return normalize_name(wire.key_text(key))

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import functools
 import re
+import socket
 import struct
 from dataclasses import dataclass
-from typing import cast
+from typing import NamedTuple, cast
 
 import dns.name
 import dns.rdata
@@ -132,6 +133,9 @@ class RR:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """A message split into its sections (``parse``): for replies ``read_reply`` cannot match
+    to the question."""
+
     wire: bytes
     id: int
     flags: int
@@ -141,31 +145,8 @@ class Reply:
     authority: tuple[RR, ...]
     additional: tuple[RR, ...]
 
-    def records(self, rrs: tuple[RR, ...], owner: bytes | None, rdtype: int) -> list[Rec]:
-        """The class-IN records of ``rdtype`` (owned by ``owner`` unless None), duplicates once
-        (as in a dnspython rdataset). Raises ``WireError`` or a dnspython exception for
-        malformed data: the client reads everything the checks use before accepting an answer.
-        """
-        out = [
-            decode(self.wire, rr)
-            for rr in rrs
-            if rr.rdtype == rdtype
-            and rr.rdclass == CLASS_IN
-            and (owner is None or rr.owner == owner)
-        ]
-        if len(out) < 2:
-            return out
-        seen: set[object] = set()
-        unique: list[Rec] = []
-        for rec in out:
-            key = rec.identity()
-            if key not in seen:
-                seen.add(key)
-                unique.append(rec)
-        return unique
 
-
-TXT, CNAME, NS, MX, SOA = 16, 5, 2, 15, 6
+TXT, CNAME, NS, MX, SOA, A = 16, 5, 2, 15, 6, 1
 LEAN_TYPES = frozenset((TXT, CNAME, NS, MX, SOA))
 
 
@@ -180,16 +161,18 @@ class Rec:
     def __init__(
         self,
         wire: bytes,
-        rr: RR,
+        rdtype: int,
+        start: int,
+        length: int,
         strings: tuple[bytes, ...] = (),
         name: bytes = b"",
         number: int = 0,
     ) -> None:
-        self._wire, self._start, self._length = wire, rr.start, rr.length
-        self.rdtype = rr.rdtype
+        self._wire, self._start, self._length = wire, start, length
+        self.rdtype = rdtype
         self.strings, self.name, self.number = strings, name, number
         self._rdata: dns.rdata.Rdata | None = None
-        if rr.rdtype not in LEAN_TYPES:
+        if rdtype not in LEAN_TYPES:
             self._rdata = self.to_rdata()
 
     def to_rdata(self) -> dns.rdata.Rdata:
@@ -213,8 +196,12 @@ class Rec:
 
 def decode(wire: bytes, rr: RR) -> Rec:
     """Read one record's data (the lean types here, others through dnspython)."""
-    start, end = rr.start, rr.start + rr.length
-    rdtype = rr.rdtype
+    return decode_at(wire, rr.rdtype, rr.start, rr.length)
+
+
+def decode_at(wire: bytes, rdtype: int, start: int, length: int) -> Rec:
+    """Read the data of a record of ``rdtype`` at ``start`` (``length`` bytes)."""
+    end = start + length
     if rdtype == TXT:
         strings: list[bytes] = []
         pos = start
@@ -226,24 +213,26 @@ def decode(wire: bytes, rr: RR) -> Rec:
             pos += 1 + n
         if not strings:
             raise WireError("TXT record without strings")
-        return Rec(wire, rr, strings=tuple(strings))
+        return Rec(wire, rdtype, start, length, strings=tuple(strings))
     if rdtype in (CNAME, NS):
         name, pos = read_name(wire, start)
         _check_end(pos, end)
-        return Rec(wire, rr, name=name)
+        return Rec(wire, rdtype, start, length, name=name)
     if rdtype == MX:
-        if rr.length < 3:
+        if length < 3:
             raise WireError("MX record too short")
         name, pos = read_name(wire, start + 2)
         _check_end(pos, end)
-        return Rec(wire, rr, name=name, number=(wire[start] << 8) | wire[start + 1])
+        return Rec(
+            wire, rdtype, start, length, name=name, number=(wire[start] << 8) | wire[start + 1]
+        )
     if rdtype == SOA:
         mname, pos = read_name(wire, start)
         _, pos = read_name(wire, pos)
         _check_end(pos + 20, end)
         (serial,) = struct.unpack_from("!I", wire, pos)
-        return Rec(wire, rr, name=mname, number=serial)
-    return Rec(wire, rr)
+        return Rec(wire, rdtype, start, length, name=mname, number=serial)
+    return Rec(wire, rdtype, start, length)
 
 
 def _check_end(pos: int, end: int) -> None:
@@ -287,3 +276,118 @@ def parse(wire: bytes) -> Reply:
         if rr.rdtype == OPT:
             rcode |= (rr.ttl >> 24) << 4
     return Reply(wire, qid, flags, rcode, tuple(question), *sections)
+
+
+class Reading(NamedTuple):
+    """What ``read_reply`` keeps of an answer; names are lowercase wire keys.
+
+    ``chain``: the CNAME chain followed from the question's name in the answer section;
+    ``records``: the class-IN records of the question's type at its end, duplicates once (as in
+    a dnspython rdataset; for a CNAME question the CNAME itself is the record). ``soa``: the
+    first SOA in the answer or authority section (owner, serial). ``glue``: the additional
+    section's A records (owner, address).
+    """
+
+    flags: int
+    rcode: int  # with the EDNS extended bits
+    chain: tuple[bytes, ...]
+    records: tuple[Rec, ...]
+    soa: tuple[bytes, int] | None
+    glue: tuple[tuple[bytes, str], ...]
+
+
+def read_reply(wire: bytes, question: bytes) -> Reading:
+    """Read an answer to ``question`` (``question_bytes`` of a lowercase name) in one pass.
+
+    Only what the checks use is decoded: the records of the question's type (and the CNAMEs
+    leading to them) at the question's name, an SOA, glue. An owner written as a pointer to the
+    echoed question (the usual case) is not read again. Raises ``WireError`` (or a dnspython
+    exception for malformed data of another type) on anything malformed.
+    """
+    size = len(wire)
+    if size < 12:
+        raise WireError("shorter than a DNS header")
+    _, flags, qdcount, ancount, nscount, arcount = _HEADER.unpack_from(wire)
+    qkey = question[:-4]
+    qend = 12 + len(question)
+    echo = (
+        qdcount == 1
+        and wire[12 : qend - 4].lower() == qkey
+        and wire[qend - 4 : qend] == question[-4:]
+    )
+    pos = qend
+    if not echo:
+        pos = 12
+        for _ in range(qdcount):
+            _, pos = read_name(wire, pos)
+            pos += 4
+            if pos > size:
+                raise WireError("truncated question")
+    answer: list[tuple[bytes, int, int, int]] = []  # class IN: owner, type, start, length
+    soa: tuple[bytes, int] | None = None
+    glue: list[tuple[bytes, str]] = []
+    rcode = flags & 0xF
+    for section, count in ((0, ancount), (1, nscount), (2, arcount)):
+        for _ in range(count):
+            if echo and pos + 1 < size and wire[pos] == 0xC0 and wire[pos + 1] == 12:
+                owner = qkey
+                pos += 2
+            else:
+                owner, pos = read_name(wire, pos)
+            if pos + 10 > size:
+                raise WireError("truncated record")
+            rdtype, rdclass, ttl, rdlen = _RR_FIXED.unpack_from(wire, pos)
+            pos += 10
+            if pos + rdlen > size:
+                raise WireError("record data runs past the end of the message")
+            if section == 2 and rdtype == OPT:
+                rcode |= (ttl >> 24) << 4
+            elif rdclass != CLASS_IN:
+                pass
+            elif section == 0:
+                answer.append((owner, rdtype, pos, rdlen))
+            elif section == 1:
+                if rdtype == SOA and soa is None:
+                    soa = (owner, decode_at(wire, SOA, pos, rdlen).number)
+            elif rdtype == A:
+                if rdlen != 4:
+                    raise WireError("A record data is not 4 bytes")
+                glue.append((owner, socket.inet_ntoa(wire[pos : pos + 4])))
+            pos += rdlen
+    if pos != size:
+        raise WireError("trailing data after the last record")
+    for owner, rdtype, start, length in answer:
+        if rdtype == SOA:
+            soa = (owner, decode_at(wire, SOA, start, length).number)
+            break
+    dtype = (question[-4] << 8) | question[-3]
+    chain: list[bytes] = []
+    records: list[Rec] = []
+    owner = qkey
+    for _ in range(16):
+        records = _records(wire, answer, owner, dtype)
+        if records or dtype == CNAME:
+            break
+        cnames = _records(wire, answer, owner, CNAME)
+        if not cnames:
+            break
+        owner = cnames[0].name
+        chain.append(owner)
+    return Reading(flags, rcode, tuple(chain), tuple(records), soa, tuple(glue))
+
+
+def _records(
+    wire: bytes, answer: list[tuple[bytes, int, int, int]], owner: bytes, rdtype: int
+) -> list[Rec]:
+    """The records of ``rdtype`` owned by ``owner``, duplicates once."""
+    out = [decode_at(wire, t, start, n) for o, t, start, n in answer if t == rdtype and o == owner]
+    if len(out) < 2:
+        return out
+    seen: set[object] = set()
+    unique: list[Rec] = []
+    for rec in out:
+        key = rec.identity()
+        if key not in seen:
+            seen.add(key)
+            unique.append(rec)
+    return unique
