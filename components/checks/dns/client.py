@@ -15,9 +15,9 @@ import secrets
 import socket
 import struct
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import dns.exception
 import dns.rcode
@@ -26,6 +26,8 @@ import dns.rdatatype
 from . import wire
 
 Status = Literal["ok", "nxdomain", "nodata", "error"]
+Question = tuple["Server", str, str, bool]
+"""A question for ``DnsClient.query_all``: server, name, type and whether to ask for recursion."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ _BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rco
 _RDTYPES = {
     t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
 }
+ID_BLOCK = 512  # query ids drawn from the system's CSPRNG at once
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
 
@@ -165,13 +168,38 @@ def _check_reply(data: bytes, question: bytes) -> bool:
     return reply.question == ((name, qtype, qclass),)
 
 
+class _Batch:
+    """Where the answers of one ``query`` or ``query_all`` call go: its future is resolved when
+    the last one is in (with the answer for ``query``, the list for ``query_all``)."""
+
+    __slots__ = ("answers", "future", "left", "one")
+
+    def __init__(self, future: asyncio.Future[Any], size: int, *, one: bool) -> None:
+        self.future = future
+        self.answers: list[Answer | None] = [None] * size
+        self.left = size
+        self.one = one
+
+    def done(self) -> bool:
+        return self.future.done()  # complete, or cancelled by whoever waited for it
+
+    def put(self, index: int, answer: Answer) -> None:
+        if self.future.done() or self.answers[index] is not None:
+            return
+        self.answers[index] = answer
+        self.left -= 1
+        if not self.left:
+            self.future.set_result(self.answers[0] if self.one else self.answers)
+
+
 class _Job:
-    """One question to one server, through its attempts; ``future`` gets the ``Answer``."""
+    """One question to one server, through its attempts; its ``Answer`` goes to ``batch``."""
 
     __slots__ = (
         "attempt",
+        "batch",
         "channel",
-        "future",
+        "index",
         "last_error",
         "qid",
         "qname",
@@ -184,14 +212,15 @@ class _Job:
 
     def __init__(
         self,
-        future: asyncio.Future[Answer],
+        batch: _Batch,
+        index: int,
         server: Server,
         qname: str,
         rdtype: str,
         question: bytes,
         recurse: bool,
     ) -> None:
-        self.future = future
+        self.batch, self.index = batch, index
         self.server, self.qname, self.rdtype = server, qname, rdtype
         self.question, self.recurse = question, recurse
         self.attempt = 0
@@ -225,7 +254,7 @@ class _Channel:
 
     def new_id(self) -> int:
         for _ in range(1000):
-            qid = secrets.randbits(16)
+            qid = self.client.random_id()
             if qid not in self.pending:
                 return qid
         raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
@@ -286,8 +315,7 @@ class _Channel:
         self.sock.close()
         for job in self.pending.values():
             job.seq = 0
-            if not job.future.done():
-                job.future.set_result(Answer(job.qname, job.rdtype, "error", error="closed"))
+            job.batch.put(job.index, Answer(job.qname, job.rdtype, "error", error="closed"))
         self.pending.clear()
 
 
@@ -314,23 +342,48 @@ class DnsClient:
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
         self._timer: asyncio.TimerHandle | None = None
         self._tcp_tasks: set[asyncio.Task[None]] = set()
+        self._id_pool = b""
+        self._id_pos = 0
+
+    def random_id(self) -> int:
+        """A query id from ``secrets``, drawn in blocks: one system call per ``ID_BLOCK`` ids."""
+        pos = self._id_pos
+        if pos >= len(self._id_pool):
+            self._id_pool, pos = secrets.token_bytes(2 * ID_BLOCK), 0
+        self._id_pos = pos + 2
+        return (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
 
     def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+        """The answer of ``server`` for ``name``/``rdtype``."""
         future: asyncio.Future[Answer] = self.loop.create_future()
-        qname = normalize_name(name)
-        try:
-            qwire = wire.encode_name(qname)
-            dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
-        except (dns.exception.DNSException, ValueError) as exc:
-            future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
-            return future
-        question = wire.question_bytes(qwire.lower(), dtype)
-        self._start(_Job(future, server, qname, rdtype, question, recurse))
+        self._submit(_Batch(future, 1, one=True), [(server, name, rdtype, recurse)])
         return future
+
+    def query_all(self, questions: Sequence[Question]) -> Awaitable[list[Answer]]:
+        """The answers to ``questions`` (server, name, type, recursion desired), in order, at
+        once: one future for all of them, each question's bytes built once."""
+        future: asyncio.Future[list[Answer]] = self.loop.create_future()
+        if not questions:
+            future.set_result([])
+            return future
+        self._submit(_Batch(future, len(questions), one=False), questions)
+        return future
+
+    def _submit(self, batch: _Batch, questions: Sequence[Question]) -> None:
+        built: dict[tuple[str, str], tuple[str, bytes | str]] = {}
+        for index, (server, name, rdtype, recurse) in enumerate(questions):
+            entry = built.get((name, rdtype))
+            if entry is None:
+                entry = built[(name, rdtype)] = _question(name, rdtype)
+            qname, question = entry
+            if isinstance(question, str):
+                batch.put(index, Answer(qname, rdtype, "error", error=question))
+            else:
+                self._start(_Job(batch, index, server, qname, rdtype, question, recurse))
 
     # ---- the window ----
     def _start(self, job: _Job) -> None:
-        if job.future.done():
+        if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
         if self._in_flight < self.max_in_flight:
             self._send(job)
@@ -345,7 +398,7 @@ class DnsClient:
         try:
             while self._queue and self._in_flight < self.max_in_flight:
                 job = self._queue.popleft()
-                if not job.future.done():
+                if not job.batch.done():
                     self._send(job)
         finally:
             self._pumping = False
@@ -406,8 +459,7 @@ class DnsClient:
             return
         if reading.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
             self._done_sending()
-            if not job.future.done():
-                job.future.set_result(_answer(job.qname, job.rdtype, reading))
+            job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
             return
         job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reading.rcode))
         self._retry(job, final=reading.rcode in _FINAL_RCODES)
@@ -433,9 +485,8 @@ class DnsClient:
     def _retry(self, job: _Job, *, final: bool = False, backoff: float = 0.0) -> None:
         self._done_sending()
         job.channel = None
-        if final or job.attempt + 1 >= self.attempts or job.future.done():
-            if not job.future.done():
-                job.future.set_result(Answer(job.qname, job.rdtype, "error", error=job.last_error))
+        if final or job.attempt + 1 >= self.attempts or job.batch.done():
+            job.batch.put(job.index, Answer(job.qname, job.rdtype, "error", error=job.last_error))
             return
         job.attempt += 1
         self.stats.retries += 1
@@ -484,7 +535,7 @@ class DnsClient:
         self._deadlines.clear()
 
     async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
-        qid = secrets.randbits(16)
+        qid = self.random_id()
         query = wire.make_query(qid, question, recurse)
         async with asyncio.timeout(self.timeout):
             reader, writer = await asyncio.open_connection(server.host, server.port)
@@ -498,6 +549,17 @@ class DnsClient:
         if len(data) < 12 or (data[0] << 8) | data[1] != qid or not _check_reply(data, question):
             raise wire.WireError("the TCP answer is not for the question asked")
         return data
+
+
+def _question(name: str, rdtype: str) -> tuple[str, bytes | str]:
+    """The normalized name and the question's bytes, or why there can be no such query."""
+    qname = normalize_name(name)
+    try:
+        qwire = wire.encode_name(qname)
+        dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
+    except (dns.exception.DNSException, ValueError) as exc:
+        return qname, f"invalid query: {exc}"
+    return qname, wire.question_bytes(qwire.lower(), dtype)
 
 
 def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:

@@ -194,7 +194,7 @@ def parse_spf(text: str) -> SpfRecord:
     if not is_spf(text):
         record.errors.append("does not start with 'v=spf1'")
         return record
-    if any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
+    if not (text.isascii() and text.isprintable()):  # 0x20 to 0x7E only
         record.errors.append("contains characters outside printable ASCII")
     words = text.split(" ")[1:]
     seen_modifiers: set[str] = set()

@@ -271,7 +271,8 @@ def _check_name(where: str, name: str, problems: list[str], underscore: bool) ->
 def _name_problem(name: str, underscore: bool) -> str | None:
     if not name:
         return "is empty"
-    odd = next((c for c in name if not c.isascii() or not c.isprintable() or c.isspace()), None)
+    plain = name.isascii() and name.isprintable() and " " not in name  # the usual case, at once
+    odd = None if plain else next((c for c in name if not _plain_char(c)), None)
     if odd is not None:
         char = f"{odd!r} (U+{ord(odd):04X} {unicodedata.name(odd, 'unnamed')})"
         if odd.isspace() or not odd.isprintable():
@@ -293,6 +294,10 @@ def _name_problem(name: str, underscore: bool) -> str | None:
     if bad is not None:
         return f"has the invalid label {show(bad, 70)}"
     return None
+
+
+def _plain_char(c: str) -> bool:
+    return c.isascii() and c.isprintable() and not c.isspace()
 
 
 def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> str | None:
