@@ -19,10 +19,6 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import dns.exception
-import dns.rcode
-import dns.rdatatype
-
 from . import wire
 
 Status = Literal["ok", "nxdomain", "nodata", "error"]
@@ -137,12 +133,13 @@ class Stats:
     cpu_seconds: float = 0.0  # process CPU time of the run (set by the caller)
 
 
-_FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
+# RCODEs (RFC 1035 4.1.1); dnspython is imported only to name an unusual one.
+NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = range(6)
+_FINAL_RCODES = (REFUSED, NOTIMP, FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
-_BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
-_RDTYPES = {
-    t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
-}
+_BARE_RCODES = (FORMERR, SERVFAIL, NOTIMP, REFUSED)
+_RCODE_TEXT = {FORMERR: "FORMERR", SERVFAIL: "SERVFAIL", NOTIMP: "NOTIMP", REFUSED: "REFUSED"}
+_RDTYPES = {"A": 1, "AAAA": 28, "CNAME": 5, "MX": 15, "NS": 2, "SOA": 6, "TXT": 16}
 ID_BLOCK = 512  # query ids drawn from the system's CSPRNG at once
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
@@ -457,11 +454,11 @@ class DnsClient:
         except Exception as exc:  # malformed or hostile: never a traceback
             self.attempt_failed(job, exc)
             return
-        if reading.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
+        if reading.rcode in (NOERROR, NXDOMAIN):
             self._done_sending()
             job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
             return
-        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reading.rcode))
+        job.last_error = _RCODE_TEXT.get(reading.rcode) or _rcode_text(reading.rcode)
         self._retry(job, final=reading.rcode in _FINAL_RCODES)
 
     def attempt_failed(self, job: _Job, exc: BaseException) -> None:
@@ -476,7 +473,7 @@ class DnsClient:
         elif isinstance(exc, EOFError):
             job.last_error = "connection closed"
             backoff = min(0.05 * (job.attempt + 1), self.timeout)
-        elif isinstance(exc, (wire.WireError, dns.exception.DNSException)):
+        elif isinstance(exc, wire.WireError):
             job.last_error = f"malformed answer ({exc or type(exc).__name__})"
         else:
             job.last_error = f"unusable answer ({type(exc).__name__})"
@@ -556,15 +553,21 @@ def _question(name: str, rdtype: str) -> tuple[str, bytes | str]:
     qname = normalize_name(name)
     try:
         qwire = wire.encode_name(qname)
-        dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
-    except (dns.exception.DNSException, ValueError) as exc:
+        dtype = _RDTYPES.get(rdtype) or wire.rdtype_number(rdtype)
+    except ValueError as exc:
         return qname, f"invalid query: {exc}"
     return qname, wire.question_bytes(qwire.lower(), dtype)
 
 
+def _rcode_text(rcode: int) -> str:
+    import dns.rcode
+
+    return dns.rcode.to_text(dns.rcode.Rcode.make(rcode))
+
+
 def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:
     """The ``Answer`` of a NOERROR or NXDOMAIN reply."""
-    status: Status = "nxdomain" if reading.rcode == dns.rcode.NXDOMAIN else "ok"
+    status: Status = "nxdomain" if reading.rcode == NXDOMAIN else "ok"
     if status == "ok" and not reading.records:
         status = "nodata"
     soa = reading.soa

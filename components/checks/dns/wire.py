@@ -2,9 +2,11 @@
 
 dnspython's ``Message`` builds and parses every name, rdataset and option as objects; at about a
 thousand messages per run that was most of the run's CPU. Here a query is a byte string built
-once per question (the id is packed in front of it per attempt), and an answer is split into its
-sections with owner names as lowercase wire keys; only the records the checks read are turned
-into dnspython ``Rdata`` objects (``dns.rdata.from_wire``, compression handled there).
+once per question (the id is packed in front of it per attempt), and an answer is read in one
+pass (``read_reply``) with owner names as lowercase wire keys, decoding only the records the
+checks use. dnspython is imported only for what is unusual (names with escapes or non-ASCII,
+record types other than TXT, CNAME, NS, MX and SOA), which keeps it off the start-up path;
+its errors come out as ``WireError`` (answers) or ``ValueError`` (names and types asked for).
 
 The reader is for hostile input: every length is checked, compression pointers must point
 strictly backwards (so no loop), names are at most 255 bytes, and anything else raises
@@ -18,15 +20,10 @@ import re
 import socket
 import struct
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-
-_IN = dns.rdataclass.IN
-_Type = dns.rdatatype.RdataType
+if TYPE_CHECKING:
+    import dns.rdata
 
 QR = 0x8000
 AA = 0x0400
@@ -52,13 +49,30 @@ def encode_name(text: str) -> bytes:
     """Uncompressed wire form of the absolute name ``text`` (no trailing dot; "" is the root).
 
     Plain host names are encoded directly; anything else (escapes, non-ASCII) goes through
-    dnspython, which raises ``dns.exception.DNSException`` or ``ValueError`` when invalid.
+    dnspython. Raises ``ValueError`` when invalid.
     """
     if not text:
         return b"\x00"
     if len(text) <= 253 and _SIMPLE_NAME.match(text):
         return b"".join(bytes((len(label),)) + label.encode() for label in text.split(".")) + b"\0"
-    return dns.name.from_text(text).to_digestable()
+    import dns.exception
+    import dns.name
+
+    try:
+        return dns.name.from_text(text).to_digestable()
+    except dns.exception.DNSException as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
+
+
+def rdtype_number(text: str) -> int:
+    """The number of the record type named ``text`` (e.g. ``CAA``). Raises ``ValueError``."""
+    import dns.exception
+    import dns.rdatatype
+
+    try:
+        return int(dns.rdatatype.from_text(text))
+    except dns.exception.DNSException as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
 
 
 def key_text(key: bytes) -> str:
@@ -72,6 +86,8 @@ def key_text(key: bytes) -> str:
     text = b".".join(labels)
     if len(labels) == text.count(b".") + 1 and _SIMPLE_TEXT.match(text):
         return text.decode()
+    import dns.name
+
     return dns.name.Name([*labels, b""]).to_text(omit_final_dot=True)
 
 
@@ -176,10 +192,20 @@ class Rec:
             self._rdata = self.to_rdata()
 
     def to_rdata(self) -> dns.rdata.Rdata:
+        """The record as dnspython ``Rdata``. Raises ``WireError`` for malformed data."""
         if self._rdata is None:
-            self._rdata = dns.rdata.from_wire(
-                _IN, cast(_Type, self.rdtype), self._wire, self._start, self._length
-            )
+            from dns.exception import DNSException
+            from dns.rdata import from_wire
+            from dns.rdataclass import RdataClass
+            from dns.rdatatype import RdataType
+
+            rdtype = cast(RdataType, self.rdtype)
+            try:
+                self._rdata = from_wire(
+                    RdataClass.IN, rdtype, self._wire, self._start, self._length
+                )
+            except DNSException as exc:
+                raise WireError(str(exc) or type(exc).__name__) from None
         return self._rdata
 
     def to_text(self) -> str:
@@ -301,8 +327,8 @@ def read_reply(wire: bytes, question: bytes) -> Reading:
 
     Only what the checks use is decoded: the records of the question's type (and the CNAMEs
     leading to them) at the question's name, an SOA, glue. An owner written as a pointer to the
-    echoed question (the usual case) is not read again. Raises ``WireError`` (or a dnspython
-    exception for malformed data of another type) on anything malformed.
+    echoed question (the usual case) is not read again. Raises ``WireError`` on anything
+    malformed.
     """
     size = len(wire)
     if size < 12:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import sys
-import unicodedata
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import dns.exception
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-import idna
+if TYPE_CHECKING:  # dnspython, idna, subprocess: imported where the unusual case needs them
+    import dns.rdata
 
 
 class InputError(Exception):
@@ -79,6 +73,9 @@ def read_text(path: str) -> str:
 
 def stack_output(stack: str) -> str:
     """``pulumi stack output dns_records --json --stack NAME`` (no secrets), or InputError."""
+    import shutil
+    import subprocess
+
     exe = shutil.which("pulumi")
     if exe is None:
         raise InputError(
@@ -274,6 +271,10 @@ def _name_problem(name: str, underscore: bool) -> str | None:
     plain = name.isascii() and name.isprintable() and " " not in name  # the usual case, at once
     odd = None if plain else next((c for c in name if not _plain_char(c)), None)
     if odd is not None:
+        import unicodedata
+
+        import idna
+
         char = f"{odd!r} (U+{ord(odd):04X} {unicodedata.name(odd, 'unnamed')})"
         if odd.isspace() or not odd.isprintable():
             return f"contains the character {char}"
@@ -326,6 +327,11 @@ def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> st
     value = " ".join(value.split())
     if rdtype == "NS":
         value = _canonical(value)
+    import dns.exception
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
     try:
         rdclass, dtype = dns.rdataclass.IN, dns.rdatatype.from_text(rdtype)
         dns.rdata.from_text(rdclass, dtype, value + _dot(rdtype))
@@ -344,6 +350,10 @@ def _dot(rdtype: str) -> str:
 
 def expected_rdata(record: Expected) -> dns.rdata.Rdata:
     """The expected value as rdata (for types compared generically). Input already validated."""
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
     dtype = dns.rdatatype.from_text(record.rdtype)
     return dns.rdata.from_text(dns.rdataclass.IN, dtype, record.value + _dot(record.rdtype))
 
