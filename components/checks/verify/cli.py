@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import math
 import os
 import sys
@@ -295,7 +294,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
 
         ses.attach_status(report, records, region=args.aws_region, endpoint=args.aws_endpoint_url)
     if args.json:
-        print(json.dumps(rep.to_json(report), indent=2))
+        print(rep.json_text(rep.to_json(report)))
     else:
         print(rep.render_human(report))
     return report.exit_status()
