@@ -9,6 +9,7 @@ the findings about a published record.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 from collections.abc import Awaitable, Callable
@@ -188,8 +189,14 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
     return Term("mechanism", lname, qual, domain, word)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_spf(text: str) -> SpfRecord:
-    """Parse one SPF record (the TXT strings already joined). Never raises."""
+    """Parse one SPF record (the TXT strings already joined). Never raises.
+
+    Memoised by text: the record every domain includes (amazonses.com's) is parsed once, not
+    once per domain. A pure function of the text, so no answer outlives its pass through it;
+    the records it returns are shared and never changed.
+    """
     record = SpfRecord(text=text)
     if not is_spf(text):
         record.errors.append("does not start with 'v=spf1'")
