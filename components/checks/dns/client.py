@@ -16,7 +16,7 @@ import socket
 import struct
 from collections import deque
 from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from . import wire
@@ -33,6 +33,14 @@ class Server:
     host: str
     port: int = 53
     name: str | None = None
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Servers key the answers of every pass: hashed once, not at every lookup.
+        object.__setattr__(self, "_hash", hash((self.host, self.port, self.name)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def address(self) -> str:

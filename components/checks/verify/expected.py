@@ -48,11 +48,13 @@ def txt_zone_strings(text: str) -> str:
     chunks = [data[i : i + 255] for i in range(0, len(data), 255)] or [b""]
     out: list[str] = []
     for chunk in chunks:
-        escaped = "".join(
-            f"\\{chr(b)}" if b in (0x22, 0x5C) else chr(b) if 0x20 <= b < 0x7F else f"\\{b:03d}"
-            for b in chunk
-        )
-        out.append(f'"{escaped}"')
+        plain = chunk.decode("latin-1")
+        if not (plain.isascii() and plain.isprintable() and '"' not in plain and "\\" not in plain):
+            plain = "".join(
+                f"\\{chr(b)}" if b in (0x22, 0x5C) else chr(b) if 0x20 <= b < 0x7F else f"\\{b:03d}"
+                for b in chunk
+            )
+        out.append(f'"{plain}"')
     return " ".join(out)
 
 
