@@ -332,7 +332,7 @@ class DnsClient:
     rest wait in a FIFO queue and go out as answers come back).
     """
 
-    def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 256) -> None:
+    def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 512) -> None:
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.max_in_flight = max(1, max_in_flight)

@@ -107,9 +107,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--max-in-flight",
         type=int,
-        default=256,
+        default=512,
         metavar="N",
-        help="queries in flight at once, 1 to 4096 (default 256)",
+        help="queries in flight at once, 1 to 4096 (default 512)",
     )
     parser.set_defaults(handler=run)
 
