@@ -75,8 +75,12 @@ def rdtype_number(text: str) -> int:
         raise ValueError(str(exc) or type(exc).__name__) from None
 
 
+@functools.lru_cache(maxsize=4096)
 def key_text(key: bytes) -> str:
-    """A name key as text without the trailing dot (dnspython's escaping for odd labels)."""
+    """A name key as text without the trailing dot (dnspython's escaping for odd labels).
+
+    Memoised (a pure function of the bytes): the same targets come from every server.
+    """
     labels: list[bytes] = []
     pos = 0
     while pos < len(key) and key[pos]:
