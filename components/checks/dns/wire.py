@@ -309,14 +309,10 @@ def parse(wire: bytes) -> Reply:
 
 
 class Reading(NamedTuple):
-    """What ``read_reply`` keeps of an answer; names are lowercase wire keys.
-
-    ``chain``: the CNAME chain followed from the question's name in the answer section;
-    ``records``: the class-IN records of the question's type at its end, duplicates once (as in
-    a dnspython rdataset; for a CNAME question the CNAME itself is the record). ``soa``: the
-    first SOA in the answer or authority section (owner, serial). ``glue``: the additional
-    section's A records (owner, address).
-    """
+    """What ``read_reply`` keeps of an answer (names as lowercase wire keys): ``chain``, the
+    CNAMEs followed from the question's name; ``records``, the class-IN records of its type at
+    the chain's end, duplicates once (for a CNAME question the CNAME itself); ``soa``, the first
+    SOA in the answer or authority section (owner, serial); ``glue``, additional A records."""
 
     flags: int
     rcode: int  # with the EDNS extended bits

@@ -191,12 +191,8 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
 
 @functools.lru_cache(maxsize=4096)
 def parse_spf(text: str) -> SpfRecord:
-    """Parse one SPF record (the TXT strings already joined). Never raises.
-
-    Memoised by text: the record every domain includes (amazonses.com's) is parsed once, not
-    once per domain. A pure function of the text, so no answer outlives its pass through it;
-    the records it returns are shared and never changed.
-    """
+    """Parse one SPF record (the TXT strings already joined). Never raises. Memoised (a pure
+    function: what every domain includes is parsed once); the records are shared, never changed."""
     record = SpfRecord(text=text)
     if not is_spf(text):
         record.errors.append("does not start with 'v=spf1'")
