@@ -224,13 +224,9 @@ class Rec:
         return self.to_rdata().to_digestable()
 
 
-def decode(wire: bytes, rr: RR) -> Rec:
-    """Read one record's data (the lean types here, others through dnspython)."""
-    return decode_at(wire, rr.rdtype, rr.start, rr.length)
-
-
 def decode_at(wire: bytes, rdtype: int, start: int, length: int) -> Rec:
-    """Read the data of a record of ``rdtype`` at ``start`` (``length`` bytes)."""
+    """Read the data of a record of ``rdtype`` at ``start`` (``length`` bytes): the lean types
+    here, others through dnspython."""
     end = start + length
     if rdtype == TXT:
         strings: list[bytes] = []
