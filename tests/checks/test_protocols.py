@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 
+import dns.rdata
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -672,6 +673,17 @@ def test_txt_zone_strings_split_at_255_bytes() -> None:
     assert len(parts) == 3
     assert all(len(p.strip('"')) <= 255 for p in parts)
     assert txt_zone_strings('a"b\\c') == '"a\\"b\\\\c"'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=600))
+def test_txt_zone_strings_escape_what_zone_files_need(text: str) -> None:
+    """Plain printable ASCII is written as it is (the fast path), everything else escaped:
+    read back by dnspython's zone-file parser, the strings are the text's UTF-8 bytes."""
+    quoted = txt_zone_strings(text)
+    rdata = dns.rdata.from_text("IN", "TXT", quoted or '""')
+    assert b"".join(rdata.strings) == text.encode("utf-8")  # type: ignore[attr-defined]
+    assert all(len(s) <= 255 for s in rdata.strings)  # type: ignore[attr-defined]
 
 
 def test_serial_arithmetic() -> None:

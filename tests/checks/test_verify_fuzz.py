@@ -26,8 +26,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from components.checks.dns import client as client_module
 from components.checks.dns.client import DnsClient
-from components.checks.verify import cli, wait
+from components.checks.verify import wait
 from components.checks.verify.expected import PURPOSES
 from tests.support.checks_support import run_cli
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
@@ -104,7 +105,7 @@ def clamped(monkeypatch: pytest.MonkeyPatch, world: dict[str, str]) -> Iterator[
         return DnsClient(min(timeout, 0.2), min(attempts, 2), max_in_flight)
 
     monkeypatch.setattr(wait, "run", short_run)
-    monkeypatch.setattr(cli, "DnsClient", short_client)
+    monkeypatch.setattr(client_module, "DnsClient", short_client)  # verify's cli imports it late
     monkeypatch.setenv("PATH", world["path"])
     for name, value in (
         ("AWS_ACCESS_KEY_ID", "testing"),

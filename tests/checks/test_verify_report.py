@@ -1,15 +1,21 @@
 """The human report: domain headers agree with the verdict, resolver failures are readable, the
-SES account lines say something."""
+SES account lines say something. The JSON text is exactly what ``json.dumps(indent=2)`` writes."""
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from components.checks.dns.client import Stats
+from components.checks.exit_status import ExitStatus
 from components.checks.verify.expected import Expected
 from components.checks.verify.findings import DomainResult, Finding, FindingCode, RowResult
-from components.checks.verify.report import Report, render_human
+from components.checks.verify.report import Report, json_text, render_human
 from tests.support.checks_support import make_world, run_cli
 from tests.support.knot_server import free_port, random_loopback
 
@@ -77,3 +83,28 @@ def test_ses_account_lines_are_never_blank_or_none() -> None:
     # No SES client at all (each domain's finding says why): no empty account line.
     text = render_human(Report([_domain()], Stats(), 0.1, account={}, account_findings=[]))
     assert "SES account" not in text
+
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()  # NaN and the infinities too
+    | st.text()
+    | st.sampled_from([*FindingCode, *ExitStatus])
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text() | st.sampled_from([*FindingCode]), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values | st.dictionaries(st.integers() | st.none(), json_values, max_size=2))
+def test_json_text_is_json_dumps_indent_2(value: Any) -> None:
+    assert json_text(value) == json.dumps(value, indent=2)

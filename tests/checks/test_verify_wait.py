@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from tests.support.checks_support import Result, make_world, run_cli
-from tests.support.dns_world import domain_zone, ses_records
+from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
 
 ORIGIN = "example.com"
 
@@ -96,3 +96,19 @@ def test_wait_with_server_down_then_up(stack: ExitStack, tmp_path: Path) -> None
     thread.join(20)
     (result,) = results
     assert result.rc == 0, result.out
+
+
+def test_resolver_answers_are_not_reused_by_a_later_pass(stack: ExitStack, tmp_path: Path) -> None:
+    """What a pass memoises (the resolver's answers, shared by every domain) lives for that
+    pass only: a DKIM key published at amazonses.com while --wait polls is seen, although no
+    serial of the domain's own servers changes."""
+    missing = amazonses_zone(tokens=["tok1aaaa", "tok2bbbb"])  # no key for tok3cccc yet
+    world = make_world(stack, tmp_path, servers=1, amazonses=missing)
+    thread, results = in_background(world.args("--json", "--wait", "20"))
+    time.sleep(0.5)
+    assert thread.is_alive()  # the key is missing: still waiting
+    world.resolver.set_zone("amazonses.com", amazonses_zone(serial=2), 2)
+    thread.join(20)
+    (result,) = results
+    assert result.rc == 0, result.out
+    assert result.doc["stats"]["passes"] >= 2

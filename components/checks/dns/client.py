@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import secrets
 import socket
 import struct
 from collections import deque
-from collections.abc import Awaitable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
-
-import dns.exception
-import dns.rcode
-import dns.rdatatype
+from os import urandom
+from typing import Any, Literal
 
 from . import wire
 
 Status = Literal["ok", "nxdomain", "nodata", "error"]
+Question = tuple["Server", str, str, bool]
+"""A question for ``DnsClient.query_all``: server, name, type and whether to ask for recursion."""
 
 
 class Family(StrEnum):
@@ -53,6 +51,14 @@ class Server:
     host: str
     port: int = 53
     name: str | None = None
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Servers key the answers of every pass: hashed once, not at every lookup.
+        object.__setattr__(self, "_hash", hash((self.host, self.port, self.name)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @property
     def family(self) -> Family:
@@ -133,7 +139,7 @@ def normalize_name(name: str) -> str:
 
 def rdata_name(rdata: wire.Rec) -> str:
     """The name in a CNAME, NS or MX record (target, exchange), normalized."""
-    return normalize_name(wire.key_text(rdata.name))
+    return _name(rdata.name)
 
 
 def rdata_int(rdata: wire.Rec) -> int:
@@ -157,13 +163,14 @@ class Stats:
     cpu_seconds: float = 0.0  # process CPU time of the run (set by the caller)
 
 
-_FINAL_RCODES = (dns.rcode.REFUSED, dns.rcode.NOTIMP, dns.rcode.FORMERR)
+# RCODEs (RFC 1035 4.1.1); dnspython is imported only to name an unusual one.
+NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, REFUSED = range(6)
+_FINAL_RCODES = (REFUSED, NOTIMP, FORMERR)
 # Answers that may come without the question section (RFC 1035 leaves it open; dnspython too).
-_BARE_RCODES = (dns.rcode.FORMERR, dns.rcode.SERVFAIL, dns.rcode.NOTIMP, dns.rcode.REFUSED)
-_ADDRESS_TYPES = (int(dns.rdatatype.A), int(dns.rdatatype.AAAA))
-_RDTYPES = {
-    t: int(dns.rdatatype.from_text(t)) for t in ("A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT")
-}
+_BARE_RCODES = (FORMERR, SERVFAIL, NOTIMP, REFUSED)
+_RCODE_TEXT = {FORMERR: "FORMERR", SERVFAIL: "SERVFAIL", NOTIMP: "NOTIMP", REFUSED: "REFUSED"}
+_RDTYPES = {"A": 1, "AAAA": 28, "CNAME": 5, "MX": 15, "NS": 2, "SOA": 6, "TXT": 16}
+ID_BLOCK = 512  # query ids drawn from the system's CSPRNG at once
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
 
 
@@ -188,14 +195,38 @@ def _check_reply(data: bytes, question: bytes) -> bool:
     return reply.question == ((name, qtype, qclass),)
 
 
+class _Batch:
+    """Where the answers of one ``query`` or ``query_all`` call go: its future is resolved when
+    the last one is in (with the answer for ``query``, the list for ``query_all``)."""
+
+    __slots__ = ("answers", "future", "left", "one")
+
+    def __init__(self, future: asyncio.Future[Any], size: int, *, one: bool) -> None:
+        self.future = future
+        self.answers: list[Answer | None] = [None] * size
+        self.left = size
+        self.one = one
+
+    def done(self) -> bool:
+        return self.future.done()  # complete, or cancelled by whoever waited for it
+
+    def put(self, index: int, answer: Answer) -> None:
+        if self.future.done() or self.answers[index] is not None:
+            return
+        self.answers[index] = answer
+        self.left -= 1
+        if not self.left:
+            self.future.set_result(self.answers[0] if self.one else self.answers)
+
+
 class _Job:
-    """One question to one server, through its attempts; ``future`` gets the ``Answer``."""
+    """One question to one server, through its attempts; its ``Answer`` goes to ``batch``."""
 
     __slots__ = (
         "attempt",
+        "batch",
         "channel",
-        "dtype",
-        "future",
+        "index",
         "last_error",
         "qid",
         "qname",
@@ -208,16 +239,16 @@ class _Job:
 
     def __init__(
         self,
-        future: asyncio.Future[Answer],
+        batch: _Batch,
+        index: int,
         server: Server,
         qname: str,
         rdtype: str,
-        dtype: int,
         question: bytes,
         recurse: bool,
     ) -> None:
-        self.future = future
-        self.server, self.qname, self.rdtype, self.dtype = server, qname, rdtype, dtype
+        self.batch, self.index = batch, index
+        self.server, self.qname, self.rdtype = server, qname, rdtype
         self.question, self.recurse = question, recurse
         self.attempt = 0
         self.last_error = "no answer"
@@ -250,7 +281,7 @@ class _Channel:
 
     def new_id(self) -> int:
         for _ in range(1000):
-            qid = secrets.randbits(16)
+            qid = self.client.random_id()
             if qid not in self.pending:
                 return qid
         raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
@@ -311,8 +342,7 @@ class _Channel:
         self.sock.close()
         for job in self.pending.values():
             job.seq = 0
-            if not job.future.done():
-                job.future.set_result(Answer(job.qname, job.rdtype, "error", error="closed"))
+            job.batch.put(job.index, Answer(job.qname, job.rdtype, "error", error="closed"))
         self.pending.clear()
 
 
@@ -324,7 +354,7 @@ class DnsClient:
     rest wait in a FIFO queue and go out as answers come back).
     """
 
-    def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 256) -> None:
+    def __init__(self, timeout: float = 2.0, attempts: int = 3, max_in_flight: int = 512) -> None:
         self.timeout = timeout
         self.attempts = max(1, attempts)
         self.max_in_flight = max(1, max_in_flight)
@@ -339,23 +369,49 @@ class DnsClient:
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
         self._timer: asyncio.TimerHandle | None = None
         self._tcp_tasks: set[asyncio.Task[None]] = set()
+        self._id_pool = b""
+        self._id_pos = 0
+
+    def random_id(self) -> int:
+        """A query id from the system's CSPRNG (``os.urandom``, which ``secrets`` uses; not
+        ``secrets`` itself, whose import costs more than a run's ids), one call per ``ID_BLOCK``."""
+        pos = self._id_pos
+        if pos >= len(self._id_pool):
+            self._id_pool, pos = urandom(2 * ID_BLOCK), 0
+        self._id_pos = pos + 2
+        return (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
 
     def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+        """The answer of ``server`` for ``name``/``rdtype``."""
         future: asyncio.Future[Answer] = self.loop.create_future()
-        qname = normalize_name(name)
-        try:
-            qwire = wire.encode_name(qname)
-            dtype = _RDTYPES.get(rdtype) or int(dns.rdatatype.from_text(rdtype))
-        except (dns.exception.DNSException, ValueError) as exc:
-            future.set_result(Answer(qname, rdtype, "error", error=f"invalid query: {exc}"))
-            return future
-        question = wire.question_bytes(qwire.lower(), dtype)
-        self._start(_Job(future, server, qname, rdtype, dtype, question, recurse))
+        self._submit(_Batch(future, 1, one=True), [(server, name, rdtype, recurse)])
         return future
+
+    def query_all(self, questions: Sequence[Question]) -> Awaitable[list[Answer]]:
+        """The answers to ``questions`` (server, name, type, recursion desired), in order, at
+        once: one future for all of them, each question's bytes built once."""
+        future: asyncio.Future[list[Answer]] = self.loop.create_future()
+        if not questions:
+            future.set_result([])
+            return future
+        self._submit(_Batch(future, len(questions), one=False), questions)
+        return future
+
+    def _submit(self, batch: _Batch, questions: Sequence[Question]) -> None:
+        built: dict[tuple[str, str], tuple[str, bytes | str]] = {}
+        for index, (server, name, rdtype, recurse) in enumerate(questions):
+            entry = built.get((name, rdtype))
+            if entry is None:
+                entry = built[(name, rdtype)] = _question(name, rdtype)
+            qname, question = entry
+            if isinstance(question, str):
+                batch.put(index, Answer(qname, rdtype, "error", error=question))
+            else:
+                self._start(_Job(batch, index, server, qname, rdtype, question, recurse))
 
     # ---- the window ----
     def _start(self, job: _Job) -> None:
-        if job.future.done():
+        if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
         if self._in_flight < self.max_in_flight:
             self._send(job)
@@ -370,7 +426,7 @@ class DnsClient:
         try:
             while self._queue and self._in_flight < self.max_in_flight:
                 job = self._queue.popleft()
-                if not job.future.done():
+                if not job.batch.done():
                     self._send(job)
         finally:
             self._pumping = False
@@ -425,18 +481,16 @@ class DnsClient:
 
     def _read(self, job: _Job, data: bytes) -> None:
         try:
-            reply = wire.parse(data)
-            if reply.rcode in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):
-                answer = _answer(job.qname, job.rdtype, job.dtype, job.question, reply)
-                self._done_sending()
-                if not job.future.done():
-                    job.future.set_result(answer)
-                return
+            reading = wire.read_reply(data, job.question)
         except Exception as exc:  # malformed or hostile: never a traceback
             self.attempt_failed(job, exc)
             return
-        job.last_error = dns.rcode.to_text(dns.rcode.Rcode.make(reply.rcode))
-        self._retry(job, final=reply.rcode in _FINAL_RCODES)
+        if reading.rcode in (NOERROR, NXDOMAIN):
+            self._done_sending()
+            job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
+            return
+        job.last_error = _RCODE_TEXT.get(reading.rcode) or _rcode_text(reading.rcode)
+        self._retry(job, final=reading.rcode in _FINAL_RCODES)
 
     def attempt_failed(self, job: _Job, exc: BaseException) -> None:
         job.seq = 0
@@ -450,7 +504,7 @@ class DnsClient:
         elif isinstance(exc, EOFError):
             job.last_error = "connection closed"
             backoff = min(0.05 * (job.attempt + 1), self.timeout)
-        elif isinstance(exc, (wire.WireError, dns.exception.DNSException)):
+        elif isinstance(exc, wire.WireError):
             job.last_error = f"malformed answer ({exc or type(exc).__name__})"
         else:
             job.last_error = f"unusable answer ({type(exc).__name__})"
@@ -459,9 +513,8 @@ class DnsClient:
     def _retry(self, job: _Job, *, final: bool = False, backoff: float = 0.0) -> None:
         self._done_sending()
         job.channel = None
-        if final or job.attempt + 1 >= self.attempts or job.future.done():
-            if not job.future.done():
-                job.future.set_result(Answer(job.qname, job.rdtype, "error", error=job.last_error))
+        if final or job.attempt + 1 >= self.attempts or job.batch.done():
+            job.batch.put(job.index, Answer(job.qname, job.rdtype, "error", error=job.last_error))
             return
         job.attempt += 1
         self.stats.retries += 1
@@ -510,7 +563,7 @@ class DnsClient:
         self._deadlines.clear()
 
     async def _tcp(self, server: Server, question: bytes, recurse: bool) -> bytes:
-        qid = secrets.randbits(16)
+        qid = self.random_id()
         query = wire.make_query(qid, question, recurse)
         async with asyncio.timeout(self.timeout):
             reader, writer = await asyncio.open_connection(server.host, server.port)
@@ -526,45 +579,41 @@ class DnsClient:
         return data
 
 
-def _answer(qname: str, rdtype: str, dtype: int, question: bytes, reply: wire.Reply) -> Answer:
-    """Read what the checks need from a NOERROR or NXDOMAIN reply (may raise on bad rdata)."""
-    owner, _ = wire.read_name(question, 0)
-    chain: list[str] = []
-    records: list[wire.Rec] = []
-    for _ in range(16):
-        records = reply.records(reply.answer, owner, dtype)
-        if records or dtype == wire.CNAME:
-            break
-        cnames = reply.records(reply.answer, owner, wire.CNAME)
-        if not cnames:
-            break
-        owner = cnames[0].name
-        chain.append(rdata_name(cnames[0]))
-    soa: tuple[str, int] | None = None
-    for section in (reply.answer, reply.authority):
-        for rr in section:
-            if rr.rdtype == wire.SOA and rr.rdclass == wire.CLASS_IN:
-                soa = (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).number)
-                break
-        if soa is not None:
-            break
-    glue: list[tuple[str, str]] = []
-    for rr in reply.additional:
-        if rr.rdtype in _ADDRESS_TYPES and rr.rdclass == wire.CLASS_IN:
-            glue.append(
-                (normalize_name(wire.key_text(rr.owner)), wire.decode(reply.wire, rr).to_text())
-            )
-    status: Status = "nxdomain" if reply.rcode == dns.rcode.NXDOMAIN else "ok"
-    if status == "ok" and not records:
+def _question(name: str, rdtype: str) -> tuple[str, bytes | str]:
+    """The normalized name and the question's bytes, or why there can be no such query."""
+    qname = normalize_name(name)
+    try:
+        qwire = wire.encode_name(qname)
+        dtype = _RDTYPES.get(rdtype) or wire.rdtype_number(rdtype)
+    except ValueError as exc:
+        return qname, f"invalid query: {exc}"
+    return qname, wire.question_bytes(qwire.lower(), dtype)
+
+
+def _rcode_text(rcode: int) -> str:
+    import dns.rcode
+
+    return dns.rcode.to_text(dns.rcode.Rcode.make(rcode))
+
+
+def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:
+    """The ``Answer`` of a NOERROR or NXDOMAIN reply."""
+    status: Status = "nxdomain" if reading.rcode == NXDOMAIN else "ok"
+    if status == "ok" and not reading.records:
         status = "nodata"
+    soa = reading.soa
     return Answer(
         qname,
         rdtype,
         status,
         answered=True,
-        flags=reply.flags,
-        chain=tuple(chain),
-        records=tuple(records),
-        soa=soa,
-        glue=tuple(dict.fromkeys(glue)),
+        flags=reading.flags,
+        chain=tuple(_name(key) for key in reading.chain),
+        records=reading.records,
+        soa=(_name(soa[0]), soa[1]) if soa is not None else None,
+        glue=tuple(dict.fromkeys((_name(owner), address) for owner, address in reading.glue)),
     )
+
+
+def _name(key: bytes) -> str:
+    return normalize_name(wire.key_text(key))

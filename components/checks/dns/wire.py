@@ -2,9 +2,11 @@
 
 dnspython's ``Message`` builds and parses every name, rdataset and option as objects; at about a
 thousand messages per run that was most of the run's CPU. Here a query is a byte string built
-once per question (the id is packed in front of it per attempt), and an answer is split into its
-sections with owner names as lowercase wire keys; only the records the checks read are turned
-into dnspython ``Rdata`` objects (``dns.rdata.from_wire``, compression handled there).
+once per question (the id is packed in front of it per attempt), and an answer is read in one
+pass (``read_reply``) with owner names as lowercase wire keys, decoding only the records the
+checks use. dnspython is imported only for what is unusual (names with escapes or non-ASCII,
+record types other than TXT, CNAME, NS, MX and SOA), which keeps it off the start-up path;
+its errors come out as ``WireError`` (answers) or ``ValueError`` (names and types asked for).
 
 The reader is for hostile input: every length is checked, compression pointers must point
 strictly backwards (so no loop), names are at most 255 bytes, and anything else raises
@@ -15,17 +17,13 @@ from __future__ import annotations
 
 import functools
 import re
+import socket
 import struct
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-import dns.name
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-
-_IN = dns.rdataclass.IN
-_Type = dns.rdatatype.RdataType
+if TYPE_CHECKING:
+    import dns.rdata
 
 QR = 0x8000
 AA = 0x0400
@@ -51,17 +49,38 @@ def encode_name(text: str) -> bytes:
     """Uncompressed wire form of the absolute name ``text`` (no trailing dot; "" is the root).
 
     Plain host names are encoded directly; anything else (escapes, non-ASCII) goes through
-    dnspython, which raises ``dns.exception.DNSException`` or ``ValueError`` when invalid.
+    dnspython. Raises ``ValueError`` when invalid.
     """
     if not text:
         return b"\x00"
     if len(text) <= 253 and _SIMPLE_NAME.match(text):
         return b"".join(bytes((len(label),)) + label.encode() for label in text.split(".")) + b"\0"
-    return dns.name.from_text(text).to_digestable()
+    import dns.exception
+    import dns.name
+
+    try:
+        return dns.name.from_text(text).to_digestable()
+    except dns.exception.DNSException as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
 
 
+def rdtype_number(text: str) -> int:
+    """The number of the record type named ``text`` (e.g. ``CAA``). Raises ``ValueError``."""
+    import dns.exception
+    import dns.rdatatype
+
+    try:
+        return int(dns.rdatatype.from_text(text))
+    except dns.exception.DNSException as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
+
+
+@functools.lru_cache(maxsize=4096)
 def key_text(key: bytes) -> str:
-    """A name key as text without the trailing dot (dnspython's escaping for odd labels)."""
+    """A name key as text without the trailing dot (dnspython's escaping for odd labels).
+
+    Memoised (a pure function of the bytes): the same targets come from every server.
+    """
     labels: list[bytes] = []
     pos = 0
     while pos < len(key) and key[pos]:
@@ -71,6 +90,8 @@ def key_text(key: bytes) -> str:
     text = b".".join(labels)
     if len(labels) == text.count(b".") + 1 and _SIMPLE_TEXT.match(text):
         return text.decode()
+    import dns.name
+
     return dns.name.Name([*labels, b""]).to_text(omit_final_dot=True)
 
 
@@ -132,6 +153,9 @@ class RR:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """A message split into its sections (``parse``): for replies ``read_reply`` cannot match
+    to the question."""
+
     wire: bytes
     id: int
     flags: int
@@ -141,31 +165,8 @@ class Reply:
     authority: tuple[RR, ...]
     additional: tuple[RR, ...]
 
-    def records(self, rrs: tuple[RR, ...], owner: bytes | None, rdtype: int) -> list[Rec]:
-        """The class-IN records of ``rdtype`` (owned by ``owner`` unless None), duplicates once
-        (as in a dnspython rdataset). Raises ``WireError`` or a dnspython exception for
-        malformed data: the client reads everything the checks use before accepting an answer.
-        """
-        out = [
-            decode(self.wire, rr)
-            for rr in rrs
-            if rr.rdtype == rdtype
-            and rr.rdclass == CLASS_IN
-            and (owner is None or rr.owner == owner)
-        ]
-        if len(out) < 2:
-            return out
-        seen: set[object] = set()
-        unique: list[Rec] = []
-        for rec in out:
-            key = rec.identity()
-            if key not in seen:
-                seen.add(key)
-                unique.append(rec)
-        return unique
 
-
-TXT, CNAME, NS, MX, SOA = 16, 5, 2, 15, 6
+TXT, CNAME, NS, MX, SOA, A, AAAA = 16, 5, 2, 15, 6, 1, 28
 LEAN_TYPES = frozenset((TXT, CNAME, NS, MX, SOA))
 
 
@@ -180,23 +181,35 @@ class Rec:
     def __init__(
         self,
         wire: bytes,
-        rr: RR,
+        rdtype: int,
+        start: int,
+        length: int,
         strings: tuple[bytes, ...] = (),
         name: bytes = b"",
         number: int = 0,
     ) -> None:
-        self._wire, self._start, self._length = wire, rr.start, rr.length
-        self.rdtype = rr.rdtype
+        self._wire, self._start, self._length = wire, start, length
+        self.rdtype = rdtype
         self.strings, self.name, self.number = strings, name, number
         self._rdata: dns.rdata.Rdata | None = None
-        if rr.rdtype not in LEAN_TYPES:
+        if rdtype not in LEAN_TYPES:
             self._rdata = self.to_rdata()
 
     def to_rdata(self) -> dns.rdata.Rdata:
+        """The record as dnspython ``Rdata``. Raises ``WireError`` for malformed data."""
         if self._rdata is None:
-            self._rdata = dns.rdata.from_wire(
-                _IN, cast(_Type, self.rdtype), self._wire, self._start, self._length
-            )
+            from dns.exception import DNSException
+            from dns.rdata import from_wire
+            from dns.rdataclass import RdataClass
+            from dns.rdatatype import RdataType
+
+            rdtype = cast(RdataType, self.rdtype)
+            try:
+                self._rdata = from_wire(
+                    RdataClass.IN, rdtype, self._wire, self._start, self._length
+                )
+            except DNSException as exc:
+                raise WireError(str(exc) or type(exc).__name__) from None
         return self._rdata
 
     def to_text(self) -> str:
@@ -211,10 +224,10 @@ class Rec:
         return self.to_rdata().to_digestable()
 
 
-def decode(wire: bytes, rr: RR) -> Rec:
-    """Read one record's data (the lean types here, others through dnspython)."""
-    start, end = rr.start, rr.start + rr.length
-    rdtype = rr.rdtype
+def decode_at(wire: bytes, rdtype: int, start: int, length: int) -> Rec:
+    """Read the data of a record of ``rdtype`` at ``start`` (``length`` bytes): the lean types
+    here, others through dnspython."""
+    end = start + length
     if rdtype == TXT:
         strings: list[bytes] = []
         pos = start
@@ -226,24 +239,26 @@ def decode(wire: bytes, rr: RR) -> Rec:
             pos += 1 + n
         if not strings:
             raise WireError("TXT record without strings")
-        return Rec(wire, rr, strings=tuple(strings))
+        return Rec(wire, rdtype, start, length, strings=tuple(strings))
     if rdtype in (CNAME, NS):
         name, pos = read_name(wire, start)
         _check_end(pos, end)
-        return Rec(wire, rr, name=name)
+        return Rec(wire, rdtype, start, length, name=name)
     if rdtype == MX:
-        if rr.length < 3:
+        if length < 3:
             raise WireError("MX record too short")
         name, pos = read_name(wire, start + 2)
         _check_end(pos, end)
-        return Rec(wire, rr, name=name, number=(wire[start] << 8) | wire[start + 1])
+        return Rec(
+            wire, rdtype, start, length, name=name, number=(wire[start] << 8) | wire[start + 1]
+        )
     if rdtype == SOA:
         mname, pos = read_name(wire, start)
         _, pos = read_name(wire, pos)
         _check_end(pos + 20, end)
         (serial,) = struct.unpack_from("!I", wire, pos)
-        return Rec(wire, rr, name=mname, number=serial)
-    return Rec(wire, rr)
+        return Rec(wire, rdtype, start, length, name=mname, number=serial)
+    return Rec(wire, rdtype, start, length)
 
 
 def _check_end(pos: int, end: int) -> None:
@@ -287,3 +302,119 @@ def parse(wire: bytes) -> Reply:
         if rr.rdtype == OPT:
             rcode |= (rr.ttl >> 24) << 4
     return Reply(wire, qid, flags, rcode, tuple(question), *sections)
+
+
+class Reading(NamedTuple):
+    """What ``read_reply`` keeps of an answer (names as lowercase wire keys): ``chain``, the
+    CNAMEs followed from the question's name; ``records``, the class-IN records of its type at
+    the chain's end, duplicates once (for a CNAME question the CNAME itself); ``soa``, the first
+    SOA in the answer or authority section (owner, serial); ``glue``, additional A and AAAA
+    records."""
+
+    flags: int
+    rcode: int  # with the EDNS extended bits
+    chain: tuple[bytes, ...]
+    records: tuple[Rec, ...]
+    soa: tuple[bytes, int] | None
+    glue: tuple[tuple[bytes, str], ...]
+
+
+def read_reply(wire: bytes, question: bytes) -> Reading:
+    """Read an answer to ``question`` (``question_bytes`` of a lowercase name) in one pass.
+
+    Only what the checks use is decoded: the records of the question's type (and the CNAMEs
+    leading to them) at the question's name, an SOA, glue. An owner written as a pointer to the
+    echoed question (the usual case) is not read again. Raises ``WireError`` on anything
+    malformed.
+    """
+    size = len(wire)
+    if size < 12:
+        raise WireError("shorter than a DNS header")
+    _, flags, qdcount, ancount, nscount, arcount = _HEADER.unpack_from(wire)
+    qkey = question[:-4]
+    qend = 12 + len(question)
+    echo = (
+        qdcount == 1
+        and wire[12 : qend - 4].lower() == qkey
+        and wire[qend - 4 : qend] == question[-4:]
+    )
+    pos = qend
+    if not echo:
+        pos = 12
+        for _ in range(qdcount):
+            _, pos = read_name(wire, pos)
+            pos += 4
+            if pos > size:
+                raise WireError("truncated question")
+    answer: list[tuple[bytes, int, int, int]] = []  # class IN: owner, type, start, length
+    soa: tuple[bytes, int] | None = None
+    glue: list[tuple[bytes, str]] = []
+    rcode = flags & 0xF
+    for section, count in ((0, ancount), (1, nscount), (2, arcount)):
+        for _ in range(count):
+            if echo and pos + 1 < size and wire[pos] == 0xC0 and wire[pos + 1] == 12:
+                owner = qkey
+                pos += 2
+            else:
+                owner, pos = read_name(wire, pos)
+            if pos + 10 > size:
+                raise WireError("truncated record")
+            rdtype, rdclass, ttl, rdlen = _RR_FIXED.unpack_from(wire, pos)
+            pos += 10
+            if pos + rdlen > size:
+                raise WireError("record data runs past the end of the message")
+            if section == 2 and rdtype == OPT:
+                rcode |= (ttl >> 24) << 4
+            elif rdclass != CLASS_IN:
+                pass
+            elif section == 0:
+                answer.append((owner, rdtype, pos, rdlen))
+            elif section == 1:
+                if rdtype == SOA and soa is None:
+                    soa = (owner, decode_at(wire, SOA, pos, rdlen).number)
+            elif rdtype == A:
+                if rdlen != 4:
+                    raise WireError("A record data is not 4 bytes")
+                glue.append((owner, socket.inet_ntoa(wire[pos : pos + 4])))
+            elif rdtype == AAAA:
+                if rdlen != 16:
+                    raise WireError("AAAA record data is not 16 bytes")
+                glue.append((owner, socket.inet_ntop(socket.AF_INET6, wire[pos : pos + 16])))
+            pos += rdlen
+    if pos != size:
+        raise WireError("trailing data after the last record")
+    for owner, rdtype, start, length in answer:
+        if rdtype == SOA:
+            soa = (owner, decode_at(wire, SOA, start, length).number)
+            break
+    dtype = (question[-4] << 8) | question[-3]
+    chain: list[bytes] = []
+    records: list[Rec] = []
+    owner = qkey
+    for _ in range(16):
+        records = _records(wire, answer, owner, dtype)
+        if records or dtype == CNAME:
+            break
+        cnames = _records(wire, answer, owner, CNAME)
+        if not cnames:
+            break
+        owner = cnames[0].name
+        chain.append(owner)
+    return Reading(flags, rcode, tuple(chain), tuple(records), soa, tuple(glue))
+
+
+def _records(
+    wire: bytes, answer: list[tuple[bytes, int, int, int]], owner: bytes, rdtype: int
+) -> list[Rec]:
+    """The records of ``rdtype`` owned by ``owner``, duplicates once."""
+    out = [decode_at(wire, t, start, n) for o, t, start, n in answer if t == rdtype and o == owner]
+    if len(out) < 2:
+        return out
+    seen: set[object] = set()
+    unique: list[Rec] = []
+    for rec in out:
+        key = rec.identity()
+        if key not in seen:
+            seen.add(key)
+            unique.append(rec)
+    return unique

@@ -20,7 +20,7 @@ from .dkim_tags import (
     DkimWarning,
     KeyTags,
     check_tag_values,
-    is_key_record,
+    is_key_tags,
     parse_tag_list,
     show,
 )
@@ -145,8 +145,8 @@ async def dkim_target_findings(
             )
         ]
     _, records = answer.chase()
-    texts = [txt_text(r) for r in records]
-    keys = [t for t in texts if is_key_record(t)]
+    parsed = [parse_dkim_key(txt_text(r)) for r in records]  # each record read once
+    keys = [key for key in parsed if is_key_tags(key.tags)]
     if not keys:
         return [
             Finding(
@@ -159,8 +159,8 @@ async def dkim_target_findings(
             )
         ]
     found: list[Finding] = []
-    for text in keys:
-        found.extend(dkim_findings(e, target, text, ns_label, view.label))
+    for key in keys:
+        found.extend(_key_findings(e, target, key, ns_label, view.label))
     return found
 
 
@@ -168,7 +168,12 @@ def dkim_findings(
     e: Expected, key_name: str, text: str, ns_label: str | None, via: str
 ) -> list[Finding]:
     """What is wrong with the DKIM key record ``text`` at ``key_name`` (found via ``via``)."""
-    key = parse_dkim_key(text)
+    return _key_findings(e, key_name, parse_dkim_key(text), ns_label, via)
+
+
+def _key_findings(
+    e: Expected, key_name: str, key: DkimKey, ns_label: str | None, via: str
+) -> list[Finding]:
     where = f"DKIM key at {key_name}" + (f" (via {via})" if key_name != e.name else "")
     byodkim = e.rdtype == "TXT"
     fix = e.zone_line() if byodkim else None

@@ -140,14 +140,10 @@ def parse_tag_list(text: str, record: KeyTags) -> None:
         record.tags[name] = value
 
 
-def is_key_record(text: str) -> bool:
-    """A TXT record meant as a DKIM key: it has a ``p`` tag or starts with ``v=DKIM1``.
-
-    Read through the tag-list grammar, so ``p = ...`` (FWS around '=') counts too.
-    """
-    record = KeyTags()
-    parse_tag_list(text, record)
-    return "p" in record.tags or record.tags.get("v") == "DKIM1"
+def is_key_tags(tags: dict[str, str]) -> bool:
+    """Whether a TXT record with these tags (read through the tag-list grammar, so ``p = ...``
+    with FWS around '=' counts too) is meant as a DKIM key: a ``p`` tag or ``v=DKIM1``."""
+    return "p" in tags or tags.get("v") == "DKIM1"
 
 
 def _words(tag: str, value: str, record: KeyTags) -> list[str] | None:

@@ -9,6 +9,7 @@ the findings about a published record.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 from collections.abc import Awaitable, Callable
@@ -188,13 +189,15 @@ def _parse_term(word: str, record: SpfRecord) -> Term | None:
     return Term("mechanism", lname, qual, domain, word)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_spf(text: str) -> SpfRecord:
-    """Parse one SPF record (the TXT strings already joined). Never raises."""
+    """Parse one SPF record (the TXT strings already joined). Never raises. Memoised (a pure
+    function: what every domain includes is parsed once); the records are shared, never changed."""
     record = SpfRecord(text=text)
     if not is_spf(text):
         record.errors.append("does not start with 'v=spf1'")
         return record
-    if any(ord(c) < 0x20 or ord(c) > 0x7E for c in text):
+    if not (text.isascii() and text.isprintable()):  # 0x20 to 0x7E only
         record.errors.append("contains characters outside printable ASCII")
     words = text.split(" ")[1:]
     seen_modifiers: set[str] = set()

@@ -7,29 +7,18 @@ input error, 3 something could not be checked; the table: docs/checks.md, "Exit 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import json
 import math
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...regions import region_problem
-from ..aws_api import url_problem
-from ..dns.client import DnsClient, Server, parse_server
 from ..exit_status import ExitStatus
-from . import report as rep
-from .expected import (
-    Expected,
-    InputError,
-    group_by_domain,
-    parse_records,
-    read_text,
-    show,
-    stack_output,
-)
+
+if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
+    from ..dns.client import Server
+    from . import report as rep
 
 PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
@@ -118,9 +107,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--max-in-flight",
         type=int,
-        default=256,
+        default=512,
         metavar="N",
-        help="queries in flight at once, 1 to 4096 (default 256)",
+        help="queries in flight at once, 1 to 4096 (default 512)",
     )
     parser.set_defaults(handler=run)
 
@@ -131,6 +120,9 @@ MAX_TIMEOUT = 60.0
 
 def _option_problems(args: argparse.Namespace) -> list[str]:
     """Every problem with the options, each naming the option, its value and what is allowed."""
+    from ..dns.client import parse_server
+    from .expected import show
+
     problems: list[str] = []
     if not (math.isfinite(args.wait) and 0 <= args.wait <= MAX_WAIT):
         problems.append(f"--wait {args.wait:g}: allowed: 0 to {MAX_WAIT:g} seconds")
@@ -161,10 +153,14 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
         if value is not None and not args.aws:
             problems.append(f"{option} {show(value)}: only used with --aws, which is not given")
     if args.aws_endpoint_url is not None:
+        from ..aws_api import url_problem
+
         problem = url_problem(args.aws_endpoint_url)
         if problem:
             problems.append(f"--aws-endpoint-url {show(args.aws_endpoint_url)}: {problem}")
     if args.aws:
+        from ...regions import region_problem
+
         region, where = _region_source(args.aws_region)
         problem = region_problem(region) if region is not None else None
         if problem:
@@ -183,6 +179,8 @@ def _region_source(explicit: str | None) -> tuple[str | None, str]:
 
 
 def _servers(values: list[str]) -> list[Server]:
+    from ..dns.client import parse_server
+
     servers: list[Server] = []
     for value in values:
         server = parse_server(value)  # validated with the other options
@@ -193,6 +191,9 @@ def _servers(values: list[str]) -> list[Server]:
 
 def _system_resolvers() -> list[Server]:
     import dns.resolver
+
+    from ..dns.client import parse_server
+    from .expected import InputError
 
     try:
         resolver = dns.resolver.Resolver(configure=True)
@@ -210,6 +211,8 @@ def _system_resolvers() -> list[Server]:
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
+    from .expected import InputError
+
     try:
         return _run(args)
     except InputError as exc:
@@ -218,7 +221,19 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 
 def _run(args: argparse.Namespace) -> ExitStatus:
+    import asyncio
+
+    from ..dns.client import DnsClient
+    from . import report as rep
     from .engine import Options
+    from .expected import (
+        Expected,
+        InputError,
+        group_by_domain,
+        parse_records,
+        read_text,
+        stack_output,
+    )
     from .progress import display_for
     from .wait import run as run_checks
 
@@ -277,7 +292,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             context=stack_context(text),
         )
     if args.json:
-        print(json.dumps(rep.to_json(report), indent=2))
+        print(rep.json_text(rep.to_json(report)))
     else:
         print(rep.render_human(report))
     return report.exit_status()

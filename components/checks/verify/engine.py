@@ -54,25 +54,18 @@ async def verify_domain(
     result.servers = [ServerState(s) for s in servers]
     keys = list(dict.fromkeys((e.name, e.rdtype) for e in rows))
 
-    soa_tasks = [client.query(s, domain, "SOA", recurse=False) for s in servers]
-    auth_tasks = [client.query(s, n, t, recurse=False) for s in servers for n, t in keys]
-    res_tasks = [client.query(r, n, t, recurse=True) for r in opts.resolvers for n, t in keys]
-    answers = await asyncio.gather(*soa_tasks, *auth_tasks, *res_tasks)
+    auth_keys = [(s, k) for s in servers for k in keys]
+    res_keys = [(r, k) for r in opts.resolvers for k in keys]
+    answers = await client.query_all(
+        [
+            *((s, domain, "SOA", False) for s in servers),
+            *((s, n, t, False) for s, (n, t) in auth_keys),
+            *((r, n, t, True) for r, (n, t) in res_keys),
+        ]
+    )
     soa_answers = answers[: len(servers)]
-    auth = dict(
-        zip(
-            [(s, k) for s in servers for k in keys],
-            answers[len(servers) : len(servers) + len(auth_tasks)],
-            strict=True,
-        )
-    )
-    res = dict(
-        zip(
-            [(r, k) for r in opts.resolvers for k in keys],
-            answers[len(servers) + len(auth_tasks) :],
-            strict=True,
-        )
-    )
+    auth = dict(zip(auth_keys, answers[len(servers) : len(servers) + len(auth_keys)], strict=True))
+    res = dict(zip(res_keys, answers[len(servers) + len(auth_keys) :], strict=True))
 
     # Servers: reachable, authoritative, serials.
     usable: list[Server] = []

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 import sys
-import unicodedata
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import dns.exception
-import dns.rdata
-import dns.rdataclass
-import dns.rdatatype
-import idna
+if TYPE_CHECKING:  # dnspython, idna, subprocess: imported where the unusual case needs them
+    import dns.rdata
 
 
 class InputError(Exception):
@@ -54,11 +48,13 @@ def txt_zone_strings(text: str) -> str:
     chunks = [data[i : i + 255] for i in range(0, len(data), 255)] or [b""]
     out: list[str] = []
     for chunk in chunks:
-        escaped = "".join(
-            f"\\{chr(b)}" if b in (0x22, 0x5C) else chr(b) if 0x20 <= b < 0x7F else f"\\{b:03d}"
-            for b in chunk
-        )
-        out.append(f'"{escaped}"')
+        plain = chunk.decode("latin-1")
+        if not (plain.isascii() and plain.isprintable() and '"' not in plain and "\\" not in plain):
+            plain = "".join(
+                f"\\{chr(b)}" if b in (0x22, 0x5C) else chr(b) if 0x20 <= b < 0x7F else f"\\{b:03d}"
+                for b in chunk
+            )
+        out.append(f'"{plain}"')
     return " ".join(out)
 
 
@@ -79,6 +75,9 @@ def read_text(path: str) -> str:
 
 def stack_output(stack: str) -> str:
     """``pulumi stack output dns_records --json --stack NAME`` (no secrets), or InputError."""
+    import shutil
+    import subprocess
+
     exe = shutil.which("pulumi")
     if exe is None:
         raise InputError(
@@ -281,8 +280,13 @@ def _check_name(where: str, name: str, problems: list[str], underscore: bool) ->
 def _name_problem(name: str, underscore: bool) -> str | None:
     if not name:
         return "is empty"
-    odd = next((c for c in name if not c.isascii() or not c.isprintable() or c.isspace()), None)
+    plain = name.isascii() and name.isprintable() and " " not in name  # the usual case, at once
+    odd = None if plain else next((c for c in name if not _plain_char(c)), None)
     if odd is not None:
+        import unicodedata
+
+        import idna
+
         char = f"{odd!r} (U+{ord(odd):04X} {unicodedata.name(odd, 'unnamed')})"
         if odd.isspace() or not odd.isprintable():
             return f"contains the character {char}"
@@ -303,6 +307,10 @@ def _name_problem(name: str, underscore: bool) -> str | None:
     if bad is not None:
         return f"has the invalid label {show(bad, 70)}"
     return None
+
+
+def _plain_char(c: str) -> bool:
+    return c.isascii() and c.isprintable() and not c.isspace()
 
 
 def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> str | None:
@@ -331,6 +339,11 @@ def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> st
     value = " ".join(value.split())
     if rdtype == "NS":
         value = _canonical(value)
+    import dns.exception
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
     try:
         rdclass, dtype = dns.rdataclass.IN, dns.rdatatype.from_text(rdtype)
         dns.rdata.from_text(rdclass, dtype, value + _dot(rdtype))
@@ -349,6 +362,10 @@ def _dot(rdtype: str) -> str:
 
 def expected_rdata(record: Expected) -> dns.rdata.Rdata:
     """The expected value as rdata (for types compared generically). Input already validated."""
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+
     dtype = dns.rdatatype.from_text(record.rdtype)
     return dns.rdata.from_text(dns.rdataclass.IN, dtype, record.value + _dot(record.rdtype))
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring_ascii
+from typing import Any, cast
 
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
@@ -249,3 +252,69 @@ def render_human(report: Report) -> str:
         f"{report.elapsed:.2f} s (exit status {status})"
     )
     return "\n".join(lines)
+
+
+def json_text(doc: Any) -> str:
+    """``json.dumps(doc, indent=2)``, character for character, several times faster.
+
+    The standard library indents only in pure Python, through a generator per nesting level
+    (every piece of text passes each level): for a thousand domains that was a tenth of the
+    run's CPU. Here each value is written once into one list. Anything but JSON's own types
+    (and ``str``/``int`` subclasses such as the enums, written as ``json`` writes them) goes
+    through ``json.dumps`` itself.
+    """
+    out: list[str] = []
+    try:
+        _write(doc, out, "\n")
+    except _Unusual:
+        return json.dumps(doc, indent=2)
+    return "".join(out)
+
+
+class _Unusual(Exception):
+    """A value or key ``_write`` leaves to ``json.dumps``."""
+
+
+def _write(value: Any, out: list[str], newline: str) -> None:
+    if isinstance(value, str):
+        out.append(encode_basestring_ascii(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        items = cast("dict[Any, Any]", value)
+        if not items:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        sep = "{" + inner
+        for key, item in items.items():
+            if not isinstance(key, str):
+                raise _Unusual
+            out.append(sep)
+            out.append(encode_basestring_ascii(key))
+            out.append(": ")
+            _write(item, out, inner)
+            sep = "," + inner
+        out.append(newline + "}")
+    elif isinstance(value, (list, tuple)):
+        elements = cast("list[Any]", value)
+        if not elements:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for element in elements:
+            out.append(sep)
+            _write(element, out, inner)
+            sep = "," + inner
+        out.append(newline + "]")
+    elif isinstance(value, float) and math.isfinite(value):
+        out.append(float.__repr__(value))
+    else:  # NaN, infinities and anything else: json.dumps decides
+        raise _Unusual
