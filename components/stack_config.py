@@ -9,6 +9,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
+from .deliverability.model import DeliverabilityConfig
+from .deliverability.parse import parse_deliverability
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
@@ -39,6 +41,8 @@ class StackConfig:
     production: bool = False
     """``production``: the stack serves real mail, so settings that are only risky elsewhere
     (an SMTP user that may send as any address) are errors."""
+    deliverability: DeliverabilityConfig = field(default_factory=DeliverabilityConfig)
+    """Contact lists, tenants, dedicated IP pools and account VDM (``deliverability/model.py``)."""
 
 
 def parse_stack_config(
@@ -101,6 +105,7 @@ def parse_stack_config(
         if isinstance(named, str):
             secret_keys_named.add(named)
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
+    deliverability = parse_deliverability(top, domains, feedback, aws_region)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets
     )
@@ -119,10 +124,11 @@ def parse_stack_config(
         tags,
         protect,
         feedback,
-        (*warnings, *feedback.warnings),
+        (*warnings, *feedback.warnings, *deliverability.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
         production=production,
+        deliverability=deliverability,
     )
 
 

@@ -40,6 +40,8 @@ def _delivery_options(
     }
     if config.max_delivery_seconds is not None:
         options["max_delivery_seconds"] = config.max_delivery_seconds
+    if config.sending_pool_name is not None:
+        options["sending_pool_name"] = config.sending_pool_name
     return options
 
 

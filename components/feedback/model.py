@@ -272,6 +272,9 @@ class ConfigurationSetConfig:
     """Open/click tracking with a custom redirect domain."""
     vdm: VdmConfig | None = None
     """VDM options."""
+    sending_pool_name: str | None = None
+    """The dedicated IP pool mail sent with the set leaves from (``ses:dedicatedIpPools``);
+    ``None``: the shared pool, or the account's default dedicated IPs."""
     topics: tuple[TopicConfig, ...] = ()
     """Feedback topics and their event routing."""
     kms: KmsConfig = field(default_factory=KmsConfig)
@@ -344,6 +347,9 @@ class FeedbackConfig:
     """Account-level suppression, only when configured."""
     warnings: tuple[str, ...] = ()
     """Things worth knowing that do not stop the stack."""
+    set_keys: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Set name -> key path of the settings it was built from (``ses:configurationSets[0]``,
+    ``ses:feedback``), for messages about a set's settings."""
 
     def set_named(self, name: str) -> ConfigurationSetConfig:
         return next(item for item in self.configuration_sets if item.name == name)
