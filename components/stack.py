@@ -10,6 +10,7 @@ from typing import Any
 
 import pulumi
 
+from .deliverability.declare import Deliverability
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
 from .pulumi_config import read_stack_config
@@ -30,7 +31,8 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     """Declare every resource for ``config`` and return the stack outputs by name."""
     for warning in config.warnings:
         pulumi.log.warn(warning)
-    feedback = FeedbackLoop(config.feedback, config.tags)
+    deliverability = Deliverability(config.deliverability, config.tags)
+    feedback = FeedbackLoop(config.feedback, config.tags, pool_names=deliverability.pool_names())
     domains = {
         domain.name: SesDomain(
             domain.name,
@@ -58,6 +60,13 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         },
         provider_region=config.provider_region,
     )
+    deliverability.declare_tenants(
+        {
+            **{name: component.arn for name, component in domains.items()},
+            **email_identity_arns,
+        },
+        {name: component.arn for name, component in feedback.sets.items()},
+    )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     return {
         "dns_records": dns_records.apply(
@@ -78,4 +87,5 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         "email_identities": email_identity_arns,
         **feedback.outputs(),
         **(smtp_outputs if config.smtp_users else {}),
+        **deliverability.outputs(),
     }

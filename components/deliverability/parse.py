@@ -105,7 +105,8 @@ def _topics(fields: Fields) -> tuple[TopicConfig, ...]:
     return tuple(topics)
 
 
-def _contact_lists(top: Fields, aws_region: str | None) -> tuple[ContactListConfig, ...]:
+def parse_contact_lists(top: Fields, aws_region: str | None) -> tuple[ContactListConfig, ...]:
+    """``contactLists``: one list per region, each with at most 20 topics."""
     lists: list[ContactListConfig] = []
     by_region: dict[str, str] = {}
     for item in top.objects("contactLists"):
@@ -337,7 +338,7 @@ def parse_deliverability(
     """
     warnings: list[str] = []
     regions = tuple(sorted({domain.region for domain in domains}))
-    lists = _contact_lists(top, aws_region)
+    lists = parse_contact_lists(top, aws_region)
     pools = _pools(top, aws_region)
     vdm = _vdm(top.mapping("vdm"), regions)
     tenants = _tenants(top, aws_region, domains, feedback, lists)

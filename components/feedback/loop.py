@@ -38,13 +38,22 @@ class FeedbackLoop:
         config: FeedbackConfig,
         tags: Mapping[str, str],
         account: AccountContext | None = None,
+        pool_names: Mapping[tuple[str, str], pulumi.Output[str]] | None = None,
     ) -> None:
+        """``pool_names`` maps (pool name, region) of the dedicated IP pools the stack declares
+        to the pool's name output, so a set sending through one waits for it."""
         self.config = config
+        pools = pool_names or {}
         self.account = account = account_context(account)
         self.sets: dict[str, ConfigurationSet] = {
             item.name: ConfigurationSet(
                 f"cs-{item.name}",
-                ConfigurationSetSettings(config=item, account=account, tags=dict(tags)),
+                ConfigurationSetSettings(
+                    config=item,
+                    account=account,
+                    tags=dict(tags),
+                    sending_pool_name=pools.get((item.sending_pool_name or "", item.region)),
+                ),
             )
             for item in config.configuration_sets
         }

@@ -44,6 +44,8 @@ PURE = (
     "components/feedback/policies.py",
     "components/feedback/endpoint_checks.py",
     "components/feedback/names.py",
+    "components/deliverability/model.py",
+    "components/deliverability/parse.py",
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/credentials.py",
