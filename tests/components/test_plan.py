@@ -327,3 +327,12 @@ def test_the_program_imports_modules_next_to_it(tmp_path: Path) -> None:
         sys.modules.pop("split_helper_module", None)
     assert plan.outputs == {"answer": 42}
     assert str(tmp_path) not in sys.path
+
+
+def test_platform_plan_matches_reviewed_snapshot() -> None:
+    """The stack of contact lists, tenants, dedicated IP pools and account VDM. Regenerate after
+    a reviewed change with
+    ``python -m components.plan --stack platform --json > tests/snapshots/plan-platform.json``."""
+    current = make_plan("platform").to_json()
+    reviewed = json.loads((SNAPSHOT.parent / "plan-platform.json").read_text(encoding="utf-8"))
+    assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
