@@ -58,6 +58,11 @@ _EXPORTS: dict[str, str] = {
     "FeatureStatus": "feedback.model",
     "DimensionValueSource": "feedback.model",
     "SubscriptionProtocol": "feedback.model",
+    # list management
+    "ContactList": "deliverability.contact_list",
+    "ContactListArgs": "deliverability.contact_list",
+    "ContactListTopicArgs": "deliverability.contact_list",
+    "SubscriptionStatus": "deliverability.model",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
@@ -75,6 +80,9 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ConfigError",
     "ConfigurationSet",
     "ConfigurationSetArgs",
+    "ContactList",
+    "ContactListArgs",
+    "ContactListTopicArgs",
     "DimensionArgs",
     "DimensionValueSource",
     "DkimKeyLength",
@@ -106,6 +114,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "SmtpUserArgs",
     "SubscriptionArgs",
     "SubscriptionProtocol",
+    "SubscriptionStatus",
     "SuppressionReason",
     "TlsPolicy",
     "TopicArgs",
@@ -123,6 +132,8 @@ def __getattr__(name: str) -> object:
 
 
 if TYPE_CHECKING:
+    from .deliverability.contact_list import ContactList, ContactListArgs, ContactListTopicArgs
+    from .deliverability.model import SubscriptionStatus
     from .domain.args import (
         Byodkim,
         CloudflareDns,
