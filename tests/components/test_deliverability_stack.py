@@ -71,7 +71,8 @@ class DependencyMonitor(RecordingMonitor):
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         self.urns[response.urn] = request.name
-        self.dependencies[request.name] = {self.urns.get(urn, urn) for urn in request.dependencies}
+        urns: list[str] = list(request.dependencies)
+        self.dependencies[request.name] = {self.urns.get(urn, urn) for urn in urns}
         return response
 
 
