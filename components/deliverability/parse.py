@@ -290,10 +290,12 @@ def _check_sets(
 ) -> None:
     """Each set's ``sendingPoolName`` names a pool of its region; set-level VDM options while
     the account's VDM is off or not declared there are a warning."""
+    reported: set[tuple[str, str]] = set()
     for item in feedback.configuration_sets:
         key = feedback.set_keys.get(item.name, top.key_path("feedback"))
         path = f"{key}.sendingPoolName"
-        if item.sending_pool_name is not None:
+        if item.sending_pool_name is not None and (path, item.region) not in reported:
+            reported.add((path, item.region))
             regional = [pool.name for pool in pools if pool.region == item.region]
             if item.sending_pool_name not in regional:
                 top.problems.add(

@@ -283,3 +283,19 @@ def test_bad_vdm_values_are_named() -> None:
         "ses:vdm.dashboard.engagementMetric: is not a known key; known keys here: engagementMetrics"
         "; did you mean 'engagementMetrics'?",
     ]
+
+
+def test_a_missing_pool_of_the_domains_own_sets_is_named_once_per_region() -> None:
+    found = problems_of(
+        domains=[
+            {"name": "example.com"},
+            {"name": "example.org"},
+            {"name": "example.net", "region": "us-east-1"},
+        ],
+        feedback={"sendingPoolName": "bulk"},
+        dedicatedIpPools=[{"name": "other"}],
+    )
+    assert [problem.split(" (declared")[0] for problem in found] == [
+        "ses:feedback.sendingPoolName = 'bulk': names no pool of ses:dedicatedIpPools in eu-west-1",
+        "ses:feedback.sendingPoolName = 'bulk': names no pool of ses:dedicatedIpPools in us-east-1",
+    ]
