@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..feedback.model import FeatureStatus, FeedbackConfig
-from ..names import normalize_domain
+from ..names import normalize_address, normalize_domain
 from ..regions import region_problem
 from ..validation import Fields, did_you_mean
 from .model import (
@@ -209,15 +209,18 @@ def _vdm(fields: Fields | None, regions: tuple[str, ...]) -> AccountVdmConfig | 
 def _references(
     item: Fields, key: str, known: dict[str, str], region: str, what: str
 ) -> tuple[str, ...]:
-    """Names under ``key`` that must be among ``known`` (name -> region) in ``region``."""
+    """Names under ``key`` that must be among ``known`` (name -> region) in ``region``.
+    Identities are matched as SES matches them: normalised (A-labels) and ignoring case."""
     found: list[str] = []
+    folded = {name.lower(): name for name in known} if what == "identity" else {}
     for path, text in item.string_list(key):
         name = text
         if what == "identity":
             try:
-                name = normalize_domain(text) if "@" not in text else text.lower()
+                name = normalize_address(text) if "@" in text else normalize_domain(text)
             except ValueError:
                 name = text
+            name = folded.get(name.lower(), name)
         if name not in known:
             item.problems.add(
                 path,

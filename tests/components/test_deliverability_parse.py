@@ -299,3 +299,11 @@ def test_a_missing_pool_of_the_domains_own_sets_is_named_once_per_region() -> No
         "ses:feedback.sendingPoolName = 'bulk': names no pool of ses:dedicatedIpPools in eu-west-1",
         "ses:feedback.sendingPoolName = 'bulk': names no pool of ses:dedicatedIpPools in us-east-1",
     ]
+
+
+def test_tenant_identities_match_as_ses_matches_them() -> None:
+    config = parse(
+        domains=[{"name": "example.com", "emailIdentities": ["Ops@Example.COM"]}],
+        tenants=[{"name": "t", "identities": ["EXAMPLE.com.", "ops@example.com"]}],
+    )
+    assert config.deliverability.tenants[0].identities == ("example.com", "Ops@example.com")
