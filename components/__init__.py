@@ -60,6 +60,11 @@ _EXPORTS: dict[str, str] = {
     "FeatureStatus": "feedback.model",
     "DimensionValueSource": "feedback.model",
     "SubscriptionProtocol": "feedback.model",
+    # list management
+    "ContactList": "deliverability.contact_list",
+    "ContactListArgs": "deliverability.contact_list",
+    "ContactListTopicArgs": "deliverability.contact_list",
+    "SubscriptionStatus": "deliverability.model",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
@@ -88,6 +93,9 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ConfigError",
     "ConfigurationSet",
     "ConfigurationSetArgs",
+    "ContactList",
+    "ContactListArgs",
+    "ContactListTopicArgs",
     "DimensionArgs",
     "DimensionValueSource",
     "DkimKeyLength",
@@ -122,6 +130,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "SmtpUserArgs",
     "SubscriptionArgs",
     "SubscriptionProtocol",
+    "SubscriptionStatus",
     "SuppressionReason",
     "TlsPolicy",
     "TopicArgs",
@@ -143,6 +152,8 @@ if TYPE_CHECKING:
     from .api_senders.args import ApiSenderArgs, TrustArgs
     from .api_senders.model import ApiSenderKind
     from .api_senders.sender import ApiSender
+    from .deliverability.contact_list import ContactList, ContactListArgs, ContactListTopicArgs
+    from .deliverability.model import SubscriptionStatus
     from .domain.args import (
         BimiArgs,
         Byodkim,

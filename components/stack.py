@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 
 from .api_senders.declare import declare_api_senders
+from .deliverability.declare import Deliverability
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
 from .pulumi_config import read_stack_config
@@ -31,7 +32,8 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     """Declare every resource for ``config`` and return the stack outputs by name."""
     for warning in config.warnings:
         pulumi.log.warn(warning)
-    feedback = FeedbackLoop(config.feedback, config.tags)
+    deliverability = Deliverability(config.deliverability, config.tags)
+    feedback = FeedbackLoop(config.feedback, config.tags, pool_names=deliverability.pool_names())
     domains = {
         domain.name: SesDomain(
             domain.name,
@@ -74,6 +76,10 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     _, api_outputs = declare_api_senders(
         config.api_senders, tags=config.tags, identity_arns=known_arns
     )
+    deliverability.declare_tenants(
+        {**{name: component.arn for name, component in domains.items()}, **email_identity_arns},
+        {name: component.arn for name, component in feedback.sets.items()},
+    )
     dns_records = pulumi.Output.all(*(component.dns_records for component in domains.values()))
     elsewhere = [record.to_json() for record in config.tracking.elsewhere]
     return {
@@ -99,6 +105,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
         **feedback.outputs(),
         **(smtp_outputs if config.smtp_users else {}),
         **(api_outputs if config.api_senders else {}),
+        **deliverability.outputs(),
     }
 
 

@@ -11,6 +11,8 @@ from typing import cast
 
 from .api_senders.model import ApiSenderConfig
 from .api_senders.parse import parse_api_senders, trust_warnings
+from .deliverability.model import DeliverabilityConfig
+from .deliverability.parse import parse_deliverability
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
@@ -47,6 +49,8 @@ class StackConfig:
     """``apiSenders``: IAM roles and users that send through the SES API."""
     tracking: TrackingRecords = field(default_factory=TrackingRecords)
     """The CNAMEs the configuration sets' custom tracking domains need."""
+    deliverability: DeliverabilityConfig = field(default_factory=DeliverabilityConfig)
+    """Contact lists, tenants, dedicated IP pools and account VDM (``deliverability/model.py``)."""
 
 
 def parse_stack_config(
@@ -122,6 +126,7 @@ def parse_stack_config(
         problems,
     )
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
+    deliverability = parse_deliverability(top, domains, feedback, aws_region)
     tracking = plan_tracking(top, domains, feedback, problems)
     smtp_users = parse_smtp_users(
         top, domains, namespace, problems, domain_sets=feedback.domain_sets, aws_region=aws_region
@@ -162,12 +167,13 @@ def parse_stack_config(
         tags,
         protect,
         feedback,
-        (*warnings, *feedback.warnings, *tracking.warnings),
+        (*warnings, *feedback.warnings, *tracking.warnings, *deliverability.warnings),
         smtp_users=smtp_users,
         provider_region=aws_region,
         production=production,
         api_senders=api_senders,
         tracking=tracking,
+        deliverability=deliverability,
     )
 
 

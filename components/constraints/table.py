@@ -35,6 +35,11 @@ _FEEDBACK = "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttr
 _MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
 _IDENTITY_POLICY = "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy"
 _SUPPRESSION = "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes"
+_CONTACT_LIST = "aws:sesv2/contactList:ContactList"
+_POOL = "aws:sesv2/dedicatedIpPool:DedicatedIpPool"
+_VDM = "aws:sesv2/accountVdmAttributes:AccountVdmAttributes"
+_TENANT = "aws:sesv2/tenant:Tenant"
+_ASSOCIATION = "aws:sesv2/tenantResourceAssociation:TenantResourceAssociation"
 _TOPIC = "aws:sns/topic:Topic"
 _SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
 _QUEUE = "aws:sqs/queue:Queue"
@@ -107,6 +112,14 @@ MODEL_MEMBERS: tuple[tuple[str, str, str, str, str], ...] = (
     (_IDENTITY_POLICY, "policy", "sesv2", "CreateEmailIdentityPolicy", "Policy"),
     (_ENDPOINT, "endpointName", "sesv2", "CreateMultiRegionEndpoint", "EndpointName"),
     (_SUPPRESSION, "suppressedReasons[]", "sesv2", "PutAccountSuppressionAttributes", "SuppressedReasons"),
+    (_CONTACT_LIST, "topics[].defaultSubscriptionStatus", "sesv2", "CreateContactList", "Topics.DefaultSubscriptionStatus"),
+    (_POOL, "scalingMode", "sesv2", "CreateDedicatedIpPool", "ScalingMode"),
+    (_VDM, "vdmEnabled", "sesv2", "PutAccountVdmAttributes", "VdmAttributes.VdmEnabled"),
+    (_VDM, "dashboardAttributes.engagementMetrics", "sesv2", "PutAccountVdmAttributes", "VdmAttributes.DashboardAttributes.EngagementMetrics"),
+    (_VDM, "guardianAttributes.optimizedSharedDelivery", "sesv2", "PutAccountVdmAttributes", "VdmAttributes.GuardianAttributes.OptimizedSharedDelivery"),
+    (_TENANT, "tenantName", "sesv2", "CreateTenant", "TenantName"),
+    (_ASSOCIATION, "tenantName", "sesv2", "CreateTenantResourceAssociation", "TenantName"),
+    (_ASSOCIATION, "resourceArn", "sesv2", "CreateTenantResourceAssociation", "ResourceArn"),
     (_PERMISSION, "statementId", "lambda", "AddPermission", "StatementId"),
     (_PERMISSION, "function", "lambda", "AddPermission", "FunctionName"),
     (_PERMISSION, "action", "lambda", "AddPermission", "Action"),
@@ -129,6 +142,10 @@ _SES_IDENTITY_POLICY = (
     "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateEmailIdentityPolicy.html"
 )
 _IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
+_CFN_LIST = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-contactlist.html"
+_CFN_TOPIC = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-contactlist-topic.html"
+_CFN_POOL = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-dedicatedippool.html"
+_SES_TENANT = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateTenant.html"
 _CLOUDFLARE_DNS = (
     "https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/create/"
 )
@@ -162,6 +179,15 @@ TABLE: tuple[Constraint, ...] = (
     Constraint(type=_IDENTITY_POLICY, property="policy", kind=_L, minimum=1, maximum=4096, origin=_T, source=_SES_IDENTITY_POLICY),
     Constraint(type=_IAM_ROLE, property="assumeRolePolicy", kind=_L, minimum=1, maximum=2048, origin=_T, source=_IAM_QUOTAS),
     Constraint(type=_ENDPOINT, property="details.routesDetails.region", kind=_E, allowed=tuple(sorted(ses_regions())), origin=_T, source="https://docs.aws.amazon.com/ses/latest/dg/global-endpoints.html"),
+    Constraint(type=_CONTACT_LIST, property="contactListName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source=_CFN_LIST),
+    Constraint(type=_CONTACT_LIST, property="description", kind=_L, minimum=0, maximum=500, origin=_T, source=_CFN_LIST),
+    Constraint(type=_CONTACT_LIST, property="topics[].topicName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source=_CFN_TOPIC),
+    Constraint(type=_CONTACT_LIST, property="topics[].displayName", kind=_L, minimum=0, maximum=128, origin=_T, source=_CFN_TOPIC),
+    Constraint(type=_CONTACT_LIST, property="topics[].description", kind=_L, minimum=0, maximum=500, origin=_T, source=_CFN_TOPIC),
+    Constraint(type=_POOL, property="poolName", kind=_P, pattern=r"[a-z0-9_-]{0,64}", origin=_T, source=_CFN_POOL),
+    Constraint(type=_CONFIGURATION_SET, property="deliveryOptions.sendingPoolName", kind=_P, pattern=r"[a-z0-9_-]{0,64}", origin=_T, source=_CFN_POOL),
+    Constraint(type=_TENANT, property="tenantName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source=_SES_TENANT),
+    Constraint(type=_ASSOCIATION, property="tenantName", kind=_P, pattern=r"[A-Za-z0-9_-]{1,64}", origin=_T, source=_SES_TENANT),
     Constraint(type=_CLOUDFLARE_RECORD, property="ttl", kind=_R, minimum=60, maximum=86400, also=(1,), origin=_T, source=_CLOUDFLARE_DNS),
     Constraint(type=_CLOUDFLARE_RECORD, property="name", kind=_L, minimum=1, maximum=255, origin=_T, source=_CLOUDFLARE_DNS),
 )  # fmt: skip
@@ -189,6 +215,11 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
     Uniqueness(type=_MAIL_FROM, name=("emailIdentity",), scope=Scope.REGION, case_insensitive=True, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutEmailIdentityMailFromAttributes.html"),
     Uniqueness(type=_IDENTITY_POLICY, name=("policyName",), scope=Scope.WITHIN, within=("region", "emailIdentity"), case_insensitive=False, source=_SES_IDENTITY_POLICY),
     Uniqueness(type=_SUPPRESSION, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutAccountSuppressionAttributes.html"),
+    Uniqueness(type=_CONTACT_LIST, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/dg/sending-email-list-management.html"),
+    Uniqueness(type=_VDM, name=(), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_PutAccountVdmAttributes.html"),
+    Uniqueness(type=_POOL, name=("poolName",), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateDedicatedIpPool.html"),
+    Uniqueness(type=_TENANT, name=("tenantName",), scope=Scope.REGION, source=_SES_TENANT),
+    Uniqueness(type=_ASSOCIATION, name=("tenantName", "resourceArn"), scope=Scope.REGION, source="https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateTenantResourceAssociation.html"),
     Uniqueness(type=_PERMISSION, name=("statementId",), scope=Scope.WITHIN, within=("region", "function"), source="https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html"),
     Uniqueness(type=_RECORD, name=("name", "type", "setIdentifier"), scope=Scope.WITHIN, within=("zoneId",), case_insensitive=True, source="https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeResourceRecordSets.html"),
     Uniqueness(type=_CLOUDFLARE_RECORD, name=("name", "type", "content"), scope=Scope.WITHIN, within=("zoneId",), case_insensitive=True, source=_CLOUDFLARE_DNS),

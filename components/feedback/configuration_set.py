@@ -35,16 +35,23 @@ class ConfigurationSetSettings:
         default_factory=dict[str, pulumi.Output[str]]
     )
     """The props' tags given as outputs (checked once known), over the set's own."""
+    sending_pool_name: pulumi.Input[str] | None = None
+    """The pool of ``config.sending_pool_name`` as an output of the pool the stack declares, so
+    the set waits for it (``None``: the name as configured)."""
 
 
 def _delivery_options(
-    config: ConfigurationSetConfig,
+    config: ConfigurationSetConfig, sending_pool_name: pulumi.Input[str] | None = None
 ) -> aws.sesv2.ConfigurationSetDeliveryOptionsArgsDict:
     options: aws.sesv2.ConfigurationSetDeliveryOptionsArgsDict = {
         "tls_policy": config.tls_policy.value
     }
     if config.max_delivery_seconds is not None:
         options["max_delivery_seconds"] = config.max_delivery_seconds
+    if sending_pool_name is not None:
+        options["sending_pool_name"] = sending_pool_name
+    elif config.sending_pool_name is not None:
+        options["sending_pool_name"] = config.sending_pool_name
     return options
 
 
@@ -106,7 +113,7 @@ class ConfigurationSet(pulumi.ComponentResource):
         configuration_set = aws.sesv2.ConfigurationSet(
             f"{name}-set",
             configuration_set_name=config.name,
-            delivery_options=_delivery_options(config),
+            delivery_options=_delivery_options(config, args.sending_pool_name),
             reputation_options={"reputation_metrics_enabled": config.reputation_metrics},
             sending_options={"sending_enabled": config.sending_enabled},
             suppression_options={

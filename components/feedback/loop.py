@@ -38,8 +38,12 @@ class FeedbackLoop:
         config: FeedbackConfig,
         tags: Mapping[str, str],
         account: AccountContext | None = None,
+        pool_names: Mapping[tuple[str, str], pulumi.Output[str]] | None = None,
     ) -> None:
+        """``pool_names`` maps (pool name, region) of the dedicated IP pools the stack declares
+        to the pool's name output, so a set sending through one waits for it."""
         self.config = config
+        pools = pool_names or {}
         self.account = account = account_context(account)
         self.sets: dict[str, ConfigurationSet] = {}
         """Each set in its first (primary) region, by name."""
@@ -49,7 +53,12 @@ class FeedbackLoop:
             first = item.name not in self.sets
             component = ConfigurationSet(
                 f"cs-{item.name}" if first else f"cs-{item.name}-{item.region}",
-                ConfigurationSetSettings(config=item, account=account, tags=dict(tags)),
+                ConfigurationSetSettings(
+                    config=item,
+                    account=account,
+                    tags=dict(tags),
+                    sending_pool_name=pools.get((item.sending_pool_name or "", item.region)),
+                ),
             )
             self.sets.setdefault(item.name, component)
             self.copies[item.name, item.region] = component

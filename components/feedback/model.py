@@ -275,6 +275,9 @@ class ConfigurationSetConfig:
     """Open/click tracking with a custom redirect domain."""
     vdm: VdmConfig | None = None
     """VDM options."""
+    sending_pool_name: str | None = None
+    """The dedicated IP pool mail sent with the set leaves from (``ses:dedicatedIpPools``);
+    ``None``: the shared pool, or the account's default dedicated IPs."""
     topics: tuple[TopicConfig, ...] = ()
     """Feedback topics and their event routing."""
     kms: KmsConfig = field(default_factory=KmsConfig)
@@ -348,6 +351,9 @@ class FeedbackConfig:
     """Account-level suppression, only when configured."""
     warnings: tuple[str, ...] = ()
     """Things worth knowing that do not stop the stack."""
+    set_keys: Mapping[str, str] = field(default_factory=dict[str, str])
+    """Set name -> key path of the settings it was built from (``ses:configurationSets[0]``,
+    ``ses:feedback``), for messages about a set's settings."""
 
     def set_named(self, name: str, region: str | None = None) -> ConfigurationSetConfig:
         """The set called ``name`` in ``region`` (``None``: its first, primary, region)."""

@@ -328,6 +328,7 @@ def _parse_set_settings(
         fields.raw("maxDeliverySeconds")
     tracking = _parse_tracking(fields.mapping("tracking"), problems)
     vdm = _parse_vdm(fields.mapping("vdm"))
+    sending_pool_name = fields.string("sendingPoolName")
     topics = _parse_topics(fields, problems)
     kms_fields = fields.mapping("kms")
     kms = KmsConfig()
@@ -353,6 +354,7 @@ def _parse_set_settings(
         max_delivery_seconds=max_delivery,
         tracking=tracking,
         vdm=vdm,
+        sending_pool_name=sending_pool_name,
         topics=topics,
         kms=kms,
         cloudwatch=cloudwatch,
@@ -606,6 +608,7 @@ def parse_feedback(
         alarm_regions=regions if alarms.enabled else (),
         account_suppression=suppression,
         warnings=tuple(warnings),
+        set_keys=settings_key,
     )
 
 

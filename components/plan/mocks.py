@@ -148,6 +148,14 @@ def _secret_version(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _tenant(name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    tenant_id = f"tn-{stable_hex('tenant', name, length=16)}"
+    return {
+        "tenantId": tenant_id,
+        "tenantArn": _arn("ses", _region(inputs), f"tenant/{inputs.get('tenantName')}/{tenant_id}"),
+    }
+
+
 COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:iam/user:User": _iam_arn("user"),
     "aws:iam/group:Group": _iam_arn("group"),
@@ -167,6 +175,12 @@ COMPUTED_OUTPUTS: dict[str, Callable[[str, dict[str, Any]], dict[str, Any]]] = {
     "aws:sqs/queue:Queue": _sqs_queue,
     "aws:cloudwatch/metricAlarm:MetricAlarm": _named_arn("cloudwatch", "alarm:", "name"),
     "aws:cloudwatch/dashboard:Dashboard": _dashboard,
+    # list management, tenants, dedicated IPs (components/deliverability/)
+    "aws:sesv2/contactList:ContactList": _named_arn("ses", "contact-list/", "contactListName"),
+    "aws:sesv2/dedicatedIpPool:DedicatedIpPool": _named_arn(
+        "ses", "dedicated-ip-pool/", "poolName"
+    ),
+    "aws:sesv2/tenant:Tenant": _tenant,
 }
 """Per resource type: outputs the provider computes, from the logical name and the inputs.
 An ``"id"`` entry becomes the resource's id. Features add their resource types here."""

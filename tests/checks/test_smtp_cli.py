@@ -834,3 +834,64 @@ def test_the_users_own_host_is_used_and_host_overrides_it(
     path.write_text(json.dumps(outputs))
     assert main(_check(server, path, cafile=ca_file)) == 0  # --host 127.0.0.1 wins
     assert len(server.recorder.messages) == 2
+
+
+# --- list management (one-click unsubscribe) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "header"),
+    [
+        (["--list", "customers", "--topic", "news"], b"customers; topic=news"),
+        (["--list", "customers"], b"customers"),
+    ],
+)
+def test_list_options_send_the_list_management_header_exactly(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    header: bytes,
+) -> None:
+    server = server_factory("starttls")
+    status = main([*_check(server, _outputs(tmp_path), cafile=ca_file), *extra])
+    out = capsys.readouterr()
+    assert status == 0, out
+    [received] = server.recorder.messages
+    head, _, body = received.raw.partition(b"\r\n\r\n")
+    lines = [line for line in head.split(b"\r\n") if line.lower().startswith(b"x-ses-list")]
+    assert lines == [b"X-SES-LIST-MANAGEMENT-OPTIONS: " + header]
+    assert b"{{amazonSESUnsubscribeUrl}}" in body
+
+
+def test_without_list_no_list_management_header_is_sent(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    assert main(_check(server, _outputs(tmp_path), cafile=ca_file)) == 0, capsys.readouterr()
+    [received] = server.recorder.messages
+    assert b"x-ses-list" not in received.raw.lower()
+    assert b"amazonSESUnsubscribeUrl" not in received.raw
+
+
+def test_bad_list_options_are_usage_errors_and_nothing_is_sent(
+    server_factory: Callable[..., LoopbackSmtp],
+    ca_file: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = server_factory("starttls")
+    args = _check(server, _outputs(tmp_path), cafile=ca_file)
+    status = main([*args, "--list", "a;topic=b", "--topic", f"t{INJECTION}"])
+    err = capsys.readouterr().err
+    _usage_error(status, err, "--list 'a;topic=b': must be 1-64 letters", "--topic")
+    assert "line break" in err
+    assert server.recorder.auth_commands == [] and server.recorder.messages == []
+    status = main([*args, "--topic", "news"])
+    err = capsys.readouterr().err
+    _usage_error(status, err, "--topic needs --list")
+    assert server.recorder.messages == []

@@ -30,7 +30,8 @@ README = REPO / "README.md"
 FEEDBACK_DOC = REPO / "docs" / "feedback.md"
 SMTP_DOC = REPO / "docs" / "smtp.md"
 API_DOC = REPO / "docs" / "api-senders.md"
-KEY_DOCS = (README, FEEDBACK_DOC, SMTP_DOC, API_DOC)
+DELIVERABILITY_DOC = REPO / "docs" / "deliverability.md"
+KEY_DOCS = (README, FEEDBACK_DOC, SMTP_DOC, API_DOC, DELIVERABILITY_DOC)
 SECTION_DOCS = {
     "ses:feedback": FEEDBACK_DOC,
     "ses:configurationSets": FEEDBACK_DOC,
@@ -38,6 +39,10 @@ SECTION_DOCS = {
     "ses:accountSuppression": FEEDBACK_DOC,
     "ses:smtpUsers": SMTP_DOC,
     "ses:apiSenders": API_DOC,
+    "ses:contactLists": DELIVERABILITY_DOC,
+    "ses:tenants": DELIVERABILITY_DOC,
+    "ses:dedicatedIpPools": DELIVERABILITY_DOC,
+    "ses:vdm": DELIVERABILITY_DOC,
 }
 """Where the keys below each section are documented; every other key is in README.md."""
 PROVIDER_KEYS = frozenset({"aws:region"})
@@ -62,6 +67,7 @@ _SET_SETTINGS: dict[str, Any] = {
         "cdnDomain": "d111111abcdef8.cloudfront.net",
     },
     "vdm": {"engagementMetrics": "ENABLED", "optimizedSharedDelivery": "DISABLED"},
+    "sendingPoolName": "bulk",
     "topics": {
         "bounce": {
             "events": ["BOUNCE"],
@@ -166,6 +172,42 @@ MAXIMAL: dict[str, Any] = {
         "namePrefix": "ses",
     },
     "accountSuppression": {"suppressedReasons": ["BOUNCE"], "regions": ["us-east-1"]},
+    "contactLists": [
+        {
+            "name": "customers",
+            "region": "us-east-1",
+            "description": "Everyone",
+            "topics": [
+                {
+                    "name": "news",
+                    "displayName": "News",
+                    "description": "Weekly",
+                    "defaultSubscriptionStatus": "OPT_OUT",
+                }
+            ],
+            "tags": {"team": "mail"},
+        }
+    ],
+    "dedicatedIpPools": [
+        {"name": "bulk", "region": "us-east-1", "scalingMode": "MANAGED", "tags": {"a": "b"}},
+        {"name": "old", "existing": True},
+    ],
+    "vdm": {
+        "enabled": "ENABLED",
+        "dashboard": {"engagementMetrics": "ENABLED"},
+        "guardian": {"optimizedSharedDelivery": "ENABLED"},
+        "regions": ["us-east-1"],
+    },
+    "tenants": [
+        {
+            "name": "acme",
+            "region": "us-east-1",
+            "identities": ["example.com"],
+            "configurationSets": ["shared"],
+            "contactLists": ["customers"],
+            "tags": {"tenant": "acme"},
+        }
+    ],
     "smtpUsers": [
         {
             "name": "app-mailer",

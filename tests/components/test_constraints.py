@@ -83,3 +83,43 @@ def test_a_name_two_queues_share_in_one_region_is_a_violation_and_two_regions_ar
     assert check_resources([_queue("same"), _queue("same", region="eu-west-1")]) == []
     shared = check_resources([_queue("same"), {**_queue("same"), "name": "other-logical"}])
     assert len(shared) == 1
+
+
+def test_a_second_stacks_contact_list_or_vdm_in_one_region_is_caught() -> None:
+    """Contact lists and the account's VDM settings are one per account and region, whatever
+    their names: only the platform stack declares them, in us-west-2, and another stack that
+    declared its own there (deployed with the same role, into the same account) is refused."""
+    resources = make_plan("platform").resources
+    single = [
+        r
+        for r in resources
+        if r["type"]
+        in {
+            "aws:sesv2/contactList:ContactList",
+            "aws:sesv2/accountVdmAttributes:AccountVdmAttributes",
+        }
+    ]
+    assert len(single) == 2
+    others = [
+        {**r, "name": f"dev/{r['name']}", "inputs": {**r["inputs"], "contactListName": "dev-list"}}
+        for r in single
+    ]
+    assert {v.resource_name for v in check_resources([*single, *others])} == {
+        f"dev/{r['name']}" for r in single
+    }
+    elsewhere = [{**r, "inputs": {**r["inputs"], "region": "eu-west-1"}} for r in others]
+    assert check_resources([*single, *elsewhere]) == []
+
+
+def test_a_contact_list_topic_name_ses_would_refuse_is_a_violation() -> None:
+    (contact_list,) = [
+        r
+        for r in make_plan("platform").resources
+        if r["type"] == "aws:sesv2/contactList:ContactList"
+    ]
+    topics = [{**contact_list["inputs"]["topics"][0], "topicName": "has space"}]
+    (violation,) = check_resources(
+        [{**contact_list, "inputs": {**contact_list["inputs"], "topics": topics}}]
+    )
+    assert violation.property == "topics[0].topicName"
+    assert violation.value == "has space"

@@ -27,9 +27,10 @@ STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
 )
 SNAPSHOTS = REPO / "tests" / "snapshots"
-SNAPSHOTTED = ("dev", "global", "marketing")
+SNAPSHOTTED = ("dev", "global", "marketing", "platform")
 """Stacks whose plan is kept as a reviewed snapshot: dev; global (one domain in two regions
-with a global endpoint); marketing (BIMI and a tracking domain)."""
+with a global endpoint); marketing (BIMI and a tracking domain); platform (contact list,
+tenant, dedicated IP pool, account VDM)."""
 
 
 def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

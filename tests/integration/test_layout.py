@@ -50,6 +50,8 @@ PURE = (
     "components/feedback/endpoint_checks.py",
     "components/feedback/names.py",
     "components/feedback/tracking.py",
+    "components/deliverability/model.py",
+    "components/deliverability/parse.py",
     "components/smtp/model.py",
     "components/smtp/parse.py",
     "components/smtp/access.py",

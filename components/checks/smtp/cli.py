@@ -92,6 +92,14 @@ def register(subparsers: Any) -> None:
         "--configuration-set", help="send with this configuration set (X-SES-CONFIGURATION-SET)"
     )
     parser.add_argument(
+        "--list",
+        dest="contact_list",
+        metavar="NAME",
+        help="send as mail of this SES contact list (X-SES-LIST-MANAGEMENT-OPTIONS), so SES adds "
+        "List-Unsubscribe and List-Unsubscribe-Post (one-click, RFC 8058)",
+    )
+    parser.add_argument("--topic", help="the list's topic the message belongs to (needs --list)")
+    parser.add_argument(
         "--auth",
         choices=("auto", "plain", "login"),
         default="auto",
@@ -151,7 +159,13 @@ def _checked(problems: list[str], option: str, value: str, check: Callable[[str]
 
 def _message(args: argparse.Namespace, problems: list[str]) -> Outgoing | None:
     """The message the options describe (``None`` after adding each problem with them)."""
-    from .inputs import check_configuration_set, check_subject, parse_address
+    from .inputs import (
+        check_configuration_set,
+        check_list_part,
+        check_subject,
+        list_management_options,
+        parse_address,
+    )
     from .session import build_message
 
     sender_text = cast(str | None, args.sender)
@@ -167,9 +181,20 @@ def _message(args: argparse.Namespace, problems: list[str]) -> Outgoing | None:
         configuration_set = _checked(
             problems, "--configuration-set", configuration_set, check_configuration_set
         )
+    contact_list = cast(str | None, args.contact_list)
+    topic = cast(str | None, args.topic)
+    if contact_list is not None:
+        contact_list = _checked(problems, "--list", contact_list, check_list_part)
+    if topic is not None:
+        topic = _checked(problems, "--topic", topic, check_list_part)
+        if args.contact_list is None:
+            problems.append("--topic needs --list: a topic belongs to a contact list")
     if problems or sender is None or recipient is None or subject is None:
         return None
-    return build_message(sender, recipient, subject, configuration_set)
+    list_management = None
+    if contact_list is not None:
+        list_management = list_management_options(contact_list, topic)
+    return build_message(sender, recipient, subject, configuration_set, list_management)
 
 
 def _credentials(

@@ -3,7 +3,8 @@
 Addresses (``--from``, ``--to``) are ``local@domain``, optionally ``Display Name <local@domain>``;
 an internationalised domain becomes its A-label (UTS-46, via the pure
 :func:`components.names.normalize_domain`), and a non-ASCII local part is sent only to a server
-that offers SMTPUTF8. Header values (``--subject``, ``--configuration-set``) may hold no line
+that offers SMTPUTF8. Header values (``--subject``, ``--configuration-set``, ``--list``,
+``--topic``) may hold no line
 break or control character, so nothing can be smuggled into the message's header. A host
 (``--host``, ``SES_SMTP_HOST``, the stack outputs) is a host name or an IP address, never empty.
 
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 
+from ...deliverability.model import CONTACT_LIST_NAME
 from ...names import (
     DOT_ATOM_TEXT,
     MAX_ADDRESS_OCTETS,
@@ -179,6 +181,25 @@ def check_configuration_set(text: str) -> str:
     if not CONFIGURATION_SET_NAME.fullmatch(text):
         raise ValueError("must be 1-64 letters, digits, hyphens and underscores")
     return text
+
+
+def check_list_part(text: str) -> str:
+    """``text`` if it is an SES contact list or topic name, so it can stand in
+    ``X-SES-LIST-MANAGEMENT-OPTIONS`` as it is (no ``;``, ``=`` or white space to misread);
+    ``ValueError`` otherwise."""
+    bad = _bad_character(text)
+    if bad:
+        raise ValueError(bad)
+    if not CONTACT_LIST_NAME.fullmatch(text):
+        raise ValueError("must be 1-64 letters, digits, hyphens and underscores")
+    return text
+
+
+def list_management_options(contact_list: str, topic: str | None) -> str:
+    """The value of ``X-SES-LIST-MANAGEMENT-OPTIONS``: ``<list>`` or ``<list>; topic=<topic>``
+    (docs/deliverability.md cites the syntax). With it SES adds ``List-Unsubscribe`` and
+    ``List-Unsubscribe-Post: List-Unsubscribe=One-Click`` to a message for one recipient."""
+    return contact_list if topic is None else f"{contact_list}; topic={topic}"
 
 
 def check_region(text: str) -> str:

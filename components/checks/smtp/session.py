@@ -61,9 +61,15 @@ class Outgoing:
 
 
 def build_message(
-    sender: MailAddress, recipient: MailAddress, subject: str, configuration_set: str | None
+    sender: MailAddress,
+    recipient: MailAddress,
+    subject: str,
+    configuration_set: str | None,
+    list_management: str | None = None,
 ) -> Outgoing:
-    """The test message (with ``X-SES-CONFIGURATION-SET`` when ``configuration_set`` is given).
+    """The test message (with ``X-SES-CONFIGURATION-SET`` when ``configuration_set`` is given,
+    and ``X-SES-LIST-MANAGEMENT-OPTIONS`` with SES's unsubscribe-link placeholder in the body
+    when ``list_management`` is).
 
     The ``SMTP`` policy folds every header into lines of at most 78 octets with CRLF line ends
     (encoded words where a header cannot be broken at white space); ``SMTPUTF8`` is used when an
@@ -77,9 +83,12 @@ def build_message(
     message["Message-ID"] = make_msgid(domain=sender.domain)
     if configuration_set:
         message["X-SES-CONFIGURATION-SET"] = configuration_set
-    message.set_content(
-        "This message was sent by `python -m checks smtp` to test the SES SMTP credentials.\n"
-    )
+    body = "This message was sent by `python -m checks smtp` to test the SES SMTP credentials.\n"
+    if list_management:
+        message["X-SES-LIST-MANAGEMENT-OPTIONS"] = list_management
+        # SES replaces this placeholder with the unsubscribe page's link (at most twice).
+        body += "\nUnsubscribe: {{amazonSESUnsubscribeUrl}}\n"
+    message.set_content(body)
     return Outgoing(sender=sender, recipient=recipient, message=message)
 
 
