@@ -190,6 +190,7 @@ MAXIMAL: dict[str, Any] = {
     ],
     "dedicatedIpPools": [
         {"name": "bulk", "region": "us-east-1", "scalingMode": "MANAGED", "tags": {"a": "b"}},
+        {"name": "bulk", "region": "eu-west-1", "scalingMode": "STANDARD"},
         {"name": "old", "existing": True},
     ],
     "vdm": {
