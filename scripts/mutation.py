@@ -12,6 +12,7 @@ under ``out/mutation/``; a module's own record, with its survivors, under
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ LINKED = ("components", "tests", "schemas", "policy")
 """What each module's folder links to: the tree mutmut copies and mutates, and what tests read."""
 DETECTED = ("killed", "timeout")
 """Statuses that count as caught: a timeout is a mutant that made its tests run away (mutmut's
-limit is CPU time, so a loaded machine does not cause it)."""
+limits are 15 times the tests' clean time plus a second, in CPU and in wall time)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,28 +293,43 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     modules = read_table()
+    if args.report:
+        sys.stdout.write(report(modules))
+        return 0
     try:
         chosen = select(modules, args.modules)
-        if not args.report:
-            for m in chosen:
-                check_files(m)  # every entry checked before the first long run
+        for m in chosen:
+            check_files(m)  # every entry checked before the first long run
     except UsageError as e:
         print(f"mutation: {e}", file=sys.stderr)
         return 2
-    failed = False
-    for m in [] if args.report else chosen:
+    WORK.mkdir(exist_ok=True)
+    with (WORK / "lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("mutation: another run is under way in this checkout", file=sys.stderr)
+            return 2
+        ok = measure(chosen, args.max_children, args.timeout)
+    sys.stdout.write(report(modules))
+    return 0 if ok else 1
+
+
+def measure(chosen: list[Module], max_children: int, timeout: float) -> bool:
+    """Runs mutmut on each module in turn and stores its record; False if any run failed."""
+    ok = True
+    for m in chosen:
         print(f"mutation: {m.path} ({len(m.tests)} test files) ...", file=sys.stderr, flush=True)
         try:
-            s = run(m, args.max_children, args.timeout)
+            s = run(m, max_children, timeout)
         except RuntimeError as e:
             print(f"mutation: {e}", file=sys.stderr)
-            failed = True
+            ok = False
             continue
         record = json.dumps(asdict(s), indent=2) + "\n"
         (OUT / "modules" / f"{m.key}.json").write_text(record, encoding="utf-8")
         print(f"mutation: {m.path}: {s.score:.1f} % of {s.total}", file=sys.stderr)
-    sys.stdout.write(report(modules))
-    return 1 if failed else 0
+    return ok
 
 
 if __name__ == "__main__":
