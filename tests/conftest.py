@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.support.package_support import build_wheel, install_package
+
 settings.register_profile("mutation", max_examples=25, derandomize=True, database=None)
 """For scripts/mutation.sh (``--hypothesis-profile=mutation``): every mutant meets the same
 few examples, so a kill never depends on chance and a survivor runs its property tests quickly."""
-
-from tests.support.package_support import build_wheel, install_package
 
 
 @pytest.fixture
