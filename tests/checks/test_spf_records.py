@@ -566,3 +566,153 @@ def test_no_amazonses_in_the_tree() -> None:
             FIX,
         )
     ]
+
+
+# ---- macro-strings and domain-specs (RFC 7208 7.1) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "expands"),
+    [
+        ("%{d}", ("%{d}",), [0]),
+        ("%%", ("%%",), [0]),
+        ("%_%-", ("%_", "%-"), [0, 1]),
+        ("a%{D2R}b", ("a", "%{D2R}", "b"), [1]),
+        ("%{l1r+-}.x", ("%{l1r+-}", ".x"), [0]),
+        ("%{d10}", ("%{d10}",), [0]),
+        ("%{s}%{o}", ("%{s}", "%{o}"), [0, 1]),
+        ("plain.example", ("plain.example",), []),
+        ("", (), []),
+    ],
+)
+def test_macro_strings_split_into_literals_and_expands(
+    text: str, parts: tuple[str, ...], expands: list[int]
+) -> None:
+    parsed = spf_macros.parse_macro_string(text)
+    assert isinstance(parsed, spf_macros.MacroString)
+    assert (parsed.parts, sorted(parsed.expands)) == (parts, expands)
+    assert parsed.ends_in_expand() is (bool(parts) and len(parts) - 1 in expands)
+    assert spf_macros.check_macro_string(text) is None
+
+
+LETTERS = "unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "%",
+            "'%' at position 1 must be followed by '{', '%', '_' or '-' (write '%%' for a "
+            "literal '%')",
+        ),
+        (
+            "ab%c",
+            "'%' at position 3 must be followed by '{', '%', '_' or '-' (write '%%' for a "
+            "literal '%')",
+        ),
+        ("%{d", "'%{d': '%{' is never closed by '}'"),
+        ("x%{d.example.com", "'%{d.example.': '%{' is never closed by '}'"),
+        ("%{x}", f"'%{{x}}': {LETTERS}"),
+        ("%{}", f"'%{{}}': {LETTERS}"),
+        ("%{x" + "." * 50 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),
+        ("%{d" + "." * 37 + "}", None),  # 41 characters: valid, nothing shown
+        (
+            "%{c}",
+            "'%{c}': macro letter 'c' is allowed only in the explanation text an exp= target "
+            "publishes, not in a record (RFC 7208 7.2)",
+        ),
+        (
+            "%{R}",
+            "'%{R}': macro letter 'R' is allowed only in the explanation text an exp= target "
+            "publishes, not in a record (RFC 7208 7.2)",
+        ),
+        ("%{d0}", "'%{d0}': the number of parts to keep must not be zero (RFC 7208 7.3)"),
+        ("%{d00r}", "'%{d00r}': the number of parts to keep must not be zero (RFC 7208 7.3)"),
+        (
+            "%{d2x}",
+            "'%{d2x}': after the letter come digits, 'r', then delimiters from . - + , / _ =",
+        ),
+        (
+            "%{drr}",
+            "'%{drr}': after the letter come digits, 'r', then delimiters from . - + , / _ =",
+        ),
+        ("a b", "character ' ' is not allowed (visible ASCII only)"),
+        ("ab\x7f", "character '\\x7f' is not allowed (visible ASCII only)"),
+        ("\x00", "character '\\x00' is not allowed (visible ASCII only)"),
+    ],
+)
+def test_macro_string_errors_in_full(text: str, message: str | None) -> None:
+    assert spf_macros.check_macro_string(text) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("example.com", None),
+        ("example.com.", None),
+        ("%{d}", None),
+        ("x.%{d}", None),
+        ("%{d}.com", None),
+        ("a.b-c", None),
+        ("a.b1", None),
+        ("a.1b", None),
+        ("x.1-2", None),
+        ("x.1--2", None),
+        ("%{d}" + "a" * 70 + ".com", None),  # a label holding a macro has no known length
+        ("a" * 63 + ".com", None),
+        ("", "the domain is empty"),
+        ("%{d}com", TOP_LABEL),
+        ("a.b.123", TOP_LABEL),
+        ("a.-bc", TOP_LABEL),
+        ("a.b-", TOP_LABEL),
+        ("x.--", TOP_LABEL),
+        ("x.com..", TOP_LABEL),
+        ("com", TOP_LABEL),
+        (".x.com", "the domain has an empty label ('..' or a leading '.')"),
+        ("x..com", "the domain has an empty label ('..' or a leading '.')"),
+        ("%{d}..com", "the domain has an empty label ('..' or a leading '.')"),
+        ("a" * 64 + ".com", "the domain has a label longer than 63 characters"),
+        ("%{", "'%{': '%{' is never closed by '}'"),
+    ],
+)
+def test_domain_spec_errors(text: str, error: str | None) -> None:
+    check = spf_macros.check_domain_spec(text)
+    assert (check.error, check.warning) == (error, None)
+
+
+def test_domain_spec_over_253_characters() -> None:
+    long = ".".join(["a" * 63] * 4) + ".com"
+    warning = (
+        "the domain is longer than 253 characters: receivers drop labels from its left until it "
+        "fits (RFC 7208 7.3)"
+    )
+    assert spf_macros.check_domain_spec(long).warning == warning
+    assert len(long[6:]) == 253
+    assert spf_macros.check_domain_spec(long[6:]).warning is None
+    assert spf_macros.check_domain_spec(long[6:] + ".").warning is None  # and a final dot
+    assert spf_macros.check_domain_spec(long[5:]).warning == warning
+    assert spf_macros.check_domain_spec("%{d}." + long).warning is None  # a macro: unknown length
+
+
+@pytest.mark.parametrize(
+    ("value", "split"),
+    [
+        ("", ("", None, None)),
+        ("/24", ("", "24", None)),
+        ("//64", ("", None, "64")),
+        ("/24//64", ("", "24", "64")),
+        (":x.com/24", (":x.com", "24", None)),
+        (":x.com//64", (":x.com", None, "64")),
+        (":a/b.com/24", (":a/b.com", "24", None)),
+        (":x.com/", (":x.com/", None, None)),
+        (":x.com//", (":x.com//", None, None)),
+        (":x.com/2x", (":x.com/2x", None, None)),
+        (":x//64/24", (":x//64", "24", None)),
+        (":x/\u00b2", (":x/\u00b2", None, None)),
+    ],
+)
+def test_split_dual_cidr_takes_lengths_from_the_end(
+    value: str, split: tuple[str, str | None, str | None]
+) -> None:
+    assert spf_macros.split_dual_cidr(value) == split
