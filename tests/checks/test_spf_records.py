@@ -296,6 +296,13 @@ def test_the_walk_is_bounded_by_nodes() -> None:
             [f"'exp=bad': {TOP_LABEL}"],
         ),
         (
+            "v=spf1 -all\x1f",
+            [
+                "contains characters outside printable ASCII",
+                "'-all\x1f': unknown mechanism 'all\x1f'",
+            ],
+        ),
+        (
             "v=spf1 -all\x7f",
             [
                 "contains characters outside printable ASCII",
