@@ -112,7 +112,7 @@ def test_no_key_record_at_the_target(answer: Answer) -> None:
 
 def test_every_key_record_at_the_target_is_checked_and_others_ignored() -> None:
     answer = txt_answer(TARGET, "v=spf1 -all", "v=DKIM1; p=", dkim_key_txt(1024))
-    found = target_findings(Resolvers({(TARGET, "TXT"): answer}), ns_label=None)
+    found = target_findings(Resolvers({(TARGET, "TXT"): answer}))
     via = f"DKIM key at {TARGET} (via resolver 192.0.2.53)"
     assert sorted(found, key=lambda f: f.code) == [
         Finding(
@@ -120,12 +120,14 @@ def test_every_key_record_at_the_target_is_checked_and_others_ignored() -> None:
             FindingCode.DKIM_KEY_REVOKED,
             "tok1._domainkey.example.com",
             f"{via}: the key is revoked (empty p=)",
+            nameserver="ns1.example.com",
         ),
         Finding(
             "warning",
             FindingCode.DKIM_KEY_SHORT,
             "tok1._domainkey.example.com",
             f"{via}: RSA key of 1024 bits: 2048 bits is recommended",
+            nameserver="ns1.example.com",
         ),
     ]
 
@@ -229,6 +231,11 @@ def test_ed25519_of_the_wrong_length() -> None:
     short = base64.b64encode(b"\x01" * 31).decode()
     key = dkim.parse_dkim_key(f"v=DKIM1; k=ed25519; p={short}")
     assert [e.message for e in key.errors] == ["an ed25519 key is 32 bytes, this one is 31"]
+
+
+def test_the_parsed_key_keeps_its_text() -> None:
+    text = f"v=DKIM1; p={ED}"
+    assert dkim.parse_dkim_key(text).text == text
 
 
 def test_revoked_is_read_from_the_errors() -> None:
