@@ -584,6 +584,7 @@ def test_no_amazonses_in_the_tree() -> None:
         ("%%", ("%%",), [0]),
         ("%_%-", ("%_", "%-"), [0, 1]),
         ("a%{D2R}b", ("a", "%{D2R}", "b"), [1]),
+        ("ab%{d}", ("ab", "%{d}"), [1]),
         ("%{l1r+-}.x", ("%{l1r+-}", ".x"), [0]),
         ("%{d10}", ("%{d10}",), [0]),
         ("%{s}%{o}", ("%{s}", "%{o}"), [0, 1]),
@@ -623,6 +624,8 @@ LETTERS = "unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
         ("%{}", f"'%{{}}': {LETTERS}"),
         ("%{x" + "." * 50 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),
         ("%{d" + "." * 37 + "}", None),  # 41 characters: valid, nothing shown
+        ("%{x" + "." * 36 + "}", f"'%{{x{'.' * 36}}}': {LETTERS}"),  # 40: shown whole
+        ("%{x" + "." * 37 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),  # 41: cut
         (
             "%{c}",
             "'%{c}': macro letter 'c' is allowed only in the explanation text an exp= target "
@@ -667,6 +670,7 @@ def test_macro_string_errors_in_full(text: str, message: str | None) -> None:
         ("x.1--2", None),
         ("%{d}" + "a" * 70 + ".com", None),  # a label holding a macro has no known length
         ("a" * 63 + ".com", None),
+        ("a" * 63 + ".%{d}", None),
         ("", "the domain is empty"),
         ("%{d}com", TOP_LABEL),
         ("a.b.123", TOP_LABEL),
@@ -715,6 +719,7 @@ def test_domain_spec_over_253_characters() -> None:
         (":x.com//", (":x.com//", None, None)),
         (":x.com/2x", (":x.com/2x", None, None)),
         (":x//64/24", (":x//64", "24", None)),
+        (":a//b.com//64", (":a//b.com", None, "64")),
         (":x/\u00b2", (":x/\u00b2", None, None)),
     ],
 )
