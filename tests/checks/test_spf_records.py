@@ -252,6 +252,47 @@ def test_a_long_include_chain_stops_at_the_lookup_limit() -> None:
     assert ev.errors == [TOO_MANY]
 
 
+def test_lookup_terms_after_other_terms_are_counted() -> None:
+    world = World(addresses={"x.example.com", "y.example.com"})
+    ev = world.evaluate(
+        "v=spf1 ip4:192.0.2.1 a:x.example.com exists:%{i}.bl.example.com a:y.example.com -all"
+    )
+    assert ev.lookups == 3
+    assert world.asked == [("x.example.com", "A"), ("y.example.com", "A")]
+
+
+def test_the_hosts_of_every_mx_term_are_looked_up() -> None:
+    world = World(
+        mx={"a.example.com": ["10 mx1.example.com."], "b.example.com": ["10 mx2.example.com."]},
+        addresses={"mx1.example.com", "mx2.example.com"},
+    )
+    ev = world.evaluate("v=spf1 mx:a.example.com mx:b.example.com -all")
+    assert sorted(world.asked) == [
+        ("a.example.com", "MX"),
+        ("b.example.com", "MX"),
+        ("mx1.example.com", "A"),
+        ("mx2.example.com", "A"),
+    ]
+    assert (ev.lookups, ev.void_lookups, ev.errors) == (2, 0, [])
+
+
+def test_an_mx_host_that_cannot_be_looked_up_is_unchecked() -> None:
+    world = World(mx={"example.com": ["10 mx1.example.com."]}, failing={"mx1.example.com"})
+    assert world.evaluate("v=spf1 mx -all").unchecked == ["mx1.example.com (mx host): timeout"]
+
+
+@pytest.mark.parametrize("first", [["google-site-verification=x"], ["v=spf1 -all", "v=spf1 ~all"]])
+def test_a_bad_include_does_not_stop_the_next_one(first: list[str]) -> None:
+    world = World(
+        txt={"bad.example.com": first, "good.example.com": ["v=spf1 a:h.example.com -all"]},
+        addresses={"h.example.com"},
+    )
+    ev = world.evaluate("v=spf1 include:bad.example.com include:good.example.com -all")
+    assert ev.visited == ["good.example.com"]
+    assert ev.lookups == 3
+    assert ("h.example.com", "A") in world.asked
+
+
 # ---- syntax, whole messages -------------------------------------------------------------------
 
 
@@ -315,6 +356,9 @@ def test_a_long_include_chain_stops_at_the_lookup_limit() -> None:
                 "'a:é.example.com': character 'é' is not allowed (visible ASCII only)",
             ],
         ),
+        ("v=spf1 :x=y -all", ["':x=y': unknown mechanism ''"]),
+        ("v=spf1 /24 -all", ["'/24': unknown mechanism ''"]),
+        ("v=spf1 =x -all", ["'=x': unknown mechanism '=x'"]),
         ("spf1 -all", ["does not start with 'v=spf1'"]),
         ("v=spf1-all", ["does not start with 'v=spf1'"]),
         ("", ["does not start with 'v=spf1'"]),
@@ -383,18 +427,34 @@ def test_all_and_its_qualifier(text: str, allows_all: bool, qualifiers: list[str
 
 
 def test_terms_as_parsed() -> None:
-    record = spf.parse_spf("v=spf1 A:Mail.Example.com/24 ?MX include:x.example.com. foo=bar")
+    record = spf.parse_spf(
+        "v=spf1 A:Mail.Example.com/24 ?MX include:x.example.com. foo=bar ~ip4:192.0.2.1 "
+        "Redirect=r.example.com exp=e.example.com -all"
+    )
     assert record.terms == [
         spf.Term("mechanism", "a", "+", "Mail.Example.com", "A:Mail.Example.com/24"),
         spf.Term("mechanism", "mx", "?", None, "?MX"),
         spf.Term("mechanism", "include", "+", "x.example.com.", "include:x.example.com."),
         spf.Term("modifier", "foo", "", "bar", "foo=bar"),
+        spf.Term("mechanism", "ip4", "~", None, "~ip4:192.0.2.1"),
+        spf.Term("modifier", "redirect", "", "r.example.com", "Redirect=r.example.com"),
+        spf.Term("modifier", "exp", "", "e.example.com", "exp=e.example.com"),
+        spf.Term("mechanism", "all", "-", None, "-all"),
     ]
     assert record.includes() == ["x.example.com"]
-    assert record.redirect() is None
+    assert record.redirect() == "r.example.com"
     assert record.normalized() == (
-        "v=spf1 a:mail.example.com/24 ?mx include:x.example.com. foo=bar"
+        "v=spf1 a:mail.example.com/24 ?mx include:x.example.com. foo=bar ~ip4:192.0.2.1 "
+        "redirect=r.example.com exp=e.example.com -all"
     )
+
+
+def test_a_term_with_an_error_is_left_out() -> None:
+    record = spf.parse_spf("v=spf1 include:bad a:x.example.com/33 mx:..x.com ~all")
+    assert record.terms == [spf.Term("mechanism", "all", "~", None, "~all")]
+    world = World()
+    assert asyncio.run(spf.evaluate_spf(record, "example.com", world.lookup)).lookups == 0
+    assert world.asked == []
 
 
 def test_redirect_and_includes_are_read_lowercase_without_the_final_dot() -> None:
