@@ -287,6 +287,7 @@ def test_a_byodkim_domain_publishes_its_key_as_txt() -> None:
                 {
                     "name": "example.com",
                     "dkim": {"mode": "byodkim", "selector": "sel1", "privateKeyConfig": "dkimKey"},
+                    "dns": {"ttl": 600},
                     "mailFrom": {"enabled": False},
                     "dmarc": {"enabled": False},
                 }
@@ -302,7 +303,7 @@ def test_a_byodkim_domain_publishes_its_key_as_txt() -> None:
         "name": "sel1._domainkey.example.com",
         "type": "TXT",
         "value": f"v=DKIM1; k=rsa; p={domain.dkim.key.public_key_base64}",
-        "ttl": record.ttl,
+        "ttl": 600,
         "purpose": "dkim",
         "slot": "dkim-key",
     }
