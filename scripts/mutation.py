@@ -28,7 +28,17 @@ REPO = Path(__file__).resolve().parents[1]
 TABLE = REPO / "scripts" / "mutation.toml"
 WORK = REPO / ".mutation"
 OUT = REPO / "out" / "mutation"
-LINKED = ("components", "tests", "schemas", "policy")
+LINKED = (
+    "components",
+    "tests",
+    "schemas",
+    "policy",
+    "Pulumi.yaml",
+    "Pulumi.dev.yaml",
+    "Pulumi.prod.yaml",
+    "__main__.py",
+    "checks.py",
+)
 """What each module's folder links to: the tree mutmut copies and mutates, and what tests read."""
 DETECTED = ("killed", "timeout")
 """Statuses that count as caught: a timeout is a mutant that made its tests run away (mutmut's
