@@ -94,6 +94,31 @@ def test_ri_over_32_bits(ri: str) -> None:
         ("v=DMARC1; p=none; rf=afrf:", [(SYNTAX, "rf=afrf:: empty report format")]),
         ("v=DMARC1; p=none; psd=maybe", [(SYNTAX, "psd=maybe: must be y, n or u")]),
         ("v=DMARC1; p=none; t=1", [(SYNTAX, "t=1: must be y or n")]),
+        ("v=DMARC1;; p=none", [(SYNTAX, "empty tag (two ';' in a row)")]),
+        ("v=DMARC1; junk; p=none", [(SYNTAX, "'junk' is not a tag=value pair")]),
+        (
+            "v=DMARC1; p=none; p=none; pct=200",
+            [
+                (SYNTAX, "tag 'p' appears more than once"),
+                (SYNTAX, "pct=200: must be an integer from 0 to 100"),
+            ],
+        ),
+        (
+            "v=DMARC2; p=none",
+            [
+                (SYNTAX, "must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)"),
+                (SYNTAX, "v=DMARC2: the version must be exactly 'DMARC1'"),
+            ],
+        ),
+        (
+            "v=DMARC1; p=none; rua=mailto:a@x.com,,https://r.example/,mailto:b@bad_,mailto:c@",
+            [
+                (SYNTAX, "rua: empty URI in the list"),
+                (SYNTAX, "rua: 'https://r.example/' is not a mailto: URI"),
+                (SYNTAX, "rua: 'mailto:b@bad_' is not a valid mailto: address"),
+                (SYNTAX, "rua: 'mailto:c@' is not a valid mailto: address"),
+            ],
+        ),
     ],
 )
 def test_errors_in_full(text: str, expected: list[tuple[dmarc.DmarcProblem, str]]) -> None:
@@ -103,6 +128,8 @@ def test_errors_in_full(text: str, expected: list[tuple[dmarc.DmarcProblem, str]
 def test_values_are_case_insensitive_where_the_grammar_says_so() -> None:
     text = "v=DMARC1; p=Reject; sp=NONE; np=Quarantine; adkim=S; aspf=R; fo=D:S; psd=Y; t=N"
     assert errors(text) == []
+    assert errors("v=DMARC1; p=none; psd=u") == []
+    assert errors("v=DMARC1; p=none; psd=U; t=y") == []
 
 
 @pytest.mark.parametrize(
@@ -128,6 +155,19 @@ def test_several_ruf_and_rua_addresses() -> None:
     )
     assert record.errors == []
     assert record.report_domains == ["example.com", "reports.test", "forensics.test", "third.test"]
+
+
+def test_report_addresses_may_hold_bang_and_equals() -> None:
+    record = dmarc.parse_dmarc(
+        "v=DMARC1; p=none; rua=mailto:a!b@one.example!10m,mailto:a=b@two.example"
+    )
+    assert (record.errors, record.report_domains) == ([], ["one.example", "two.example"])
+    assert record.text == "v=DMARC1; p=none; rua=mailto:a!b@one.example!10m,mailto:a=b@two.example"
+
+
+def test_a_bad_uri_does_not_hide_the_next() -> None:
+    record = dmarc.parse_dmarc("v=DMARC1; p=none; rua=mailto:bad,mailto:d@next.example")
+    assert record.report_domains == ["next.example"]
 
 
 @pytest.mark.parametrize(
@@ -174,7 +214,8 @@ def test_bad_report_uris(tag: str, value: str, message: str) -> None:
 def test_a_name_of_253_characters_is_a_domain_254_is_not() -> None:
     name = ".".join(["a" * 63] * 3) + "." + "a" * 57 + ".com"
     assert errors(f"v=DMARC1; p=none; rua=mailto:d@{name}") == []
-    longer = "a" + name
+    longer = ".".join(["a" * 63] * 3) + "." + "a" * 58 + ".com"
+    assert len(longer) == 254
     assert errors(f"v=DMARC1; p=none; rua=mailto:d@{longer}") == [
         (SYNTAX, f"rua: 'mailto:d@{longer}' is not a valid mailto: address")
     ]
@@ -230,6 +271,8 @@ def test_is_dmarc_row(row: Expected, is_row: bool) -> None:
     [
         ("example.com", "example.com", False),
         ("Example.COM.", "example.com", False),
+        ("example.com", "Example.COM.", False),
+        ("reports.example.com", "Example.com.", False),
         ("reports.example.com", "example.com", False),
         ("example.com", "mail.example.com", False),
         ("reports.test", "example.com", True),
@@ -239,6 +282,12 @@ def test_is_dmarc_row(row: Expected, is_row: bool) -> None:
 )
 def test_is_external(report: str, domain: str, external: bool) -> None:
     assert dmarc.is_external(report, domain) is external
+
+
+def test_authorisation_name() -> None:
+    assert dmarc.authorisation_name("Example.COM.", "Reports.Test.") == (
+        "example.com._report._dmarc.reports.test"
+    )
 
 
 # ---- findings ---------------------------------------------------------------------------------
@@ -318,6 +367,18 @@ def test_an_authorisation_that_cannot_be_read_is_could_not_check() -> None:
             "resolver 192.0.2.53",
             f"DMARC report authorisation {AUTH} (SERVFAIL)",
         )
+    ]
+
+
+def test_one_unreadable_authorisation_does_not_hide_the_next() -> None:
+    other = "example.com._report._dmarc.other.test"
+    view = Resolvers(
+        {AUTH: Answer(AUTH, "TXT", "error", error="SERVFAIL"), other: txt_answer(other)}
+    )
+    found = findings("v=DMARC1; p=none; rua=mailto:d@reports.test,mailto:e@other.test", view)
+    assert [f.code for f in found] == [
+        FindingCode.COULD_NOT_CHECK,
+        FindingCode.DMARC_RUA_UNAUTHORISED,
     ]
 
 
