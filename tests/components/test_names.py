@@ -88,6 +88,16 @@ def test_names_accepted(text: str, name: str | None) -> None:
             f"CYRILLIC SMALL LETTER A among Latin letters. {MIXED}",
         ),
         (
+            "ex\u0430mple1.com",  # digits (Common) belong to no script
+            "has a label 'ex\u0430mple1' that mixes scripts (Latin, Cyrillic): '\u0430' U+0430 "
+            f"CYRILLIC SMALL LETTER A among Latin letters. {MIXED}",
+        ),
+        (
+            "ex\u0300\u0430mple.com",  # nor do combining marks (Inherited)
+            "has a label 'ex\u0300\u0430mple' that mixes scripts (Latin, Cyrillic): '\u0430' "
+            f"U+0430 CYRILLIC SMALL LETTER A among Latin letters. {MIXED}",
+        ),
+        (
             "\u0430b\u0441.com",  # the script with the most letters is the main one
             "has a label '\u0430b\u0441' that mixes scripts (Cyrillic, Latin): 'b' U+0062 "
             f"LATIN SMALL LETTER B among Cyrillic letters. {MIXED}",
