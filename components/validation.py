@@ -18,6 +18,9 @@ from typing import TypeVar, cast
 _MISSING = object()
 _TAG_KEY = re.compile(r"^[\w.:/=+@ -]{1,128}$", re.UNICODE)
 MAX_TAG_VALUE = 256
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+"""A whole number given as a string: ASCII digits (``isdigit`` also takes ``²``, which ``int``
+refuses), at most one minus sign."""
 _FLOAT_LIMIT = 10**308
 """Integers past this do not convert to a float; as numbers they are out of every range."""
 
@@ -238,7 +241,7 @@ class Fields:
             number = value
         elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
             number = int(value)
-        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        elif isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
             number = int(value.strip())
         if number is None or not minimum <= number <= maximum:
             self.problems.add(

@@ -7,8 +7,30 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.support.package_support import build_wheel, install_package
+
+MUTATION_EXAMPLES = 25
+settings.register_profile(
+    "mutation", max_examples=MUTATION_EXAMPLES, derandomize=True, database=None
+)
+"""For scripts/mutation.sh (``--hypothesis-profile=mutation``): every mutant meets the same
+few examples, so a kill never depends on chance and a survivor runs its property tests quickly."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under the mutation profile, property tests that ask for more examples run 25 too: every
+    surviving mutant runs each test that reaches it, and hundreds of examples per test would
+    make a module's run take an hour."""
+    if config.getoption("hypothesis_profile", None) != "mutation":
+        return
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)
+        if isinstance(own, settings) and own.max_examples > MUTATION_EXAMPLES:
+            capped = settings(own, max_examples=MUTATION_EXAMPLES)
+            setattr(test, "_hypothesis_internal_use_settings", capped)  # noqa: B010
 
 
 @pytest.fixture

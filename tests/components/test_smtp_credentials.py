@@ -14,7 +14,13 @@ from components.regions import ses_regions
 from components.smtp.credentials import (
     STARTTLS_PORTS,
     TLS_WRAPPER_PORTS,
+    SmtpEndpoint,
+    configuration_set_arn,
+    identity_arn,
+    partition_of,
+    send_policy,
     smtp_endpoint,
+    smtp_host,
     smtp_password_v4,
     smtp_passwords,
 )
@@ -87,12 +93,6 @@ def test_password_differs_per_region() -> None:
     assert len(set(passwords.values())) == len(ses_regions())
 
 
-@pytest.mark.parametrize(("secret", "region"), [("", "us-east-1"), ("key", "")])
-def test_empty_inputs_are_refused(secret: str, region: str) -> None:
-    with pytest.raises(ValueError, match="empty"):
-        smtp_password_v4(secret, region)
-
-
 def test_endpoint_host_and_ports() -> None:
     endpoint = smtp_endpoint("eu-west-1")
     assert endpoint.host == "email-smtp.eu-west-1.amazonaws.com"
@@ -103,3 +103,165 @@ def test_endpoint_host_and_ports() -> None:
         "starttls_ports": [25, 587, 2587],
         "tls_wrapper_ports": [465, 2465],
     }
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [
+        ("us-east-1", "aws"),
+        ("eu-central-1", "aws"),
+        ("cn-north-1", "aws-cn"),
+        ("cn-northwest-1", "aws-cn"),
+        ("us-gov-west-1", "aws-us-gov"),
+        ("us-gov-east-1", "aws-us-gov"),
+        ("us-iso-east-1", "aws-iso"),
+        ("us-isob-east-1", "aws-iso-b"),
+        ("eusc-de-east-1", "aws-eusc"),
+    ],
+)
+def test_partition_of_each_region_family(region: str, partition: str) -> None:
+    assert partition_of(region) == partition
+
+
+@pytest.mark.parametrize(
+    ("region", "identity", "configuration_set"),
+    [
+        (
+            "cn-north-1",
+            "arn:aws-cn:ses:cn-north-1:123456789012:identity/example.cn",
+            "arn:aws-cn:ses:cn-north-1:123456789012:configuration-set/main",
+        ),
+        (
+            "us-gov-west-1",
+            "arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/example.cn",
+            "arn:aws-us-gov:ses:us-gov-west-1:123456789012:configuration-set/main",
+        ),
+        (
+            "us-iso-east-1",
+            "arn:aws-iso:ses:us-iso-east-1:123456789012:identity/example.cn",
+            "arn:aws-iso:ses:us-iso-east-1:123456789012:configuration-set/main",
+        ),
+        (
+            "us-isob-east-1",
+            "arn:aws-iso-b:ses:us-isob-east-1:123456789012:identity/example.cn",
+            "arn:aws-iso-b:ses:us-isob-east-1:123456789012:configuration-set/main",
+        ),
+    ],
+)
+def test_send_policy_arns_in_other_partitions(
+    region: str, identity: str, configuration_set: str
+) -> None:
+    partition = partition_of(region)
+    assert identity_arn(partition, region, "123456789012", "example.cn") == identity
+    assert configuration_set_arn(partition, region, "123456789012", "main") == configuration_set
+    assert send_policy([identity], [configuration_set]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailFromOwnIdentities",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": [identity, configuration_set],
+            }
+        ],
+    }
+
+
+IDENTITY = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+OTHER = "arn:aws:ses:eu-west-1:123456789012:identity/example.org"
+CONFIG_SET = "arn:aws:ses:eu-west-1:123456789012:configuration-set/main"
+
+
+def test_send_policy_with_conditions_whole_document() -> None:
+    policy = send_policy(
+        [IDENTITY, OTHER, IDENTITY],
+        [CONFIG_SET, CONFIG_SET, IDENTITY],
+        from_addresses=["a@example.com", "*@example.org", "a@example.com"],
+        recipients=["*@example.net", "*@example.net", "x@example.com"],
+    )
+    assert policy == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailFromOwnIdentities",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": [IDENTITY, OTHER, CONFIG_SET],
+                "Condition": {
+                    "StringLike": {"ses:FromAddress": ["a@example.com", "*@example.org"]},
+                    "ForAllValues:StringLike": {
+                        "ses:Recipients": ["*@example.net", "x@example.com"]
+                    },
+                    "Null": {"ses:Recipients": "false"},
+                },
+            }
+        ],
+    }
+
+
+def test_send_policy_without_conditions_or_configuration_sets() -> None:
+    assert send_policy([IDENTITY], None, [], []) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendRawEmailFromOwnIdentities",
+                "Effect": "Allow",
+                "Action": "ses:SendRawEmail",
+                "Resource": [IDENTITY],
+            }
+        ],
+    }
+
+
+def test_send_policy_from_addresses_alone_needs_no_recipient_condition() -> None:
+    statement = send_policy([IDENTITY], from_addresses=["a@example.com"])["Statement"][0]
+    assert statement["Condition"] == {"StringLike": {"ses:FromAddress": ["a@example.com"]}}
+
+
+def test_send_policy_needs_an_identity() -> None:
+    with pytest.raises(ValueError) as raised:
+        send_policy([], [CONFIG_SET])
+    assert str(raised.value) == "an SMTP policy needs at least one identity ARN"
+
+
+@pytest.mark.parametrize(
+    ("identities", "configuration_sets", "bad"),
+    [
+        (["*"], None, "*"),
+        (["arn:aws:ses:eu-west-1:123456789012:identity/*"], None, None),
+        (["identity/example.com"], None, None),
+        ([IDENTITY], ["arn:aws:ses:eu-west-1:123456789012:configuration-set/*"], None),
+        ([IDENTITY], ["configuration-set/main"], None),
+    ],
+)
+def test_send_policy_refuses_wildcards_and_non_arns(
+    identities: list[str], configuration_sets: list[str] | None, bad: str | None
+) -> None:
+    offending = bad or [*identities, *(configuration_sets or [])][-1]
+    with pytest.raises(ValueError) as raised:
+        send_policy(identities, configuration_sets)
+    assert str(raised.value) == f"{offending!r} is not a single SES resource ARN"
+
+
+def test_smtp_host_and_endpoint_of_another_region() -> None:
+    assert smtp_host("cn-north-1") == "email-smtp.cn-north-1.amazonaws.com"
+    assert smtp_endpoint("cn-north-1") == SmtpEndpoint(
+        region="cn-north-1", host="email-smtp.cn-north-1.amazonaws.com"
+    )
+
+
+def test_smtp_passwords_are_keyed_by_region() -> None:
+    assert smtp_passwords("some+secret+key", ["us-west-1", "eu-central-1"]) == {
+        "us-west-1": "BH+jbMzper5WwlwUar9E1ySBqHa9whi0GPo+sJ0mVYJj",
+        "eu-central-1": "BMXhUYlu5Z3gSXVQORxlVa7XPaz91aGWdfHxvkOZdWZ2",
+    }
+
+
+@pytest.mark.parametrize(
+    ("secret", "region", "message"),
+    [("", "us-east-1", "the secret access key is empty"), ("key", "", "the region is empty")],
+)
+def test_empty_inputs_are_refused(secret: str, region: str, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        smtp_password_v4(secret, region)
+    assert str(raised.value) == message

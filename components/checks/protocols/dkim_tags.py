@@ -161,11 +161,10 @@ def check_tag_values(record: KeyTags) -> None:
     tags = record.tags
     if "v" in tags and tags["v"] != "DKIM1":
         record.add(f"v={show(tags['v'])}: must be exactly 'DKIM1'; verifiers discard the record")
-    record.key_type = tags.get("k", "rsa").lower()
+    record.key_type = tags["k"].lower() if "k" in tags else "rsa"
     if record.key_type not in KEY_TYPES:
         record.add(
-            f"k={show(tags.get('k', ''))}: unknown key type, verifiers ignore the key "
-            "(rsa or ed25519)"
+            f"k={show(tags['k'])}: unknown key type, verifiers ignore the key (rsa or ed25519)"
         )
     hashes = _words("h", tags["h"], record) if "h" in tags else None
     if hashes is not None and "sha256" not in hashes:

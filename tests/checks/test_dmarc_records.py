@@ -1,0 +1,418 @@
+"""DMARC records as the checks judge them, message by whole message: pct at 0 and 100, report
+URIs (several ruf, a mailto with a bad domain, size limits), and the findings about a published
+record, with the authorisation records of external report destinations."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import dns.message
+import dns.rrset
+import pytest
+
+from components.checks.dns import wire
+from components.checks.dns.client import Answer
+from components.checks.protocols import dmarc
+from components.checks.verify.expected import Expected, txt_zone_strings
+from components.checks.verify.findings import Finding, FindingCode
+
+SYNTAX = dmarc.DmarcProblem.SYNTAX
+NO_POLICY = dmarc.DmarcProblem.NO_POLICY
+
+
+def errors(text: str) -> list[tuple[dmarc.DmarcProblem, str]]:
+    return [(e.kind, e.message) for e in dmarc.parse_dmarc(text).errors]
+
+
+@pytest.mark.parametrize("pct", ["0", "100", "50", "000", "007"])
+def test_pct_from_0_to_100(pct: str) -> None:
+    assert errors(f"v=DMARC1; p=none; pct={pct}") == []
+
+
+@pytest.mark.parametrize("pct", ["101", "1000", "0100", "", "-1", "50%", "\u00b2"])
+def test_pct_out_of_range(pct: str) -> None:
+    assert errors(f"v=DMARC1; p=none; pct={pct}") == [
+        (SYNTAX, f"pct={pct}: must be an integer from 0 to 100")
+    ]
+
+
+@pytest.mark.parametrize("ri", ["0", "86400", "4294967295", "0004294967295"])
+def test_ri_within_32_bits(ri: str) -> None:
+    assert errors(f"v=DMARC1; p=none; ri={ri}") == []
+
+
+@pytest.mark.parametrize("ri", ["4294967296", "99999999999", "", "1h", "-1"])
+def test_ri_over_32_bits(ri: str) -> None:
+    assert errors(f"v=DMARC1; p=none; ri={ri}") == [
+        (SYNTAX, f"ri={ri}: must be a 32-bit unsigned integer")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "",
+            [
+                (SYNTAX, "must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)"),
+                (NO_POLICY, "the required policy tag 'p' is missing"),
+            ],
+        ),
+        (
+            ";",
+            [
+                (SYNTAX, "must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)"),
+                (SYNTAX, "empty tag (two ';' in a row)"),
+                (NO_POLICY, "the required policy tag 'p' is missing"),
+            ],
+        ),
+        (
+            "p=none; v=DMARC1",
+            [
+                (SYNTAX, "must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)"),
+                (SYNTAX, "'v=' must be the first tag"),
+            ],
+        ),
+        ("v=DMARC1 ; p=none ;; ", [(SYNTAX, "empty tag (two ';' in a row)")]),
+        ("v=DMARC1; p=none; 1x=y", [(SYNTAX, "'1x=y' is not a tag=value pair")]),
+        ("v=DMARC1; p=none; P=reject", [(SYNTAX, "tag 'p' appears more than once")]),
+        (
+            "v=DMARC1; p=Reject; sp=block",
+            [(SYNTAX, "sp=block: must be none, quarantine or reject")],
+        ),
+        ("v=DMARC1; p=none; np=allow", [(SYNTAX, "np=allow: must be none, quarantine or reject")]),
+        ("v=DMARC1; p=", [(NO_POLICY, "p=: must be none, quarantine or reject")]),
+        (
+            "v=DMARC1; p=none; adkim=x; aspf=relaxed",
+            [
+                (SYNTAX, "adkim=x: must be r (relaxed) or s (strict)"),
+                (SYNTAX, "aspf=relaxed: must be r (relaxed) or s (strict)"),
+            ],
+        ),
+        ("v=DMARC1; p=none; fo=1:x", [(SYNTAX, "fo=1:x: options must be 0, 1, d or s")]),
+        ("v=DMARC1; p=none; rf=afrf:", [(SYNTAX, "rf=afrf:: empty report format")]),
+        ("v=DMARC1; p=none; psd=maybe", [(SYNTAX, "psd=maybe: must be y, n or u")]),
+        ("v=DMARC1; p=none; t=1", [(SYNTAX, "t=1: must be y or n")]),
+        ("v=DMARC1;; p=none", [(SYNTAX, "empty tag (two ';' in a row)")]),
+        ("v=DMARC1; junk; p=none", [(SYNTAX, "'junk' is not a tag=value pair")]),
+        (
+            "v=DMARC1; p=none; p=none; pct=200",
+            [
+                (SYNTAX, "tag 'p' appears more than once"),
+                (SYNTAX, "pct=200: must be an integer from 0 to 100"),
+            ],
+        ),
+        (
+            "v=DMARC2; p=none",
+            [
+                (SYNTAX, "must start with 'v=DMARC1' ('DMARC1' exactly, as the first tag)"),
+                (SYNTAX, "v=DMARC2: the version must be exactly 'DMARC1'"),
+            ],
+        ),
+        (
+            "v=DMARC1; p=none; rua=mailto:a@x.com,,https://r.example/,mailto:b@bad_,mailto:c@",
+            [
+                (SYNTAX, "rua: empty URI in the list"),
+                (SYNTAX, "rua: 'https://r.example/' is not a mailto: URI"),
+                (SYNTAX, "rua: 'mailto:b@bad_' is not a valid mailto: address"),
+                (SYNTAX, "rua: 'mailto:c@' is not a valid mailto: address"),
+            ],
+        ),
+    ],
+)
+def test_errors_in_full(text: str, expected: list[tuple[dmarc.DmarcProblem, str]]) -> None:
+    assert errors(text) == expected
+
+
+def test_values_are_case_insensitive_where_the_grammar_says_so() -> None:
+    text = "v=DMARC1; p=Reject; sp=NONE; np=Quarantine; adkim=S; aspf=R; fo=D:S; psd=Y; t=N"
+    assert errors(text) == []
+    assert errors("v=DMARC1; p=none; psd=u") == []
+    assert errors("v=DMARC1; p=none; psd=U; t=y") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "warnings"),
+    [
+        ("v=DMARC1; p=none; rf=iodef", ["rf=iodef: 'afrf' is the only registered format"]),
+        ("v=DMARC1; p=none; rf=AFRF", []),
+        ("v=DMARC1; p=none; zz=1; aa=2", ["unknown tags are ignored by receivers: aa, zz"]),
+    ],
+)
+def test_warnings_in_full(text: str, warnings: list[str]) -> None:
+    record = dmarc.parse_dmarc(text)
+    assert (record.errors, record.warnings) == ([], warnings)
+
+
+# ---- report URIs ------------------------------------------------------------------------------
+
+
+def test_several_ruf_and_rua_addresses() -> None:
+    record = dmarc.parse_dmarc(
+        "v=DMARC1; p=none; rua=mailto:a@Example.com., mailto:b@reports.test!10m; "
+        "ruf=mailto:f@forensics.test,MAILTO:g@example.com!5,mailto:h@third.test"
+    )
+    assert record.errors == []
+    assert record.report_domains == ["example.com", "reports.test", "forensics.test", "third.test"]
+
+
+def test_report_addresses_may_hold_bang_and_equals() -> None:
+    record = dmarc.parse_dmarc(
+        "v=DMARC1; p=none; rua=mailto:a!b@one.example!10m,mailto:a=b@two.example"
+    )
+    assert (record.errors, record.report_domains) == ([], ["one.example", "two.example"])
+    assert record.text == "v=DMARC1; p=none; rua=mailto:a!b@one.example!10m,mailto:a=b@two.example"
+
+
+def test_a_bad_uri_does_not_hide_the_next() -> None:
+    record = dmarc.parse_dmarc("v=DMARC1; p=none; rua=mailto:bad,mailto:d@next.example")
+    assert record.report_domains == ["next.example"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "value", "message"),
+    [
+        (
+            "ruf",
+            "mailto:f@forensics.test,mailto:g@bad_domain.test",
+            "ruf: 'mailto:g@bad_domain.test' is not a valid mailto: address",
+        ),
+        ("rua", "mailto:a@localhost", "rua: 'mailto:a@localhost' is not a valid mailto: address"),
+        (
+            "rua",
+            "mailto:a@-x.example.com",
+            "rua: 'mailto:a@-x.example.com' is not a valid mailto: address",
+        ),
+        (
+            "rua",
+            "mailto:a@" + "x" * 64 + ".com",
+            "rua: 'mailto:a@" + "x" * 64 + ".com' is not a valid mailto: address",
+        ),
+        ("rua", "mailto:@example.com", "rua: 'mailto:@example.com' is not a valid mailto: address"),
+        (
+            "rua",
+            "mailto:a b@example.com",
+            "rua: 'mailto:a b@example.com' is not a valid mailto: address",
+        ),
+        ("rua", "mailto:example.com", "rua: 'mailto:example.com' is not a valid mailto: address"),
+        (
+            "rua",
+            "https://example.com/dmarc",
+            "rua: 'https://example.com/dmarc' is not a mailto: URI",
+        ),
+        ("rua", "mailto:a@example.com,,mailto:b@example.com", "rua: empty URI in the list"),
+        ("ruf", "mailto:a@example.com!10x", "ruf: invalid size limit '!10x'"),
+        ("ruf", "mailto:a@example.com!", "ruf: invalid size limit '!'"),
+    ],
+)
+def test_bad_report_uris(tag: str, value: str, message: str) -> None:
+    record = dmarc.parse_dmarc(f"v=DMARC1; p=none; {tag}={value}")
+    assert [(e.kind, e.message) for e in record.errors] == [(SYNTAX, message)]
+
+
+def test_a_name_of_253_characters_is_a_domain_254_is_not() -> None:
+    name = ".".join(["a" * 63] * 3) + "." + "a" * 57 + ".com"
+    assert errors(f"v=DMARC1; p=none; rua=mailto:d@{name}") == []
+    longer = ".".join(["a" * 63] * 3) + "." + "a" * 58 + ".com"
+    assert len(longer) == 254
+    assert errors(f"v=DMARC1; p=none; rua=mailto:d@{longer}") == [
+        (SYNTAX, f"rua: 'mailto:d@{longer}' is not a valid mailto: address")
+    ]
+
+
+@pytest.mark.parametrize("size", ["10", "10k", "10M", "1g", "2T"])
+def test_size_limits(size: str) -> None:
+    assert errors(f"v=DMARC1; p=none; ruf=mailto:a@example.com!{size}") == []
+
+
+# ---- small helpers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "is_dmarc", "looks_like"),
+    [
+        ("v=DMARC1; p=none", True, True),
+        ("v=DMARC1", True, True),
+        ("v = DMARC1; p=none", True, True),
+        ("v=DMARC1 p=none", False, True),
+        ("v=DMARC10; p=none", False, True),
+        ("v=dmarc1; p=none", False, True),
+        (" v=DMARC1", False, True),
+        ("p=none; v=DMARC1", False, True),
+        ("v=spf1 -all", False, False),
+    ],
+)
+def test_is_dmarc_and_looks_like_dmarc(text: str, is_dmarc: bool, looks_like: bool) -> None:
+    assert dmarc.is_dmarc(text) is is_dmarc
+    assert dmarc.looks_like_dmarc(text) is looks_like
+
+
+def test_normalized_sorts_and_lowercases_tag_names() -> None:
+    record = dmarc.parse_dmarc("V=DMARC1; P=reject; rua=mailto:a@example.com")
+    assert record.normalized() == "p=reject; rua=mailto:a@example.com; v=DMARC1"
+
+
+@pytest.mark.parametrize(
+    ("row", "is_row"),
+    [
+        (Expected("example.com", "_dmarc.example.com", "TXT", "v=DMARC1; p=none", "x"), True),
+        (Expected("example.com", "_dmarc.example.com", "TXT", "broken", "dmarc"), True),
+        (Expected("example.com", "_dmarc.example.com", "TXT", "hello", "dmarcx"), False),
+        (Expected("example.com", "_dmarc.example.com", "CNAME", "x.dmarc1.test", "dmarc"), False),
+    ],
+)
+def test_is_dmarc_row(row: Expected, is_row: bool) -> None:
+    assert dmarc.is_dmarc_row(row) is is_row
+
+
+@pytest.mark.parametrize(
+    ("report", "domain", "external"),
+    [
+        ("example.com", "example.com", False),
+        ("Example.COM.", "example.com", False),
+        ("example.com", "Example.COM.", False),
+        ("reports.example.com", "Example.com.", False),
+        ("reports.example.com", "example.com", False),
+        ("example.com", "mail.example.com", False),
+        ("reports.test", "example.com", True),
+        ("badexample.com", "example.com", True),
+        ("example.com", "badexample.com", True),
+    ],
+)
+def test_is_external(report: str, domain: str, external: bool) -> None:
+    assert dmarc.is_external(report, domain) is external
+
+
+def test_authorisation_name() -> None:
+    assert dmarc.authorisation_name("Example.COM.", "Reports.Test.") == (
+        "example.com._report._dmarc.reports.test"
+    )
+
+
+# ---- findings ---------------------------------------------------------------------------------
+
+ROW = Expected(
+    "example.com",
+    "_dmarc.example.com",
+    "TXT",
+    "v=DMARC1; p=none; rua=mailto:d@reports.test",
+    "dmarc",
+    300,
+)
+FIX = '_dmarc.example.com. 300 IN TXT "v=DMARC1; p=none; rua=mailto:d@reports.test"'
+AUTH = "example.com._report._dmarc.reports.test"
+
+
+def txt_answer(name: str, *texts: str) -> Answer:
+    message = dns.message.Message()
+    if texts:
+        strings = [txt_zone_strings(t) for t in texts]
+        message.answer.append(dns.rrset.from_text(name + ".", 300, "IN", "TXT", *strings))
+    reply = wire.parse(message.to_wire())
+    records = tuple(reply.records(reply.answer, None, wire.TXT))
+    return Answer(name, "TXT", "ok" if texts else "nodata", records=records)
+
+
+@dataclass
+class Resolvers:
+    answers: dict[str, Answer]
+    label: str = "resolver 192.0.2.53"
+    asked: list[tuple[str, str]] = field(default_factory=list[tuple[str, str]])
+
+    async def query(self, name: str, rdtype: str) -> Answer:
+        self.asked.append((name, rdtype))
+        return self.answers[name]
+
+
+def findings(text: str, view: Resolvers, row: Expected = ROW) -> list[Finding]:
+    return asyncio.run(dmarc.dmarc_findings(row, text, "ns1.example.com", view))
+
+
+def test_an_authorised_external_destination_has_no_findings() -> None:
+    view = Resolvers({AUTH: txt_answer(AUTH, "v=DMARC1")})
+    assert findings(ROW.value, view) == []
+    assert view.asked == [(AUTH, "TXT")]
+
+
+def test_internal_destinations_are_not_looked_up() -> None:
+    view = Resolvers({})
+    text = "v=DMARC1; p=none; rua=mailto:d@example.com,mailto:e@reports.example.com"
+    assert findings(text, view) == []
+    assert view.asked == []
+
+
+@pytest.mark.parametrize(
+    "answer", [txt_answer(AUTH), txt_answer(AUTH, "v=spf1 -all"), Answer(AUTH, "TXT", "nxdomain")]
+)
+def test_an_unauthorised_destination_is_a_warning_with_its_fix(answer: Answer) -> None:
+    assert findings(ROW.value, Resolvers({AUTH: answer})) == [
+        Finding(
+            "warning",
+            FindingCode.DMARC_RUA_UNAUTHORISED,
+            "_dmarc.example.com",
+            "DMARC reports go to reports.test, which does not authorise them: receivers drop "
+            f'the reports unless {AUTH} publishes TXT "v=DMARC1" (RFC 7489 7.1)',
+            "ns1.example.com",
+            f'{AUTH}. IN TXT "v=DMARC1"',
+        )
+    ]
+
+
+def test_an_authorisation_that_cannot_be_read_is_could_not_check() -> None:
+    failed = Answer(AUTH, "TXT", "error", error="SERVFAIL")
+    assert findings(ROW.value, Resolvers({AUTH: failed})) == [
+        Finding.could_not_check(
+            "_dmarc.example.com",
+            "resolver 192.0.2.53",
+            f"DMARC report authorisation {AUTH} (SERVFAIL)",
+        )
+    ]
+
+
+def test_one_unreadable_authorisation_does_not_hide_the_next() -> None:
+    other = "example.com._report._dmarc.other.test"
+    view = Resolvers(
+        {AUTH: Answer(AUTH, "TXT", "error", error="SERVFAIL"), other: txt_answer(other)}
+    )
+    found = findings("v=DMARC1; p=none; rua=mailto:d@reports.test,mailto:e@other.test", view)
+    assert [f.code for f in found] == [
+        FindingCode.COULD_NOT_CHECK,
+        FindingCode.DMARC_RUA_UNAUTHORISED,
+    ]
+
+
+def test_errors_and_warnings_of_the_published_record() -> None:
+    view = Resolvers({AUTH: txt_answer(AUTH, "v=DMARC1")})
+    found = findings("v=DMARC1; pct=101; zz=1; rua=mailto:d@reports.test", view)
+    assert found == [
+        Finding(
+            "error",
+            FindingCode.DMARC_NO_POLICY,
+            "_dmarc.example.com",
+            "DMARC: the required policy tag 'p' is missing",
+            "ns1.example.com",
+            FIX,
+        ),
+        Finding(
+            "error",
+            FindingCode.DMARC_SYNTAX,
+            "_dmarc.example.com",
+            "DMARC: pct=101: must be an integer from 0 to 100",
+            "ns1.example.com",
+            FIX,
+        ),
+        Finding(
+            "warning",
+            FindingCode.DMARC_WARNING,
+            "_dmarc.example.com",
+            "DMARC: unknown tags are ignored by receivers: zz",
+            "ns1.example.com",
+        ),
+    ]
+
+
+def test_no_fix_is_offered_when_the_expected_record_is_itself_wrong() -> None:
+    row = Expected("example.com", "_dmarc.example.com", "TXT", "v=DMARC1", "dmarc", 300)
+    (found,) = findings("v=DMARC1", Resolvers({}), row)
+    assert (found.code, found.fix) == (FindingCode.DMARC_NO_POLICY, None)
