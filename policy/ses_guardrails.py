@@ -273,7 +273,8 @@ def is_production(
 
 def dmarc_enforced(resource_type: str, props: Mapping[str, Any], *, production: bool) -> list[str]:
     """In a production stack a DMARC record's ``p=`` (and ``sp=``, when given) is quarantine or
-    reject, never none."""
+    reject, never none, and the record is not in test mode: ``t=y`` (RFC 9989) or ``pct=0``
+    (RFC 7489) tell receivers to apply the policy to no mail."""
     if not production:
         return []
     name, record_type, values = _dns_record(resource_type, props)
@@ -289,6 +290,12 @@ def dmarc_enforced(resource_type: str, props: Mapping[str, Any], *, production: 
                 problems.append(
                     f"{short(name)}: {tag}=none in a production stack; use quarantine or reject"
                 )
+        if tags.get("t", "").lower() == "y" or tags.get("pct") == "0":
+            mode = "t=y" if tags.get("t", "").lower() == "y" else "pct=0"
+            problems.append(
+                f"{short(name)}: {mode} puts DMARC in test mode in a production stack (receivers "
+                "apply the policy to no mail); remove it"
+            )
     return problems
 
 
@@ -350,7 +357,7 @@ POLICIES: list[Policy] = [
     ),
     ResourceValidationPolicy(
         name="ses-dmarc-enforced-in-production",
-        description="DMARC records of production stacks are not p=none.",
+        description="DMARC records of production stacks are not p=none nor in test mode.",
         validate=_validate_dmarc,
         config_schema=PolicyConfigSchema(
             properties={

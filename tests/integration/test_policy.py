@@ -182,6 +182,24 @@ def test_dmarc_rule_rejects_p_none_in_production() -> None:
     assert "sp=none" in guard.dmarc_enforced(kind, props, production=True)[0]
 
 
+@pytest.mark.parametrize(("tag", "shown"), [("t=y", "t=y"), ("T=Y", "t=y"), ("pct=0", "pct=0")])
+def test_dmarc_rule_rejects_test_mode_in_production(tag: str, shown: str) -> None:
+    kind, props = resource("prod", "example.com-dmarc")
+    props["records"] = [props["records"][0] + f"; {tag}"]
+    assert guard.dmarc_enforced(kind, props, production=True) == [
+        f"_dmarc.example.com: {shown} puts DMARC in test mode in a production stack (receivers "
+        "apply the policy to no mail); remove it"
+    ]
+    assert guard.dmarc_enforced(kind, props, production=False) == []
+
+
+@pytest.mark.parametrize("tag", ["t=n", "pct=100", "pct=50"])
+def test_dmarc_rule_leaves_records_not_in_test_mode(tag: str) -> None:
+    kind, props = resource("prod", "example.com-dmarc")
+    props["records"] = [props["records"][0] + f"; {tag}"]
+    assert guard.dmarc_enforced(kind, props, production=True) == []
+
+
 # --- sending authorization: specific principals, limited From addresses ---
 
 AUTHORIZATION = "example.com-authorization-partner-orders"
