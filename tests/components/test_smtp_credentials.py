@@ -10,14 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.regions import ses_regions
+from components.regions import partition_of, ses_regions
 from components.smtp.credentials import (
     STARTTLS_PORTS,
     TLS_WRAPPER_PORTS,
     SmtpEndpoint,
     configuration_set_arn,
     identity_arn,
-    partition_of,
     send_policy,
     smtp_endpoint,
     smtp_host,
