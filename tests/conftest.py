@@ -52,3 +52,14 @@ def package_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding the project's wheel, built once per run offline
     (:func:`~tests.support.package_support.build_wheel`): pip's ``--find-links``."""
     return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_spf_parse_cache() -> Iterator[None]:
+    """``parse_spf`` is memoised within a process; each test starts from an empty cache, so what
+    it asserts comes from parsing, not from a record an earlier test (or, under mutation testing,
+    the unmutated warm-up run) left behind."""
+    from components.checks.protocols.spf import parse_spf
+
+    parse_spf.cache_clear()
+    yield
