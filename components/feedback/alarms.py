@@ -47,6 +47,19 @@ RATE_METRICS = (
 )
 
 
+def alarms_settings(
+    props: ReputationAlarmsArgs, region: str, config: AlarmsConfig, tags_key: str
+) -> ReputationAlarmsSettings:
+    """What checked props build (``region`` and ``config`` are ``check_alarms_args``'s);
+    ``tags_key`` names the tags in the messages about their output values."""
+    return ReputationAlarmsSettings(
+        region=region,
+        config=config,
+        account=account_context(props.account),
+        tags=with_outputs(props.tags, tags_key),
+    )
+
+
 class ReputationAlarms(pulumi.ComponentResource):
     """Bounce- and complaint-rate alarms for one region, an alerts topic and a dashboard."""
 
@@ -64,12 +77,7 @@ class ReputationAlarms(pulumi.ComponentResource):
             region, config, warnings = check_alarms_args(args)
             for warning in warnings:
                 pulumi.log.warn(warning)
-            args = ReputationAlarmsSettings(
-                region=region,
-                config=config,
-                account=account_context(args.account),
-                tags=with_outputs(args.tags, "ReputationAlarmsArgs.tags"),
-            )
+            args = alarms_settings(args, region, config, "ReputationAlarmsArgs.tags")
         super().__init__("ses:index:ReputationAlarms", name, None, opts)
         config = args.config
         prefix = config.name_prefix

@@ -70,6 +70,18 @@ def _vdm_options(
     return options or None
 
 
+def set_settings(
+    props: ConfigurationSetArgs, config: ConfigurationSetConfig, tags_key: str
+) -> ConfigurationSetSettings:
+    """What checked props build (``config`` is ``check_configuration_set_args``'s); ``tags_key``
+    names the tags in the messages about their output values."""
+    return ConfigurationSetSettings(
+        config=config,
+        account=account_context(props.account),
+        tag_outputs=tag_outputs(props.tags, tags_key),
+    )
+
+
 class ConfigurationSet(pulumi.ComponentResource):
     """An SES configuration set with its feedback topics and event destinations."""
 
@@ -94,11 +106,7 @@ class ConfigurationSet(pulumi.ComponentResource):
             config, warnings = check_configuration_set_args(args)
             for warning in warnings:
                 pulumi.log.warn(warning)
-            args = ConfigurationSetSettings(
-                config=config,
-                account=account_context(args.account),
-                tag_outputs=tag_outputs(args.tags, "ConfigurationSetArgs.tags"),
-            )
+            args = set_settings(args, config, "ConfigurationSetArgs.tags")
         super().__init__("ses:index:ConfigurationSet", name, None, opts)
         config = args.config
         tags: dict[str, pulumi.Input[str]] = {**args.tags, **config.tags, **args.tag_outputs}

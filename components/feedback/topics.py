@@ -21,7 +21,7 @@ from ..tag_values import tag_outputs
 from .account import AccountContext, account_context
 from .args import FeedbackTopicsArgs, check_topics_args
 from .endpoints import subscribe
-from .model import KmsConfig, SubscriptionProtocol, TopicConfig
+from .model import ConfigurationSetConfig, KmsConfig, SubscriptionProtocol, TopicConfig
 from .policies import (
     redrive_policy,
     ses_kms_key_policy,
@@ -53,6 +53,22 @@ class FeedbackTopicsSettings:
     """Tags of every taggable child (already merged)."""
 
 
+def topics_settings(
+    props: FeedbackTopicsArgs, config: ConfigurationSetConfig, tags_key: str
+) -> FeedbackTopicsSettings:
+    """What checked props build (``config`` is ``check_topics_args``'s); ``tags_key`` names the
+    tags in the messages about their output values."""
+    return FeedbackTopicsSettings(
+        set_name=config.name,
+        region=config.region,
+        topics=config.topics,
+        source_arn=props.source_arn,
+        account=account_context(props.account),
+        kms=config.kms,
+        tags={**config.tags, **tag_outputs(props.tags, tags_key)},
+    )
+
+
 class FeedbackTopics(pulumi.ComponentResource):
     """SNS topics SES publishes feedback to, with policies, subscriptions and queues."""
 
@@ -77,15 +93,7 @@ class FeedbackTopics(pulumi.ComponentResource):
             config, warnings = check_topics_args(args)
             for warning in warnings:
                 pulumi.log.warn(warning)
-            args = FeedbackTopicsSettings(
-                set_name=config.name,
-                region=config.region,
-                topics=config.topics,
-                source_arn=args.source_arn,
-                account=account_context(args.account),
-                kms=config.kms,
-                tags={**config.tags, **tag_outputs(args.tags, "FeedbackTopicsArgs.tags")},
-            )
+            args = topics_settings(args, config, "FeedbackTopicsArgs.tags")
         super().__init__("ses:index:FeedbackTopics", name, None, opts)
         account = args.account
         self.topic_arns = {}

@@ -32,8 +32,6 @@ from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
 from ..feedback import alarms as python_alarms
 from ..feedback import configuration_set as python_set
 from ..feedback import topics as python_topics
-from ..feedback.account import account_context
-from ..feedback.alarms import ReputationAlarmsSettings
 from ..feedback.args import (
     ConfigurationSetArgs,
     FeedbackTopicsArgs,
@@ -42,15 +40,12 @@ from ..feedback.args import (
     check_configuration_set_args,
     check_topics_args,
 )
-from ..feedback.configuration_set import ConfigurationSetSettings
-from ..feedback.topics import FeedbackTopicsSettings
 from ..smtp import group as python_group
 from ..smtp import user as python_smtp
 from ..smtp.args import check_group_args, check_user_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.group import SmtpGroupArgs
 from ..smtp.user import SmtpUserArgs
-from ..tag_values import tag_outputs, with_outputs
 from ..validation import ConfigError, ConfigProblem
 from .hints import camel_case
 from .inputs import InputCheck
@@ -163,12 +158,8 @@ class ConfigurationSet(python_set.ConfigurationSet):
             "ConfigurationSet", ConfigurationSetArgs, args, check_configuration_set_args
         )
         config, warnings = made.checked
-        settings = ConfigurationSetSettings(
-            config=config,
-            account=account_context(made.props.account),
-            tag_outputs=tag_outputs(
-                made.props.tags, made.names.input_key("ConfigurationSetArgs.tags")
-            ),
+        settings = python_set.set_settings(
+            made.props, config, made.names.input_key("ConfigurationSetArgs.tags")
         )
         super().__init__(name, settings, opts)
         self.topic_arns = self.topics.topic_arns
@@ -188,17 +179,8 @@ class FeedbackTopics(python_topics.FeedbackTopics):
     ) -> None:
         made = from_props("FeedbackTopics", FeedbackTopicsArgs, args, check_topics_args)
         config, warnings = made.checked
-        settings = FeedbackTopicsSettings(
-            set_name=config.name,
-            region=config.region,
-            topics=config.topics,
-            source_arn=made.props.source_arn,
-            account=account_context(made.props.account),
-            kms=config.kms,
-            tags={
-                **config.tags,
-                **tag_outputs(made.props.tags, made.names.input_key("FeedbackTopicsArgs.tags")),
-            },
+        settings = python_topics.topics_settings(
+            made.props, config, made.names.input_key("FeedbackTopicsArgs.tags")
         )
         super().__init__(name, settings, opts)
         made.warn(warnings, self)
@@ -215,11 +197,8 @@ class ReputationAlarms(python_alarms.ReputationAlarms):
     ) -> None:
         made = from_props("ReputationAlarms", ReputationAlarmsArgs, args, check_alarms_args)
         region, config, warnings = made.checked
-        settings = ReputationAlarmsSettings(
-            region=region,
-            config=config,
-            account=account_context(made.props.account),
-            tags=with_outputs(made.props.tags, made.names.input_key("ReputationAlarmsArgs.tags")),
+        settings = python_alarms.alarms_settings(
+            made.props, region, config, made.names.input_key("ReputationAlarmsArgs.tags")
         )
         super().__init__(name, settings, opts)
         made.warn(warnings, self)
