@@ -20,12 +20,10 @@ import pytest
 from components.domain.model import DnsConfig, DnsProviderKind
 from components.plan import make_plan
 from tests.support.harness import use_mocks
-from tests.support.paths import DNS_RECORDS_SCHEMA, REPO
+from tests.support.paths import DNS_RECORDS_SCHEMA, REPO, STACK_NAMES
 from tests.support.private_keys import rsa_pem
 
-STACKS = sorted(
-    p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
-)
+STACKS = STACK_NAMES
 SNAPSHOTS = REPO / "tests" / "snapshots"
 SNAPSHOTTED = ("dev", "global", "marketing", "platform")
 """Stacks whose plan is kept as a reviewed snapshot: dev; global (one domain in two regions

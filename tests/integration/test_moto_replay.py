@@ -1,13 +1,17 @@
-"""The plans' create calls, replayed against one moto account: what the plan declares, AWS (as
-far as moto models it) accepts, and dev and prod side by side in one account do not collide.
+"""Every stack file's plan, its create calls replayed against one moto account: what the plan
+declares, AWS (as far as moto models it) accepts, in each resource's own region, and the stacks
+side by side in one account do not collide.
 
-moto 5.2.5 does not implement sesv2 event destinations, MAIL FROM or feedback attributes or the
-account suppression list; those resources are reported as not replayed with that reason.
+moto 5.2.5 has no route for sesv2 event destinations, MAIL FROM or feedback attributes, the
+account suppression list, account VDM, global endpoints or tenants; those resources are
+reported as not replayed with that reason.
 """
 
 from __future__ import annotations
 
 import collections
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,14 +22,16 @@ from components.plan.run import make_plan, read_stack_files
 from tests.support.harness import evaluate
 from tests.support.moto_replay import MotoAccount, Outcome, Status
 from tests.support.moto_server import moto_server
+from tests.support.paths import STACK_NAMES
 
-STACKS = ("dev", "prod")
+STACKS = STACK_NAMES
+"""Every Pulumi.<stack>.yaml: a new stack file is replayed, and needs its row in COUNTS."""
 SECRET = "aws:secretsmanager/secret:Secret"
 
 
 @pytest.fixture(scope="module")
 def account() -> Iterator[MotoAccount]:
-    """dev then prod, replayed into one moto_server (one account)."""
+    """Every stack, replayed into one moto_server (one account)."""
     with moto_server() as url:
         replayed = MotoAccount(url)
         for stack in STACKS:
@@ -53,20 +59,85 @@ def counts(outcomes: list[Outcome]) -> dict[str, dict[str, int]]:
     return {service: dict(row) for service, row in sorted(table.items())}
 
 
+def _no_route(operation: str) -> str:
+    return f"moto does not implement sesv2 {operation}"
+
+
 NOT_REPLAYED_REASONS = {
-    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": (
-        "moto does not implement sesv2 CreateConfigurationSetEventDestination"
+    "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination": _no_route(
+        "CreateConfigurationSetEventDestination"
     ),
-    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": (
-        "moto does not implement sesv2 PutEmailIdentityMailFromAttributes"
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": _no_route(
+        "PutEmailIdentityMailFromAttributes"
     ),
-    "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes": (
-        "moto does not implement sesv2 PutEmailIdentityFeedbackAttributes"
+    "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes": _no_route(
+        "PutEmailIdentityFeedbackAttributes"
     ),
-    "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": (
-        "moto does not implement sesv2 PutAccountSuppressionAttributes"
+    "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes": _no_route(
+        "PutAccountSuppressionAttributes"
+    ),
+    "aws:sesv2/accountVdmAttributes:AccountVdmAttributes": _no_route("PutAccountVdmAttributes"),
+    "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint": _no_route("CreateMultiRegionEndpoint"),
+    "aws:sesv2/tenant:Tenant": _no_route("CreateTenant"),
+    "aws:sesv2/tenantResourceAssociation:TenantResourceAssociation": _no_route(
+        "CreateTenantResourceAssociation"
     ),
 }
+"""The calls moto answers with its 404 (no route): the resource is counted as not replayed."""
+
+COUNTS: dict[str, dict[str, dict[str, int]]] = {
+    "dev": {
+        "cloudwatch": {"replayed": 3, "calls accepted": 6},
+        "iam": {"replayed": 3, "calls accepted": 3},
+        "kms": {"replayed": 1, "calls accepted": 2},
+        "route53": {"replayed": 6, "calls accepted": 6},
+        "secretsmanager": {"replayed": 2, "calls accepted": 2},
+        "sesv2": {"replayed": 3, "calls accepted": 3, "not replayed": 6},
+        "sns": {"replayed": 12, "calls accepted": 12},
+        "sqs": {"replayed": 6, "calls accepted": 10},
+    },
+    "global": {
+        "cloudwatch": {"replayed": 6, "calls accepted": 12},
+        "iam": {"replayed": 3, "calls accepted": 3},
+        "kms": {"replayed": 2, "calls accepted": 4},
+        "route53": {"replayed": 11, "calls accepted": 11},
+        "secretsmanager": {"replayed": 2, "calls accepted": 2},
+        "sesv2": {"replayed": 6, "calls accepted": 6, "not replayed": 13},
+        "sns": {"replayed": 24, "calls accepted": 24},
+        "sqs": {"replayed": 12, "calls accepted": 20},
+    },
+    "marketing": {
+        "cloudwatch": {"replayed": 2, "calls accepted": 4},
+        "route53": {"replayed": 8, "calls accepted": 8},
+        "sesv2": {"replayed": 2, "calls accepted": 2, "not replayed": 4},
+        "sns": {"replayed": 9, "calls accepted": 9},
+        "sqs": {"replayed": 6, "calls accepted": 10},
+    },
+    "platform": {
+        "cloudwatch": {"replayed": 2, "calls accepted": 4},
+        "sesv2": {"replayed": 7, "calls accepted": 7, "not replayed": 16},
+        "sns": {"replayed": 15, "calls accepted": 15},
+    },
+    "prod": {
+        "cloudwatch": {"replayed": 6, "calls accepted": 12},
+        "iam": {"replayed": 11, "calls accepted": 11},
+        "kms": {"replayed": 2, "calls accepted": 4},
+        "route53": {"replayed": 10, "calls accepted": 10},
+        "secretsmanager": {"replayed": 2, "calls accepted": 2},
+        "sesv2": {"replayed": 5, "calls accepted": 5, "not replayed": 8},
+        "sns": {"replayed": 18, "calls accepted": 18},
+        "sqs": {"replayed": 12, "calls accepted": 20},
+    },
+}
+"""Per stack and service: resources replayed, the calls moto accepted for them, resources not
+replayed. README.md "Tests" shows this table."""
+
+
+def test_every_stack_file_is_replayed_and_counted() -> None:
+    """A new Pulumi.<stack>.yaml cannot be forgotten: it is replayed (STACKS is the glob) and
+    this fails until its counts are added."""
+    assert "dev" in STACKS
+    assert sorted(COUNTS) == list(STACKS)
 
 
 def test_every_replayed_call_is_accepted(account: MotoAccount) -> None:
@@ -85,44 +156,90 @@ def test_every_replayed_call_is_accepted(account: MotoAccount) -> None:
 
 
 def test_per_service_counts(account: MotoAccount) -> None:
-    assert counts(of(account, "dev")) == {
-        "cloudwatch": {"replayed": 3, "calls accepted": 6},
-        "iam": {"replayed": 3, "calls accepted": 3},
-        "kms": {"replayed": 1, "calls accepted": 2},
-        "route53": {"replayed": 6, "calls accepted": 6},
-        "secretsmanager": {"replayed": 2, "calls accepted": 2},
-        "sesv2": {"replayed": 3, "calls accepted": 3, "not replayed": 6},
-        "sns": {"replayed": 12, "calls accepted": 12},
-        "sqs": {"replayed": 6, "calls accepted": 10},
-    }
-    assert counts(of(account, "prod")) == {
-        "cloudwatch": {"replayed": 6, "calls accepted": 12},
-        "iam": {"replayed": 11, "calls accepted": 11},
-        "kms": {"replayed": 2, "calls accepted": 4},
-        "route53": {"replayed": 10, "calls accepted": 10},
-        "secretsmanager": {"replayed": 2, "calls accepted": 2},
-        "sesv2": {"replayed": 5, "calls accepted": 5, "not replayed": 8},
-        "sns": {"replayed": 18, "calls accepted": 18},
-        "sqs": {"replayed": 12, "calls accepted": 20},
-    }
-    # made by the replay itself: the account id for SES ARNs, the example.com zone both look up
+    assert {stack: counts(of(account, stack)) for stack in STACKS} == COUNTS
+    # made by the replay itself: the account id for SES ARNs, the example.com zone all look up
     assert account.setup_calls == ["sts:GetCallerIdentity", "route53:CreateHostedZone"]
 
 
-def test_dev_and_prod_do_not_share_a_resource(account: MotoAccount) -> None:
+def _name_key(outcome: Outcome, inputs: dict[str, Any]) -> tuple[str, ...]:
+    """What names a resource moto did not create: its type, region and name inputs (an
+    account-level setting has none: one per account and region)."""
+    names = ("endpointName", "tenantName", "resourceArn", "configurationSetName")
+    names += ("eventDestinationName", "emailIdentity")
+    return (outcome.type, outcome.region or "", *(str(inputs[n]) for n in names if n in inputs))
+
+
+def test_no_stack_shares_a_resource_with_another(account: MotoAccount) -> None:
     """Idempotent creates (CreateTopic, CreateQueue, PutMetricAlarm, CreateEmailIdentity in
-    moto) would return or overwrite the other stack's resource without an error."""
+    moto) would return or overwrite another stack's resource without an error; what moto did
+    not create is held apart by its names."""
     reused = [
         (o.stack, o.name, o.physical, o.reused_from) for o in account.outcomes if o.reused_from
     ]
     assert reused == []
-    physical = {
-        stack: {o.physical for o in of(account, stack) if o.status is Status.ACCEPTED}
-        for stack in STACKS
-    }
-    assert physical["dev"].isdisjoint(physical["prod"])
     accepted = [o for o in account.outcomes if o.status is Status.ACCEPTED]
     assert len({o.physical for o in accepted}) == len(accepted)
+    owners: dict[str, set[str]] = collections.defaultdict(set)
+    for o in accepted:
+        owners[str(o.physical)].add(o.stack)
+    assert [p for p, stacks in owners.items() if len(stacks) > 1] == []
+    inputs = {(s, r["name"]): r["inputs"] for s in STACKS for r in make_plan(s).resources}
+    not_created = collections.defaultdict[tuple[str, ...], list[str]](list)
+    for o in account.outcomes:
+        if o.status is Status.NOT_REPLAYED:
+            not_created[_name_key(o, inputs[(o.stack, o.name)])].append(f"{o.stack}/{o.name}")
+    assert {key: names for key, names in not_created.items() if len(names) > 1} == {}
+
+
+_ARN_REGION = re.compile(r"^arn:aws:[\w-]+:([\w-]*):")
+
+
+def test_each_resource_is_made_in_its_region(account: MotoAccount) -> None:
+    """Every regional resource went to the region its ``region`` input names (moto's ARNs say
+    where it was made), and the global stack's two regions each hold their own identity, queue
+    and queue policy."""
+    placed = [
+        (o.region, match[1])
+        for o in account.outcomes
+        if o.status is Status.ACCEPTED
+        and (match := _ARN_REGION.match(str(o.physical)))
+        and match[1]  # IAM and CloudWatch dashboards are global
+    ]
+    assert placed and all(wanted == made for wanted, made in placed), placed
+    assert {o.region for o in of(account, "global")} == {"eu-west-1", "us-east-1", None}
+    for region in ("eu-west-1", "us-east-1"):
+        identities = account.client("sesv2", region).list_email_identities()["EmailIdentities"]
+        names = {i["IdentityName"] for i in identities}
+        assert {"global.example.com", "global-sandbox-recipient@example.com"} <= names
+        sqs = account.client("sqs", region)
+        url = sqs.get_queue_url(QueueName="global-example-com-bounce")["QueueUrl"]
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        assert attributes["QueueArn"].startswith(f"arn:aws:sqs:{region}:")
+        policy = json.loads(attributes["Policy"])
+        source = policy["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"]
+        assert source == f"arn:aws:sns:{region}:{account.account_id}:global-example-com-bounce"
+
+
+def test_lists_pools_and_identity_policies_arrive_as_declared(account: MotoAccount) -> None:
+    """The deliverability and sender types moto implements hold the plan's inputs."""
+    plan = {r["name"]: r["inputs"] for r in make_plan("platform").resources}
+    sesv2 = account.client("sesv2", "us-west-2")
+    declared = plan["contact-list-us-west-2-list"]
+    contact_list = sesv2.get_contact_list(ContactListName=declared["contactListName"])
+    assert [t["TopicName"] for t in contact_list["Topics"]] == [
+        t["topicName"] for t in declared["topics"]
+    ]
+    pool = sesv2.get_dedicated_ip_pool(PoolName="platform-marketing")["DedicatedIpPool"]
+    assert pool["ScalingMode"] == "MANAGED"
+    configuration_set = sesv2.get_configuration_set(ConfigurationSetName="acme-marketing")
+    assert configuration_set["DeliveryOptions"]["SendingPoolName"] == "platform-marketing"
+    (policy,) = [o for o in of(account, "prod") if o.type.endswith("EmailIdentityPolicy")]
+    prod = {r["name"]: r["inputs"] for r in make_plan("prod").resources}[policy.name]
+    region = prod.get("region") or read_stack_files("prod").config["aws:region"]
+    policies = account.client("sesv2", region).get_email_identity_policies(
+        EmailIdentity=prod["emailIdentity"]
+    )["Policies"]
+    assert json.loads(policies[prod["policyName"]]) == json.loads(prod["policy"])
 
 
 def test_a_collision_is_seen() -> None:
@@ -195,7 +312,7 @@ def _delete_secret(client: Any, arn: str, window: int) -> None:
         client.delete_secret(SecretId=arn, RecoveryWindowInDays=window)
 
 
-@pytest.mark.parametrize("stack", STACKS)
+@pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_secret_destroy_then_re_create(account: MotoAccount, stack: str) -> None:
     """``pulumi destroy`` then ``pulumi up``: the name stays taken for the recovery window.
 

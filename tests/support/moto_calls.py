@@ -68,16 +68,17 @@ class Call:
             raise
 
 
-def _tags(tags: Mapping[str, str] | None) -> list[dict[str, str]] | None:
+def tag_list(tags: Mapping[str, str] | None) -> list[dict[str, str]] | None:
+    """A provider ``tags`` map as the API's ``[{Key, Value}]`` list (``None`` when empty)."""
     return [{"Key": k, "Value": v} for k, v in tags.items()] if tags else None
 
 
-def _pascal(value: Any) -> Any:
+def pascal(value: Any) -> Any:
     """camelCase keys (the provider's) to the API's PascalCase, recursively."""
     if isinstance(value, dict):
-        return {k[:1].upper() + k[1:]: _pascal(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
+        return {k[:1].upper() + k[1:]: pascal(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType,reportUnknownArgumentType]
     if isinstance(value, list):
-        return [_pascal(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
+        return [pascal(item) for item in value]  # pyright: ignore[reportUnknownVariableType]
     return value
 
 
@@ -122,7 +123,7 @@ def _topic(call: Call) -> Created:
         "create_topic",
         Name=call.need("name"),
         Attributes=attributes or None,
-        Tags=_tags(call.get("tags")),
+        Tags=tag_list(call.get("tags")),
     )["TopicArn"]
     return Created(physical=arn, outputs={"id": arn, "arn": arn})
 
@@ -182,7 +183,8 @@ def _queue_policy(call: Call) -> Created:
     call.api(
         "sqs", "set_queue_attributes", QueueUrl=url, Attributes={"Policy": call.need("policy")}
     )
-    return Created(physical=f"queue-policy:{url}", outputs={"id": url})
+    # moto's queue URLs (its endpoint, not sqs.<region>) do not name the region
+    return Created(physical=f"queue-policy:{call.region}:{url}", outputs={"id": url})
 
 
 def _dummy_function(call: Call, function: str) -> str:
@@ -204,7 +206,7 @@ def _dummy_function(call: Call, function: str) -> str:
             lambda: lam.create_function(
                 FunctionName=name,
                 Runtime="python3.12",
-                Role=f"arn:aws:iam::{_account_id(call)}:role/{role}",
+                Role=f"arn:aws:iam::{account_id(call)}:role/{role}",
                 Handler="index.handler",
                 Code={"ZipFile": buffer.getvalue()},
             )
@@ -227,13 +229,15 @@ def _lambda_permission(call: Call) -> Created:
         SourceArn=call.get("sourceArn"),
         SourceAccount=call.get("sourceAccount"),
     )
-    return Created(physical=f"lambda-permission:{function}:{statement}", outputs={"id": statement})
+    physical = f"lambda-permission:{call.region}:{function}:{statement}"
+    return Created(physical=physical, outputs={"id": statement})
 
 
 # --- SES v2 ----------------------------------------------------------------------------------
 
 
-def _account_id(call: Call) -> str:
+def account_id(call: Call) -> str:
+    """The account moto answers for (GetCallerIdentity once, counted as the replay's own)."""
     account = call.account
     if account.account_id is None:
         sts = account.client("sts", call.region)
@@ -244,7 +248,7 @@ def _account_id(call: Call) -> str:
 def _configuration_set(call: Call) -> Created:
     name = call.need("configurationSetName")
     options = {
-        key[:1].upper() + key[1:]: _pascal(call.get(key))
+        key[:1].upper() + key[1:]: pascal(call.get(key))
         for key in (
             "deliveryOptions",
             "reputationOptions",
@@ -259,10 +263,10 @@ def _configuration_set(call: Call) -> Created:
         "sesv2",
         "create_configuration_set",
         ConfigurationSetName=name,
-        Tags=_tags(call.get("tags")),
+        Tags=tag_list(call.get("tags")),
         **options,
     )
-    arn = f"arn:aws:ses:{call.region}:{_account_id(call)}:configuration-set/{name}"
+    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:configuration-set/{name}"
     return Created(physical=arn, outputs={"id": name, "arn": arn})
 
 
@@ -273,7 +277,7 @@ def _event_destination(call: Call) -> Created:
         "create_configuration_set_event_destination",
         ConfigurationSetName=set_name,
         EventDestinationName=name,
-        EventDestination=_pascal(call.need("eventDestination")),
+        EventDestination=pascal(call.need("eventDestination")),
     )
     return Created(physical=f"event-destination:{call.region}:{set_name}/{name}")
 
@@ -285,10 +289,10 @@ def _email_identity(call: Call) -> Created:
         "create_email_identity",
         EmailIdentity=identity,
         ConfigurationSetName=call.get("configurationSetName"),
-        DkimSigningAttributes=_pascal(call.get("dkimSigningAttributes")),
-        Tags=_tags(call.get("tags")),
+        DkimSigningAttributes=pascal(call.get("dkimSigningAttributes")),
+        Tags=tag_list(call.get("tags")),
     )
-    arn = f"arn:aws:ses:{call.region}:{_account_id(call)}:identity/{identity}"
+    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:identity/{identity}"
     return Created(physical=arn, outputs={"id": identity, "arn": arn})
 
 
@@ -386,7 +390,7 @@ def _user(call: Call) -> Created:
         "create_user",
         UserName=call.need("name"),
         Path=call.get("path"),
-        Tags=_tags(call.get("tags")),
+        Tags=tag_list(call.get("tags")),
     )["User"]
     return Created(physical=user["Arn"], outputs={"id": user["UserName"], "arn": user["Arn"]})
 
@@ -445,7 +449,7 @@ def _secret(call: Call) -> Created:
         Name=call.need("name"),
         Description=call.get("description"),
         KmsKeyId=call.get("kmsKeyId"),
-        Tags=_tags(call.get("tags")),
+        Tags=tag_list(call.get("tags")),
     )
     return Created(physical=secret["ARN"], outputs={"id": secret["ARN"], "arn": secret["ARN"]})
 
@@ -488,7 +492,11 @@ def _alarm(call: Call) -> Created:
     if dimensions := call.get("dimensions"):
         arguments["Dimensions"] = [{"Name": k, "Value": v} for k, v in dimensions.items()]
     call.api(
-        "cloudwatch", "put_metric_alarm", AlarmName=name, Tags=_tags(call.get("tags")), **arguments
+        "cloudwatch",
+        "put_metric_alarm",
+        AlarmName=name,
+        Tags=tag_list(call.get("tags")),
+        **arguments,
     )
     alarms = call.api("cloudwatch", "describe_alarms", AlarmNames=[name])["MetricAlarms"]
     arn = alarms[0]["AlarmArn"]

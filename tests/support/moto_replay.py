@@ -25,6 +25,7 @@ from botocore.exceptions import ClientError
 
 from components.plan.mocks import COMPUTED_OUTPUTS, SECRET_PLACEHOLDER, stable_hex
 from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed
+from tests.support.moto_deliverability_calls import DELIVERABILITY_HANDLERS
 from tests.support.moto_sender_calls import SENDER_HANDLERS
 
 SECRET_STAND_IN = "replayed-secret-stand-in"
@@ -40,6 +41,7 @@ ORDER = (
     "aws:sqs/queuePolicy:QueuePolicy",
     "aws:lambda/permission:Permission",
     "aws:sns/topicSubscription:TopicSubscription",
+    "aws:sesv2/dedicatedIpPool:DedicatedIpPool",
     "aws:sesv2/configurationSet:ConfigurationSet",
     "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination",
     "aws:sesv2/emailIdentity:EmailIdentity",
@@ -47,6 +49,11 @@ ORDER = (
     "aws:sesv2/emailIdentityPolicy:EmailIdentityPolicy",
     "aws:sesv2/emailIdentityFeedbackAttributes:EmailIdentityFeedbackAttributes",
     "aws:sesv2/accountSuppressionAttributes:AccountSuppressionAttributes",
+    "aws:sesv2/accountVdmAttributes:AccountVdmAttributes",
+    "aws:sesv2/contactList:ContactList",
+    "aws:sesv2/tenant:Tenant",
+    "aws:sesv2/tenantResourceAssociation:TenantResourceAssociation",
+    "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint",
     "aws:route53/record:Record",
     "aws:iam/group:Group",
     "aws:iam/groupPolicy:GroupPolicy",
@@ -80,6 +87,8 @@ class Outcome:
     type: str
     name: str
     status: Status
+    region: str | None = None
+    """The resource's ``region`` input; ``None`` for global services (IAM, Route 53)."""
     calls: tuple[str, ...] = ()
     """API calls made for it (``sns:CreateTopic``), in order."""
     physical: str | None = None
@@ -198,6 +207,7 @@ class MotoAccount:
                     type=resource["type"],
                     name=resource["name"],
                     status=Status.NOT_REPLAYED,
+                    region=resource["inputs"].get("region"),
                     detail=f"depends on {', '.join(absent)}, which was not created",
                 )
             else:
@@ -218,12 +228,14 @@ class MotoAccount:
     ) -> Outcome:
         type_, name = resource["type"], resource["name"]
         handler = HANDLERS.get(type_) or SENDER_HANDLERS.get(type_)
+        handler = handler or DELIVERABILITY_HANDLERS.get(type_)
         if handler is None:
             return Outcome(
                 stack=stack,
                 type=type_,
                 name=name,
                 status=Status.NOT_REPLAYED,
+                region=resource["inputs"].get("region"),
                 detail="no replay mapping for this type",
             )
         inputs = _substitute(resource["inputs"], stand_ins)
@@ -238,6 +250,7 @@ class MotoAccount:
                 type=type_,
                 name=name,
                 status=Status.NOT_REPLAYED,
+                region=resource["inputs"].get("region"),
                 calls=tuple(self._calls),
                 detail=str(reason),
             )
@@ -247,6 +260,7 @@ class MotoAccount:
                 type=type_,
                 name=name,
                 status=Status.REFUSED,
+                region=resource["inputs"].get("region"),
                 calls=tuple(self._calls),
                 detail=f"{error.response.get('Error', {}).get('Code')}: {error}",
             )
@@ -260,6 +274,7 @@ class MotoAccount:
             type=type_,
             name=name,
             status=Status.ACCEPTED,
+            region=resource["inputs"].get("region"),
             calls=tuple(self._calls),
             physical=created.physical,
             reused_from=None if reused_from == f"{stack}/{name}" else reused_from,

@@ -15,3 +15,9 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 DNS_RECORDS_SCHEMA = load_schema("dns_records.schema.json")
+
+STACK_NAMES = tuple(
+    sorted(p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml"))
+)
+"""Every stack file of the repository (``Pulumi.<name>.yaml``): each is planned, held against a
+reviewed snapshot and replayed against moto."""
