@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -25,10 +26,24 @@ from tests.support.private_keys import rsa_pem
 
 STACKS = STACK_NAMES
 SNAPSHOTS = REPO / "tests" / "snapshots"
-SNAPSHOTTED = ("dev", "global", "marketing", "platform")
-"""Stacks whose plan is kept as a reviewed snapshot: dev; global (one domain in two regions
-with a global endpoint); marketing (BIMI and a tracking domain); platform (contact list,
-tenant, dedicated IP pool, account VDM)."""
+"""The reviewed plan of every stack file: dev; prod (two domains, BYODKIM, other accounts, API
+senders); global (one domain in two regions with a global endpoint); marketing (BIMI and a
+tracking domain); platform (contact list, tenant, dedicated IP pool, account VDM)."""
+STAND_IN_PUBLIC_KEY = re.compile(r'(?<=\bp=)[A-Za-z0-9+/="]{300,}')
+"""A DKIM TXT value's public key (``p=``, split or not): in a stack with an encrypted BYODKIM
+key it is the throwaway stand-in's, new on every run."""
+
+
+def _comparable(document: Any, masked: bool) -> Any:
+    """The plan as JSON holds it; with ``masked``, every stand-in public key's characters
+    replaced by ``*`` (its length and the ``""`` splits stay)."""
+    if isinstance(document, dict):
+        return {k: _comparable(v, masked) for k, v in document.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(document, list):
+        return [_comparable(v, masked) for v in document]  # pyright: ignore[reportUnknownVariableType]
+    if masked and isinstance(document, str):
+        return STAND_IN_PUBLIC_KEY.sub(lambda key: re.sub(r'[^"]', "*", key[0]), document)
+    return document
 
 
 def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -59,13 +74,38 @@ def test_every_stack_file_plans(stack: str) -> None:
     json.dumps(document)  # the whole plan is JSON
 
 
-@pytest.mark.parametrize("stack", SNAPSHOTTED)
+@pytest.mark.parametrize("stack", STACKS)
 def test_plan_matches_reviewed_snapshot(stack: str) -> None:
-    """Regenerate after a reviewed change with
+    """Every stack file has one (a new one cannot be forgotten). Regenerate after a reviewed
+    change with
     ``python -m components.plan --stack STACK --json > tests/snapshots/plan-STACK.json``."""
-    current = make_plan(stack).to_json()
-    reviewed = json.loads((SNAPSHOTS / f"plan-{stack}.json").read_text(encoding="utf-8"))
-    assert json.loads(json.dumps(current, sort_keys=True)) == reviewed
+    snapshot = SNAPSHOTS / f"plan-{stack}.json"
+    assert snapshot.is_file(), f"Pulumi.{stack}.yaml has no reviewed plan {snapshot.name}"
+    plan = make_plan(stack)
+    masked = bool(plan.placeholder_keys)
+    current = _comparable(json.loads(json.dumps(plan.to_json(), sort_keys=True)), masked)
+    reviewed = json.loads(snapshot.read_text(encoding="utf-8"))
+    assert current == _comparable(reviewed, masked)
+
+
+def test_every_snapshot_has_its_stack_file() -> None:
+    assert sorted(SNAPSHOTS.glob("plan-*.json")) == [SNAPSHOTS / f"plan-{s}.json" for s in STACKS]
+
+
+def test_only_the_stand_in_key_is_masked() -> None:
+    """prod's stand-in BYODKIM key is masked, and only it: its Easy DKIM CNAMEs, DMARC and SPF
+    values stay as they are."""
+    plan = make_plan("prod")
+    assert plan.placeholder_keys == ("ses:dkimKeyEu",)
+    records = _comparable(plan.outputs["dns_records"], masked=True)
+    changed = [
+        (r["purpose"], r["name"])
+        for r, before in zip(records, plan.outputs["dns_records"], strict=True)
+        if r != before
+    ]
+    assert changed == [("dkim", "ses2026._domainkey.eu.example.com")]
+    (value,) = [r["value"] for r in records if r["purpose"] == "dkim" and r["type"] == "TXT"]
+    assert value == "v=DKIM1; k=rsa; p=" + "*" * 392
 
 
 def test_the_marketing_snapshot_holds_its_bimi_and_tracking_records() -> None:
@@ -336,3 +376,38 @@ def test_the_program_imports_modules_next_to_it(tmp_path: Path) -> None:
         sys.modules.pop("split_helper_module", None)
     assert plan.outputs == {"answer": 42}
     assert str(tmp_path) not in sys.path
+
+
+def _aws_class(type_token: str) -> str:
+    """``aws:sesv2/emailIdentity:EmailIdentity`` as the Python SDK names it:
+    ``aws.sesv2.EmailIdentity``."""
+    _, module, cls = type_token.split(":")
+    return f"aws.{module.split('/')[0]}.{cls}"
+
+
+def test_the_readme_counts_the_global_stacks_resources() -> None:
+    """Issue 14's figure (one domain in two regions with a global endpoint, dev-sized): the
+    README's table per type and region is the plan's, and the snapshot's."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("What this costs in resources:") :]
+    rows = re.findall(r"^\| `(aws\.[\w.]+)` \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", section, re.M)
+    documented = {name: tuple(map(int, numbers)) for name, *numbers in rows}
+    components = int(re.search(r"has (\d+) component resources", section)[1])  # pyright: ignore[reportOptionalSubscript]
+    reviewed = json.loads((SNAPSHOTS / "plan-global.json").read_text(encoding="utf-8"))
+    for resources in (make_plan("global").resources, reviewed["resources"]):
+        per_type: dict[str, list[int]] = {}
+        for resource in resources:
+            if not resource["type"].startswith("aws:"):
+                continue
+            row = per_type.setdefault(_aws_class(resource["type"]), [0, 0, 0, 0])
+            column = ("eu-west-1", "us-east-1", None).index(resource["inputs"].get("region"))
+            row[column] += 1
+            row[3] += 1
+        assert documented == {name: tuple(row) for name, row in per_type.items()}
+        assert components == sum(not r["type"].startswith("aws:") for r in resources)
+    assert documented["aws.sesv2.MultiRegionEndpoint"] == (1, 0, 0, 1)
+    total = re.search(
+        r"^\| all AWS resources \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$", section, re.M
+    )
+    columns = zip(*documented.values(), strict=True)
+    assert total and tuple(map(int, total.groups())) == tuple(map(sum, columns))
