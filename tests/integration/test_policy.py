@@ -23,7 +23,7 @@ from pulumi_policy.policy import _PolicyAnalyzerServicer  # pyright: ignore[repo
 
 from components.plan import make_plan
 from tests.support.harness import fresh_event_loop
-from tests.support.paths import REPO
+from tests.support.paths import REPO, STACK_NAMES
 
 POLICY_DIR = REPO / "policy"
 
@@ -330,7 +330,7 @@ def test_pack_lists_each_rule_once_as_a_resource_validation_policy() -> None:
     )
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod", "global"])
+@pytest.mark.parametrize("stack", STACK_NAMES)
 def test_the_plans_pass_the_whole_pack_except_devs_dmarc_when_marked_production(stack: str) -> None:
     for name, planned in plan_resources(stack).items():
         assert _analyze(guard.POLICIES, stack, name, planned["inputs"]) == [], name

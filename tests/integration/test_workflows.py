@@ -79,7 +79,8 @@ def pulumi_pin() -> str:
 def stack_problems(root: Path) -> list[str]:
     """What is wrong with the stacks the workflows name, for the checkout at ``root``: every
     deployed stack has its Pulumi.<stack>.yaml and an offline plan on pull requests. Stack files
-    the workflows do not name (a user's own) are none of their business."""
+    the workflows do not name (the examples, a user's own) are none of their business: the test
+    job plans every stack file against its snapshot (test_plan.py, test_moto_replay.py)."""
     deployed = load("deploy.yml", root)["jobs"]["deploy"]["strategy"]["matrix"]["stack"]
     planned = load("preview.yml", root)["jobs"]["plan"]["strategy"]["matrix"]["stack"]
     problems = [f"deployed {deployed} but planned {planned}"] if planned != deployed else []
