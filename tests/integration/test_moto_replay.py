@@ -22,7 +22,7 @@ from components.plan.run import make_plan, read_stack_files
 from tests.support.harness import evaluate
 from tests.support.moto_replay import MotoAccount, Outcome, Status
 from tests.support.moto_server import moto_server
-from tests.support.paths import STACK_NAMES
+from tests.support.paths import REPO, STACK_NAMES
 
 STACKS = STACK_NAMES
 """Every Pulumi.<stack>.yaml: a new stack file is replayed, and needs its row in COUNTS."""
@@ -390,3 +390,30 @@ def test_types_the_stacks_do_not_use() -> None:
     subscribed = {protocols[o.name] for o in outcomes if o.type.endswith("TopicSubscription")}
     assert subscribed == {"sqs", "lambda", "https", "email"}
     assert "lambda:CreateFunction" in replayed.setup_calls
+
+
+def test_the_readme_table_is_these_counts() -> None:
+    """README.md "Tests": per service, one column per stack, replayed / accepted / not, and a
+    last row of totals."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("Per stack and service: resources replayed") :]
+    header, _, *rows = section.split("\n\n", 2)[1].splitlines()
+    stacks = [cell.strip() for cell in header.strip("|").split("|")][1:]
+    kinds = ("replayed", "calls accepted", "not replayed")
+    documented: dict[str, dict[str, dict[str, int]]] = {stack: {} for stack in stacks}
+    totals: dict[str, dict[str, int]] = {}
+    for row in rows:
+        service, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        for stack, cell in zip(stacks, cells, strict=True):
+            if cell == "-":
+                continue
+            numbers = dict(zip(kinds, map(int, cell.split(" / ")), strict=True))
+            if service == "all":
+                totals[stack] = numbers
+            else:
+                documented[stack][service] = {k: n for k, n in numbers.items() if n}
+    assert documented == COUNTS
+    assert totals == {
+        stack: {k: sum(row.get(k, 0) for row in COUNTS[stack].values()) for k in kinds}
+        for stack in STACKS
+    }
