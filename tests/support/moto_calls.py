@@ -64,7 +64,7 @@ class Call:
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "404":
                 operation = client.meta.method_to_api_mapping[method]
-                raise NotReplayed(f"moto does not implement {service} {operation}") from None
+                raise NotReplayed(f"moto has no route for {service} {operation}") from None
             raise
 
 

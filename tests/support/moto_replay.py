@@ -4,7 +4,7 @@ makes, one mapping per resource type, from the plan's camelCase inputs to a boto
 Only creates: no diff, update or delete logic. Inputs that carry the mocks' stand-ins for another
 resource's outputs (a KMS key ARN, a secret id, a hosted zone id) are rewritten to what moto
 returned for that resource, so later calls use the real moto values. A type without a mapping, or
-a call moto does not implement, is recorded as *not replayed* with the reason. Component
+a call moto has no route for (its 404), is recorded as *not replayed* with the reason. Component
 resources (``ses:index:*``) make no call and are left out.
 
 Several stacks can be replayed into one :class:`MotoAccount`; it remembers which stack and
