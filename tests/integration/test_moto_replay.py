@@ -179,16 +179,19 @@ def test_no_stack_shares_a_resource_with_another(account: MotoAccount) -> None:
     assert reused == []
     accepted = [o for o in account.outcomes if o.status is Status.ACCEPTED]
     assert len({o.physical for o in accepted}) == len(accepted)
-    owners: dict[str, set[str]] = collections.defaultdict(set)
-    for o in accepted:
-        owners[str(o.physical)].add(o.stack)
-    assert [p for p, stacks in owners.items() if len(stacks) > 1] == []
     inputs = {(s, r["name"]): r["inputs"] for s in STACKS for r in make_plan(s).resources}
-    not_created = collections.defaultdict[tuple[str, ...], list[str]](list)
-    for o in account.outcomes:
+    assert _not_created_clashes(account.outcomes, inputs) == {}
+
+
+def _not_created_clashes(
+    outcomes: list[Outcome], inputs: dict[tuple[str, str], dict[str, Any]]
+) -> dict[tuple[str, ...], list[str]]:
+    """Resources moto did not create that two plans name alike (``<stack>/<name>`` each)."""
+    named = collections.defaultdict[tuple[str, ...], list[str]](list)
+    for o in outcomes:
         if o.status is Status.NOT_REPLAYED:
-            not_created[_name_key(o, inputs[(o.stack, o.name)])].append(f"{o.stack}/{o.name}")
-    assert {key: names for key, names in not_created.items() if len(names) > 1} == {}
+            named[_name_key(o, inputs[(o.stack, o.name)])].append(f"{o.stack}/{o.name}")
+    return {key: names for key, names in named.items() if len(names) > 1}
 
 
 _ARN_REGION = re.compile(r"^arn:aws:[\w-]+:([\w-]*):")
@@ -278,6 +281,12 @@ def test_a_collision_is_seen() -> None:
             "which was not created",
         },
     }  # fmt: skip
+    inputs = {(s, r["name"]): r["inputs"] for s in ("dev", "again") for r in plan}
+    clashes = _not_created_clashes(replayed.outcomes, inputs)
+    unrouted = {o.name for o in again if o.detail.startswith("moto has no route")}
+    assert unrouted and sorted(clashes.values()) == sorted(
+        [f"dev/{name}", f"again/{name}"] for name in unrouted
+    )
 
 
 def test_references_use_what_moto_created(account: MotoAccount) -> None:
