@@ -416,7 +416,7 @@ def test_the_readme_table_is_these_counts() -> None:
         for stack, cell in zip(stacks, cells, strict=True):
             if cell == "-":
                 continue
-            numbers = dict(zip(kinds, map(int, cell.split(" / ")), strict=True))
+            numbers: dict[str, int] = dict(zip(kinds, map(int, cell.split(" / ")), strict=True))
             if service == "all":
                 totals[stack] = numbers
             else:
