@@ -9,6 +9,7 @@ compliance with the sender guidelines) once the domain is verified with a
 from __future__ import annotations
 
 import re
+
 from ..validation import Fields, Problems
 from .model import PostmasterToolsConfig
 
@@ -19,7 +20,9 @@ characters; older ones held ``+``, ``/`` and padding), 16 to 128 characters."""
 _EXAMPLE = f"{VERIFICATION_PREFIX}rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
 
 
-def parse_postmaster_tools(fields: Fields | None, problems: Problems) -> PostmasterToolsConfig | None:
+def parse_postmaster_tools(
+    fields: Fields | None, problems: Problems
+) -> PostmasterToolsConfig | None:
     """A domain's ``postmasterTools`` object (``None`` when absent or unusable), every problem
     added with the key, the value (cut short) and the shape Postmaster Tools gives."""
     if fields is None:

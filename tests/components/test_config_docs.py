@@ -151,7 +151,8 @@ MAXIMAL: dict[str, Any] = {
             "mailFrom": {"subdomains": {"eu-west-1": "bounce-eu"}},
             "globalEndpoint": {"name": "example-net", "regions": ["us-east-1", "eu-west-1"]},
             "postmasterTools": {
-                "verification": "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
+                "verification": "google-site-verification="
+                + "rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
             },
             "dns": {"provider": "external"},
         },

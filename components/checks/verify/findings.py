@@ -182,7 +182,8 @@ class FindingCode(StrEnum):
     POSTMASTER_VERIFICATION_MISSING = (
         "postmaster_verification_missing",
         _ERROR,
-        "No Google Postmaster Tools verification TXT at the domain: Postmaster Tools shows nothing.",
+        "No Google Postmaster Tools verification TXT at the domain: Postmaster Tools shows "
+        "nothing.",
     )
     POSTMASTER_VERIFICATION_WRONG = (
         "postmaster_verification_wrong",
