@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 from ..exit_status import ExitStatus
 
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
-    from ..dns.client import Server
+    from ..dns.client import DnsClient, Server
     from . import report as rep
+    from .expected import Expected
+    from .findings import DomainResult
+    from .readiness import RuleResult
 
 PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
@@ -70,7 +73,18 @@ def register(subparsers: Any) -> None:
         "default 0: check once)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON report")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail too (exit 1), and with --mailbox-providers a requirement not met",
+    )
+    parser.add_argument(
+        "--mailbox-providers",
+        action="store_true",
+        help="also report each requirement of Gmail, Yahoo and Outlook.com for bulk senders as "
+        "met, not met or cannot tell (the stack's side read from --records: its outputs, or "
+        "better the offline plan's document)",
+    )
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"
     )
@@ -210,6 +224,30 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
+async def _readiness(
+    results: list[DomainResult],
+    records: list[Expected],
+    text: str,
+    client: DnsClient,
+    resolvers: list[Server],
+) -> dict[str, list[RuleResult]]:
+    """The mailbox providers' rules for every domain, through a resolver view of their own."""
+    from .discovery import ResolverView
+    from .readiness import assess
+    from .readiness_stack import stack_facts
+    from .stack_context import domain_regions, stack_context
+
+    declared = stack_context(text).regions
+    regions = {
+        d: [r for r in found if r] for d, found in domain_regions(records, "", declared).items()
+    }
+    view = ResolverView(client, resolvers)
+    try:
+        return await assess(results, stack_facts(text), regions, view)
+    finally:
+        await view.close()
+
+
 def run(args: argparse.Namespace) -> ExitStatus:
     from .expected import InputError
 
@@ -227,7 +265,6 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     from . import report as rep
     from .engine import Options
     from .expected import (
-        Expected,
         InputError,
         group_by_domain,
         parse_records,
@@ -262,11 +299,14 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
         start, cpu = time.monotonic(), time.process_time()
         display = display_for(sys.stderr) if args.wait > 0 else None
+        readiness: dict[str, list[RuleResult]] | None = None
         try:
             with display or contextlib.nullcontext():
                 result = await run_checks(
                     domains, opts, client, wait=args.wait, strict=args.strict, progress=display
                 )
+            if args.mailbox_providers:
+                readiness = await _readiness(result.domains, records, text, client, resolvers)
         finally:
             await client.close()
         client.stats.cpu_seconds = time.process_time() - cpu
@@ -277,6 +317,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             passes=result.passes,
             polls=result.polls,
             strict=args.strict,
+            readiness=readiness,
         )
 
     report = asyncio.run(main())
