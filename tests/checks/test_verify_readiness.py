@@ -17,8 +17,11 @@ from components.checks.verify.readiness import Rule, Status, _reply_mx
 from tests.support.checks_support import Result, make_world, run_cli
 from tests.support.dns_world import domain_zone, ses_records
 from tests.support.knot_server import zone_text
-from tests.support.paths import load_schema
+from tests.support.paths import REPO, load_schema
 
+DOC = REPO / "docs" / "deliverability.md"
+START = "<!-- mailbox-rules: generated from Rule (components/checks/verify/readiness.py) -->"
+END = "<!-- /mailbox-rules -->"
 SCHEMA = jsonschema.Draft202012Validator(load_schema("checks_report.schema.json"))
 TOKEN = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
 MX = "example.com. 300 IN MX 10 inbound.example.net."
@@ -336,3 +339,21 @@ def test_postmaster_tools_not_configured_or_wrong(stack: ExitStack, tmp_path: Pa
     wrong = verify(stack, tmp_path, drop=(("example.com", "TXT"),), apex=(MX, other))
     state, detail = verdicts(wrong)[Rule.POSTMASTER_TOOLS.value]
     assert state == "not_met" and "postmaster_verification_wrong" in detail
+
+
+# ---- the docs -----------------------------------------------------------------------------------
+
+
+def rules_table() -> str:
+    rows = ["| rule | providers | requirement | sources |", "|---|---|---|---|"]
+    for rule in Rule:
+        sources = ", ".join(f"<{url}>" for url in rule.sources)
+        rows.append(f"| `{rule}` | {', '.join(rule.providers)} | {rule.requirement} | {sources} |")
+    return "\n".join(rows)
+
+
+def test_the_docs_rules_table_is_the_generated_one() -> None:
+    """Regenerate the table between the markers from ``rules_table()`` after changing a rule."""
+    text = DOC.read_text(encoding="utf-8")
+    shown = text[text.index(START) + len(START) : text.index(END)].strip()
+    assert shown == rules_table()

@@ -96,9 +96,9 @@ class Rule(StrEnum):
     )
     COMPLAINT_ALARM_MAX = (
         "complaint_alarm_max",
-        ("gmail", "yahoo"),
+        ("gmail",),
         "an alarm fires before the complaint rate reaches Gmail's 0.3 %",
-        (GMAIL, YAHOO),
+        (GMAIL,),
     )
     COMPLAINT_ALARM_RECOMMENDED = (
         "complaint_alarm_recommended",
@@ -114,9 +114,9 @@ class Rule(StrEnum):
     )
     FORWARD_REVERSE_DNS = (
         "forward_reverse_dns",
-        ("gmail", "yahoo"),
+        ("gmail",),
         "the sending IPs have valid forward and reverse DNS (PTR)",
-        (GMAIL, YAHOO),
+        (GMAIL,),
     )
     TLS = (
         "tls",
