@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
+from components.domain.args import ExternalDns, PostmasterToolsArgs, SesDomainArgs
+from components.domain.component import SesDomain
 from components.domain.records import Purpose, required_records
 from components.validation import ConfigError
+from tests.components.test_domain_args import declare
 from tests.support.harness import evaluate, parse
 
 TOKEN = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
@@ -103,3 +106,35 @@ def test_missing_verification_unknown_keys_and_wrong_types_all_at_once() -> None
     assert "ses:domains[0].postmasterTools.token" in found
     assert "ses:domains[1].postmasterTools.verification" in found
     assert "ses:domains[2].postmasterTools" in found
+
+
+def test_props_publish_the_record() -> None:
+    result = declare(
+        lambda: SesDomain(
+            "d",
+            SesDomainArgs(
+                name="example.com",
+                region="us-east-1",
+                postmaster_tools=PostmasterToolsArgs(verification=TOKEN),
+            ),
+        )
+    )
+    (record,) = [r for r in result.outputs["dns_records"] if r["purpose"] == "postmaster_tools"]
+    assert record["name"] == "example.com" and record["value"] == TOKEN
+    assert result.named("d-postmaster-tools").inputs["records"] == [TOKEN]
+
+
+def test_props_are_checked_by_the_same_parser_and_named_as_props() -> None:
+    with pytest.raises(ConfigError) as raised:
+        SesDomain(
+            "d",
+            SesDomainArgs(
+                name="example.com",
+                region="us-east-1",
+                postmaster_tools=PostmasterToolsArgs(verification="TOKEN"),
+                dns=ExternalDns(),
+            ),
+        )
+    (problem,) = raised.value.problems
+    assert problem.key == "SesDomainArgs.postmaster_tools.verification"
+    assert "google-site-verification=" in problem.allowed
