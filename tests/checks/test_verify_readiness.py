@@ -293,6 +293,33 @@ def test_a_bare_list_of_records_is_cannot_tell(stack: ExitStack, tmp_path: Path)
     assert status(result, Rule.DKIM_ALIGNED) == "met"  # from DNS alone
 
 
+def test_plan_given_to_the_option_beside_the_deployed_records(
+    stack: ExitStack, tmp_path: Path
+) -> None:
+    """The deployed stack's records (real DKIM tokens) in --records, the stack's side from the
+    offline plan's document given as PLAN."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(document(records(), tls="OPTIONAL")))
+    result = verify(stack, tmp_path, str(plan), doc=records())
+    assert status(result, Rule.TLS) == "not_met"
+    assert status(result, Rule.COMPLAINT_ALARM_RECOMMENDED) == "met"
+    assert result.rc == 0
+
+
+def test_a_plan_that_is_no_stack_document_is_a_usage_error(tmp_path: Path) -> None:
+    listed = tmp_path / "records.json"
+    listed.write_text(json.dumps(records()))
+    missing = tmp_path / "missing.json"
+    for plan, why in ((listed, "holds no stack outputs"), (missing, "cannot read it")):
+        result = run_cli(
+            "verify", "--records", str(listed), "--resolver", "127.0.0.1:1",
+            "--mailbox-providers", str(plan),
+        )  # fmt: skip
+        assert result.rc == 2 and result.out == ""
+        assert f"--mailbox-providers '{plan}': {why}" in result.err
+        assert "offline plan" in result.err and "Traceback" not in result.err
+
+
 def test_a_dedicated_pool_is_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:
     result = verify(stack, tmp_path, doc=document(records(), pool="bulk"))
     state, detail = verdicts(result)[Rule.FORWARD_REVERSE_DNS.value]

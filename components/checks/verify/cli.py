@@ -80,10 +80,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--mailbox-providers",
-        action="store_true",
+        nargs="?",
+        const="",
+        metavar="PLAN",
         help="also report each requirement of Gmail, Yahoo and Outlook.com for bulk senders as "
-        "met, not met or cannot tell (the stack's side read from --records: its outputs, or "
-        "better the offline plan's document)",
+        "met, not met or cannot tell; the stack's side (contact lists, TLS policies, alarms, "
+        f"pools) is read from PLAN, the offline plan's document from {PLAN_JSON}, or without "
+        "PLAN from the --records document",
     )
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"
@@ -224,6 +227,34 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
+MAX_PLAN_CHARS = 64 * 1024 * 1024
+"""Longest PLAN read: a plan of a thousand domains is a few megabytes."""
+
+
+def _stack_document(path: str, problems: list[str]) -> str:
+    """The text of ``--mailbox-providers PLAN`` (a problem added when it is unreadable or holds
+    no stack outputs)."""
+    from .expected import show
+    from .readiness_stack import stack_facts
+
+    where = f"--mailbox-providers {show(path)}"
+    allowed = (
+        f"allowed: the offline plan's document from {PLAN_JSON}, or 'pulumi stack output --json'"
+    )
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(MAX_PLAN_CHARS)
+    except OSError as exc:
+        problems.append(f"{where}: cannot read it ({exc.strerror or exc}); {allowed}")
+        return ""
+    except UnicodeDecodeError:
+        problems.append(f"{where}: not UTF-8 text; {allowed}")
+        return ""
+    if not stack_facts(text).outputs:
+        problems.append(f"{where}: holds no stack outputs beside dns_records; {allowed}")
+    return text
+
+
 async def _readiness(
     results: list[DomainResult],
     records: list[Expected],
@@ -284,6 +315,9 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             records = parse_records(text, source)
         except InputError as exc:
             problems.append(str(exc))
+    stack_text = text
+    if args.mailbox_providers:
+        stack_text = _stack_document(args.mailbox_providers, problems)
     if problems:
         raise InputError(
             "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
@@ -305,8 +339,8 @@ def _run(args: argparse.Namespace) -> ExitStatus:
                 result = await run_checks(
                     domains, opts, client, wait=args.wait, strict=args.strict, progress=display
                 )
-            if args.mailbox_providers:
-                readiness = await _readiness(result.domains, records, text, client, resolvers)
+            if args.mailbox_providers is not None:
+                readiness = await _readiness(result.domains, records, stack_text, client, resolvers)
         finally:
             await client.close()
         client.stats.cpu_seconds = time.process_time() - cpu

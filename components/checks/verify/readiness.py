@@ -34,7 +34,7 @@ GMAIL_MAX_SPAM_RATE = 0.003
 GMAIL_RECOMMENDED_SPAM_RATE = 0.001
 """Gmail: keep the spam rate below 0.10 %."""
 _BROKEN = ("missing", "wrong", "conflict", "cname")
-_PLAN = "the offline plan's document (ses-domains plan --stack NAME --json)"
+_PLAN = "the offline plan's document as --mailbox-providers PLAN"
 
 
 class Status(StrEnum):
@@ -224,7 +224,7 @@ def _easy_dkim(result: DomainResult) -> bool:
 def _unsubscribe(result: DomainResult, facts: StackFacts, regions: list[str]) -> RuleResult:
     rule = Rule.ONE_CLICK_UNSUBSCRIBE
     if not facts.outputs:
-        detail = "only the records were given: pass the stack's outputs or " + _PLAN
+        detail = "only the records were given: pass " + _PLAN
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
     lists = [f"{facts.contact_lists[r]} ({r})" for r in regions if r in facts.contact_lists]
     if not lists:
@@ -295,7 +295,7 @@ def _sending_ips(domain: str, facts: StackFacts) -> RuleResult:
     rule = Rule.FORWARD_REVERSE_DNS
     shared = "SES's shared IPs: SES keeps their forward and reverse DNS"
     if not facts.outputs:
-        detail = "only the records were given: pass the stack's outputs or " + _PLAN
+        detail = "only the records were given: pass " + _PLAN
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
     set_name = facts.domain_sets.get(domain)
     if not facts.pools or set_name is None:
