@@ -320,6 +320,16 @@ def test_a_plan_that_is_no_stack_document_is_a_usage_error(tmp_path: Path) -> No
         assert "offline plan" in result.err and "Traceback" not in result.err
 
 
+def test_an_unknown_region_is_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:
+    dns = records(mail_from=None)  # no MAIL FROM MX to name the region
+    doc = document(dns)
+    del doc["outputs"]["identities"]
+    result = verify(stack, tmp_path, dns=dns, doc=doc)
+    for rule in (Rule.ONE_CLICK_UNSUBSCRIBE, Rule.COMPLAINT_ALARM_MAX):
+        state, detail = verdicts(result)[rule.value]
+        assert state == "cannot_tell" and "region is not known" in detail, rule
+
+
 def test_a_dedicated_pool_is_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:
     result = verify(stack, tmp_path, doc=document(records(), pool="bulk"))
     state, detail = verdicts(result)[Rule.FORWARD_REVERSE_DNS.value]

@@ -35,6 +35,7 @@ GMAIL_RECOMMENDED_SPAM_RATE = 0.001
 """Gmail: keep the spam rate below 0.10 %."""
 _BROKEN = ("missing", "wrong", "conflict", "cname")
 _PLAN = "the offline plan's document as --mailbox-providers PLAN"
+_NO_REGION = "the domain's SES region is not known (no identity output or MAIL FROM MX names it)"
 
 
 class Status(StrEnum):
@@ -226,10 +227,12 @@ def _unsubscribe(result: DomainResult, facts: StackFacts, regions: list[str]) ->
     if not facts.outputs:
         detail = "only the records were given: pass " + _PLAN
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
+    if not regions:
+        return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=_NO_REGION)
     lists = [f"{facts.contact_lists[r]} ({r})" for r in regions if r in facts.contact_lists]
     if not lists:
         detail = (
-            f"no contact list in {', '.join(regions) or 'its region'}: SES adds no "
+            f"no contact list in {', '.join(regions)}: SES adds no "
             "List-Unsubscribe headers (transactional mail is exempt; mail that sets its own "
             "RFC 8058 headers meets it)"
         )
@@ -248,7 +251,9 @@ def _complaints(facts: StackFacts, regions: list[str]) -> list[RuleResult]:
     )
     note = " (SES counts no Gmail complaints: watch Postmaster Tools too)"
     if not facts.outputs or not regions:
-        detail = "the stack's alarms are not known: pass " + _PLAN
+        detail = (
+            "the stack's alarms are not known: pass " + _PLAN if not facts.outputs else _NO_REGION
+        )
         return [RuleResult(rule=r, status=Status.CANNOT_TELL, detail=detail) for r, _ in rules]
     out: list[RuleResult] = []
     for rule, level in rules:
