@@ -39,9 +39,9 @@ class ExitStatus(IntEnum):
     FOUND_PROBLEMS = (
         1,
         "found problems",
-        "verify found at least one error on a server that answered (or a warning with "
-        "--strict); stats: a bounce or complaint rate at or over AWS's review level, or a "
-        "stack alarm in ALARM",
+        "verify found at least one error on a server that answered (or, with --strict, a "
+        "warning or a --mailbox-providers requirement not met); stats: a bounce or complaint "
+        "rate at or over AWS's review level, or a stack alarm in ALARM",
         "fix what each finding names (the fix line is the record to publish), then check "
         "again; for stats, find the source of the bounces or complaints before AWS reviews "
         "the account",

@@ -26,7 +26,13 @@ from ..feedback.model import CONFIGURATION_SET_NAME
 from ..tag_values import checkable_tags
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
 from .dkim_keys import ByodkimKey, load_byodkim_key
-from .extra_args import BimiArgs, GlobalEndpointArgs, SendingAuthorizationArgs, authorization_shape
+from .extra_args import (
+    BimiArgs,
+    GlobalEndpointArgs,
+    PostmasterToolsArgs,
+    SendingAuthorizationArgs,
+    authorization_shape,
+)
 from .model import (
     DEFAULT_MAIL_FROM_LABEL,
     DEFAULT_TTL,
@@ -172,6 +178,8 @@ class SesDomainArgs:
     """Sending authorization policies on the identity: who in other accounts may send."""
     bimi: BimiArgs | None = None
     """The BIMI record (``None``: none); refused unless ``dmarc`` is at enforcement."""
+    postmaster_tools: PostmasterToolsArgs | None = None
+    """The Google Postmaster Tools verification TXT at the domain (``None``: none)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,6 +305,8 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
             "logoUrl": args.bimi.logo_url,
             "selector": args.bimi.selector,
         } | ({} if args.bimi.authority_url is None else {"authorityUrl": args.bimi.authority_url})
+    if args.postmaster_tools is not None:
+        shape["postmasterTools"] = {"verification": args.postmaster_tools.verification}
     dns = cast(object, args.dns)  # checked at run time too: a program may not be type-checked
     if isinstance(dns, Route53Dns):
         zone_id = _checkable_zone_id(dns.zone_id, _ROUTE53_STAND_IN)

@@ -1,5 +1,5 @@
 """Props of a domain's optional parts, for ``SesDomainArgs``: BIMI, sending authorization
-policies, a global endpoint. Pure: no Pulumi."""
+policies, a global endpoint, the Postmaster Tools verification. Pure: no Pulumi."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ class BimiArgs:
     """``a=``: https URL of the VMC or CMC mark certificate (``.pem``); ``None``: empty."""
     selector: str = DEFAULT_BIMI_SELECTOR
     """One DNS label (``default`` unless given)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostmasterToolsArgs:
+    """The Google Postmaster Tools verification record: a TXT record at the domain itself."""
+
+    verification: str
+    """The TXT value Postmaster Tools shows: ``google-site-verification=<token>``."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -126,6 +126,14 @@ class BimiConfig:
     """One DNS label: the record is published at ``<selector>._bimi.<domain>``."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class PostmasterToolsConfig:
+    """The Google Postmaster Tools verification record, a TXT record at the domain itself."""
+
+    verification: str
+    """The whole TXT value Postmaster Tools shows: ``google-site-verification=<token>``."""
+
+
 @dataclass(frozen=True)
 class DkimConfig:
     """DKIM signing for the domain identity. Easy DKIM with 2048-bit keys by default."""
@@ -219,6 +227,8 @@ class DomainConfig:
     DKIM, MAIL FROM, configuration set and feedback; DMARC is published once."""
     global_endpoint: GlobalEndpointConfig | None = None
     """A global endpoint over two of the domain's regions (``None``: none)."""
+    postmaster_tools: PostmasterToolsConfig | None = None
+    """The Google Postmaster Tools verification record (``None``: none)."""
 
     @property
     def regions(self) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from .model import (
     DomainConfig,
 )
 from .placement import check_mail_from_domains, parse_global_endpoint, parse_mail_from
+from .postmaster import parse_postmaster_tools
 
 SELECTOR_LIMITS = shape_limits("sesv2", "Selector")
 """SES's BYODKIM ``Selector``: one DNS label of at most 63 characters."""
@@ -294,6 +295,7 @@ def parse_domain(
     global_endpoint = parse_global_endpoint(
         fields, name, (region, *secondary_regions) if region else (), problems
     )
+    postmaster_tools = parse_postmaster_tools(fields.mapping("postmasterTools"), problems)
     fields.finish()
     seen: set[str] = set()
     for path, text in address_items:
@@ -318,6 +320,7 @@ def parse_domain(
         bimi,
         secondary_regions,
         global_endpoint,
+        postmaster_tools=postmaster_tools,
     )
     check_mail_from_domains(domain, fields, problems)
     _check_derived_names(domain, fields, problems)

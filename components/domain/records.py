@@ -37,6 +37,7 @@ class Purpose(StrEnum):
     DMARC = "dmarc"
     BIMI = "bimi"
     TRACKING = "tracking"
+    POSTMASTER_TOOLS = "postmaster_tools"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ def required_records(
     dkim_tokens: Sequence[str] = (),
     regional_tokens: Mapping[str, Sequence[str]] | None = None,
 ) -> list[DnsRecord]:
-    """Every record ``domain`` needs, in a stable order: DKIM, MAIL FROM, DMARC.
+    """Every record ``domain`` needs, in a stable order: DKIM, MAIL FROM, DMARC, BIMI, the
+    Postmaster Tools verification.
 
     ``dkim_tokens`` are the Easy DKIM tokens SES returned for the identity in the primary
     region, ``regional_tokens`` those of each secondary region (both ignored for BYODKIM, whose
@@ -211,6 +213,18 @@ def required_records(
                 ttl,
                 Purpose.BIMI,
                 "bimi",
+            )
+        )
+    if domain.postmaster_tools is not None:
+        records.append(
+            DnsRecord(
+                domain.name,
+                domain.name,
+                RecordType.TXT,
+                domain.postmaster_tools.verification,
+                ttl,
+                Purpose.POSTMASTER_TOOLS,
+                "postmaster-tools",
             )
         )
     return records

@@ -183,7 +183,9 @@ _PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
         [r["value"] for r in GOOD] + ["v=spf1 -all", "10 other.example.net", "other.example.net"]
     ),
     "ttl": st.integers(0, 86400),
-    "purpose": st.sampled_from(["dkim", "mail_from_mx", "mail_from_spf", "dmarc", "other"]),
+    "purpose": st.sampled_from(
+        ["dkim", "mail_from_mx", "mail_from_spf", "dmarc", "postmaster_tools", "other"]
+    ),
 }
 
 

@@ -150,6 +150,10 @@ MAXIMAL: dict[str, Any] = {
             "regions": ["us-east-1", "eu-west-1"],
             "mailFrom": {"subdomains": {"eu-west-1": "bounce-eu"}},
             "globalEndpoint": {"name": "example-net", "regions": ["us-east-1", "eu-west-1"]},
+            "postmasterTools": {
+                "verification": "google-site-verification="
+                + "rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
+            },
             "dns": {"provider": "external"},
         },
     ],

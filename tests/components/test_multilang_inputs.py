@@ -69,7 +69,8 @@ def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None
             {**DOMAIN, "dmarcc": {"policy": "reject"}},
             "SesDomain.dmarcc: is not an input of SesDomain; the inputs are bimi, "
             "configurationSetName, dkim, dmarc, dns, emailIdentities, globalEndpoint, mailFrom, "
-            "name, protect, region, regions, sendingAuthorization, tags; did you mean 'dmarc'?",
+            "name, postmasterTools, protect, region, regions, sendingAuthorization, tags; did you "
+            "mean 'dmarc'?",
         ),
         (
             {**DOMAIN, "dmarc": {"polcy": "reject"}},

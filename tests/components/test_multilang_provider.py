@@ -52,6 +52,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "configurationSetName": "string",
             "sendingAuthorization": "array<#/types/ses:index:SendingAuthorization>",
             "bimi": "#/types/ses:index:Bimi",
+            "postmasterTools": "#/types/ses:index:PostmasterTools",
         },
         "outputs": {
             "arn": "string",

@@ -108,10 +108,11 @@ def test_only_the_stand_in_key_is_masked() -> None:
     assert value == "v=DKIM1; k=rsa; p=" + "*" * 392
 
 
-def test_the_marketing_snapshot_holds_its_bimi_and_tracking_records() -> None:
+def test_the_marketing_snapshot_holds_its_bimi_tracking_and_postmaster_records() -> None:
     reviewed = json.loads((SNAPSHOTS / "plan-marketing.json").read_text(encoding="utf-8"))
     purposes = [record["purpose"] for record in reviewed["outputs"]["dns_records"]]
     assert purposes.count("bimi") == purposes.count("tracking") == 1
+    assert purposes.count("postmaster_tools") == 1
 
 
 def test_a_plan_leaves_no_config_behind_in_the_process() -> None:

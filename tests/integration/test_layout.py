@@ -40,6 +40,8 @@ PURE = (
     "components/domain/placement.py",
     "components/domain/records.py",
     "components/domain/bimi.py",
+    "components/domain/postmaster.py",
+    "components/checks/verify/readiness_stack.py",
     "components/domain/dkim_keys.py",
     "components/domain/authorization.py",
     "components/domain/extra_args.py",

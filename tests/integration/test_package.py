@@ -99,6 +99,7 @@ PUBLIC_NAMES = {
     "DmarcArgs",
     "BimiArgs",
     "GlobalEndpointArgs",
+    "PostmasterToolsArgs",
     "Route53Dns",
     "CloudflareDns",
     "ExternalDns",

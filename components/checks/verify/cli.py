@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING, Any
 from ..exit_status import ExitStatus
 
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
-    from ..dns.client import Server
+    from ..dns.client import DnsClient, Server
     from . import report as rep
+    from .expected import Expected
+    from .findings import DomainResult
+    from .readiness import RuleResult
 
 PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
@@ -70,7 +73,21 @@ def register(subparsers: Any) -> None:
         "default 0: check once)",
     )
     parser.add_argument("--json", action="store_true", help="print the JSON report")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail too (exit 1), and with --mailbox-providers a requirement not met",
+    )
+    parser.add_argument(
+        "--mailbox-providers",
+        nargs="?",
+        const="",
+        metavar="PLAN",
+        help="also report each requirement of Gmail, Yahoo and Outlook.com for bulk senders as "
+        "met, not met or cannot tell; the stack's side (contact lists, TLS policies, alarms, "
+        f"pools) is read from PLAN, the offline plan's document from {PLAN_JSON}, or without "
+        "PLAN from the --records document",
+    )
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"
     )
@@ -210,6 +227,58 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
+MAX_PLAN_CHARS = 64 * 1024 * 1024
+"""Longest PLAN read: a plan of a thousand domains is a few megabytes."""
+
+
+def _stack_document(path: str, problems: list[str]) -> str:
+    """The text of ``--mailbox-providers PLAN`` (a problem added when it is unreadable or holds
+    no stack outputs)."""
+    from .expected import show
+    from .readiness_stack import stack_facts
+
+    where = f"--mailbox-providers {show(path)}"
+    allowed = (
+        f"allowed: the offline plan's document from {PLAN_JSON}, or 'pulumi stack output --json'"
+    )
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(MAX_PLAN_CHARS)
+    except OSError as exc:
+        problems.append(f"{where}: cannot read it ({exc.strerror or exc}); {allowed}")
+        return ""
+    except UnicodeDecodeError:
+        problems.append(f"{where}: not UTF-8 text; {allowed}")
+        return ""
+    if not stack_facts(text).outputs:
+        problems.append(f"{where}: holds no stack outputs beside dns_records; {allowed}")
+    return text
+
+
+async def _readiness(
+    results: list[DomainResult],
+    records: list[Expected],
+    text: str,
+    client: DnsClient,
+    resolvers: list[Server],
+) -> dict[str, list[RuleResult]]:
+    """The mailbox providers' rules for every domain, through a resolver view of their own."""
+    from .discovery import ResolverView
+    from .readiness import assess
+    from .readiness_stack import stack_facts
+    from .stack_context import domain_regions, stack_context
+
+    declared = stack_context(text).regions
+    regions = {
+        d: [r for r in found if r] for d, found in domain_regions(records, "", declared).items()
+    }
+    view = ResolverView(client, resolvers)
+    try:
+        return await assess(results, stack_facts(text), regions, view)
+    finally:
+        await view.close()
+
+
 def run(args: argparse.Namespace) -> ExitStatus:
     from .expected import InputError
 
@@ -227,7 +296,6 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     from . import report as rep
     from .engine import Options
     from .expected import (
-        Expected,
         InputError,
         group_by_domain,
         parse_records,
@@ -247,6 +315,9 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             records = parse_records(text, source)
         except InputError as exc:
             problems.append(str(exc))
+    stack_text = text
+    if args.mailbox_providers:
+        stack_text = _stack_document(args.mailbox_providers, problems)
     if problems:
         raise InputError(
             "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
@@ -262,11 +333,14 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
         start, cpu = time.monotonic(), time.process_time()
         display = display_for(sys.stderr) if args.wait > 0 else None
+        readiness: dict[str, list[RuleResult]] | None = None
         try:
             with display or contextlib.nullcontext():
                 result = await run_checks(
                     domains, opts, client, wait=args.wait, strict=args.strict, progress=display
                 )
+            if args.mailbox_providers is not None:
+                readiness = await _readiness(result.domains, records, stack_text, client, resolvers)
         finally:
             await client.close()
         client.stats.cpu_seconds = time.process_time() - cpu
@@ -277,6 +351,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             passes=result.passes,
             polls=result.polls,
             strict=args.strict,
+            readiness=readiness,
         )
 
     report = asyncio.run(main())

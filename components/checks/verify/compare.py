@@ -52,6 +52,8 @@ class _Missing:
         code = FindingCode.RECORD_MISSING
         if e.purpose == "tracking":
             code = FindingCode.TRACKING_CNAME_MISSING
+        elif e.purpose == "postmaster_tools":
+            code = FindingCode.POSTMASTER_VERIFICATION_MISSING
         message = (
             f"no {e.rdtype} record ({e.purpose}) at {e.name}"
             + (" (the name does not exist)" if self.status == "nxdomain" else "")
@@ -149,6 +151,8 @@ def check_answer(e: Expected, answer: Answer) -> Check:
             return _check_dmarc_texts(e, texts, missing)
         if bimi.is_bimi_row(e):
             return _check_bimi_texts(e, texts, missing)
+        if e.purpose == "postmaster_tools":
+            return _check_postmaster_texts(e, texts, missing)
         if not texts:
             return missing.check()
         if dkim.is_dkim_txt_row(e):
@@ -253,6 +257,24 @@ def _check_bimi_texts(e: Expected, texts: list[str], missing: _Missing) -> Check
         return Check("ok", values=candidates)
     return _wrong(
         e, FindingCode.RECORD_WRONG, f"BIMI is '{candidates[0]}', expected '{e.value}'", candidates
+    )
+
+
+def _check_postmaster_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+    """The verification token among the domain's TXT records (other owners' tokens may stay:
+    Google verifies each owner by their own)."""
+    if e.value in texts:
+        return Check("ok", values=[e.value])
+    others = [t for t in texts if t.startswith("google-site-verification=")]
+    if not others:
+        return missing.check()
+    shown = ", ".join(t[:80] for t in others[:3])
+    return _wrong(
+        e,
+        FindingCode.POSTMASTER_VERIFICATION_WRONG,
+        f"{e.name} has google-site-verification TXT records ({shown}) but not the stack's "
+        "token: Postmaster Tools cannot verify the domain with it (the other tokens may stay)",
+        others,
     )
 
 

@@ -194,6 +194,7 @@ PURPOSES = (
     "dmarc",
     "bimi",
     "tracking",
+    "postmaster_tools",
     "other",
 )
 """Contract 1's purposes, BYODKIM's key record, and ``other`` (the default when none is given)."""

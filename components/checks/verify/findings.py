@@ -179,6 +179,17 @@ class FindingCode(StrEnum):
         _ERROR,
         "The custom tracking domain's CNAME points elsewhere than SES's tracking endpoint.",
     )
+    POSTMASTER_VERIFICATION_MISSING = (
+        "postmaster_verification_missing",
+        _ERROR,
+        "No Google Postmaster Tools verification TXT at the domain: Postmaster Tools shows "
+        "nothing.",
+    )
+    POSTMASTER_VERIFICATION_WRONG = (
+        "postmaster_verification_wrong",
+        _ERROR,
+        "The domain publishes other google-site-verification tokens, but not the stack's.",
+    )
     DKIM_KEY_MISSING = (
         "dkim_key_missing",
         _ERROR,

@@ -11,6 +11,7 @@ from typing import Any, cast
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
 from .findings import DomainResult, Finding
+from .readiness import RuleResult, Status, counts, render, rule_json
 
 
 @dataclass
@@ -25,6 +26,18 @@ class Report:
     account_findings: list[Finding] | None = None
     endpoints: dict[str, dict[str, Any] | None] | None = None
     """With ``--aws``: each global endpoint's id, status and routes (``None``: not read)."""
+    readiness: dict[str, list[RuleResult]] | None = None
+    """With ``--mailbox-providers``: each domain's rules and their verdicts."""
+
+    def unmet(self, domain: str | None = None) -> bool:
+        """A mailbox-provider rule not met (for ``domain``, or any)."""
+        found = self.readiness or {}
+        return any(
+            r.status is Status.NOT_MET
+            for d, results in found.items()
+            if domain is None or d == domain
+            for r in results
+        )
 
     def all_findings(self) -> list[Finding]:
         found = [f for d in self.domains for f in d.findings]
@@ -34,7 +47,7 @@ class Report:
         found = self.all_findings()
         if any(f.severity == "error" and not f.unchecked for f in found):
             return ExitStatus.FOUND_PROBLEMS
-        if self.strict and any(f.severity == "warning" for f in found):
+        if self.strict and (any(f.severity == "warning" for f in found) or self.unmet()):
             return ExitStatus.FOUND_PROBLEMS
         if any(f.unchecked for f in found):
             return ExitStatus.UNCHECKED
@@ -82,6 +95,10 @@ def to_json(report: Report) -> dict[str, Any]:
         },
         "domains": [domain_json(d) for d in report.domains],
     }
+    if report.readiness is not None:
+        doc["mailbox_providers"] = counts(report.readiness)
+        for d, entry in zip(report.domains, doc["domains"], strict=True):
+            entry["mailbox_providers"] = [rule_json(r) for r in report.readiness[d.domain]]
     if report.endpoints:
         doc["global_endpoints"] = report.endpoints
     if report.account is not None or report.account_findings:
@@ -160,13 +177,16 @@ def render_findings(findings: list[Finding], indent: str = "  ") -> list[str]:
     return lines
 
 
-def domain_state(d: DomainResult, strict: bool) -> str:
-    """The domain's header word, by the rules of the exit status (so the two always agree)."""
+def domain_state(d: DomainResult, strict: bool, unmet: bool = False) -> str:
+    """The domain's header word, by the rules of the exit status (so the two always agree);
+    ``unmet``: a mailbox-provider rule is not met for it."""
     if any(f.severity == "error" and not f.unchecked for f in d.findings):
         return "FAIL"
     warned = any(f.severity == "warning" for f in d.findings)
     if strict and warned:
         return "FAIL (warnings, --strict)"
+    if strict and unmet:
+        return "FAIL (mailbox providers, --strict)"
     if any(f.unchecked for f in d.findings):
         return "INCOMPLETE"
     return "OK (with warnings)" if warned else "OK"
@@ -192,7 +212,7 @@ def render_human(report: Report) -> str:
                 if label not in resolvers:
                     resolvers.append(label)
     for d in report.domains:
-        state = domain_state(d, report.strict)
+        state = domain_state(d, report.strict, report.unmet(d.domain))
         lines.append(f"{d.domain}: {state}" + (f"  (zone {d.zone})" if d.zone else ""))
         short = {st.server.label: f"ns{i + 1}" for i, st in enumerate(d.servers)}
         for st in d.servers:
@@ -222,6 +242,8 @@ def render_human(report: Report) -> str:
             lines.extend(render_findings(d.findings, "    "))
         if d.ses is not None:
             lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
+        if report.readiness is not None:
+            lines.extend(render(report.readiness[d.domain]))
         lines.append("")
     for name, info in sorted((report.endpoints or {}).items()):
         detail = ", ".join(f"{k} {v}" for k, v in info.items()) if info else "could not be read"
@@ -251,6 +273,13 @@ def render_human(report: Report) -> str:
         f"{warnings} warning(s), {unchecked} unchecked; {report.stats.queries} queries in "
         f"{report.elapsed:.2f} s (exit status {status})"
     )
+    if report.readiness is not None:
+        tally = counts(report.readiness)
+        lines.append(
+            f"mailbox providers: {tally['met']} met, {tally['not_met']} not met, "
+            f"{tally['cannot_tell']} cannot tell"
+            + (" (not met fails with --strict)" if not report.strict else "")
+        )
     return "\n".join(lines)
 
 
