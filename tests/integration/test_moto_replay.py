@@ -108,7 +108,7 @@ COUNTS: dict[str, dict[str, dict[str, int]]] = {
     },
     "marketing": {
         "cloudwatch": {"replayed": 2, "calls accepted": 4},
-        "route53": {"replayed": 8, "calls accepted": 8},
+        "route53": {"replayed": 9, "calls accepted": 9},
         "sesv2": {"replayed": 2, "calls accepted": 2, "not replayed": 4},
         "sns": {"replayed": 9, "calls accepted": 9},
         "sqs": {"replayed": 6, "calls accepted": 10},
