@@ -12,6 +12,7 @@ import pulumi
 
 from .api_senders.declare import declare_api_senders
 from .deliverability.declare import Deliverability
+from .domain.adopt_parse import adopted_sets
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
 from .pulumi_config import read_stack_config
@@ -33,7 +34,12 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     for warning in config.warnings:
         pulumi.log.warn(warning)
     deliverability = Deliverability(config.deliverability, config.tags)
-    feedback = FeedbackLoop(config.feedback, config.tags, pool_names=deliverability.pool_names())
+    feedback = FeedbackLoop(
+        config.feedback,
+        config.tags,
+        pool_names=deliverability.pool_names(),
+        adopted_sets=adopted_sets(config.domains, config.feedback.domain_sets),
+    )
     domains = {
         domain.name: SesDomain(
             domain.name,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from .model import Constraint, Scope, Uniqueness, Violation
-from .table import UNIQUENESS, constraints
+from .table import IMPORT_IDS, UNIQUENESS, constraints
 
 UNKNOWN_VALUES = frozenset({"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "[secret]"})
 """The stand-ins a plan records for values it cannot know: the SDK's unknown, a secret."""
@@ -83,6 +83,7 @@ def _key(inputs: Mapping[str, Any], rule: Uniqueness) -> tuple[str, ...] | None:
 def _duplicates(resources: list[Mapping[str, Any]]) -> list[Violation]:
     by_type = {rule.type: rule for rule in UNIQUENESS}
     seen: dict[tuple[str, ...], str] = {}
+    adopters: set[str] = set()
     found: list[Violation] = []
     for resource in resources:
         rule = by_type.get(str(resource["type"]))
@@ -96,22 +97,66 @@ def _duplicates(resources: list[Mapping[str, Any]]) -> list[Violation]:
             continue
         first = seen.setdefault((rule.type, *key), str(resource["name"]))
         if first != str(resource["name"]):
+            adopted = (
+                "; an existing resource is managed by one stack only: adopt it in one"
+                if resource.get("import_id") or first in adopters
+                else ""
+            )
             found.append(
                 Violation(
                     resource_type=rule.type,
                     resource_name=str(resource["name"]),
                     property="+".join(rule.name) or "(account setting)",
                     value=_shown("/".join(key)),
-                    allowed=f"{rule.describe()}; {first} declares the same",
+                    allowed=f"{rule.describe()}; {first} declares the same{adopted}",
                     source=rule.source,
                 )
             )
+        elif resource.get("import_id"):
+            adopters.add(first)
     return found
+
+
+def _import_violations(resource: Mapping[str, Any]) -> list[Violation]:
+    """An adopted resource's import id must be the one the provider expects for the resource
+    declared: an id naming another resource (or another region) would adopt that one."""
+    import_id = resource.get("import_id")
+    if import_id is None:
+        return []
+    type_ = str(resource["type"])
+    name = str(resource["name"])
+    if type_ not in IMPORT_IDS:
+        return [
+            Violation(
+                resource_type=type_,
+                resource_name=name,
+                property="import_id",
+                value=_shown(import_id),
+                allowed=f"declared on a type the stack adopts ({', '.join(sorted(IMPORT_IDS))})",
+                source="components/domain/adopt.py",
+            )
+        ]
+    member, source = IMPORT_IDS[type_]
+    inputs = cast(Mapping[str, Any], resource.get("inputs") or {})
+    expected = f"{inputs.get(member)}@{inputs.get('region')}"
+    if import_id == expected:
+        return []
+    return [
+        Violation(
+            resource_type=type_,
+            resource_name=name,
+            property="import_id",
+            value=_shown(import_id),
+            allowed=f"{_shown(expected)}, the declared {member} at its declared region",
+            source=source,
+        )
+    ]
 
 
 def check_resources(resources: Iterable[Mapping[str, Any]]) -> list[Violation]:
     """What AWS or the provider would reject in ``resources`` (a plan's ``resources``: each with
-    ``type``, ``name`` and ``inputs``): each input against its type's constraints, and every two
+    ``type``, ``name``, ``inputs`` and, when adopted, ``import_id``): each input against its
+    type's constraints, each import id against the resource it must name, and every two
     resources of a type sharing a physical name in the type's scope."""
     listed = list(resources)
     by_type: dict[str, list[Constraint]] = {}
@@ -120,4 +165,5 @@ def check_resources(resources: Iterable[Mapping[str, Any]]) -> list[Violation]:
     found: list[Violation] = []
     for resource in listed:
         found.extend(_input_violations(resource, by_type.get(str(resource["type"]), ())))
+        found.extend(_import_violations(resource))
     return found + _duplicates(listed)

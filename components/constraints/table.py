@@ -226,6 +226,17 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
 )  # fmt: skip
 
 
+_IMPORT_REGION = "terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown (an import ID's @<region>)"
+
+IMPORT_IDS: dict[str, tuple[str, str]] = {
+    _IDENTITY: ("emailIdentity", f"pulumi-aws sesv2.EmailIdentity Import (the email_identity); {_IMPORT_REGION}"),
+    _MAIL_FROM: ("emailIdentity", f"pulumi-aws sesv2.EmailIdentityMailFromAttributes Import (the email_identity); {_IMPORT_REGION}"),
+    _CONFIGURATION_SET: ("configurationSetName", f"pulumi-aws sesv2.ConfigurationSet Import (the configuration_set_name); {_IMPORT_REGION}"),
+}  # fmt: skip
+"""Per type a stack may adopt: the input its import id is made of, then ``@`` and the
+``region`` input, so the id names the very resource the program declares."""
+
+
 def model_constraints(
     type_: str, path: str, service: str, operation: str, member: str
 ) -> tuple[Constraint, ...]:

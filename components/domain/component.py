@@ -13,6 +13,7 @@ from pulumi_aws import sesv2
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
 from ..tag_values import tag_outputs
+from .adopt import regional_import_id
 from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
@@ -157,9 +158,11 @@ class SesDomain(pulumi.ComponentResource):
                 next_signing_key_length=domain.dkim.key_length.value
             )
         set_names = {domain.region: settings.configuration_set_name, **settings.regional_sets}
+        adopt = domain.adopt
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"
+            existing = regional_import_id(domain.name, region)
             identities[region] = sesv2.EmailIdentity(
                 f"{name}-identity{suffix}",
                 email_identity=domain.name,
@@ -167,7 +170,11 @@ class SesDomain(pulumi.ComponentResource):
                 dkim_signing_attributes=dkim,
                 configuration_set_name=set_names.get(region),
                 tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=domain.protect,
+                    import_=existing if adopt is not None and adopt.identity else None,
+                ),
             )
             if domain.mail_from.enabled:
                 sesv2.EmailIdentityMailFromAttributes(
@@ -176,7 +183,10 @@ class SesDomain(pulumi.ComponentResource):
                     region=region,
                     mail_from_domain=domain.mail_from_domain_in(region),
                     behavior_on_mx_failure=domain.mail_from.behavior_on_mx_failure.value,
-                    opts=child,
+                    opts=pulumi.ResourceOptions(
+                        parent=self,
+                        import_=existing if adopt is not None and adopt.mail_from else None,
+                    ),
                 )
         identity = identities[domain.region]
         if (used := settings.configuration_set) is not None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..regions import dkim_domain
+from .adopt import AdoptConfig
 from .authorization import SendingAuthorization
 from .dkim_keys import ByodkimKey
 
@@ -219,6 +220,9 @@ class DomainConfig:
     DKIM, MAIL FROM, configuration set and feedback; DMARC is published once."""
     global_endpoint: GlobalEndpointConfig | None = None
     """A global endpoint over two of the domain's regions (``None``: none)."""
+    adopt: AdoptConfig | None = None
+    """What of the domain already exists and is imported instead of created (``None``: all is
+    created)."""
 
     @property
     def regions(self) -> tuple[str, ...]:

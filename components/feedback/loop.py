@@ -14,11 +14,12 @@ Policies come from :mod:`.policies` and are serialised with sorted keys inside `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pulumi
 
+from ..domain.adopt import regional_import_id
 from .account import AccountContext, AccountSuppression, account_context
 from .alarms import ReputationAlarms, ReputationAlarmsSettings
 from .configuration_set import ConfigurationSet, ConfigurationSetSettings
@@ -39,9 +40,11 @@ class FeedbackLoop:
         tags: Mapping[str, str],
         account: AccountContext | None = None,
         pool_names: Mapping[tuple[str, str], pulumi.Output[str]] | None = None,
+        adopted_sets: Collection[tuple[str, str]] = (),
     ) -> None:
         """``pool_names`` maps (pool name, region) of the dedicated IP pools the stack declares
-        to the pool's name output, so a set sending through one waits for it."""
+        to the pool's name output, so a set sending through one waits for it. The sets named
+        in ``adopted_sets`` (name, region) exist already and are imported."""
         self.config = config
         pools = pool_names or {}
         self.account = account = account_context(account)
@@ -58,6 +61,11 @@ class FeedbackLoop:
                     account=account,
                     tags=dict(tags),
                     sending_pool_name=pools.get((item.sending_pool_name or "", item.region)),
+                    import_id=(
+                        regional_import_id(item.name, item.region)
+                        if (item.name, item.region) in adopted_sets
+                        else None
+                    ),
                 ),
             )
             self.sets.setdefault(item.name, component)
