@@ -15,6 +15,7 @@ from .deliverability.declare import Deliverability
 from .domain.adopt_parse import adopted_sets
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
+from .providers import regional_providers
 from .pulumi_config import read_stack_config
 from .smtp.declare import declare_smtp_users
 from .stack_config import StackConfig, parse_stack_config
@@ -34,11 +35,25 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     for warning in config.warnings:
         pulumi.log.warn(warning)
     deliverability = Deliverability(config.deliverability, config.tags)
+    adopted = adopted_sets(config.domains, config.feedback.domain_sets)
+    providers = regional_providers(
+        [
+            *(region for _, region in adopted),
+            *(
+                region
+                for domain in config.domains
+                if domain.adopt is not None and domain.adopt.identity
+                for region in domain.regions
+            ),
+        ],
+        config.provider_region,
+    )
     feedback = FeedbackLoop(
         config.feedback,
         config.tags,
         pool_names=deliverability.pool_names(),
-        adopted_sets=adopted_sets(config.domains, config.feedback.domain_sets),
+        adopted_sets=adopted,
+        providers=providers,
     )
     domains = {
         domain.name: SesDomain(
@@ -53,6 +68,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                     for region in domain.secondary_regions
                     if (set_name := feedback.set_name_for(domain.name, region)) is not None
                 },
+                providers=providers,
             ),
         )
         for domain in config.domains

@@ -226,15 +226,13 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
 )  # fmt: skip
 
 
-_IMPORT_REGION = "terraform-provider-aws website/docs/guides/enhanced-region-support.html.markdown (an import ID's @<region>)"
-
 IMPORT_IDS: dict[str, tuple[str, str]] = {
-    _IDENTITY: ("emailIdentity", f"pulumi-aws sesv2.EmailIdentity Import (the email_identity); {_IMPORT_REGION}"),
-    _MAIL_FROM: ("emailIdentity", f"pulumi-aws sesv2.EmailIdentityMailFromAttributes Import (the email_identity); {_IMPORT_REGION}"),
-    _CONFIGURATION_SET: ("configurationSetName", f"pulumi-aws sesv2.ConfigurationSet Import (the configuration_set_name); {_IMPORT_REGION}"),
+    _IDENTITY: ("emailIdentity", "pulumi-aws sesv2.EmailIdentity, Import: the email_identity"),
+    _MAIL_FROM: ("emailIdentity", "pulumi-aws sesv2.EmailIdentityMailFromAttributes, Import: the email_identity"),
+    _CONFIGURATION_SET: ("configurationSetName", "pulumi-aws sesv2.ConfigurationSet, Import: the configuration_set_name"),
 }  # fmt: skip
-"""Per type a stack may adopt: the input its import id is made of, then ``@`` and the
-``region`` input, so the id names the very resource the program declares."""
+"""Per type a stack may adopt: the input its import id is, so the id names the very resource
+the program declares."""
 
 
 def model_constraints(

@@ -4,11 +4,10 @@ import ids the AWS provider expects. Pure: no Pulumi, no parsing (``adopt_parse.
 
 Import ids: ``aws.sesv2.EmailIdentity`` and ``EmailIdentityMailFromAttributes`` are imported by
 the email identity (the domain), ``aws.sesv2.ConfigurationSet`` by its name (the Import sections
-of pulumi-aws 7's API docs, from terraform-provider-aws). Every one of them is regional, and
-the provider reads an import id's region from an ``@<region>`` suffix (terraform-provider-aws,
-website/docs/guides/enhanced-region-support.html.markdown: "To import a resource in a specific
-Region, append ``@<region>`` to the import ID"), so each id names its region: an identity in a
-secondary region is read there, whatever the provider's own region.
+of pulumi-aws 7's API docs, from terraform-provider-aws). The ids carry no ``@<region>``: the
+provider keeps the bare id in the state, and an ``import_`` option that differs from it would
+import again, as a replacement, on every later update (``components/providers.py``); a resource
+adopted outside the stack's region is read through the provider of its region instead.
 """
 
 from __future__ import annotations
@@ -54,8 +53,3 @@ class AdoptConfig:
     def takes_over(self, purpose: str) -> bool:
         """Whether records of this ``purpose`` (contract 1's names) are taken over."""
         return any(record.value == purpose for record in self.records)
-
-
-def regional_import_id(resource_id: str, region: str) -> str:
-    """The import id of a regional resource: its id with the region it lives in."""
-    return f"{resource_id}@{region}"

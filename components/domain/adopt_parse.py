@@ -22,27 +22,25 @@ def parse_adopt(
     if value is None or value is False or value == "false":
         return None
     if value is True or value == "true":
-        return AdoptConfig(
+        fields = Fields({}, key, problems)
+        adopt = AdoptConfig(
             mail_from=domain.mail_from.enabled,
             configuration_set=domain.configuration_set is not False,
         )
-    if as_mapping(value) is None:
+    elif as_mapping(value) is None:
         problems.add(key, value, _SHAPE)
         return None
-    fields = Fields(value, key, problems)
-    identity = fields.boolean("identity", True)
-    mail_from = fields.boolean("mailFrom", False)
-    configuration_set = _set_choice(fields, problems)
-    records = _records(fields, problems)
-    fields.finish()
-    adopt = AdoptConfig(
-        identity=identity,
-        mail_from=mail_from,
-        configuration_set=configuration_set,
-        records=records,
-    )
-    if not (identity or mail_from or configuration_set or records):
-        problems.add(key, value, "adopts nothing; remove it (or set adopt: false)")
+    else:
+        fields = Fields(value, key, problems)
+        adopt = AdoptConfig(
+            identity=fields.boolean("identity", True),
+            mail_from=fields.boolean("mailFrom", False),
+            configuration_set=_set_choice(fields, problems),
+            records=_records(fields, problems),
+        )
+        fields.finish()
+        if not (adopt.identity or adopt.mail_from or adopt.configuration_set or adopt.records):
+            problems.add(key, value, "adopts nothing; remove it (or set adopt: false)")
     _check_against_domain(adopt, fields, domain, problems)
     return adopt
 

@@ -13,7 +13,6 @@ from pulumi_aws import sesv2
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
 from ..tag_values import tag_outputs
-from .adopt import regional_import_id
 from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
@@ -52,6 +51,11 @@ class DomainSettings:
     configuration_set: ConfigurationSet | None = None
     """The default set given as a component: the identity's feedback forwarding follows it
     (``build_stack``'s ``FeedbackLoop`` declares that itself)."""
+    providers: Mapping[str, pulumi.ProviderResource] = field(
+        default_factory=dict[str, pulumi.ProviderResource]
+    )
+    """The provider of each region other than the stack's, for what is adopted there
+    (``components/providers.py``)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -162,7 +166,7 @@ class SesDomain(pulumi.ComponentResource):
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"
-            existing = regional_import_id(domain.name, region)
+            provider = settings.providers.get(region)
             identities[region] = sesv2.EmailIdentity(
                 f"{name}-identity{suffix}",
                 email_identity=domain.name,
@@ -173,7 +177,7 @@ class SesDomain(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     protect=domain.protect,
-                    import_=existing if adopt is not None and adopt.identity else None,
+                    **_adoption(adopt is not None and adopt.identity, domain.name, provider),
                 ),
             )
             if domain.mail_from.enabled:
@@ -185,7 +189,7 @@ class SesDomain(pulumi.ComponentResource):
                     behavior_on_mx_failure=domain.mail_from.behavior_on_mx_failure.value,
                     opts=pulumi.ResourceOptions(
                         parent=self,
-                        import_=existing if adopt is not None and adopt.mail_from else None,
+                        **_adoption(adopt is not None and adopt.mail_from, domain.name, provider),
                     ),
                 )
         identity = identities[domain.region]
@@ -302,6 +306,14 @@ class SesDomain(pulumi.ComponentResource):
         if self.global_endpoint is not None:
             outputs["global_endpoint_id"] = self.global_endpoint.endpoint_id
         self.register_outputs(outputs)
+
+
+def _adoption(
+    adopted: bool, import_id: str, provider: pulumi.ProviderResource | None
+) -> dict[str, Any]:
+    """Resource options of a resource the stack adopts: its import id and, outside the stack's
+    region, the provider of its region (none when the stack creates it)."""
+    return {"import_": import_id, "provider": provider} if adopted else {}
 
 
 def _policy_for(authorization: SendingAuthorization) -> Callable[[str], str]:

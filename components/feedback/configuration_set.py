@@ -40,6 +40,8 @@ class ConfigurationSetSettings:
     the set waits for it (``None``: the name as configured)."""
     import_id: str | None = None
     """The import id of an existing set the stack adopts (``None``: the set is created)."""
+    provider: pulumi.ProviderResource | None = None
+    """An adopted set's provider outside the stack's region (``components/providers.py``)."""
 
 
 def _delivery_options(
@@ -133,7 +135,9 @@ class ConfigurationSet(pulumi.ComponentResource):
             vdm_options=_vdm_options(config),
             tags=tags,
             region=config.region,
-            opts=pulumi.ResourceOptions(parent=self, import_=args.import_id),
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=args.import_id, provider=args.provider
+            ),
         )
         self.name = configuration_set.configuration_set_name
         self.arn = configuration_set.arn

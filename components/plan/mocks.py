@@ -202,6 +202,8 @@ class DeclaredResource:
     """The id of an existing resource the program adopts (its ``import_`` option)."""
     parent_type: str | None = None
     """The parent's type token (``None`` for children of the stack)."""
+    provider: str | None = None
+    """An explicit provider's reference (``<urn>::<id>``; ``None``: the default provider)."""
 
 
 def _is_secret_wrapper(value: Any) -> bool:
@@ -256,6 +258,7 @@ class RecordingMonitor(MockMonitor):
                     secret_paths=tuple(secret_paths),
                     import_id=request.importId or None,
                     parent_type=self._types_by_urn.get(request.parent),
+                    provider=request.provider or None,
                 )
             )
         return response

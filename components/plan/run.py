@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..constraints import Violation, check_resources
-from .import_file import import_file
+from .import_file import import_file, provider_name
 from .stack_files import PROJECT_DIR, read_stack_files
 
 
@@ -145,6 +145,7 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
             "parent": r.parent,
             "inputs": r.inputs,
             **({"import_id": r.import_id} if r.import_id else {}),
+            **({"provider": provider_name(r.provider)} if r.provider else {}),
         }
         for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
     ]
@@ -165,6 +166,6 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         files.placeholder_keys,
         stack_config.warnings,
         destinations,
-        tuple(check_resources(resources)),
+        tuple(check_resources(resources, provider_region=files.config.get("aws:region"))),
         import_file(monitor.declared),
     )

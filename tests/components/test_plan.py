@@ -27,10 +27,11 @@ STACKS = sorted(
     p.name.removeprefix("Pulumi.").removesuffix(".yaml") for p in REPO.glob("Pulumi.*.yaml")
 )
 SNAPSHOTS = REPO / "tests" / "snapshots"
-SNAPSHOTTED = ("dev", "global", "marketing", "platform")
+SNAPSHOTTED = ("dev", "global", "marketing", "platform", "adopt")
 """Stacks whose plan is kept as a reviewed snapshot: dev; global (one domain in two regions
 with a global endpoint); marketing (BIMI and a tracking domain); platform (contact list,
-tenant, dedicated IP pool, account VDM)."""
+tenant, dedicated IP pool, account VDM); adopt (two console-made domains adopted, one in two
+regions, with its import file)."""
 
 
 def run_plan_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -56,7 +57,8 @@ def test_every_stack_file_plans(stack: str) -> None:
     assert document["stack"] == stack
     assert document["resources"], "a stack that declares nothing"
     for resource in document["resources"]:
-        assert set(resource) == {"type", "name", "parent", "inputs"}
+        assert {"type", "name", "parent", "inputs"} <= set(resource)
+        assert set(resource) <= {"type", "name", "parent", "inputs", "import_id", "provider"}
     jsonschema.validate(document["outputs"]["dns_records"], DNS_RECORDS_SCHEMA)
     json.dumps(document)  # the whole plan is JSON
 
