@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.__main__ import BoundedParser
+from ..checks.aws_api import url_problem
 from ..validation import bounded_text
 from .render import records_of, render_adopted, render_records, render_tree
-from .run import ProgramFailed, make_plan
+from .run import Plan, ProgramFailed, make_plan
 from .stack_files import PROJECT_DIR, PlanUsageError
 
 DESCRIPTION = "Evaluate the stack program offline under the Pulumi SDK's mock runtime."
@@ -48,6 +49,16 @@ def add_arguments(parser: argparse.ArgumentParser, *, project_dir: Path) -> None
         metavar="PATH",
         help="write what the stack adopts as a pulumi import --file document ('-': stdout)",
     )
+    parser.add_argument(
+        "--check-adopted",
+        action="store_true",
+        help="read each adopted resource in SES (read-only AWS calls) and compare it with the plan",
+    )
+    parser.add_argument(
+        "--aws-endpoint-url",
+        metavar="URL",
+        help="with --check-adopted: the SES API endpoint (e.g. a local moto_server)",
+    )
     parser.add_argument("--project-dir", type=Path, default=project_dir, help=argparse.SUPPRESS)
 
 
@@ -67,6 +78,15 @@ def run(args: argparse.Namespace) -> int:
 
     zone_path = None if args.zone_file in (None, "-") else Path(args.zone_file)
     import_path = None if args.import_file in (None, "-") else Path(args.import_file)
+    if (
+        args.aws_endpoint_url is not None
+        and (problem := url_problem(args.aws_endpoint_url)) is not None
+    ):
+        print(
+            f"plan: --aws-endpoint-url {bounded_text(args.aws_endpoint_url)}: {problem}",
+            file=sys.stderr,
+        )
+        return 2
     for option, path in (("--zone-file", zone_path), ("--import-file", import_path)):
         if path is not None and (problem := _unwritable(path)) is not None:
             print(f"plan: {option} {bounded_text(str(path))}: {problem}", file=sys.stderr)
@@ -133,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
         if plan.adopted or any(r["inputs"].get("allowOverwrite") for r in plan.resources):
             print("\nAdopted: imported or taken over instead of created:\n")
             print(render_adopted(plan))
+    if args.check_adopted and (status := _check_adopted(plan, args.aws_endpoint_url)):
+        return status
     if plan.constraint_violations:
         print(
             f"plan: stack {args.stack!r}: {len(plan.constraint_violations)} declared input(s) "
@@ -142,6 +164,26 @@ def run(args: argparse.Namespace) -> int:
         for violation in plan.constraint_violations:
             print(f"  {violation}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _check_adopted(plan: Plan, endpoint: str | None) -> int:
+    """Confirm the adopted resources in SES; the exit status (0: all there as declared)."""
+    from ..checks.exit_status import ExitStatus
+    from .existing import check_adopted
+
+    confirmation = check_adopted(plan.resources, endpoint)
+    for finding in confirmation.findings:
+        print(f"plan: adopted {finding}", file=sys.stderr)
+    if confirmation.failure is not None:
+        print(f"plan: --check-adopted: {confirmation.failure.message}", file=sys.stderr)
+        return 2 if confirmation.failure.status is ExitStatus.USAGE else 1
+    if confirmation.findings:
+        return 2
+    print(
+        f"plan: {confirmation.checked} adopted resources found in SES as declared",
+        file=sys.stderr,
+    )
     return 0
 
 
