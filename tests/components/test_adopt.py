@@ -93,7 +93,7 @@ def test_each_region_of_a_domain_is_adopted_through_that_regions_provider() -> N
         "cs-example-com-eu-west-1-set": "example-com",
     }
     for name, resource in adopted.items():
-        in_eu = name.endswith("eu-west-1") or name.endswith("eu-west-1-set")
+        in_eu = name.endswith(("eu-west-1", "eu-west-1-set"))
         assert resource.inputs["region"] == ("eu-west-1" if in_eu else "us-east-1")
         assert (resource.provider is not None) == in_eu
         assert resource.provider is None or "::aws-eu-west-1::" in resource.provider
