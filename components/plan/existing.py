@@ -98,7 +98,8 @@ class _Found:
     def compare(self, what: str, declared: object, existing: object) -> None:
         if declared != existing:
             self.differs(
-                f"{what} is {shown(existing, 80)} in SES but {shown(declared, 80)} in the "
+                f"{what} is {shown(existing or '(none)', 80)} in SES but "
+                f"{shown(declared or '(none)', 80)} in the "
                 "stack; the import option adopts only a match: change one of them, or import "
                 "it as it is with pulumi import --file and let pulumi up update it"
             )

@@ -85,7 +85,7 @@ def test_the_cli_names_each_difference_and_exits_2(
     err = capsys.readouterr().err
     assert status == 2
     # moto keeps no MAIL FROM setting: the three adopted MAIL FROM resources differ
-    assert err.count("the MAIL FROM domain is None in SES but mail") == 3
+    assert err.count("the MAIL FROM domain is (none) in SES but mail") == 3
     assert "plan: adopted shop.example.net-mail-from (eu-west-1):" in err
 
 
