@@ -12,8 +12,10 @@ import pulumi
 
 from .api_senders.declare import declare_api_senders
 from .deliverability.declare import Deliverability
+from .domain.adopt_parse import adopted_sets
 from .domain.component import DomainSettings, SesDomain
 from .feedback.loop import FeedbackLoop
+from .providers import regional_providers
 from .pulumi_config import read_stack_config
 from .smtp.declare import declare_smtp_users
 from .stack_config import StackConfig, parse_stack_config
@@ -33,7 +35,26 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
     for warning in config.warnings:
         pulumi.log.warn(warning)
     deliverability = Deliverability(config.deliverability, config.tags)
-    feedback = FeedbackLoop(config.feedback, config.tags, pool_names=deliverability.pool_names())
+    adopted = adopted_sets(config.domains, config.feedback.domain_sets)
+    providers = regional_providers(
+        [
+            *(region for _, region in adopted),
+            *(
+                region
+                for domain in config.domains
+                if domain.adopt is not None and domain.adopt.identity
+                for region in domain.regions
+            ),
+        ],
+        config.provider_region,
+    )
+    feedback = FeedbackLoop(
+        config.feedback,
+        config.tags,
+        pool_names=deliverability.pool_names(),
+        adopted_sets=adopted,
+        providers=providers,
+    )
     domains = {
         domain.name: SesDomain(
             domain.name,
@@ -47,6 +68,7 @@ def build_stack(config: StackConfig) -> dict[str, Any]:
                     for region in domain.secondary_regions
                     if (set_name := feedback.set_name_for(domain.name, region)) is not None
                 },
+                providers=providers,
             ),
         )
         for domain in config.domains

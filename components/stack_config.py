@@ -13,6 +13,7 @@ from .api_senders.model import ApiSenderConfig
 from .api_senders.parse import parse_api_senders, trust_warnings
 from .deliverability.model import DeliverabilityConfig
 from .deliverability.parse import parse_deliverability
+from .domain.adopt_parse import check_adopted_set_names
 from .domain.model import DomainConfig
 from .domain.parse import domain_warnings, parse_domain
 from .feedback.model import FeedbackConfig
@@ -126,6 +127,12 @@ def parse_stack_config(
         problems,
     )
     feedback = parse_feedback(top, domains, aws_region, problems, stack=stack)
+    check_adopted_set_names(
+        domains,
+        feedback.domain_sets,
+        {name: f"{namespace}:domains[{index}]" for name, index in first_index.items()},
+        problems,
+    )
     deliverability = parse_deliverability(top, domains, feedback, aws_region)
     tracking = plan_tracking(top, domains, feedback, problems)
     smtp_users = parse_smtp_users(

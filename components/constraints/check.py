@@ -10,11 +10,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
 from .model import Constraint, Scope, Uniqueness, Violation
-from .table import UNIQUENESS, constraints
+from .table import IMPORT_IDS, UNIQUENESS, constraints
 
 UNKNOWN_VALUES = frozenset({"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "[secret]"})
 """The stand-ins a plan records for values it cannot know: the SDK's unknown, a secret."""
 _SHOWN = 100
+_AWS_PROVIDER = "pulumi:providers:aws"
+_OWN = "components/domain/adopt.py"
+_REGION_SOURCE = (
+    "terraform-provider-aws importRegionInterceptor: an import id without @<region> is read in "
+    "the provider's region"
+)
 
 
 def _shown(value: Any) -> str:
@@ -83,6 +89,7 @@ def _key(inputs: Mapping[str, Any], rule: Uniqueness) -> tuple[str, ...] | None:
 def _duplicates(resources: list[Mapping[str, Any]]) -> list[Violation]:
     by_type = {rule.type: rule for rule in UNIQUENESS}
     seen: dict[tuple[str, ...], str] = {}
+    adopters: set[str] = set()
     found: list[Violation] = []
     for resource in resources:
         rule = by_type.get(str(resource["type"]))
@@ -96,28 +103,91 @@ def _duplicates(resources: list[Mapping[str, Any]]) -> list[Violation]:
             continue
         first = seen.setdefault((rule.type, *key), str(resource["name"]))
         if first != str(resource["name"]):
+            adopted = (
+                "; an existing resource is managed by one stack only: adopt it in one"
+                if resource.get("import_id") or first in adopters
+                else ""
+            )
             found.append(
                 Violation(
                     resource_type=rule.type,
                     resource_name=str(resource["name"]),
                     property="+".join(rule.name) or "(account setting)",
                     value=_shown("/".join(key)),
-                    allowed=f"{rule.describe()}; {first} declares the same",
+                    allowed=f"{rule.describe()}; {first} declares the same{adopted}",
                     source=rule.source,
                 )
             )
+        elif resource.get("import_id"):
+            adopters.add(first)
     return found
 
 
-def check_resources(resources: Iterable[Mapping[str, Any]]) -> list[Violation]:
+def _import_violations(
+    resource: Mapping[str, Any],
+    provider_regions: Mapping[str, Any],
+    provider_region: str | None,
+) -> list[Violation]:
+    """An adopted resource's import id must be the one the provider expects for the resource
+    declared (an id naming another resource would adopt that one), read in the resource's own
+    region: through its explicit provider's region, else the stack's."""
+    import_id = resource.get("import_id")
+    if import_id is None:
+        return []
+    type_ = str(resource["type"])
+    found: list[Violation] = []
+
+    def violation(property_: str, value: Any, allowed: str, source: str) -> None:
+        found.append(
+            Violation(
+                resource_type=type_,
+                resource_name=str(resource["name"]),
+                property=property_,
+                value=_shown(value),
+                allowed=allowed,
+                source=source,
+            )
+        )
+
+    if type_ not in IMPORT_IDS:
+        known = ", ".join(sorted(IMPORT_IDS))
+        violation("import_id", import_id, f"declared on a type the stack adopts ({known})", _OWN)
+        return found
+    member, source = IMPORT_IDS[type_]
+    inputs = cast(Mapping[str, Any], resource.get("inputs") or {})
+    if import_id != inputs.get(member):
+        violation("import_id", import_id, f"{_shown(inputs.get(member))}, its {member}", source)
+    provider = resource.get("provider")
+    read_in = provider_regions.get(provider) if provider else provider_region
+    if read_in is not None and read_in != inputs.get("region"):
+        violation(
+            "region",
+            inputs.get("region"),
+            f"the region its provider reads the import in ({_shown(read_in)})",
+            _REGION_SOURCE,
+        )
+    return found
+
+
+def check_resources(
+    resources: Iterable[Mapping[str, Any]], *, provider_region: str | None = None
+) -> list[Violation]:
     """What AWS or the provider would reject in ``resources`` (a plan's ``resources``: each with
-    ``type``, ``name`` and ``inputs``): each input against its type's constraints, and every two
-    resources of a type sharing a physical name in the type's scope."""
+    ``type``, ``name``, ``inputs`` and, when adopted, ``import_id``): each input against its
+    type's constraints, each import id against the resource it must name and the region it is
+    read in (``provider_region``: the default provider's, when known), and every two resources
+    of a type sharing a physical name in the type's scope."""
     listed = list(resources)
     by_type: dict[str, list[Constraint]] = {}
     for rule in constraints():
         by_type.setdefault(rule.type, []).append(rule)
+    provider_regions = {
+        str(r["name"]): cast(Mapping[str, Any], r.get("inputs") or {}).get("region")
+        for r in listed
+        if r["type"] == _AWS_PROVIDER
+    }
     found: list[Violation] = []
     for resource in listed:
         found.extend(_input_violations(resource, by_type.get(str(resource["type"]), ())))
+        found.extend(_import_violations(resource, provider_regions, provider_region))
     return found + _duplicates(listed)

@@ -226,6 +226,15 @@ UNIQUENESS: tuple[Uniqueness, ...] = (
 )  # fmt: skip
 
 
+IMPORT_IDS: dict[str, tuple[str, str]] = {
+    _IDENTITY: ("emailIdentity", "pulumi-aws sesv2.EmailIdentity, Import: the email_identity"),
+    _MAIL_FROM: ("emailIdentity", "pulumi-aws sesv2.EmailIdentityMailFromAttributes, Import: the email_identity"),
+    _CONFIGURATION_SET: ("configurationSetName", "pulumi-aws sesv2.ConfigurationSet, Import: the configuration_set_name"),
+}  # fmt: skip
+"""Per type a stack may adopt: the input its import id is, so the id names the very resource
+the program declares."""
+
+
 def model_constraints(
     type_: str, path: str, service: str, operation: str, member: str
 ) -> tuple[Constraint, ...]:

@@ -51,6 +51,11 @@ class DomainSettings:
     configuration_set: ConfigurationSet | None = None
     """The default set given as a component: the identity's feedback forwarding follows it
     (``build_stack``'s ``FeedbackLoop`` declares that itself)."""
+    providers: Mapping[str, pulumi.ProviderResource] = field(
+        default_factory=dict[str, pulumi.ProviderResource]
+    )
+    """The provider of each region other than the stack's, for what is adopted there
+    (``components/providers.py``)."""
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -157,9 +162,11 @@ class SesDomain(pulumi.ComponentResource):
                 next_signing_key_length=domain.dkim.key_length.value
             )
         set_names = {domain.region: settings.configuration_set_name, **settings.regional_sets}
+        adopt = domain.adopt
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"
+            provider = settings.providers.get(region)
             identities[region] = sesv2.EmailIdentity(
                 f"{name}-identity{suffix}",
                 email_identity=domain.name,
@@ -167,7 +174,11 @@ class SesDomain(pulumi.ComponentResource):
                 dkim_signing_attributes=dkim,
                 configuration_set_name=set_names.get(region),
                 tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=domain.protect),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    protect=domain.protect,
+                    **_adoption(adopt is not None and adopt.identity, domain.name, provider),
+                ),
             )
             if domain.mail_from.enabled:
                 sesv2.EmailIdentityMailFromAttributes(
@@ -176,7 +187,10 @@ class SesDomain(pulumi.ComponentResource):
                     region=region,
                     mail_from_domain=domain.mail_from_domain_in(region),
                     behavior_on_mx_failure=domain.mail_from.behavior_on_mx_failure.value,
-                    opts=child,
+                    opts=pulumi.ResourceOptions(
+                        parent=self,
+                        **_adoption(adopt is not None and adopt.mail_from, domain.name, provider),
+                    ),
                 )
         identity = identities[domain.region]
         if (used := settings.configuration_set) is not None:
@@ -292,6 +306,14 @@ class SesDomain(pulumi.ComponentResource):
         if self.global_endpoint is not None:
             outputs["global_endpoint_id"] = self.global_endpoint.endpoint_id
         self.register_outputs(outputs)
+
+
+def _adoption(
+    adopted: bool, import_id: str, provider: pulumi.ProviderResource | None
+) -> dict[str, Any]:
+    """Resource options of a resource the stack adopts: its import id and, outside the stack's
+    region, the provider of its region (none when the stack creates it)."""
+    return {"import_": import_id, "provider": provider} if adopted else {}
 
 
 def _policy_for(authorization: SendingAuthorization) -> Callable[[str], str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..regions import dkim_domain
+from .adopt import AdoptConfig
 from .authorization import SendingAuthorization
 from .dkim_keys import ByodkimKey
 
@@ -229,6 +230,9 @@ class DomainConfig:
     """A global endpoint over two of the domain's regions (``None``: none)."""
     postmaster_tools: PostmasterToolsConfig | None = None
     """The Google Postmaster Tools verification record (``None``: none)."""
+    adopt: AdoptConfig | None = None
+    """What of the domain already exists and is imported instead of created (``None``: all is
+    created)."""
 
     @property
     def regions(self) -> tuple[str, ...]:

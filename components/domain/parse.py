@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from urllib.parse import unquote, urlsplit
 
 import idna
@@ -22,6 +23,7 @@ from ..names import (
 )
 from ..regions import parse_regions
 from ..validation import SECRET, Fields, Problems, bounded_text, check_each
+from .adopt_parse import parse_adopt
 from .authorization_parse import parse_sending_authorization
 from .bimi import bimi_name, parse_bimi
 from .dkim_keys import ByodkimKey, load_byodkim_key
@@ -296,6 +298,7 @@ def parse_domain(
         fields, name, (region, *secondary_regions) if region else (), problems
     )
     postmaster_tools = parse_postmaster_tools(fields.mapping("postmasterTools"), problems)
+    adopt = fields.raw("adopt")
     fields.finish()
     seen: set[str] = set()
     for path, text in address_items:
@@ -324,7 +327,7 @@ def parse_domain(
     )
     check_mail_from_domains(domain, fields, problems)
     _check_derived_names(domain, fields, problems)
-    return domain
+    return replace(domain, adopt=parse_adopt(adopt, fields.key_path("adopt"), domain, problems))
 
 
 def derived_names(domain: DomainConfig) -> dict[str, str]:

@@ -38,6 +38,10 @@ class ConfigurationSetSettings:
     sending_pool_name: pulumi.Input[str] | None = None
     """The pool of ``config.sending_pool_name`` as an output of the pool the stack declares, so
     the set waits for it (``None``: the name as configured)."""
+    import_id: str | None = None
+    """The import id of an existing set the stack adopts (``None``: the set is created)."""
+    provider: pulumi.ProviderResource | None = None
+    """An adopted set's provider outside the stack's region (``components/providers.py``)."""
 
 
 def _delivery_options(
@@ -131,7 +135,9 @@ class ConfigurationSet(pulumi.ComponentResource):
             vdm_options=_vdm_options(config),
             tags=tags,
             region=config.region,
-            opts=child_options(self),
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=args.import_id, provider=args.provider
+            ),
         )
         self.name = configuration_set.configuration_set_name
         self.arn = configuration_set.arn

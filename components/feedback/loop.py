@@ -14,7 +14,7 @@ Policies come from :mod:`.policies` and are serialised with sorted keys inside `
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import pulumi
@@ -24,6 +24,18 @@ from .alarms import ReputationAlarms, ReputationAlarmsSettings
 from .configuration_set import ConfigurationSet, ConfigurationSetSettings
 from .identity_feedback import IdentityFeedback, IdentityFeedbackArgs
 from .model import FeedbackConfig
+
+
+def _adoption(
+    name: str,
+    region: str,
+    adopted: Collection[tuple[str, str]],
+    providers: Mapping[str, pulumi.ProviderResource],
+) -> dict[str, Any]:
+    """The import id and provider of a set the stack adopts (nothing when it creates it)."""
+    if (name, region) not in adopted:
+        return {}
+    return {"import_id": name, "provider": providers.get(region)}
 
 
 class FeedbackLoop:
@@ -39,9 +51,13 @@ class FeedbackLoop:
         tags: Mapping[str, str],
         account: AccountContext | None = None,
         pool_names: Mapping[tuple[str, str], pulumi.Output[str]] | None = None,
+        adopted_sets: Collection[tuple[str, str]] = (),
+        providers: Mapping[str, pulumi.ProviderResource] | None = None,
     ) -> None:
         """``pool_names`` maps (pool name, region) of the dedicated IP pools the stack declares
-        to the pool's name output, so a set sending through one waits for it."""
+        to the pool's name output, so a set sending through one waits for it. The sets named
+        in ``adopted_sets`` (name, region) exist already and are imported, through the region's
+        provider in ``providers`` outside the stack's region."""
         self.config = config
         pools = pool_names or {}
         self.account = account = account_context(account)
@@ -58,6 +74,7 @@ class FeedbackLoop:
                     account=account,
                     tags=dict(tags),
                     sending_pool_name=pools.get((item.sending_pool_name or "", item.region)),
+                    **_adoption(item.name, item.region, adopted_sets, providers or {}),
                 ),
             )
             self.sets.setdefault(item.name, component)

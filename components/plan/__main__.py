@@ -1,7 +1,9 @@
-"""``python -m components.plan --stack NAME [--json] [--zone-file PATH]``: the offline plan.
+"""``python -m components.plan --stack NAME [--json] [--zone-file PATH] [--import-file PATH]``:
+the offline plan.
 
 Evaluates the real ``__main__.py`` for a stack under the SDK's mock runtime (``run.py``) and
-prints the resource tree and records (``render.py``), the whole plan as JSON, or a zone fragment.
+prints the resource tree and records (``render.py``), the whole plan as JSON, or a zone fragment;
+``--import-file`` writes what the stack adopts as a ``pulumi import --file`` document.
 
 Every declared resource is held against the limits AWS and the providers enforce at create time
 (``components/constraints``); each input they would refuse is named on stderr (and listed under
@@ -20,11 +22,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..checks.__main__ import BoundedParser
+from ..checks.aws_api import url_problem
 from ..validation import bounded_text
-from .render import records_of, render_records, render_tree
-from .run import ProgramFailed, make_plan
+from .render import records_of, render_adopted, render_records, render_tree
+from .run import Plan, ProgramFailed, make_plan
 from .stack_files import PROJECT_DIR, PlanUsageError
 
 DESCRIPTION = "Evaluate the stack program offline under the Pulumi SDK's mock runtime."
@@ -39,6 +43,21 @@ def add_arguments(parser: argparse.ArgumentParser, *, project_dir: Path) -> None
         "--zone-file",
         metavar="PATH",
         help="write the records as a BIND zone fragment ('-': stdout)",
+    )
+    parser.add_argument(
+        "--import-file",
+        metavar="PATH",
+        help="write what the stack adopts as a pulumi import --file document ('-': stdout)",
+    )
+    parser.add_argument(
+        "--check-adopted",
+        action="store_true",
+        help="read each adopted resource in SES (read-only AWS calls) and compare it with the plan",
+    )
+    parser.add_argument(
+        "--aws-endpoint-url",
+        metavar="URL",
+        help="with --check-adopted: the SES API endpoint (e.g. a local moto_server)",
     )
     parser.add_argument("--project-dir", type=Path, default=project_dir, help=argparse.SUPPRESS)
 
@@ -58,9 +77,20 @@ def run(args: argparse.Namespace) -> int:
     from ..validation import MAX_EXPLANATION, MAX_PROBLEMS_SHOWN, ConfigError
 
     zone_path = None if args.zone_file in (None, "-") else Path(args.zone_file)
-    if zone_path is not None and (problem := _unwritable(zone_path)) is not None:
-        print(f"plan: --zone-file {bounded_text(str(zone_path))}: {problem}", file=sys.stderr)
+    import_path = None if args.import_file in (None, "-") else Path(args.import_file)
+    if (
+        args.aws_endpoint_url is not None
+        and (problem := url_problem(args.aws_endpoint_url)) is not None
+    ):
+        print(
+            f"plan: --aws-endpoint-url {bounded_text(args.aws_endpoint_url)}: {problem}",
+            file=sys.stderr,
+        )
         return 2
+    for option, path in (("--zone-file", zone_path), ("--import-file", import_path)):
+        if path is not None and (problem := _unwritable(path)) is not None:
+            print(f"plan: {option} {bounded_text(str(path))}: {problem}", file=sys.stderr)
+            return 2
     try:
         plan = make_plan(args.stack, args.project_dir)
     except PlanUsageError as error:
@@ -111,13 +141,20 @@ def run(args: argparse.Namespace) -> int:
                 f"plan: wrote {len(records)} records to {bounded_text(str(zone_path))}",
                 file=sys.stderr,
             )
+    if args.import_file and not _write_import_file(plan.import_file, import_path):
+        return 2
     if args.json:
         print(json.dumps(plan.to_json(), indent=2, sort_keys=True))
-    elif args.zone_file != "-":
+    elif "-" not in (args.zone_file, args.import_file):
         print(f"Stack {plan.stack}: {len(plan.resources)} resources\n")
         print(render_tree(plan.resources))
         print(f"\nDNS records ({len(records)}):\n")
         print(render_records(records, plan.record_destinations))
+        if plan.adopted or any(r["inputs"].get("allowOverwrite") for r in plan.resources):
+            print("\nAdopted: imported or taken over instead of created:\n")
+            print(render_adopted(plan))
+    if args.check_adopted and (status := _check_adopted(plan, args.aws_endpoint_url)):
+        return status
     if plan.constraint_violations:
         print(
             f"plan: stack {args.stack!r}: {len(plan.constraint_violations)} declared input(s) "
@@ -130,10 +167,52 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_adopted(plan: Plan, endpoint: str | None) -> int:
+    """Confirm the adopted resources in SES; the exit status (0: all there as declared)."""
+    from ..checks.exit_status import ExitStatus
+    from .existing import check_adopted
+
+    confirmation = check_adopted(plan.resources, endpoint)
+    for finding in confirmation.findings:
+        print(f"plan: adopted {finding}", file=sys.stderr)
+    if confirmation.failure is not None:
+        print(f"plan: --check-adopted: {confirmation.failure.message}", file=sys.stderr)
+        return 2 if confirmation.failure.status is ExitStatus.USAGE else 1
+    if confirmation.findings:
+        return 2
+    print(
+        f"plan: {confirmation.checked} adopted resources found in SES as declared",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _write_import_file(document: dict[str, Any], path: Path | None) -> bool:
+    """Write the import document to ``path`` (``None``: stdout) and say so on stderr; ``False``
+    when it cannot be written (the reason printed)."""
+    text = json.dumps(document, indent=2) + "\n"
+    count = sum(1 for entry in document["resources"] if "id" in entry)
+    if path is None:
+        sys.stdout.write(text)
+        return True
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(
+            f"plan: --import-file {bounded_text(str(path))}: cannot be written: "
+            f"{error.strerror or error}",
+            file=sys.stderr,
+        )
+        return False
+    what = f"{count} resources to adopt" if count else "nothing to adopt (no domain sets adopt)"
+    print(f"plan: wrote {what} to {bounded_text(str(path))}", file=sys.stderr)
+    return True
+
+
 def _unwritable(path: Path) -> str | None:
-    """Why the zone file cannot be written there, checked before the plan runs."""
+    """Why the zone or import file cannot be written there, checked before the plan runs."""
     if path.is_dir():
-        return "is a directory; give a file name such as dev.zone"
+        return "is a directory; give a file name such as dev.zone or import.json"
     if not path.parent.is_dir():
         return f"its folder {bounded_text(str(path.parent))} does not exist"
     return None

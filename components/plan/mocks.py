@@ -198,6 +198,12 @@ class DeclaredResource:
     """Inputs as sent to the engine (camelCase keys), secrets replaced by ``"[secret]"``."""
     secret_paths: tuple[str, ...]
     """Dotted paths of the inputs that were marked secret."""
+    import_id: str | None = None
+    """The id of an existing resource the program adopts (its ``import_`` option)."""
+    parent_type: str | None = None
+    """The parent's type token (``None`` for children of the stack)."""
+    provider: str | None = None
+    """An explicit provider's reference (``<urn>::<id>``; ``None``: the default provider)."""
 
 
 def _is_secret_wrapper(value: Any) -> bool:
@@ -233,6 +239,7 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.declared: list[DeclaredResource] = []
         self._names_by_urn: dict[str, str] = {}
+        self._types_by_urn: dict[str, str] = {}
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)  # pyright: ignore[reportUnknownMemberType,reportUnknownVariableType]
@@ -241,6 +248,7 @@ class RecordingMonitor(MockMonitor):
             secret_paths: list[str] = []
             inputs = cast(dict[str, Any], _unwrap_secrets(raw, "", secret_paths))
             self._names_by_urn[response.urn] = request.name
+            self._types_by_urn[response.urn] = request.type
             self.declared.append(
                 DeclaredResource(
                     type=request.type,
@@ -248,6 +256,9 @@ class RecordingMonitor(MockMonitor):
                     parent=self._names_by_urn.get(request.parent),
                     inputs=inputs,
                     secret_paths=tuple(secret_paths),
+                    import_id=request.importId or None,
+                    parent_type=self._types_by_urn.get(request.parent),
+                    provider=request.provider or None,
                 )
             )
         return response
@@ -271,8 +282,12 @@ class PlanMocks(pulumi.runtime.Mocks):
             key: _secret_wrapper(value) if key in secret_keys else value
             for key, value in extra.items()
         }
+        # An adopted resource keeps its id; the provider drops an import id's "@<region>".
+        computed_id = str(extra.pop("id", ""))
         resource_id = (
-            str(extra.pop("id", "")) or f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
+            (args.resource_id or "").partition("@")[0]
+            or computed_id
+            or f"{args.name}-{stable_hex(args.typ, args.name, length=8)}"
         )
         return resource_id, {**wire_inputs, **extra}
 

@@ -48,3 +48,20 @@ def render_records(records: list[dict[str, Any]], destinations: dict[str, dict[s
 def records_of(plan: Plan) -> list[dict[str, Any]]:
     records = plan.outputs.get("dns_records", [])
     return cast(list[dict[str, Any]], records if isinstance(records, list) else [])
+
+
+def render_adopted(plan: Plan) -> str:
+    """What the stack takes over instead of creating: each imported resource with its import
+    id, then each Route 53 record that overwrites an existing one."""
+    rows = [("TYPE", "NAME", "IMPORT ID")] + [
+        (entry["type"], entry["name"], entry["id"]) for entry in plan.adopted
+    ]
+    rows += [
+        (r["type"], r["name"], "(taken over: allowOverwrite)")
+        for r in plan.resources
+        if r["type"] == "aws:route53/record:Record" and r["inputs"].get("allowOverwrite") is True
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    return "\n".join(
+        f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[2]}" for row in rows
+    )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..constraints import Violation, check_resources
+from .import_file import import_file, provider_name
 from .stack_files import PROJECT_DIR, read_stack_files
 
 
@@ -39,15 +40,25 @@ class Plan:
     """Per domain, the DNS provider and zone its records are written to."""
     constraint_violations: tuple[Violation, ...] = ()
     """Declared inputs AWS or a provider would refuse at create time (``constraints/``)."""
+    import_file: dict[str, Any] = field(default_factory=dict[str, Any])
+    """The ``pulumi import --file`` document of what the stack adopts (``import_file.py``)."""
+
+    @property
+    def adopted(self) -> list[dict[str, Any]]:
+        """The import file's adopted resources (its entries with an id)."""
+        return [entry for entry in self.import_file.get("resources", []) if "id" in entry]
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        plan: dict[str, Any] = {
             "stack": self.stack,
             "resources": self.resources,
             "outputs": self.outputs,
             "record_destinations": self.record_destinations,
             "constraint_violations": [v.to_json() for v in self.constraint_violations],
         }
+        if self.adopted:
+            plan["import_file"] = self.import_file
+        return plan
 
 
 class ProgramFailed(Exception):
@@ -128,7 +139,14 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         # the config is process-wide: leave none of this stack's behind for the caller
         pulumi.runtime.set_all_config({}, secret_keys=[])
     resources = [
-        {"type": r.type, "name": r.name, "parent": r.parent, "inputs": r.inputs}
+        {
+            "type": r.type,
+            "name": r.name,
+            "parent": r.parent,
+            "inputs": r.inputs,
+            **({"import_id": r.import_id} if r.import_id else {}),
+            **({"provider": provider_name(r.provider)} if r.provider else {}),
+        }
         for r in sorted(monitor.declared, key=lambda r: (r.name, r.type))
     ]
     destinations = {
@@ -148,5 +166,6 @@ def make_plan(stack: str, project_dir: Path = PROJECT_DIR) -> Plan:
         files.placeholder_keys,
         stack_config.warnings,
         destinations,
-        tuple(check_resources(resources)),
+        tuple(check_resources(resources, provider_region=files.config.get("aws:region"))),
+        import_file(monitor.declared),
     )

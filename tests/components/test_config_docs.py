@@ -124,6 +124,12 @@ MAXIMAL: dict[str, Any] = {
             "tags": {"owner": "mail"},
             "protect": True,
             "configurationSet": "shared",
+            "adopt": {
+                "identity": True,
+                "mailFrom": True,
+                "configurationSet": "shared",
+                "records": ["dkim", "dmarc"],
+            },
             "sendingAuthorization": [
                 {
                     "name": "partner",

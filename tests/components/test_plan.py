@@ -28,7 +28,8 @@ STACKS = STACK_NAMES
 SNAPSHOTS = REPO / "tests" / "snapshots"
 """The reviewed plan of every stack file: dev; prod (two domains, BYODKIM, other accounts, API
 senders); global (one domain in two regions with a global endpoint); marketing (BIMI and a
-tracking domain); platform (contact list, tenant, dedicated IP pool, account VDM)."""
+tracking domain); platform (contact list, tenant, dedicated IP pool, account VDM); adopt (two
+console-made domains adopted, one in two regions, with its import file)."""
 STAND_IN_PUBLIC_KEY = re.compile(r'(?<=\bp=)[A-Za-z0-9+/="]{300,}')
 """A DKIM TXT value's public key (``p=``, split or not): in a stack with an encrypted BYODKIM
 key it is the throwaway stand-in's, new on every run."""
@@ -69,7 +70,8 @@ def test_every_stack_file_plans(stack: str) -> None:
     assert document["stack"] == stack
     assert document["resources"], "a stack that declares nothing"
     for resource in document["resources"]:
-        assert set(resource) == {"type", "name", "parent", "inputs"}
+        assert {"type", "name", "parent", "inputs"} <= set(resource)
+        assert set(resource) <= {"type", "name", "parent", "inputs", "import_id", "provider"}
     jsonschema.validate(document["outputs"]["dns_records"], DNS_RECORDS_SCHEMA)
     json.dumps(document)  # the whole plan is JSON
 

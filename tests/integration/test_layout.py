@@ -46,6 +46,8 @@ PURE = (
     "components/domain/authorization.py",
     "components/domain/extra_args.py",
     "components/domain/authorization_parse.py",
+    "components/domain/adopt.py",
+    "components/domain/adopt_parse.py",
     "components/feedback/model.py",
     "components/feedback/parse.py",
     "components/feedback/policies.py",

@@ -1,7 +1,8 @@
 """Replay an offline plan's resources against ``moto_server``: the create calls the AWS provider
-makes, one mapping per resource type, from the plan's camelCase inputs to a boto3 call.
+makes, one mapping per resource type, from the plan's camelCase inputs to a boto3 call; for a
+resource the plan adopts (its ``import_id``), the read its import makes instead (``IMPORTS``).
 
-Only creates: no diff, update or delete logic. Inputs that carry the mocks' stand-ins for another
+No diff, update or delete logic. Inputs that carry the mocks' stand-ins for another
 resource's outputs (a KMS key ARN, a secret id, a hosted zone id) are rewritten to what moto
 returned for that resource, so later calls use the real moto values. A type without a mapping, or
 a call moto has no route for (its 404), is recorded as *not replayed* with the reason. Component
@@ -14,6 +15,7 @@ another's resource is visible as ``reused_from``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from components.plan.mocks import COMPUTED_OUTPUTS, SECRET_PLACEHOLDER, stable_hex
-from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed
+from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed, account_id
 from tests.support.moto_deliverability_calls import DELIVERABILITY_HANDLERS
 from tests.support.moto_sender_calls import SENDER_HANDLERS
 
@@ -69,6 +71,31 @@ ORDER = (
     "aws:cloudwatch/dashboard:Dashboard",
 )
 """Dependency order of the types the plans declare (what the engine's graph would give)."""
+
+
+def _read_identity(call: Call, import_id: str) -> Created:
+    call.api("sesv2", "get_email_identity", EmailIdentity=import_id)
+    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:identity/{import_id}"
+    return Created(physical=arn, outputs={"id": import_id, "arn": arn})
+
+
+def _read_mail_from(call: Call, import_id: str) -> Created:
+    call.api("sesv2", "get_email_identity", EmailIdentity=import_id)
+    return Created(physical=f"mail-from:{call.region}:{import_id}")
+
+
+def _read_configuration_set(call: Call, import_id: str) -> Created:
+    call.api("sesv2", "get_configuration_set", ConfigurationSetName=import_id)
+    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:configuration-set/{import_id}"
+    return Created(physical=arn, outputs={"id": import_id, "arn": arn})
+
+
+IMPORTS: dict[str, Callable[[Call, str], Created]] = {
+    "aws:sesv2/emailIdentity:EmailIdentity": _read_identity,
+    "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes": _read_mail_from,
+    "aws:sesv2/configurationSet:ConfigurationSet": _read_configuration_set,
+}
+"""Per type a plan may adopt: the read (sesv2 Get*) that stands for the provider's import."""
 
 
 class Status(StrEnum):
@@ -191,6 +218,29 @@ class MotoAccount:
             self.setup_calls.extend(self._calls[mark:])
             del self._calls[mark:]
 
+    def make_what_is_adopted(
+        self, resources: Iterable[Mapping[str, Any]], default_region: str
+    ) -> None:
+        """What a console made before the stack existed: each identity and configuration set a
+        plan adopts (its ``import_id``), created as setup calls so that the replay's reads find
+        them. (moto has no MAIL FROM route: an identity stands for its MAIL FROM too.)"""
+        for resource in resources:
+            import_id = resource.get("import_id")
+            if import_id is None:
+                continue
+            region = str(resource["inputs"].get("region") or default_region)
+            create = {
+                "aws:sesv2/emailIdentity:EmailIdentity": functools.partial(
+                    self.client("sesv2", region).create_email_identity, EmailIdentity=import_id
+                ),
+                "aws:sesv2/configurationSet:ConfigurationSet": functools.partial(
+                    self.client("sesv2", region).create_configuration_set,
+                    ConfigurationSetName=import_id,
+                ),
+            }.get(resource["type"])
+            if create is not None:
+                self.setup(create)
+
     def replay(
         self, stack: str, resources: Iterable[Mapping[str, Any]], default_region: str
     ) -> list[Outcome]:
@@ -227,8 +277,12 @@ class MotoAccount:
         stand_ins: dict[str, str],
     ) -> Outcome:
         type_, name = resource["type"], resource["name"]
+        import_id = resource.get("import_id")
         handler = HANDLERS.get(type_) or SENDER_HANDLERS.get(type_)
         handler = handler or DELIVERABILITY_HANDLERS.get(type_)
+        if import_id is not None and type_ in IMPORTS:
+            read = IMPORTS[type_]
+            handler = lambda call: read(call, str(import_id))  # noqa: E731
         if handler is None:
             return Outcome(
                 stack=stack,
@@ -278,5 +332,5 @@ class MotoAccount:
             calls=tuple(self._calls),
             physical=created.physical,
             reused_from=None if reused_from == f"{stack}/{name}" else reused_from,
-            ignored_inputs=call.unread(),
+            ignored_inputs=() if import_id is not None else call.unread(),
         )

@@ -19,7 +19,9 @@ def route53_value(record: DnsRecord) -> str:
 
 
 class Route53Writer(RecordWriter):
-    """One ``aws.route53.Record`` per record. Route 53 is global: no region argument."""
+    """One ``aws.route53.Record`` per record. Route 53 is global: no region argument. A record
+    never overwrites one it did not create, unless the domain's ``adopt.records`` lists its
+    kind: then it takes the existing record over (``allow_overwrite``)."""
 
     def __init__(
         self,
@@ -39,6 +41,7 @@ class Route53Writer(RecordWriter):
     def write(
         self, resource_name: str, slot: DnsRecord, record: RecordInput
     ) -> pulumi.Resource | None:
+        adopt = self.domain.adopt
         return route53.Record(
             resource_name,
             zone_id=self.zone_id,
@@ -46,6 +49,6 @@ class Route53Writer(RecordWriter):
             type=slot.type.value,
             ttl=slot.ttl,
             records=record_field(record, lambda r: [route53_value(r)]),
-            allow_overwrite=False,
+            allow_overwrite=adopt is not None and adopt.takes_over(slot.purpose.value),
             opts=pulumi.ResourceOptions(parent=self.parent),
         )
