@@ -684,11 +684,17 @@ LETTERS = "unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
         ("%{}", f"'%{{}}': {LETTERS}"),
         ("%{x" + "." * 50 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),
         ("%{d" + "." * 37 + "}", None),  # 41 characters: valid, nothing shown
-        ("%{x" + "." * 36 + "}", f"'%{{x{'.' * 36}}}': {LETTERS}"),  # 40: shown whole
-        ("%{x" + "." * 37 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),  # 41: cut
+        # 40 characters are shown whole (delimiters other than '.', unlike the cut's "...")
+        ("%{x" + "-" * 36 + "}", f"'%{{x{'-' * 36}}}': {LETTERS}"),
+        ("%{x" + "-" * 37 + "}", f"'%{{x{'-' * 33}...}}': {LETTERS}"),  # 41: cut
         (
             "%{c}",
             "'%{c}': macro letter 'c' is allowed only in the explanation text an exp= target "
+            "publishes, not in a record (RFC 7208 7.2)",
+        ),
+        (
+            "%{t2r.}",
+            "'%{t2r.}': macro letter 't' is allowed only in the explanation text an exp= target "
             "publishes, not in a record (RFC 7208 7.2)",
         ),
         (
