@@ -98,6 +98,10 @@ def test_redirect_is_not_followed_when_the_record_has_all() -> None:
     world = World(txt={"_spf.example.com": ["v=spf1 -all"]})
     ev = world.evaluate("v=spf1 -all redirect=_spf.example.com")
     assert (ev.lookups, world.asked, ev.visited) == (0, [], [])
+    # Modifiers may stand anywhere (RFC 7208 4.6.3): the terms after an ignored one still count.
+    world = World(txt={"_spf.example.com": ["v=spf1 -all"]}, addresses=hosts(1))
+    ev = world.evaluate("v=spf1 redirect=_spf.example.com a:h0.example.com -all")
+    assert (ev.lookups, world.asked, ev.visited) == (1, [("h0.example.com", "A")], [])
 
 
 def test_two_void_lookups_are_allowed_three_are_not() -> None:
