@@ -172,7 +172,16 @@ def test_byodkim_warnings_name_the_server_and_carry_no_fix() -> None:
 
 def test_cname_rows_carry_no_fix() -> None:
     found = dkim.dkim_findings(CNAME_ROW, TARGET, "v=DKIM1; p=", "ns1", "resolver 192.0.2.53")
-    assert [(f.fix, f.nameserver) for f in found] == [(None, "ns1")]
+    assert found == [
+        Finding(
+            "error",
+            FindingCode.DKIM_KEY_REVOKED,
+            "tok1._domainkey.example.com",
+            "DKIM key at tok1.dkim.amazonses.com (via resolver 192.0.2.53): the key is revoked "
+            "(empty p=)",
+            nameserver="ns1",
+        )
+    ]
 
 
 # ---- key data ---------------------------------------------------------------------------------

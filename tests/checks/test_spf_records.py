@@ -98,6 +98,10 @@ def test_redirect_is_not_followed_when_the_record_has_all() -> None:
     world = World(txt={"_spf.example.com": ["v=spf1 -all"]})
     ev = world.evaluate("v=spf1 -all redirect=_spf.example.com")
     assert (ev.lookups, world.asked, ev.visited) == (0, [], [])
+    # Modifiers may stand anywhere (RFC 7208 4.6.3): the terms after an ignored one still count.
+    world = World(txt={"_spf.example.com": ["v=spf1 -all"]}, addresses=hosts(1))
+    ev = world.evaluate("v=spf1 redirect=_spf.example.com a:h0.example.com -all")
+    assert (ev.lookups, world.asked, ev.visited) == (1, [("h0.example.com", "A")], [])
 
 
 def test_two_void_lookups_are_allowed_three_are_not() -> None:
@@ -684,11 +688,17 @@ LETTERS = "unknown macro letter (allowed: s, l, o, d, i, p, h, v)"
         ("%{}", f"'%{{}}': {LETTERS}"),
         ("%{x" + "." * 50 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),
         ("%{d" + "." * 37 + "}", None),  # 41 characters: valid, nothing shown
-        ("%{x" + "." * 36 + "}", f"'%{{x{'.' * 36}}}': {LETTERS}"),  # 40: shown whole
-        ("%{x" + "." * 37 + "}", f"'%{{x{'.' * 33}...}}': {LETTERS}"),  # 41: cut
+        # 40 characters are shown whole (delimiters other than '.', unlike the cut's "...")
+        ("%{x" + "-" * 36 + "}", f"'%{{x{'-' * 36}}}': {LETTERS}"),
+        ("%{x" + "-" * 37 + "}", f"'%{{x{'-' * 33}...}}': {LETTERS}"),  # 41: cut
         (
             "%{c}",
             "'%{c}': macro letter 'c' is allowed only in the explanation text an exp= target "
+            "publishes, not in a record (RFC 7208 7.2)",
+        ),
+        (
+            "%{t2r.}",
+            "'%{t2r.}': macro letter 't' is allowed only in the explanation text an exp= target "
             "publishes, not in a record (RFC 7208 7.2)",
         ),
         (

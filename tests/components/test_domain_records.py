@@ -309,3 +309,90 @@ def test_a_byodkim_domain_publishes_its_key_as_txt() -> None:
     }
     assert not needs_dkim_tokens(record)
     assert dkim_key_value("QUJD") == "v=DKIM1; k=rsa; p=QUJD"
+
+
+def test_every_record_of_a_two_region_domain_with_bimi_whole() -> None:
+    """Each region's DKIM and MAIL FROM records, DMARC and BIMI once; slots name resources, so a
+    secondary region's are suffixed with it and none is shared."""
+    config = parse(
+        {
+            "domains": [
+                {
+                    "name": "example.com",
+                    "regions": ["eu-west-1", "eu-south-1"],
+                    "dns": {"provider": "external", "ttl": 900},
+                    "dmarc": {"policy": "reject"},
+                    "bimi": {"logoUrl": "https://brand.example.com/bimi/logo.svg"},
+                }
+            ]
+        }
+    )
+    domain = config.domains[0]
+    records = required_records(domain, ["TokA", "tokb"], {"eu-south-1": ["tokc"]})
+    assert [(r.name, r.type.value, r.value, r.ttl, r.purpose.value, r.slot) for r in records] == [
+        ("toka._domainkey.example.com", "CNAME", "toka.dkim.amazonses.com", 900, "dkim", "dkim-1"),
+        ("tokb._domainkey.example.com", "CNAME", "tokb.dkim.amazonses.com", 900, "dkim", "dkim-2"),
+        (
+            "tokc._domainkey.example.com",
+            "CNAME",
+            "tokc.dkim.eu-south-1.amazonses.com",
+            900,
+            "dkim",
+            "dkim-1-eu-south-1",
+        ),
+        (
+            "mail.example.com",
+            "MX",
+            "10 feedback-smtp.eu-west-1.amazonses.com",
+            900,
+            "mail_from_mx",
+            "mail-from-mx",
+        ),
+        (
+            "mail.example.com",
+            "TXT",
+            "v=spf1 include:amazonses.com ~all",
+            900,
+            "mail_from_spf",
+            "mail-from-spf",
+        ),
+        (
+            "mail-eu-south-1.example.com",
+            "MX",
+            "10 feedback-smtp.eu-south-1.amazonses.com",
+            900,
+            "mail_from_mx",
+            "mail-from-mx-eu-south-1",
+        ),
+        (
+            "mail-eu-south-1.example.com",
+            "TXT",
+            "v=spf1 include:amazonses.com ~all",
+            900,
+            "mail_from_spf",
+            "mail-from-spf-eu-south-1",
+        ),
+        ("_dmarc.example.com", "TXT", "v=DMARC1; p=reject", 900, "dmarc", "dmarc"),
+        (
+            "default._bimi.example.com",
+            "TXT",
+            "v=BIMI1; l=https://brand.example.com/bimi/logo.svg; a=",
+            900,
+            "bimi",
+            "bimi",
+        ),
+    ]
+    assert {r.domain for r in records} == {"example.com"}
+    # Before SES hands out tokens: three placeholders a region, each its own slot.
+    assert [(r.name, r.slot) for r in record_slots(domain) if needs_dkim_tokens(r)] == [
+        ("token1._domainkey.example.com", "dkim-1"),
+        ("token2._domainkey.example.com", "dkim-2"),
+        ("token3._domainkey.example.com", "dkim-3"),
+        ("eu-south-1-token1._domainkey.example.com", "dkim-1-eu-south-1"),
+        ("eu-south-1-token2._domainkey.example.com", "dkim-2-eu-south-1"),
+        ("eu-south-1-token3._domainkey.example.com", "dkim-3-eu-south-1"),
+    ]
+    # A region whose tokens are not given has no DKIM records yet.
+    assert [r.slot for r in required_records(domain, ["toka"]) if r.purpose.value == "dkim"] == [
+        "dkim-1"
+    ]

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from components.regions import partition_of, ses_regions
 from components.smtp.credentials import (
+    API_ACTIONS,
     STARTTLS_PORTS,
     TLS_WRAPPER_PORTS,
     SmtpEndpoint,
@@ -264,3 +265,45 @@ def test_empty_inputs_are_refused(secret: str, region: str, message: str) -> Non
     with pytest.raises(ValueError) as raised:
         smtp_password_v4(secret, region)
     assert str(raised.value) == message
+
+
+def test_an_api_senders_policy_whole_document() -> None:
+    assert send_policy([IDENTITY], [CONFIG_SET], actions=API_ACTIONS) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "SendEmailThroughTheApi",
+                "Effect": "Allow",
+                "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+                "Resource": [IDENTITY, CONFIG_SET],
+            }
+        ],
+    }
+    statement = send_policy([IDENTITY], actions=("ses:SendEmail", "ses:SendEmail"))["Statement"]
+    assert statement == [
+        {
+            "Sid": "SendEmailThroughTheApi",
+            "Effect": "Allow",
+            "Action": "ses:SendEmail",
+            "Resource": [IDENTITY],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("actions", "shown"),
+    [
+        ((), "[]"),
+        (("ses:*",), "['ses:*']"),
+        (
+            ("ses:SendRawEmail", "ses:DeleteEmailIdentity"),
+            "['ses:SendRawEmail', 'ses:DeleteEmailIdentity']",
+        ),
+    ],
+)
+def test_a_send_policy_refuses_other_actions(actions: tuple[str, ...], shown: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        send_policy([IDENTITY], actions=actions)
+    assert str(raised.value) == (
+        f"a send policy allows only ses:SendEmail, ses:SendRawEmail, not {shown}"
+    )
