@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
+from ..api_senders.args import ApiSenderArgs
 from ..domain.args import SesDomainArgs
 from ..feedback.args import ConfigurationSetArgs, FeedbackTopicsArgs, ReputationAlarmsArgs
 from ..smtp.group import SmtpGroupArgs
@@ -21,6 +22,7 @@ from .types import (
     POLICY,
     RECORDS,
     RESOURCES,
+    ApiSenderOutputs,
     ConfigurationSetOutputs,
     FeedbackTopicsOutputs,
     ReputationAlarmsOutputs,
@@ -106,6 +108,20 @@ _WHY_PLAIN = {
         "tags": CHECKED,
     },
     "SmtpGroupArgs": {"group_name": RESOURCES, "policy": POLICY, "path": CHECKED},
+    "ApiSenderArgs": {
+        "sender_name": RESOURCES,
+        "policy": POLICY,
+        "kind": RESOURCES,
+        "trust": "the role's trust policy document is built from it before any resource is"
+        " declared.",
+        "path": CHECKED,
+        "max_session_duration": CHECKED,
+        "access_key": RESOURCES,
+        "rotation": RESOURCES,
+        "previous_rotation": RESOURCES,
+        "tags": CHECKED,
+    },
+    "TrustArgs": dict.fromkeys(("principals", "conditions"), CHECKED),
     "SmtpPolicyArgs": dict.fromkeys(
         (
             "identity_arns",
@@ -203,10 +219,21 @@ REPUTATION_ALARMS = Component(
     inputs=ReputationAlarmsArgs,
     outputs=ReputationAlarmsOutputs,
 )
+API_SENDER = Component(
+    name="ApiSender",
+    description=(
+        "An IAM role (trusted only by the principals given) or user allowed only "
+        "`ses:SendEmail` and `ses:SendRawEmail` through the SES v2 API from its identities, "
+        "optionally with an access key (exported as secrets)."
+    ),
+    inputs=ApiSenderArgs,
+    outputs=ApiSenderOutputs,
+)
 COMPONENTS = (
     SES_DOMAIN,
     SMTP_USER,
     SMTP_GROUP,
+    API_SENDER,
     CONFIGURATION_SET,
     FEEDBACK_TOPICS,
     REPUTATION_ALARMS,

@@ -10,8 +10,8 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
   inputs are made into the props (``props.py``) and checked by the props' own validator, so
   other languages get the Python API's names, docs, defaults and checks. Outputs (a
   configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
-- ``SmtpUser``, ``SmtpGroup``, ``ConfigurationSet``, ``FeedbackTopics`` and ``ReputationAlarms``
-  are made the same way from their props.
+- ``SmtpUser``, ``SmtpGroup``, ``ApiSender``, ``ConfigurationSet``, ``FeedbackTopics`` and
+  ``ReputationAlarms`` are made the same way from their props.
 - Each class subclasses the Python component (resources unchanged); the state is read from
   the attributes the outputs dataclass names.
 """
@@ -27,6 +27,9 @@ from pulumi.provider import ConstructResult, Provider
 from pulumi.runtime import config as runtime_config
 
 from .. import __version__
+from ..api_senders import sender as python_api_sender
+from ..api_senders.args import ApiSenderArgs, check_sender_args
+from ..api_senders.model import TrustConfig
 from ..domain import component as python_domain
 from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
 from ..feedback import alarms as python_alarms
@@ -50,6 +53,7 @@ from ..validation import ConfigError, ConfigProblem
 from .hints import camel_case
 from .inputs import InputCheck
 from .package import (
+    API_SENDER,
     CONFIGURATION_SET,
     FEEDBACK_TOPICS,
     NOTES,
@@ -247,6 +251,27 @@ class SmtpGroup(python_group.SmtpGroup):
             made.warn([f"SmtpGroupArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
 
 
+def _check_sender(props: ApiSenderArgs) -> TrustConfig | None:
+    aws_region = runtime_config.get_config("aws:region")
+    return check_sender_args(props, aws_region if isinstance(aws_region, str) else None)
+
+
+class ApiSender(python_api_sender.ApiSender):
+    """``ses:index:ApiSender``: the Python one, from ``ApiSenderArgs`` (its access key, when
+    asked for, only as secrets)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("ApiSender", ApiSenderArgs, args, _check_sender)
+        super().__init__(name, made.props, opts)
+        if not made.props.policy.from_addresses:
+            made.warn([f"ApiSenderArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
+
+
 NO_FROM_ADDRESSES = (
     "is not set: without it the members may send as any address of their identities (no"
     " ses:FromAddress condition); list the addresses or patterns they send as"
@@ -267,6 +292,7 @@ COMPONENTS: list[Hosted] = [
     Hosted(schema=SES_DOMAIN, cls=SesDomain),
     Hosted(schema=SMTP_USER, cls=SmtpUser),
     Hosted(schema=SMTP_GROUP, cls=SmtpGroup),
+    Hosted(schema=API_SENDER, cls=ApiSender),
     Hosted(schema=CONFIGURATION_SET, cls=ConfigurationSet),
     Hosted(schema=FEEDBACK_TOPICS, cls=FeedbackTopics),
     Hosted(schema=REPUTATION_ALARMS, cls=ReputationAlarms),

@@ -148,3 +148,21 @@ class ReputationAlarmsOutputs:
     """The SNS topic the alarms notify."""
     dashboard_name: str | None = None
     """The CloudWatch dashboard, when ``dashboard`` is true."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiSenderOutputs:
+    """The outputs of ``ApiSender``."""
+
+    kind: str
+    """``role`` or ``user``."""
+    name: str
+    """The IAM role or user name."""
+    arn: str
+    """The IAM role's or user's ARN (a workload assumes the role by it)."""
+    policy: str
+    """The inline send-only IAM policy document."""
+    access_key_id: str | None = field(default=None, metadata=SECRET_FIELD)
+    """A user's access key id, when ``accessKey`` is true."""
+    secret_access_key: str | None = field(default=None, metadata=SECRET_FIELD)
+    """A user's secret access key, when ``accessKey`` is true."""

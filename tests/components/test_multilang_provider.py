@@ -160,6 +160,28 @@ EXPECTED["ses:index:ReputationAlarms"] = {
         "dashboardName": "string",
     },
 }
+EXPECTED["ses:index:ApiSender"] = {
+    "inputs": {
+        "senderName": "string",
+        "policy": "#/types/ses:index:SmtpPolicy",
+        "kind": "#/types/ses:index:ApiSenderKind",
+        "trust": "#/types/ses:index:Trust",
+        "path": "string",
+        "maxSessionDuration": "integer",
+        "accessKey": "boolean",
+        "rotation": "string",
+        "previousRotation": "string",
+        "tags": "map<string>",
+    },
+    "outputs": {
+        "kind": "string",
+        "name": "string",
+        "arn": "string",
+        "policy": "string",
+        "accessKeyId": "string",
+        "secretAccessKey": "string",
+    },
+}
 REQUIRED = {
     "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
     "ses:index:SmtpUser": (["regions", "userName"], ["password", "passwords", "username"]),
@@ -167,12 +189,14 @@ REQUIRED = {
     "ses:index:FeedbackTopics": (["setName", "sourceArn"], ["deadLetterQueueUrls", "topicArns"]),
     "ses:index:ConfigurationSet": (["name"], ["arn", "name", "region", "topicArns"]),
     "ses:index:ReputationAlarms": ([], ["alarmNames", "alertsTopicArn"]),
+    "ses:index:ApiSender": (["policy", "senderName"], ["arn", "kind", "name", "policy"]),
 }
 ENUMS = {
     "DkimKeyLength": ["RSA_2048_BIT", "RSA_1024_BIT"],
     "MxFailureBehavior": ["USE_DEFAULT_VALUE", "REJECT_MESSAGE"],
     "DmarcPolicy": ["none", "quarantine", "reject"],
     "DmarcAlignment": ["r", "s"],
+    "ApiSenderKind": ["role", "user"],
 }
 
 

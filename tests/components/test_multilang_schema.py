@@ -98,7 +98,13 @@ def test_credentials_are_secret_in_the_schema() -> None:
         if spec.get("secret")
         for path in [f"{token}.{kind}.{name}"]
     ]
-    assert len(everywhere) == 3  # resource properties; Byodkim.privateKey is a type's
+    assert everywhere == [  # resource properties; Byodkim.privateKey is a type's
+        "ses:index:SmtpUser.properties.username",
+        "ses:index:SmtpUser.properties.password",
+        "ses:index:SmtpUser.properties.passwords",
+        "ses:index:ApiSender.properties.accessKeyId",
+        "ses:index:ApiSender.properties.secretAccessKey",
+    ]
 
 
 def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> None:
@@ -296,7 +302,9 @@ def test_names() -> None:
 
 def test_an_unknown_type_token_names_the_components() -> None:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
-    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:Conf"):
+    with pytest.raises(
+        ValueError, match=r"'ses:index:Nope'; this package has ses:index:ApiSender, ses:index:Conf"
+    ):
         provider.construct("x", "ses:index:Nope", {})
 
 
