@@ -18,8 +18,8 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, Generic, TypeVar, cast
 
 import pulumi
 from pulumi.errors import InputPropertiesError
@@ -333,8 +333,21 @@ class SesComponentProvider(Provider):
         for item in fields(hosted.schema.outputs):
             value = getattr(component, item.name, None)
             if value is not None:
-                state[camel_case(item.name)] = value
+                state[camel_case(item.name)] = _state_value(value)
         return ConstructResult(component.urn, state)
+
+
+def _state_value(value: object) -> object:
+    """An output as the schema names it: a dataclass (``DomainRegion``) as an object of its
+    fields in camelCase, unset ones left out; maps and lists item by item."""
+    if is_dataclass(value) and not isinstance(value, type):
+        found = {camel_case(item.name): getattr(value, item.name) for item in fields(value)}
+        return {key: _state_value(item) for key, item in found.items() if item is not None}
+    if isinstance(value, dict):
+        return {key: _state_value(item) for key, item in cast(dict[str, object], value).items()}
+    if isinstance(value, list):
+        return [_state_value(item) for item in cast(list[object], value)]
+    return value
 
 
 def _invalid_inputs(error: ConfigError) -> InputPropertiesError:

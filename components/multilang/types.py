@@ -43,6 +43,29 @@ class DnsRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SesDomainRegion:
+    """The domain's identity in one of its regions."""
+
+    arn: str
+    """The identity's ARN in this region."""
+    dkim_status: str
+    """SES's DKIM status of this region's identity (PENDING, SUCCESS, ...)."""
+    verified_for_sending: bool
+    """Whether SES lets this region's identity send."""
+    dkim_tokens: list[str]
+    """This region's Easy DKIM tokens (empty for BYODKIM)."""
+    dns_records: list[DnsRecord]
+    """The records this region's identity needs: its DKIM records (Easy DKIM's three CNAMEs,
+    or the BYODKIM key record all regions share) and its MAIL FROM MX and SPF."""
+    mail_from_domain: str | None = None
+    """This region's custom MAIL FROM domain, when enabled."""
+    configuration_set_name: str | None = None
+    """This region's default configuration set, when one is given."""
+    email_identity_arns: dict[str, str]
+    """ARN of each email address identity in this region, by address."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SesDomainOutputs:
     """The outputs of ``SesDomain``."""
 
@@ -58,6 +81,16 @@ class SesDomainOutputs:
     """The custom MAIL FROM domain, when enabled."""
     email_identity_arns: dict[str, str]
     """ARN of each email address identity, by address."""
+    region: str
+    """The primary region (the one of `arn`, `dkimStatus` and `mailFromDomain`)."""
+    regions: dict[str, SesDomainRegion]
+    """The identity in each of the domain's regions, the primary one included."""
+    configuration_set_name: str | None = None
+    """The primary region's default configuration set, when one is given."""
+    global_endpoint_id: str | None = None
+    """The global endpoint's id (what `SendEmail`'s `EndpointId` takes), when configured."""
+    authorization_policies: list[str]
+    """The names of the identity's sending authorization policies."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -60,6 +60,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "verifiedForSending": "boolean",
             "mailFromDomain": "string",
             "emailIdentityArns": "map<string>",
+            "region": "string",
+            "regions": "map<#/types/ses:index:SesDomainRegion>",
+            "configurationSetName": "string",
+            "globalEndpointId": "string",
+            "authorizationPolicies": "array<string>",
         },
     },
     "ses:index:SmtpUser": {
