@@ -199,3 +199,49 @@ class ApiSenderOutputs:
     """A user's access key id, when ``accessKey`` is true."""
     secret_access_key: str | None = field(default=None, metadata=SECRET_FIELD)
     """A user's secret access key, when ``accessKey`` is true."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactListOutputs:
+    """The outputs of ``ContactList``."""
+
+    name: str
+    """The list's name: what senders give as the list in list-management options."""
+    arn: str
+    """The list's ARN (what a `Tenant`'s `resources` takes)."""
+    region: str
+    """The list's region."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DedicatedIpPoolOutputs:
+    """The outputs of ``DedicatedIpPool``."""
+
+    name: str
+    """The pool's name: give it to a `ConfigurationSet`'s `sendingPoolName`."""
+    arn: str
+    """The pool's ARN."""
+    region: str
+    """The pool's region."""
+    scaling_mode: str
+    """STANDARD or MANAGED."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountVdmOutputs:
+    """The outputs of ``AccountVdm``."""
+
+    regions: list[str]
+    """The regions the account's VDM settings are set in."""
+    enabled: str
+    """ENABLED or DISABLED."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantOutputs:
+    """The outputs of ``Tenant``."""
+
+    name: str
+    """The tenant's name (what `SendEmail`'s `TenantName` takes)."""
+    arn: str
+    """The tenant's ARN."""

@@ -110,3 +110,70 @@ def test_bad_api_sender_inputs_are_named_by_input_path_all_at_once() -> None:
     user_only = refused("ApiSender", {"senderName": "r", "policy": POLICY, "accessKey": True})
     assert "ApiSender.accessKey = True: applies to kind user only" in user_only
     assert "ApiSender.trust = (missing): is required for a role" in user_only
+
+
+def test_a_pool_and_a_set_sending_through_it_from_another_language() -> None:
+    declared, state, _ = construct(
+        "DedicatedIpPool",
+        {"name": "bulk", "region": "eu-west-1", "scalingMode": "MANAGED", "tags": {"t": "1"}},
+    )
+    (pool,) = [r for r in declared if r.type == "aws:sesv2/dedicatedIpPool:DedicatedIpPool"]
+    assert pool.inputs["scalingMode"] == "MANAGED" and pool.inputs["tags"] == {"t": "1"}
+    assert state == {
+        "name": "bulk",
+        "arn": state["arn"],
+        "region": "eu-west-1",
+        "scalingMode": "MANAGED",
+    }
+    account = {"accountId": "123456789012", "partition": "aws"}
+    declared, _, _ = construct(
+        "ConfigurationSet",
+        {"name": "news", "region": "eu-west-1", "sendingPoolName": "bulk", "account": account},
+    )
+    (made,) = [r for r in declared if r.type == "aws:sesv2/configurationSet:ConfigurationSet"]
+    assert made.inputs["deliveryOptions"]["sendingPoolName"] == "bulk"
+
+
+def test_account_vdm_contact_list_and_tenant_from_another_language() -> None:
+    declared, state, _ = construct(
+        "AccountVdm",
+        {"regions": ["eu-west-1"], "optimizedSharedDelivery": "ENABLED"},
+    )
+    (vdm,) = [r for r in declared if r.type.endswith(":AccountVdmAttributes")]
+    assert vdm.inputs["guardianAttributes"] == {"optimizedSharedDelivery": "ENABLED"}
+    assert state == {"regions": ["eu-west-1"], "enabled": "ENABLED"}
+    declared, state, _ = construct(
+        "ContactList",
+        {
+            "name": "customers",
+            "region": "eu-west-1",
+            "topics": [
+                {"name": "news", "displayName": "News", "defaultSubscriptionStatus": "OPT_IN"}
+            ],
+        },
+    )
+    assert state["arn"] == "arn:aws:ses:eu-west-1:123456789012:contact-list/customers"
+    list_arn = state["arn"]
+    declared, state, _ = construct(
+        "Tenant",
+        {"name": "acme", "region": "eu-west-1", "resources": {"list": list_arn, "shop": SHOP_ARN}},
+    )
+    associations = {r.name: r.inputs["resourceArn"] for r in declared if "Association" in r.type}
+    assert associations == {"x-list": list_arn, "x-shop": SHOP_ARN}
+    assert state["name"] == "acme"
+
+
+def test_bad_deliverability_inputs_are_named_by_input_path() -> None:
+    pool = refused("DedicatedIpPool", {"name": "Bulk", "scalingMode": "FAST", "region": "x-1"})
+    assert "DedicatedIpPool.name = 'Bulk'" in pool
+    assert "DedicatedIpPool.scalingMode = 'FAST'" in pool
+    assert "DedicatedIpPool.region = 'x-1'" in pool
+    vdm = refused("AccountVdm", {"engagementMetrics": "ON", "regions": ["eu-west-1"]})
+    assert "AccountVdm.engagementMetrics = 'ON'" in vdm
+    tenant = refused(
+        "Tenant", {"name": "acme", "region": "eu-west-1", "resources": {"a b": "arn:aws:s3:::b"}}
+    )
+    assert "Tenant.resources.a b = 'a b': labels are" in tenant
+    assert "Tenant.resources.a b = 'arn:aws:s3:::b': must be the ARN of an SES" in tenant
+    contact_list = refused("ContactList", {"name": "x", "topics": [{"name": "n"}]})
+    assert "ContactList.topics[0].displayName" in contact_list

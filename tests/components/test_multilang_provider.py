@@ -119,6 +119,7 @@ EXPECTED["ses:index:ConfigurationSet"] = {
         "emailForwarding": "boolean",
         "tags": "map<string>",
         "account": "#/types/ses:index:AccountContext",
+        "sendingPoolName": "string",
     },
     "outputs": {
         "name": "string",
@@ -187,6 +188,43 @@ EXPECTED["ses:index:ApiSender"] = {
         "secretAccessKey": "string",
     },
 }
+EXPECTED["ses:index:ContactList"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "description": "string",
+        "topics": "array<#/types/ses:index:ContactListTopic>",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string", "region": "string"},
+}
+EXPECTED["ses:index:DedicatedIpPool"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "scalingMode": "#/types/ses:index:ScalingMode",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string", "region": "string", "scalingMode": "string"},
+}
+EXPECTED["ses:index:AccountVdm"] = {
+    "inputs": {
+        "enabled": "#/types/ses:index:FeatureStatus",
+        "engagementMetrics": "#/types/ses:index:FeatureStatus",
+        "optimizedSharedDelivery": "#/types/ses:index:FeatureStatus",
+        "regions": "array<string>",
+    },
+    "outputs": {"regions": "array<string>", "enabled": "string"},
+}
+EXPECTED["ses:index:Tenant"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "resources": "map<string>",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string"},
+}
 REQUIRED = {
     "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
     "ses:index:SmtpUser": (["regions", "userName"], ["password", "passwords", "username"]),
@@ -195,6 +233,10 @@ REQUIRED = {
     "ses:index:ConfigurationSet": (["name"], ["arn", "name", "region", "topicArns"]),
     "ses:index:ReputationAlarms": ([], ["alarmNames", "alertsTopicArn"]),
     "ses:index:ApiSender": (["policy", "senderName"], ["arn", "kind", "name", "policy"]),
+    "ses:index:ContactList": (["name"], ["arn", "name", "region"]),
+    "ses:index:DedicatedIpPool": (["name"], ["arn", "name", "region", "scalingMode"]),
+    "ses:index:AccountVdm": ([], ["enabled", "regions"]),
+    "ses:index:Tenant": (["name"], ["arn", "name"]),
 }
 ENUMS = {
     "DkimKeyLength": ["RSA_2048_BIT", "RSA_1024_BIT"],
@@ -202,6 +244,8 @@ ENUMS = {
     "DmarcPolicy": ["none", "quarantine", "reject"],
     "DmarcAlignment": ["r", "s"],
     "ApiSenderKind": ["role", "user"],
+    "ScalingMode": ["STANDARD", "MANAGED"],
+    "SubscriptionStatus": ["OPT_IN", "OPT_OUT"],
 }
 
 
