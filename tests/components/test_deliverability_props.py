@@ -183,7 +183,7 @@ def test_account_vdm_from_props_in_each_region_or_the_programs_own() -> None:
             ),
         )
     )
-    assert [(r.name, r.inputs) for r in of_type(monitor, VDM)] == [
+    assert sorted((r.name, r.inputs) for r in of_type(monitor, VDM)) == [
         (
             f"vdm-{region}",
             {
@@ -293,3 +293,21 @@ def test_the_stack_declares_pools_and_vdm_through_the_same_components() -> None:
     # the names they had at the stack's top level are aliases: a deployed one is not replaced
     assert {pool.name, vdm.name} <= monitor.aliased
     assert check_resources([r.__dict__ for r in monitor.declared]) == []
+
+
+def test_the_constraints_layer_refuses_two_vdm_settings_or_pools_of_one_name_in_a_region() -> None:
+    """Props see one component; the account's scopes are the constraints layer's."""
+
+    def body() -> None:
+        AccountVdm("a", AccountVdmArgs(regions=["eu-west-1"]))
+        AccountVdm("b", AccountVdmArgs(regions=["eu-west-1", "us-east-1"]))
+        DedicatedIpPool("p1", DedicatedIpPoolArgs(name="bulk", region="eu-west-1"))
+        DedicatedIpPool("p2", DedicatedIpPoolArgs(name="bulk", region="eu-west-1"))
+        DedicatedIpPool("p3", DedicatedIpPoolArgs(name="bulk", region="us-east-1"))
+
+    monitor = declare(body)
+    violations = check_resources([r.__dict__ for r in monitor.declared])
+    # whichever of the two registered second is named (registration order is the runtime's)
+    found = {v.resource_type: v.resource_name for v in violations}
+    assert len(violations) == 2 and set(found) == {VDM, POOL}
+    assert found[VDM] in ("a-eu-west-1", "b-eu-west-1") and found[POOL] in ("p1", "p2")
