@@ -31,6 +31,7 @@ from .. import __version__
 from ..api_senders import sender as python_api_sender
 from ..api_senders.args import ApiSenderArgs, check_sender_args
 from ..api_senders.model import TrustConfig
+from ..api_senders.parse import confused_deputy
 from ..deliverability import contact_list as python_list
 from ..deliverability import ip_pool as python_pool
 from ..deliverability import tenant as python_tenant
@@ -220,6 +221,10 @@ class ApiSender(python_api_sender.ApiSender):
         super().__init__(name, made.props, opts)
         if not made.props.policy.from_addresses:
             made.warn([f"ApiSenderArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
+        key = "ApiSenderArgs.trust.conditions"
+        deputy = confused_deputy(made.checked, key, made.props.sender_name)
+        if deputy is not None:
+            made.warn([deputy], self)
 
 
 class ContactList(python_list.ContactList):
