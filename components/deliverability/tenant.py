@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 import pulumi
 import pulumi_aws as aws
@@ -93,7 +94,11 @@ def check_tenant_args(args: TenantArgs) -> TenantConfig:
     top.finish()
     problems.rename_keys(lambda key: props_key_path(key, f"{PROPS}:tenants[0]", PROPS, {}))
     region = args.region if args.region is not None else aws_region()
-    for label, arn in args.resources.items():
+    resources = cast(object, args.resources)
+    if not isinstance(resources, Mapping):
+        problems.add(f"{PROPS}.resources", resources, "must be a mapping of label to ARN")
+        resources = {}
+    for label, arn in cast(Mapping[object, object], resources).items():
         key = f"{PROPS}.resources.{label}"
         if not LABEL.fullmatch(str(label)):
             problems.add(key, label, "labels are 1-64 letters, digits, '_' and '-'")

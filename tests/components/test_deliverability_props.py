@@ -273,6 +273,15 @@ def test_bad_tenant_props_are_every_one_named() -> None:
     ]
 
 
+def test_tenant_resources_given_as_a_list_are_a_problem_not_a_crash() -> None:
+    assert refused(
+        lambda: Tenant(
+            "t",
+            TenantArgs(name="t", region="eu-west-1", resources=["arn"]),  # pyright: ignore[reportArgumentType]
+        )
+    ) == ["TenantArgs.resources = ['arn']: must be a mapping of label to ARN"]
+
+
 def test_the_stack_declares_pools_and_vdm_through_the_same_components() -> None:
     config = parse(
         {
