@@ -66,6 +66,14 @@ _EXPORTS: dict[str, str] = {
     "ContactListArgs": "deliverability.contact_list",
     "ContactListTopicArgs": "deliverability.contact_list",
     "SubscriptionStatus": "deliverability.model",
+    # tenants, dedicated IPs and the account's VDM
+    "Tenant": "deliverability.tenant",
+    "TenantArgs": "deliverability.tenant",
+    "DedicatedIpPool": "deliverability.ip_pool",
+    "DedicatedIpPoolArgs": "deliverability.ip_pool",
+    "ScalingMode": "deliverability.model",
+    "AccountVdm": "deliverability.vdm",
+    "AccountVdmArgs": "deliverability.vdm",
     # SMTP users
     "SmtpUser": "smtp.user",
     "SmtpUserArgs": "smtp.user",
@@ -84,6 +92,8 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them equal
     "AccountContext",
+    "AccountVdm",
+    "AccountVdmArgs",
     "ApiSender",
     "ApiSenderArgs",
     "ApiSenderKind",
@@ -97,6 +107,8 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ContactList",
     "ContactListArgs",
     "ContactListTopicArgs",
+    "DedicatedIpPool",
+    "DedicatedIpPoolArgs",
     "DimensionArgs",
     "DimensionValueSource",
     "DkimKeyLength",
@@ -120,6 +132,7 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "ReputationAlarms",
     "ReputationAlarmsArgs",
     "Route53Dns",
+    "ScalingMode",
     "SendAction",
     "SendingAuthorizationArgs",
     "SesDomain",
@@ -134,6 +147,8 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "SubscriptionProtocol",
     "SubscriptionStatus",
     "SuppressionReason",
+    "Tenant",
+    "TenantArgs",
     "TlsPolicy",
     "TopicArgs",
     "TrackingArgs",
@@ -155,7 +170,10 @@ if TYPE_CHECKING:
     from .api_senders.model import ApiSenderKind
     from .api_senders.sender import ApiSender
     from .deliverability.contact_list import ContactList, ContactListArgs, ContactListTopicArgs
-    from .deliverability.model import SubscriptionStatus
+    from .deliverability.ip_pool import DedicatedIpPool, DedicatedIpPoolArgs
+    from .deliverability.model import ScalingMode, SubscriptionStatus
+    from .deliverability.tenant import Tenant, TenantArgs
+    from .deliverability.vdm import AccountVdm, AccountVdmArgs
     from .domain.args import (
         BimiArgs,
         Byodkim,

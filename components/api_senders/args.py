@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import pulumi
+
 from ..regions import partition_of
 from ..smtp.args import check_policy
 from ..smtp.model import DEFAULT_ROTATION
 from ..smtp.policy import SmtpPolicyArgs
+from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, props_key_path
 from .model import (
     DEFAULT_API_PATH,
@@ -30,11 +33,11 @@ class TrustArgs:
     principals: Sequence[str]
     """Service principals (``ecs-tasks.amazonaws.com``), 12-digit account ids or IAM role or
     user ARNs of the stack's partition; never ``*``."""
-    conditions: Mapping[str, Mapping[str, str | Sequence[str]]] = field(
-        default_factory=dict[str, Mapping[str, str | Sequence[str]]]
+    conditions: Mapping[str, Mapping[str, Sequence[str]]] = field(
+        default_factory=dict[str, Mapping[str, Sequence[str]]]
     )
-    """IAM condition operator -> condition key -> value(s), e.g.
-    ``{"StringEquals": {"aws:SourceAccount": "111122223333"}}``."""
+    """IAM condition operator -> condition key -> values (one value may be a plain string),
+    e.g. ``{"StringEquals": {"aws:SourceAccount": ["111122223333"]}}``."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,8 +64,8 @@ class ApiSenderArgs:
     """Label of the user's current access key; a new label rotates it."""
     previous_rotation: str | None = None
     """Label of the previous key, kept during a rotation."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the role or user."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the role or user (a value may be an output: checked once known)."""
 
 
 def _shape(args: ApiSenderArgs) -> dict[str, object]:
@@ -70,10 +73,17 @@ def _shape(args: ApiSenderArgs) -> dict[str, object]:
         "name": args.sender_name,
         "kind": str(args.kind),
         "path": args.path,
-        "tags": dict(args.tags),
+        "tags": checkable_tags(args.tags),
+    }
+    # A setting of the other kind is given to the parser only when set, so it is refused.
+    user_settings = {
+        "accessKey": args.access_key or None,
+        "rotation": None if args.rotation == DEFAULT_ROTATION else args.rotation,
+        "previousRotation": args.previous_rotation,
     }
     if args.kind is ApiSenderKind.ROLE:
         shape["maxSessionDuration"] = args.max_session_duration
+        shape |= {key: value for key, value in user_settings.items() if value is not None}
         if args.trust is not None:
             shape["trust"] = {
                 "principals": list(args.trust.principals),
@@ -91,6 +101,8 @@ def _shape(args: ApiSenderArgs) -> dict[str, object]:
             shape["previousRotation"] = args.previous_rotation
         if args.trust is not None:
             shape["trust"] = "TrustArgs(...)"
+        if args.max_session_duration != DEFAULT_SESSION_SECONDS:
+            shape["maxSessionDuration"] = args.max_session_duration
     return shape
 
 

@@ -161,21 +161,28 @@ def parse_api_senders(
 _SOURCE_KEYS = frozenset({"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid"})
 
 
-def trust_warnings(senders: Sequence[ApiSenderConfig], namespace: str) -> list[str]:
+def confused_deputy(trust: TrustConfig | None, key: str, name: str) -> str | None:
     """A role that trusts a service principal without an ``aws:SourceAccount``,
     ``aws:SourceArn`` or ``aws:SourceOrgID`` condition can be assumed by that service on
-    behalf of any account (the confused deputy): a warning per such role."""
-    warnings: list[str] = []
-    for index, sender in enumerate(senders):
-        trust = sender.trust
-        if trust is None or not any(k is TrustPrincipalKind.SERVICE for k, _ in trust.principals):
-            continue
-        keys = {key.lower() for keys in trust.conditions.values() for key in keys}
-        if not keys & _SOURCE_KEYS:
-            warnings.append(
-                f"{namespace}:apiSenders[{index}].trust.conditions: role {sender.name} trusts a "
-                "service principal with no aws:SourceAccount or aws:SourceArn condition; the "
-                "service could assume it for another account (confused deputy). Add e.g. "
-                "StringEquals: {aws:SourceAccount: <this account>}"
-            )
-    return warnings
+    behalf of any account (the confused deputy): the warning, naming ``key``, or ``None``."""
+    if trust is None or not any(k is TrustPrincipalKind.SERVICE for k, _ in trust.principals):
+        return None
+    keys = {condition.lower() for keys in trust.conditions.values() for condition in keys}
+    if keys & _SOURCE_KEYS:
+        return None
+    return (
+        f"{key}: role {name} trusts a service principal with no aws:SourceAccount or "
+        "aws:SourceArn condition; the service could assume it for another account (confused "
+        "deputy). Add e.g. StringEquals: {aws:SourceAccount: <this account>}"
+    )
+
+
+def trust_warnings(senders: Sequence[ApiSenderConfig], namespace: str) -> list[str]:
+    """:func:`confused_deputy`'s warning for each configured role it applies to."""
+    found = (
+        confused_deputy(
+            sender.trust, f"{namespace}:apiSenders[{index}].trust.conditions", sender.name
+        )
+        for index, sender in enumerate(senders)
+    )
+    return [warning for warning in found if warning is not None]

@@ -13,6 +13,7 @@ from pulumi.runtime import config as runtime_config
 
 from ..smtp.credentials import API_ACTIONS
 from ..smtp.policy import policy_document
+from ..tag_values import with_outputs
 from .args import ApiSenderArgs, check_sender_args
 from .model import POLICY_NAME, ApiSenderKind
 from .trust import trust_policy_json
@@ -46,6 +47,7 @@ class ApiSender(pulumi.ComponentResource):
         trust = check_sender_args(args, aws_region if isinstance(aws_region, str) else None)
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        tags = with_outputs(args.tags, "ApiSenderArgs.tags")
         self.kind = args.kind
         self.policy = policy_document(replace(args.policy, actions=API_ACTIONS), self)
         self.access_key_id = None
@@ -58,7 +60,7 @@ class ApiSender(pulumi.ComponentResource):
                 assume_role_policy=trust_policy_json(trust),
                 max_session_duration=args.max_session_duration,
                 description="Sends email through the SES API (ses:SendEmail, ses:SendRawEmail)",
-                tags=dict(args.tags),
+                tags=tags,
                 opts=child,
             )
             aws.iam.RolePolicy(
@@ -70,7 +72,7 @@ class ApiSender(pulumi.ComponentResource):
                 f"{name}-user",
                 name=args.sender_name,
                 path=args.path,
-                tags=dict(args.tags),
+                tags=tags,
                 opts=child,
             )
             grant = aws.iam.UserPolicy(

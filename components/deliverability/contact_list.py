@@ -18,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..feedback.args import config_shape
+from ..tag_values import checkable_tags, tag_outputs
 from ..validation import Fields, Problems
 from .model import ContactListConfig, SubscriptionStatus
 from .parse import parse_contact_lists
@@ -54,8 +55,8 @@ class ContactListArgs:
     """What the list is about (1-500 characters)."""
     topics: Sequence[ContactListTopicArgs] = ()
     """Its topics (at most 20)."""
-    tags: Mapping[str, str] = field(default_factory=dict[str, str])
-    """Tags of the list."""
+    tags: Mapping[str, pulumi.Input[str]] = field(default_factory=dict[str, pulumi.Input[str]])
+    """Tags of the list (a value may be an output: checked once known)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +67,10 @@ class ContactListSettings:
     """The validated list."""
     tags: Mapping[str, str] = field(default_factory=dict[str, str])
     """Stack-wide tags; the list's own are merged over them."""
+    tag_outputs: Mapping[str, pulumi.Output[str]] = field(
+        default_factory=dict[str, pulumi.Output[str]]
+    )
+    """The props' tags given as outputs (checked once known), over the list's own."""
 
 
 def _props_key(key: str) -> str:
@@ -83,12 +88,21 @@ def check_contact_list_args(args: ContactListArgs) -> ContactListConfig:
     problem, named as props."""
     problems = Problems()
     shape = cast(dict[str, object], config_shape(args))
+    shape["tags"] = checkable_tags(args.tags)
     top = Fields({"contactLists": [shape]}, f"{_PROPS}:", problems)
     lists = parse_contact_lists(top, pulumi.Config("aws").get("region"))
     top.finish()
     problems.rename_keys(_props_key)
     problems.raise_if_any()
     return lists[0]
+
+
+def list_settings(
+    props: ContactListArgs, config: ContactListConfig, tags_key: str
+) -> ContactListSettings:
+    """What checked props build (``config`` is :func:`check_contact_list_args`'s); ``tags_key``
+    names the tags in the messages about their output values."""
+    return ContactListSettings(config=config, tag_outputs=tag_outputs(props.tags, tags_key))
 
 
 class ContactList(pulumi.ComponentResource):
@@ -110,7 +124,7 @@ class ContactList(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         if isinstance(args, ContactListArgs):
-            args = ContactListSettings(config=check_contact_list_args(args))
+            args = list_settings(args, check_contact_list_args(args), f"{_PROPS}.tags")
         super().__init__(TYPE_TOKEN, name, None, opts)
         config = args.config
         self.region = config.region
@@ -129,7 +143,7 @@ class ContactList(pulumi.ComponentResource):
             contact_list_name=config.name,
             description=config.description,
             topics=topics or None,
-            tags={**args.tags, **config.tags} or None,
+            tags={**args.tags, **config.tags, **args.tag_outputs} or None,
             region=config.region,
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
 
 from .contact_list import ContactList, ContactListSettings
+from .ip_pool import DedicatedIpPool, DedicatedIpPoolSettings
 from .model import DeliverabilityConfig
 from .tenant import Tenant, TenantMember, TenantSettings
+from .vdm import AccountVdm, AccountVdmSettings
 
 
 class Deliverability:
@@ -31,40 +32,27 @@ class Deliverability:
             for item in config.contact_lists
         }
         self.pools = {
-            (pool.name, pool.region): aws.sesv2.DedicatedIpPool(
+            (pool.name, pool.region): DedicatedIpPool(
                 f"ip-pool-{pool.region}-{pool.name}",
-                pool_name=pool.name,
-                scaling_mode=pool.scaling_mode.value,
-                tags={**tags, **pool.tags} or None,
-                region=pool.region,
+                DedicatedIpPoolSettings(config=pool, tags=tags, was_top_level=True),
             )
             for pool in config.dedicated_ip_pools
             if not pool.existing
         }
-        self.vdm: dict[str, aws.sesv2.AccountVdmAttributes] = {}
-        if config.vdm is not None:
-            vdm = config.vdm
-            dashboard: aws.sesv2.AccountVdmAttributesDashboardAttributesArgsDict | None = None
-            if vdm.engagement_metrics is not None:
-                dashboard = {"engagement_metrics": vdm.engagement_metrics.value}
-            guardian: aws.sesv2.AccountVdmAttributesGuardianAttributesArgsDict | None = None
-            if vdm.optimized_shared_delivery is not None:
-                guardian = {"optimized_shared_delivery": vdm.optimized_shared_delivery.value}
-            for region in vdm.regions:
-                self.vdm[region] = aws.sesv2.AccountVdmAttributes(
-                    f"account-vdm-{region}",
-                    vdm_enabled=vdm.enabled.value,
-                    dashboard_attributes=dashboard,
-                    guardian_attributes=guardian,
-                    region=region,
-                )
+        self.vdm = (
+            None
+            if config.vdm is None
+            else AccountVdm(
+                "account-vdm", AccountVdmSettings(config=config.vdm, was_top_level=True)
+            )
+        )
         self.tenants: dict[str, Tenant] = {}
         """``<region>/<name>`` -> the tenant (names are unique per account and region)."""
 
     def pool_names(self) -> dict[tuple[str, str], pulumi.Output[str]]:
         """(pool name, region) -> the declared pool's name as its output (existing pools are
         not declared and not listed)."""
-        return {slot: pool.pool_name for slot, pool in self.pools.items()}
+        return {slot: pool.name for slot, pool in self.pools.items()}
 
     def declare_tenants(
         self,

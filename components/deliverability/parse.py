@@ -135,7 +135,11 @@ def parse_contact_lists(top: Fields, aws_region: str | None) -> tuple[ContactLis
     return tuple(lists)
 
 
-def _pools(top: Fields, aws_region: str | None) -> tuple[DedicatedIpPoolConfig, ...]:
+def parse_dedicated_ip_pools(
+    top: Fields, aws_region: str | None
+) -> tuple[DedicatedIpPoolConfig, ...]:
+    """``dedicatedIpPools``: each pool's name, region, scaling mode (or ``existing``), tags; a
+    name is unique per account and region."""
     pools: list[DedicatedIpPoolConfig] = []
     seen: dict[tuple[str, str], str] = {}
     for item in top.objects("dedicatedIpPools"):
@@ -174,7 +178,8 @@ def _duplicate(item: Fields, seen: dict[tuple[str, str], str], slot: tuple[str, 
     return False
 
 
-def _vdm(fields: Fields | None, regions: tuple[str, ...]) -> AccountVdmConfig | None:
+def parse_account_vdm(fields: Fields | None, regions: tuple[str, ...]) -> AccountVdmConfig | None:
+    """``vdm``: the account's VDM settings, in ``regions`` unless it lists its own."""
     if fields is None:
         return None
     enabled = fields.choice("enabled", FeatureStatus, FeatureStatus.ENABLED)
@@ -242,13 +247,15 @@ def _references(
     return tuple(found)
 
 
-def _tenants(
+def parse_tenants(
     top: Fields,
     aws_region: str | None,
     domains: list[DomainConfig],
     feedback: FeedbackConfig,
     lists: tuple[ContactListConfig, ...],
 ) -> tuple[TenantConfig, ...]:
+    """``tenants``: each tenant's name, region, tags and the stack's identities, sets and
+    lists it groups (each of the tenant's region, named once)."""
     identities = {domain.name: domain.region for domain in domains}
     for domain in domains:
         identities.update(dict.fromkeys(domain.email_identities, domain.region))
@@ -344,9 +351,9 @@ def parse_deliverability(
     warnings: list[str] = []
     regions = tuple(sorted({domain.region for domain in domains}))
     lists = parse_contact_lists(top, aws_region)
-    pools = _pools(top, aws_region)
-    vdm = _vdm(top.mapping("vdm"), regions)
-    tenants = _tenants(top, aws_region, domains, feedback, lists)
+    pools = parse_dedicated_ip_pools(top, aws_region)
+    vdm = parse_account_vdm(top.mapping("vdm"), regions)
+    tenants = parse_tenants(top, aws_region, domains, feedback, lists)
     _check_sets(top, feedback, pools, vdm, warnings)
     return DeliverabilityConfig(
         contact_lists=lists,

@@ -18,7 +18,13 @@ from .authorization import SendingAuthorization, authorization_policy_json
 from .dkim_keys import ByodkimKey
 from .dns import writer_for
 from .model import DkimMode, DomainConfig, GlobalEndpointConfig
-from .records import DnsRecord, needs_dkim_tokens, record_slots, required_records
+from .records import (
+    DnsRecord,
+    needs_dkim_tokens,
+    record_slots,
+    records_in_region,
+    required_records,
+)
 
 TYPE_TOKEN = "ses:index:SesDomain"
 _KEY_SLOT = "dkim-key"
@@ -56,6 +62,34 @@ class DomainSettings:
     )
     """The provider of each region other than the stack's, for what is adopted there
     (``components/providers.py``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DomainRegion:
+    """The domain's identity in one of its regions."""
+
+    arn: pulumi.Output[str]
+    """The identity's ARN in this region."""
+    dkim_status: pulumi.Output[str]
+    """SES's DKIM status of this region's identity (PENDING, SUCCESS, ...)."""
+    verified_for_sending: pulumi.Output[bool]
+    """Whether SES lets this region's identity send."""
+    dkim_tokens: pulumi.Output[list[str]]
+    """This region's Easy DKIM tokens (empty for BYODKIM)."""
+    dns_records: pulumi.Output[list[dict[str, str | int]]]
+    """The records this region's identity needs (``dns_records`` entries): its DKIM records
+    and its MAIL FROM MX and SPF; DMARC and BIMI are the domain's, once."""
+    mail_from_domain: str | None
+    """This region's custom MAIL FROM domain, when enabled."""
+    configuration_set_name: pulumi.Input[str] | None
+    """This region's default configuration set, when one is given."""
+    email_identity_arns: dict[str, pulumi.Output[str]]
+    """ARN of each email address identity in this region, by address."""
+
+    def summary(self) -> dict[str, Any]:
+        """What the stack output ``identities.<domain>.regions`` holds of the region."""
+        keys = ("arn", "dkim_status", "verified_for_sending", "mail_from_domain")
+        return {key: getattr(self, key) for key in keys}
 
 
 def _settings(args: SesDomainArgs) -> DomainSettings:
@@ -104,7 +138,7 @@ class SesDomain(pulumi.ComponentResource):
     ``mail_from_domain`` (all of the primary region), ``email_identity_arns``,
     ``authorization_policies``; ``regions`` (per region ``arn``, ``dkim_status``,
     ``verified_for_sending``, ``mail_from_domain``) when there are several, and
-    ``global_endpoint_id``.
+    ``global_endpoint_id``. The attribute ``regions`` holds every region's :class:`DomainRegion`.
     """
 
     arn: pulumi.Output[str]
@@ -124,8 +158,14 @@ class SesDomain(pulumi.ComponentResource):
     """Per region: ``arn``, ``dkim_status``, ``verified_for_sending``, ``mail_from_domain``."""
     regional_email_identity_arns: dict[str, dict[str, pulumi.Output[str]]]
     """Email address identity ARNs of each secondary region."""
+    regions: dict[str, DomainRegion]
+    """The identity in each region, the primary one first."""
+    configuration_set_name: pulumi.Input[str] | None
+    """The primary region's default configuration set, when one is given."""
     global_endpoint: sesv2.MultiRegionEndpoint | None
     """The global endpoint (``None`` when not configured)."""
+    global_endpoint_id: pulumi.Output[str] | None
+    """What ``SendEmail``'s ``EndpointId`` takes (``None`` without a global endpoint)."""
 
     def __init__(
         self,
@@ -213,15 +253,18 @@ class SesDomain(pulumi.ComponentResource):
 
         # BYODKIM records need no token, and must not inherit the secretness of the private
         # key that sits beside the tokens in the identity's DKIM attributes.
-        tokens: pulumi.Output[list[Sequence[str]]] = (
-            pulumi.Output.all(
-                *(
-                    identities[region].dkim_signing_attributes.apply(
-                        lambda attributes: attributes.tokens or []
-                    )
-                    for region in domain.regions
+        per_region_tokens: dict[str, pulumi.Output[list[str]]] = {
+            region: (
+                identities[region].dkim_signing_attributes.apply(
+                    lambda attributes: list(attributes.tokens or [])
                 )
+                if domain.dkim.mode is DkimMode.EASY
+                else pulumi.Output.from_input(list[str]())
             )
+            for region in domain.regions
+        }
+        tokens: pulumi.Output[list[Sequence[str]]] = (
+            pulumi.Output.all(*(per_region_tokens[region] for region in domain.regions))
             if domain.dkim.mode is DkimMode.EASY
             else pulumi.Output.from_input([])
         )
@@ -281,17 +324,32 @@ class SesDomain(pulumi.ComponentResource):
         self.verified_for_sending = identity.verified_for_sending_status
         self.mail_from_domain = domain.mail_from_domain if domain.mail_from.enabled else None
         self.authorization_policies = [item.name for item in domain.sending_authorization]
-        self.regional = {
-            region: {
-                "arn": regional.arn,
-                "dkim_status": _dkim_status(regional),
-                "verified_for_sending": regional.verified_for_sending_status,
-                "mail_from_domain": (
+        self.configuration_set_name = set_names.get(domain.region)
+        self.global_endpoint_id = (
+            None if self.global_endpoint is None else self.global_endpoint.endpoint_id
+        )
+        self.regions = {
+            region: DomainRegion(
+                arn=regional.arn,
+                dkim_status=_dkim_status(regional),
+                verified_for_sending=regional.verified_for_sending_status,
+                dkim_tokens=per_region_tokens[region],
+                dns_records=records.apply(
+                    lambda found, region=region: [
+                        record.to_json() for record in records_in_region(domain, found, region)
+                    ]
+                ),
+                mail_from_domain=(
                     domain.mail_from_domain_in(region) if domain.mail_from.enabled else None
                 ),
-            }
+                configuration_set_name=set_names.get(region),
+                email_identity_arns=self.regional_email_identity_arns.get(
+                    region, self.email_identity_arns
+                ),
+            )
             for region, regional in identities.items()
         }
+        self.regional = {region: found.summary() for region, found in self.regions.items()}
         outputs: dict[str, Any] = {
             "arn": self.arn,
             "dns_records": self.dns_records,
@@ -303,8 +361,8 @@ class SesDomain(pulumi.ComponentResource):
         }
         if domain.secondary_regions:
             outputs["regions"] = self.regional
-        if self.global_endpoint is not None:
-            outputs["global_endpoint_id"] = self.global_endpoint.endpoint_id
+        if self.global_endpoint_id is not None:
+            outputs["global_endpoint_id"] = self.global_endpoint_id
         self.register_outputs(outputs)
 
 

@@ -234,6 +234,17 @@ def _suffix(domain: DomainConfig, region: str) -> str:
     return "" if region == domain.region else f"-{region}"
 
 
+def records_in_region(
+    domain: DomainConfig, records: Iterable[DnsRecord], region: str
+) -> list[DnsRecord]:
+    """Of the domain's ``records``, those its identity in ``region`` needs: that region's Easy
+    DKIM CNAMEs (or the BYODKIM key record every region shares) and its MAIL FROM MX and SPF."""
+    suffix = _suffix(domain, region)
+    slots = {f"dkim-{index}{suffix}" for index in range(1, EASY_DKIM_TOKEN_COUNT + 1)}
+    slots |= {"dkim-key", f"mail-from-mx{suffix}", f"mail-from-spf{suffix}"}
+    return [record for record in records if record.slot in slots]
+
+
 def needs_dkim_tokens(record: DnsRecord) -> bool:
     """Whether the record's name and value come from SES's Easy DKIM tokens."""
     return record.purpose is Purpose.DKIM and record.type is RecordType.CNAME

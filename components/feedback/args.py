@@ -17,6 +17,7 @@ from typing import cast
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from ..deliverability.ip_pool import DedicatedIpPool
 from ..regions import region_problem
 from ..tag_values import checkable_tags
 from ..validation import Fields, Problems, props_key_path
@@ -167,6 +168,10 @@ class ConfigurationSetArgs:
     """Open and click tracking (``None``: off)."""
     vdm: VdmArgs | None = None
     """VDM options (``None``: the account's)."""
+    sending_pool_name: DedicatedIpPool | pulumi.Input[str] | None = None
+    """The dedicated IP pool the set's mail leaves from: a ``DedicatedIpPool`` of the set's
+    region (the set then waits for it), a pool's name, or a name output (then AWS's to check)
+    (``None``: the shared pool, or the account's default dedicated IPs)."""
     topics: Sequence[TopicArgs] | None = None
     """Feedback topics (``None``: bounce, complaint and delivery, one event type each)."""
     kms: KmsArgs | None = None
@@ -308,6 +313,19 @@ def check_configuration_set_args(
     shape = cast(dict[str, object], config_shape(args))
     shape["tags"] = checkable_tags(args.tags)
     shape |= _topics_shape(args.topics, "ConfigurationSetArgs", problems)
+    pool = args.sending_pool_name
+    if isinstance(pool, DedicatedIpPool):
+        shape["sendingPoolName"] = pool.pool_name
+        region = args.region if args.region is not None else _default_region()
+        if region is not None and pool.region != region:
+            problems.add(
+                "ConfigurationSetArgs.sending_pool_name",
+                f"DedicatedIpPool {pool.pool_name} of {pool.region}",
+                f"must be a pool of the set's region {region}: a set sends through a pool of "
+                "its own region",
+            )
+    elif isinstance(pool, pulumi.Output):
+        shape.pop("sendingPoolName", None)  # AWS's to check once known
     config, warnings = _check_set(shape, "ConfigurationSetArgs", _RENAMED, problems)
     assert config is not None  # a set without problems is parsed
     return config, warnings

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from ..deliverability.ip_pool import DedicatedIpPool
 from ..tag_values import tag_outputs
 from .account import AccountContext, account_context
 from .args import ConfigurationSetArgs, check_configuration_set_args
@@ -79,10 +80,18 @@ def set_settings(
 ) -> ConfigurationSetSettings:
     """What checked props build (``config`` is ``check_configuration_set_args``'s); ``tags_key``
     names the tags in the messages about their output values."""
+    pool = props.sending_pool_name
     return ConfigurationSetSettings(
         config=config,
         account=account_context(props.account),
         tag_outputs=tag_outputs(props.tags, tags_key),
+        sending_pool_name=(
+            pool.name
+            if isinstance(pool, DedicatedIpPool)
+            else pool
+            if isinstance(pool, pulumi.Output)
+            else None
+        ),
     )
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..deliverability.model import POOL_NAME
 from ..names import normalize_domain
 from ..physical_names import report_collisions, stack_prefix
 from ..regions import parse_regions, region_problem
@@ -329,6 +330,13 @@ def _parse_set_settings(
     tracking = _parse_tracking(fields.mapping("tracking"), problems)
     vdm = _parse_vdm(fields.mapping("vdm"))
     sending_pool_name = fields.string("sendingPoolName")
+    if sending_pool_name is not None and not POOL_NAME.fullmatch(sending_pool_name):
+        problems.add(
+            fields.key_path("sendingPoolName"),
+            sending_pool_name,
+            "must be a dedicated IP pool name: 1-64 lowercase letters, digits, '_' and '-'",
+        )
+        sending_pool_name = None
     topics = _parse_topics(fields, problems)
     kms_fields = fields.mapping("kms")
     kms = KmsConfig()

@@ -11,6 +11,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
+from ..api_senders.args import ApiSenderArgs
+from ..deliverability.contact_list import ContactListArgs
+from ..deliverability.ip_pool import DedicatedIpPoolArgs
+from ..deliverability.tenant import TenantArgs
+from ..deliverability.vdm import AccountVdmArgs
 from ..domain.args import SesDomainArgs
 from ..feedback.args import ConfigurationSetArgs, FeedbackTopicsArgs, ReputationAlarmsArgs
 from ..smtp.group import SmtpGroupArgs
@@ -21,12 +26,17 @@ from .types import (
     POLICY,
     RECORDS,
     RESOURCES,
+    AccountVdmOutputs,
+    ApiSenderOutputs,
     ConfigurationSetOutputs,
+    ContactListOutputs,
+    DedicatedIpPoolOutputs,
     FeedbackTopicsOutputs,
     ReputationAlarmsOutputs,
     SesDomainOutputs,
     SmtpGroupOutputs,
     SmtpUserOutputs,
+    TenantOutputs,
 )
 
 PACKAGE_NAME = "ses"
@@ -106,6 +116,34 @@ _WHY_PLAIN = {
         "tags": CHECKED,
     },
     "SmtpGroupArgs": {"group_name": RESOURCES, "policy": POLICY, "path": CHECKED},
+    "ApiSenderArgs": {
+        "sender_name": RESOURCES,
+        "policy": POLICY,
+        "kind": RESOURCES,
+        "trust": "the role's trust policy document is built from it before any resource is"
+        " declared.",
+        "path": CHECKED,
+        "max_session_duration": CHECKED,
+        "access_key": RESOURCES,
+        "rotation": RESOURCES,
+        "previous_rotation": RESOURCES,
+        "tags": CHECKED,
+    },
+    "TrustArgs": dict.fromkeys(("principals", "conditions"), CHECKED),
+    "ContactListArgs": dict.fromkeys(("name", "region"), RESOURCES)
+    | dict.fromkeys(("description", "topics", "tags"), CHECKED),
+    "ContactListTopicArgs": dict.fromkeys(
+        ("name", "display_name", "default_subscription_status", "description"), CHECKED
+    ),
+    "DedicatedIpPoolArgs": dict.fromkeys(("name", "region"), RESOURCES)
+    | dict.fromkeys(("scaling_mode", "tags"), CHECKED),
+    "AccountVdmArgs": {"regions": RESOURCES}
+    | dict.fromkeys(("enabled", "engagement_metrics", "optimized_shared_delivery"), CHECKED),
+    "TenantArgs": dict.fromkeys(("name", "region"), RESOURCES)
+    | {
+        "resources": "its labels decide which associations are declared and what they are named.",
+        "tags": CHECKED,
+    },
     "SmtpPolicyArgs": dict.fromkeys(
         (
             "identity_arns",
@@ -203,13 +241,64 @@ REPUTATION_ALARMS = Component(
     inputs=ReputationAlarmsArgs,
     outputs=ReputationAlarmsOutputs,
 )
+API_SENDER = Component(
+    name="ApiSender",
+    description=(
+        "An IAM role (trusted only by the principals given) or user allowed only "
+        "`ses:SendEmail` and `ses:SendRawEmail` through the SES v2 API from its identities, "
+        "optionally with an access key (exported as secrets)."
+    ),
+    inputs=ApiSenderArgs,
+    outputs=ApiSenderOutputs,
+)
+CONTACT_LIST = Component(
+    name="ContactList",
+    description=(
+        "An SES contact list with its topics (one list per account and region): what SES's "
+        "subscription management needs to add one-click `List-Unsubscribe` (RFC 8058) headers."
+    ),
+    inputs=ContactListArgs,
+    outputs=ContactListOutputs,
+)
+DEDICATED_IP_POOL = Component(
+    name="DedicatedIpPool",
+    description=(
+        "An SES dedicated IP pool (STANDARD or MANAGED scaling) that configuration sets send "
+        "through (`sendingPoolName`)."
+    ),
+    inputs=DedicatedIpPoolArgs,
+    outputs=DedicatedIpPoolOutputs,
+)
+ACCOUNT_VDM = Component(
+    name="AccountVdm",
+    description=(
+        "The account's Virtual Deliverability Manager settings (on or off, dashboard "
+        "engagement metrics, optimized shared delivery) in each of its regions."
+    ),
+    inputs=AccountVdmArgs,
+    outputs=AccountVdmOutputs,
+)
+TENANT = Component(
+    name="Tenant",
+    description=(
+        "An SES tenant grouping identities, configuration sets and contact lists (one "
+        "association per resource, deleted before the resource)."
+    ),
+    inputs=TenantArgs,
+    outputs=TenantOutputs,
+)
 COMPONENTS = (
     SES_DOMAIN,
     SMTP_USER,
     SMTP_GROUP,
+    API_SENDER,
     CONFIGURATION_SET,
     FEEDBACK_TOPICS,
     REPUTATION_ALARMS,
+    CONTACT_LIST,
+    DEDICATED_IP_POOL,
+    ACCOUNT_VDM,
+    TENANT,
 )
 """Every component of the package, in schema order."""
 

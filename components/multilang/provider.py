@@ -10,16 +10,17 @@ components of the same names and type tokens (``ses:index:SesDomain``, ``ses:ind
   inputs are made into the props (``props.py``) and checked by the props' own validator, so
   other languages get the Python API's names, docs, defaults and checks. Outputs (a
   configuration set's name, a secret BYODKIM key, unknown in a preview) are passed on.
-- ``SmtpUser``, ``SmtpGroup``, ``ConfigurationSet``, ``FeedbackTopics`` and ``ReputationAlarms``
-  are made the same way from their props.
+- ``SmtpUser``, ``SmtpGroup``, ``ApiSender``, ``ConfigurationSet``, ``FeedbackTopics``,
+  ``ReputationAlarms``, ``ContactList``, ``DedicatedIpPool``, ``AccountVdm`` and ``Tenant`` are
+  made the same way from their props.
 - Each class subclasses the Python component (resources unchanged); the state is read from
   the attributes the outputs dataclass names.
 """
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import Any, cast
 
 import pulumi
 from pulumi.errors import InputPropertiesError
@@ -27,6 +28,14 @@ from pulumi.provider import ConstructResult, Provider
 from pulumi.runtime import config as runtime_config
 
 from .. import __version__
+from ..api_senders import sender as python_api_sender
+from ..api_senders.args import ApiSenderArgs, check_sender_args
+from ..api_senders.model import TrustConfig
+from ..api_senders.parse import confused_deputy
+from ..deliverability import contact_list as python_list
+from ..deliverability import ip_pool as python_pool
+from ..deliverability import tenant as python_tenant
+from ..deliverability import vdm as python_vdm
 from ..domain import component as python_domain
 from ..domain.args import CheckedDomain, SesDomainArgs, check_domain_args
 from ..feedback import alarms as python_alarms
@@ -46,11 +55,15 @@ from ..smtp.args import check_group_args, check_user_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.group import SmtpGroupArgs
 from ..smtp.user import SmtpUserArgs
-from ..validation import ConfigError, ConfigProblem
+from ..validation import ConfigError
+from .from_props import from_props
 from .hints import camel_case
-from .inputs import InputCheck
 from .package import (
+    ACCOUNT_VDM,
+    API_SENDER,
     CONFIGURATION_SET,
+    CONTACT_LIST,
+    DEDICATED_IP_POOL,
     FEEDBACK_TOPICS,
     NOTES,
     PACKAGE,
@@ -59,67 +72,9 @@ from .package import (
     SES_DOMAIN,
     SMTP_GROUP,
     SMTP_USER,
-    schema,
+    TENANT,
 )
-from .props import PropsFromInputs
 from .schema import Component, package_schema
-
-
-def _overlap(key: str, other: str) -> bool:
-    """Whether one key path is the other or lies under it."""
-    short, long = sorted((key, other), key=len)
-    return long == short or long.startswith((f"{short}.", f"{short}["))
-
-
-P = TypeVar("P")
-C = TypeVar("C")
-
-
-@dataclass(frozen=True, kw_only=True)
-class FromProps(Generic[P, C]):
-    """A component's inputs made into its typed props and checked by the props' validator."""
-
-    props: P
-    """The typed props (Outputs among them as they came)."""
-    checked: C
-    """What the props' validator returned."""
-    names: PropsFromInputs
-    """Names the props' paths as input paths."""
-
-    def warn(self, warnings: Sequence[str], resource: pulumi.Resource) -> None:
-        """The validator's warnings, keyed by input path, logged on ``resource``."""
-        for warning in warnings:
-            key, _, rest = warning.partition(" ")
-            pulumi.log.warn(f"{self.names.input_key(key)} {rest}", resource)
-
-
-def from_props(
-    component: str, cls: type[P], inputs: Mapping[str, Any], validate: Callable[[P], C]
-) -> FromProps[P, C]:
-    """Check ``inputs`` against the schema, make ``cls`` props of them and run ``validate``;
-    raises ``ConfigError`` naming every bad input by its path (``SesDomain.dmarc.pct``)."""
-    check = InputCheck(schema(), component)
-    passed = check.inputs(inputs)
-    names = PropsFromInputs(cls, component)
-    props = names.build(passed)
-    shown = {problem.key for problem in check.problems}
-    problems = [
-        *check.problems,  # an unknown key in a choice says more than "none was given"
-        *(p for p in names.problems if not any(_overlap(p.key, k) for k in shown)),
-    ]
-    shown |= {problem.key for problem in problems}
-    if isinstance(props, cls):
-        try:
-            checked = validate(props)
-        except ConfigError as error:
-            for problem in error.problems:
-                key = names.input_key(problem.key)
-                if not any(_overlap(key, k) for k in shown):
-                    problems.append(ConfigProblem(key, problem.value, problem.allowed))
-        else:
-            if not problems:
-                return FromProps(props=props, checked=checked, names=names)
-    raise ConfigError(problems)
 
 
 def _check_domain(props: SesDomainArgs) -> CheckedDomain:
@@ -247,6 +202,79 @@ class SmtpGroup(python_group.SmtpGroup):
             made.warn([f"SmtpGroupArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
 
 
+def _check_sender(props: ApiSenderArgs) -> TrustConfig | None:
+    aws_region = runtime_config.get_config("aws:region")
+    return check_sender_args(props, aws_region if isinstance(aws_region, str) else None)
+
+
+class ApiSender(python_api_sender.ApiSender):
+    """``ses:index:ApiSender``: the Python one, from ``ApiSenderArgs`` (its access key, when
+    asked for, only as secrets)."""
+
+    def __init__(
+        self,
+        name: str,
+        args: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        made = from_props("ApiSender", ApiSenderArgs, args, _check_sender)
+        super().__init__(name, made.props, opts)
+        if not made.props.policy.from_addresses:
+            made.warn([f"ApiSenderArgs.policy.from_addresses {NO_FROM_ADDRESSES}"], self)
+        key = "ApiSenderArgs.trust.conditions"
+        deputy = confused_deputy(made.checked, key, made.props.sender_name)
+        if deputy is not None:
+            made.warn([deputy], self)
+
+
+class ContactList(python_list.ContactList):
+    """``ses:index:ContactList``: the Python one, from ``ContactListArgs``."""
+
+    def __init__(
+        self, name: str, args: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        made = from_props(
+            "ContactList", python_list.ContactListArgs, args, python_list.check_contact_list_args
+        )
+        tags_key = made.names.input_key("ContactListArgs.tags")
+        super().__init__(name, python_list.list_settings(made.props, made.checked, tags_key), opts)
+
+
+class DedicatedIpPool(python_pool.DedicatedIpPool):
+    """``ses:index:DedicatedIpPool``: the Python one, from ``DedicatedIpPoolArgs``."""
+
+    def __init__(
+        self, name: str, args: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        made = from_props(
+            "DedicatedIpPool", python_pool.DedicatedIpPoolArgs, args, python_pool.check_pool_args
+        )
+        tags_key = made.names.input_key("DedicatedIpPoolArgs.tags")
+        super().__init__(name, python_pool.pool_settings(made.props, made.checked, tags_key), opts)
+
+
+class AccountVdm(python_vdm.AccountVdm):
+    """``ses:index:AccountVdm``: the Python one, from ``AccountVdmArgs``."""
+
+    def __init__(
+        self, name: str, args: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        made = from_props("AccountVdm", python_vdm.AccountVdmArgs, args, python_vdm.check_vdm_args)
+        super().__init__(name, python_vdm.AccountVdmSettings(config=made.checked), opts)
+
+
+class Tenant(python_tenant.Tenant):
+    """``ses:index:Tenant``: the Python one, from ``TenantArgs`` (ARN outputs passed on)."""
+
+    def __init__(
+        self, name: str, args: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        made = from_props("Tenant", python_tenant.TenantArgs, args, python_tenant.check_tenant_args)
+        tags_key = made.names.input_key("TenantArgs.tags")
+        settings = python_tenant.tenant_settings(made.props, made.checked, tags_key)
+        super().__init__(name, settings, opts)
+
+
 NO_FROM_ADDRESSES = (
     "is not set: without it the members may send as any address of their identities (no"
     " ses:FromAddress condition); list the addresses or patterns they send as"
@@ -267,9 +295,14 @@ COMPONENTS: list[Hosted] = [
     Hosted(schema=SES_DOMAIN, cls=SesDomain),
     Hosted(schema=SMTP_USER, cls=SmtpUser),
     Hosted(schema=SMTP_GROUP, cls=SmtpGroup),
+    Hosted(schema=API_SENDER, cls=ApiSender),
     Hosted(schema=CONFIGURATION_SET, cls=ConfigurationSet),
     Hosted(schema=FEEDBACK_TOPICS, cls=FeedbackTopics),
     Hosted(schema=REPUTATION_ALARMS, cls=ReputationAlarms),
+    Hosted(schema=CONTACT_LIST, cls=ContactList),
+    Hosted(schema=DEDICATED_IP_POOL, cls=DedicatedIpPool),
+    Hosted(schema=ACCOUNT_VDM, cls=AccountVdm),
+    Hosted(schema=TENANT, cls=Tenant),
 ]
 """What the provider hosts, in schema order."""
 
@@ -307,8 +340,21 @@ class SesComponentProvider(Provider):
         for item in fields(hosted.schema.outputs):
             value = getattr(component, item.name, None)
             if value is not None:
-                state[camel_case(item.name)] = value
+                state[camel_case(item.name)] = _state_value(value)
         return ConstructResult(component.urn, state)
+
+
+def _state_value(value: object) -> object:
+    """An output as the schema names it: a dataclass (``DomainRegion``) as an object of its
+    fields in camelCase, unset ones left out; maps and lists item by item."""
+    if is_dataclass(value) and not isinstance(value, type):
+        found = {camel_case(item.name): getattr(value, item.name) for item in fields(value)}
+        return {key: _state_value(item) for key, item in found.items() if item is not None}
+    if isinstance(value, dict):
+        return {key: _state_value(item) for key, item in cast(dict[str, object], value).items()}
+    if isinstance(value, list):
+        return [_state_value(item) for item in cast(list[object], value)]
+    return value
 
 
 def _invalid_inputs(error: ConfigError) -> InputPropertiesError:

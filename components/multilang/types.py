@@ -43,6 +43,29 @@ class DnsRecord:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SesDomainRegion:
+    """The domain's identity in one of its regions."""
+
+    arn: str
+    """The identity's ARN in this region."""
+    dkim_status: str
+    """SES's DKIM status of this region's identity (PENDING, SUCCESS, ...)."""
+    verified_for_sending: bool
+    """Whether SES lets this region's identity send."""
+    dkim_tokens: list[str]
+    """This region's Easy DKIM tokens (empty for BYODKIM)."""
+    dns_records: list[DnsRecord]
+    """The records this region's identity needs: its DKIM records (Easy DKIM's three CNAMEs,
+    or the BYODKIM key record all regions share) and its MAIL FROM MX and SPF."""
+    mail_from_domain: str | None = None
+    """This region's custom MAIL FROM domain, when enabled."""
+    configuration_set_name: str | None = None
+    """This region's default configuration set, when one is given."""
+    email_identity_arns: dict[str, str]
+    """ARN of each email address identity in this region, by address."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SesDomainOutputs:
     """The outputs of ``SesDomain``."""
 
@@ -58,6 +81,16 @@ class SesDomainOutputs:
     """The custom MAIL FROM domain, when enabled."""
     email_identity_arns: dict[str, str]
     """ARN of each email address identity, by address."""
+    region: str
+    """The primary region (the one of `arn`, `dkimStatus` and `mailFromDomain`)."""
+    regions: dict[str, SesDomainRegion]
+    """The identity in each of the domain's regions, the primary one included."""
+    configuration_set_name: str | None = None
+    """The primary region's default configuration set, when one is given."""
+    global_endpoint_id: str | None = None
+    """The global endpoint's id (what `SendEmail`'s `EndpointId` takes), when configured."""
+    authorization_policies: list[str]
+    """The names of the identity's sending authorization policies."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,3 +181,67 @@ class ReputationAlarmsOutputs:
     """The SNS topic the alarms notify."""
     dashboard_name: str | None = None
     """The CloudWatch dashboard, when ``dashboard`` is true."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiSenderOutputs:
+    """The outputs of ``ApiSender``."""
+
+    kind: str
+    """``role`` or ``user``."""
+    name: str
+    """The IAM role or user name."""
+    arn: str
+    """The IAM role's or user's ARN (a workload assumes the role by it)."""
+    policy: str
+    """The inline send-only IAM policy document."""
+    access_key_id: str | None = field(default=None, metadata=SECRET_FIELD)
+    """A user's access key id, when ``accessKey`` is true."""
+    secret_access_key: str | None = field(default=None, metadata=SECRET_FIELD)
+    """A user's secret access key, when ``accessKey`` is true."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactListOutputs:
+    """The outputs of ``ContactList``."""
+
+    name: str
+    """The list's name: what senders give as the list in list-management options."""
+    arn: str
+    """The list's ARN (what a `Tenant`'s `resources` takes)."""
+    region: str
+    """The list's region."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DedicatedIpPoolOutputs:
+    """The outputs of ``DedicatedIpPool``."""
+
+    name: str
+    """The pool's name: give it to a `ConfigurationSet`'s `sendingPoolName`."""
+    arn: str
+    """The pool's ARN."""
+    region: str
+    """The pool's region."""
+    scaling_mode: str
+    """STANDARD or MANAGED."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountVdmOutputs:
+    """The outputs of ``AccountVdm``."""
+
+    regions: list[str]
+    """The regions the account's VDM settings are set in."""
+    enabled: str
+    """ENABLED or DISABLED."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TenantOutputs:
+    """The outputs of ``Tenant``."""
+
+    name: str
+    """The tenant's name (what `SendEmail`'s `TenantName` takes)."""
+    arn: str
+    """The tenant's ARN."""

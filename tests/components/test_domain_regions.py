@@ -4,6 +4,7 @@ of a global endpoint checked before anything is declared."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -11,7 +12,7 @@ import pytest
 
 from components import __version__
 from components.constraints.check import check_resources
-from components.domain.args import ExternalDns, GlobalEndpointArgs, SesDomainArgs
+from components.domain.args import Byodkim, ExternalDns, GlobalEndpointArgs, SesDomainArgs
 from components.domain.component import SesDomain
 from components.domain.records import record_slots, required_records
 from components.multilang.provider import COMPONENTS, PACKAGE_NAME, SesComponentProvider
@@ -514,3 +515,105 @@ def test_other_languages_get_regions_and_the_endpoint_through_the_provider() -> 
     [endpoint] = [r for r in monitor.declared if r.type == ENDPOINT]
     assert endpoint.inputs["endpointName"] == "shop-global"
     assert len(state["records"]) == 11
+
+
+def _region_outputs(make: Callable[[], SesDomainArgs]) -> dict[str, Any]:
+    """The resolved ``SesDomain.regions`` of the props ``make`` returns (in the program, so
+    they may hold outputs), as ``{region: {field: value}}``."""
+    monitor = use_mocks()
+    result = Evaluation(monitor.declared)
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[None]:
+        domain = SesDomain("d", make())
+        watched = {
+            f"{region}/{name}": pulumi.Output.from_input(getattr(found, name))
+            for region, found in domain.regions.items()
+            for name in ("arn", "dkim_tokens", "dns_records", "email_identity_arns")
+        }
+        watched["endpoint"] = pulumi.Output.from_input(domain.global_endpoint_id)
+        watched["set"] = pulumi.Output.from_input(
+            domain.regions["us-east-1"].configuration_set_name
+        )
+        return resolve_outputs(watched, result.outputs, result.secret)
+
+    program()
+    found: dict[str, Any] = {}
+    for key, value in result.outputs.items():
+        region, _, name = key.partition("/")
+        found.setdefault(region, {})[name] = value
+    return found
+
+
+def test_each_region_answers_its_identity_tokens_records_and_addresses() -> None:
+    found = _region_outputs(
+        lambda: SesDomainArgs(
+            name="example.com",
+            regions=TWO,
+            dns=ExternalDns(),
+            email_identities=["ops@example.com"],
+            configuration_set_name="mail",
+            global_endpoint=GlobalEndpointArgs(),
+        )
+    )
+    assert found["set"] == {"": "mail"} and found["endpoint"][""]
+    for region, subdomain in (("eu-west-1", "mail"), ("us-east-1", "mail-us-east-1")):
+        mine = found[region]
+        assert mine["arn"] == f"arn:aws:ses:{region}:123456789012:identity/example.com"
+        assert len(mine["dkim_tokens"]) == 3
+        cnames = [r["name"] for r in mine["dns_records"] if r["purpose"] == "dkim"]
+        assert cnames == [f"{token}._domainkey.example.com" for token in mine["dkim_tokens"]]
+        assert {(r["purpose"], r["name"]) for r in mine["dns_records"] if r["type"] != "CNAME"} == {
+            ("mail_from_mx", f"{subdomain}.example.com"),
+            ("mail_from_spf", f"{subdomain}.example.com"),
+        }
+        assert mine["email_identity_arns"] == {
+            "ops@example.com": f"arn:aws:ses:{region}:123456789012:identity/ops@example.com"
+        }
+    assert set(found["eu-west-1"]["dkim_tokens"]).isdisjoint(found["us-east-1"]["dkim_tokens"])
+
+
+def test_a_byodkim_domains_regions_share_the_key_record_and_have_no_tokens() -> None:
+    found = _region_outputs(
+        lambda: SesDomainArgs(
+            name="example.com",
+            regions=TWO,
+            dns=ExternalDns(),
+            mail_from=None,
+            dmarc=None,
+            dkim=Byodkim(selector="s1", private_key=pulumi.Output.secret(rsa_pem(2048))),
+        )
+    )
+    for region in TWO:
+        assert found[region]["dkim_tokens"] == []
+        assert [r["name"] for r in found[region]["dns_records"]] == ["s1._domainkey.example.com"]
+
+
+def test_other_languages_get_every_regions_outputs() -> None:
+    provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
+    use_mocks("provider")
+    state: dict[str, Any] = {}
+    inputs = {"name": "shop.example.net", "regions": TWO, "dns": {"external": {}}}
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[None]:
+        result = provider.construct("shop", "ses:index:SesDomain", inputs)
+        return pulumi.Output.all(
+            **{k: pulumi.Output.from_input(v) for k, v in result.state.items()}
+        ).apply(state.update)
+
+    program()
+    assert state["region"] == "eu-west-1" and set(state["regions"]) == set(TWO)
+    us = state["regions"]["us-east-1"]
+    assert set(us) == {
+        "arn",
+        "dkimStatus",
+        "verifiedForSending",
+        "dkimTokens",
+        "dnsRecords",
+        "mailFromDomain",
+        "emailIdentityArns",
+    }
+    assert us["mailFromDomain"] == "mail-us-east-1.shop.example.net"
+    assert {r["purpose"] for r in us["dnsRecords"]} == {"dkim", "mail_from_mx", "mail_from_spf"}
+    assert "globalEndpointId" not in state and "configurationSetName" not in state

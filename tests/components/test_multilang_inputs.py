@@ -174,6 +174,22 @@ def test_warnings_are_logged_on_the_component_by_input_path(
         warnings
     )
     assert not any("production" in w for w in warnings)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        construct(
+            "ApiSender",
+            {
+                "senderName": "orders",
+                "policy": SMTP["policy"],
+                "trust": {"principals": ["ecs-tasks.amazonaws.com"]},
+            },
+        )
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(
+        w.startswith("ApiSender.trust.conditions: role orders trusts a service principal")
+        for w in warnings
+    ), warnings
+    assert any(w.startswith("ApiSender.policy.fromAddresses is not set: ") for w in warnings)
 
 
 BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
@@ -216,6 +232,18 @@ BAD_INPUTS: list[tuple[str, dict[str, Any]]] = [
     ("FeedbackTopics", {}),
     ("FeedbackTopics", {"setName": "s", "sourceArn": 5}),
     ("FeedbackTopics", {"setName": "s", "sourceArn": "a", "topics": [{"kind": "bounce"}] * 2}),
+    ("ApiSender", {}),
+    ("ApiSender", {"senderName": "a", "policy": {"identityArns": [SHOP_ARN]}, "kind": "robot"}),
+    ("ApiSender", {"senderName": "a", "policy": {"identityArns": [SHOP_ARN]}, "trust": {}}),
+    ("ApiSender", {"senderName": "a", "policy": [], "trust": {"principals": "*"}}),
+    ("ApiSender", {**SMTP, "senderName": "a", "kind": "user", "maxSessionDuration": 7200}),
+    ("ContactList", {"name": "a b", "region": "eu-west-1", "topics": {}}),
+    ("DedicatedIpPool", {"name": "x", "scalingMode": "managed", "region": "eu-west-1"}),
+    ("DedicatedIpPool", {"name": 5, "region": "eu-west-1", "tags": []}),
+    ("AccountVdm", {"regions": "eu-west-1"}),
+    ("AccountVdm", {"regions": ["eu-west-1"], "enabled": True}),
+    ("Tenant", {"name": "t", "region": "eu-west-1", "resources": ["arn"]}),
+    ("Tenant", {"name": "t", "region": "eu-west-1", "resources": {"x": 5}}),
 ]
 
 

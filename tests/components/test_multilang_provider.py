@@ -61,6 +61,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "verifiedForSending": "boolean",
             "mailFromDomain": "string",
             "emailIdentityArns": "map<string>",
+            "region": "string",
+            "regions": "map<#/types/ses:index:SesDomainRegion>",
+            "configurationSetName": "string",
+            "globalEndpointId": "string",
+            "authorizationPolicies": "array<string>",
         },
     },
     "ses:index:SmtpUser": {
@@ -115,6 +120,7 @@ EXPECTED["ses:index:ConfigurationSet"] = {
         "emailForwarding": "boolean",
         "tags": "map<string>",
         "account": "#/types/ses:index:AccountContext",
+        "sendingPoolName": "string",
     },
     "outputs": {
         "name": "string",
@@ -161,6 +167,65 @@ EXPECTED["ses:index:ReputationAlarms"] = {
         "dashboardName": "string",
     },
 }
+EXPECTED["ses:index:ApiSender"] = {
+    "inputs": {
+        "senderName": "string",
+        "policy": "#/types/ses:index:SmtpPolicy",
+        "kind": "#/types/ses:index:ApiSenderKind",
+        "trust": "#/types/ses:index:Trust",
+        "path": "string",
+        "maxSessionDuration": "integer",
+        "accessKey": "boolean",
+        "rotation": "string",
+        "previousRotation": "string",
+        "tags": "map<string>",
+    },
+    "outputs": {
+        "kind": "string",
+        "name": "string",
+        "arn": "string",
+        "policy": "string",
+        "accessKeyId": "string",
+        "secretAccessKey": "string",
+    },
+}
+EXPECTED["ses:index:ContactList"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "description": "string",
+        "topics": "array<#/types/ses:index:ContactListTopic>",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string", "region": "string"},
+}
+EXPECTED["ses:index:DedicatedIpPool"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "scalingMode": "#/types/ses:index:ScalingMode",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string", "region": "string", "scalingMode": "string"},
+}
+EXPECTED["ses:index:AccountVdm"] = {
+    "inputs": {
+        "enabled": "#/types/ses:index:FeatureStatus",
+        "engagementMetrics": "#/types/ses:index:FeatureStatus",
+        "optimizedSharedDelivery": "#/types/ses:index:FeatureStatus",
+        "regions": "array<string>",
+    },
+    "outputs": {"regions": "array<string>", "enabled": "string"},
+}
+EXPECTED["ses:index:Tenant"] = {
+    "inputs": {
+        "name": "string",
+        "region": "string",
+        "resources": "map<string>",
+        "tags": "map<string>",
+    },
+    "outputs": {"name": "string", "arn": "string"},
+}
 REQUIRED = {
     "ses:index:SesDomain": (["name"], ["arn", "dkimStatus", "dnsRecords"]),
     "ses:index:SmtpUser": (["regions", "userName"], ["password", "passwords", "username"]),
@@ -168,12 +233,20 @@ REQUIRED = {
     "ses:index:FeedbackTopics": (["setName", "sourceArn"], ["deadLetterQueueUrls", "topicArns"]),
     "ses:index:ConfigurationSet": (["name"], ["arn", "name", "region", "topicArns"]),
     "ses:index:ReputationAlarms": ([], ["alarmNames", "alertsTopicArn"]),
+    "ses:index:ApiSender": (["policy", "senderName"], ["arn", "kind", "name", "policy"]),
+    "ses:index:ContactList": (["name"], ["arn", "name", "region"]),
+    "ses:index:DedicatedIpPool": (["name"], ["arn", "name", "region", "scalingMode"]),
+    "ses:index:AccountVdm": ([], ["enabled", "regions"]),
+    "ses:index:Tenant": (["name"], ["arn", "name"]),
 }
 ENUMS = {
     "DkimKeyLength": ["RSA_2048_BIT", "RSA_1024_BIT"],
     "MxFailureBehavior": ["USE_DEFAULT_VALUE", "REJECT_MESSAGE"],
     "DmarcPolicy": ["none", "quarantine", "reject"],
     "DmarcAlignment": ["r", "s"],
+    "ApiSenderKind": ["role", "user"],
+    "ScalingMode": ["STANDARD", "MANAGED"],
+    "SubscriptionStatus": ["OPT_IN", "OPT_OUT"],
 }
 
 

@@ -98,7 +98,13 @@ def test_credentials_are_secret_in_the_schema() -> None:
         if spec.get("secret")
         for path in [f"{token}.{kind}.{name}"]
     ]
-    assert len(everywhere) == 3  # resource properties; Byodkim.privateKey is a type's
+    assert everywhere == [  # resource properties; Byodkim.privateKey is a type's
+        "ses:index:SmtpUser.properties.username",
+        "ses:index:SmtpUser.properties.password",
+        "ses:index:SmtpUser.properties.passwords",
+        "ses:index:ApiSender.properties.accessKeyId",
+        "ses:index:ApiSender.properties.secretAccessKey",
+    ]
 
 
 def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> None:
@@ -121,8 +127,8 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
     rua = SERVED["types"]["ses:index:Dmarc"]["properties"]["rua"]
     assert rua["plain"] and rua["items"]["plain"]  # a list known as a whole, item by item
     for token, resource in SERVED["resources"].items():  # tag values may be outputs
-        if token == "ses:index:SmtpGroup":
-            continue  # an IAM group has no tags
+        if token in ("ses:index:SmtpGroup", "ses:index:AccountVdm"):
+            continue  # an IAM group and the account's VDM settings have no tags
         tags = resource["inputProperties"]["tags"]
         assert tags["plain"] and "plain" not in tags["additionalProperties"], token
         assert "Its values may be other resources' outputs." in tags["description"], token
@@ -133,6 +139,10 @@ def test_plain_inputs_say_why_and_outputs_are_accepted_where_they_can_be() -> No
         assert "plain" not in SERVED["resources"][f"ses:index:{token}"]["inputProperties"][name]
     assert "plain" not in types["ses:index:SmtpSecret"]["properties"]["kmsKeyId"]
     assert "plain" not in types["ses:index:Subscription"]["properties"]["endpoint"]
+    sending_pool = SERVED["resources"]["ses:index:ConfigurationSet"]["inputProperties"]
+    assert "plain" not in sending_pool["sendingPoolName"]  # a DedicatedIpPool's name output
+    members = SERVED["resources"]["ses:index:Tenant"]["inputProperties"]["resources"]
+    assert members["plain"] and "plain" not in members["additionalProperties"]  # ARN outputs
     for token, named in SERVED["types"].items():
         for name, spec in named.get("properties", {}).items():
             assert spec["description"], (token, name)
@@ -296,7 +306,7 @@ def test_names() -> None:
 
 def test_an_unknown_type_token_names_the_components() -> None:
     provider = SesComponentProvider(COMPONENTS, PACKAGE_NAME, version=__version__)
-    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:Conf"):
+    with pytest.raises(ValueError, match=r"'ses:index:Nope'; this package has ses:index:Acc"):
         provider.construct("x", "ses:index:Nope", {})
 
 
