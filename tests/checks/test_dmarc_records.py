@@ -230,7 +230,10 @@ def test_a_name_of_253_characters_is_a_domain_254_is_not() -> None:
     longer = ".".join(["a" * 63] * 3) + "." + "a" * 58 + ".com"
     assert len(longer) == 254
     assert errors(f"v=DMARC1; p=none; rua=mailto:d@{longer}") == [
-        (SYNTAX, f"rua: 'mailto:d@{longer}' is not a valid mailto: address")
+        (
+            SYNTAX,
+            f"rua: '{f'mailto:d@{longer}'[: dmarc.SHOWN_CHARS]}…' is not a valid mailto: address",
+        )
     ]
 
 
@@ -327,3 +330,39 @@ def test_no_fix_is_offered_when_the_expected_record_is_itself_wrong() -> None:
     row = Expected("example.com", "_dmarc.example.com", "TXT", "v=DMARC1", "dmarc", 300)
     (found,) = dmarc.dmarc_findings(row, "v=DMARC1", "ns1.example.com")
     assert (found.code, found.fix) == (FindingCode.DMARC_NO_POLICY, None)
+
+
+LONG = "x" * 300
+SHOWN = "x" * dmarc.SHOWN_CHARS + "…"
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (f"v={LONG}; p=none", f"v={SHOWN}: the version must be exactly 'DMARC1'"),
+        (f"v=DMARC1; p={LONG}", f"p={SHOWN}: must be none, quarantine or reject"),
+        (f"v=DMARC1; p=none; adkim={LONG}", f"adkim={SHOWN}: must be r (relaxed) or s (strict)"),
+        (f"v=DMARC1; p=none; pct={LONG}", f"pct={SHOWN}: must be an integer from 0 to 100"),
+        (f"v=DMARC1; p=none; ri={LONG}", f"ri={SHOWN}: must be a 32-bit unsigned integer"),
+        (f"v=DMARC1; p=none; fo={LONG}", f"fo={SHOWN}: options must be 0, 1, d or s"),
+        (f"v=DMARC1; p=none; psd={LONG}", f"psd={SHOWN}: must be y, n or u"),
+        (f"v=DMARC1; p=none; t={LONG}", f"t={SHOWN}: must be y or n"),
+        (f"v=DMARC1; p=none; rua={LONG}", f"rua: '{SHOWN}' is not a mailto: URI"),
+        (f"v=DMARC1; p=none; {LONG}", f"'{SHOWN}' is not a tag=value pair"),
+    ],
+)
+def test_a_long_value_is_cut_in_its_error(record: str, message: str) -> None:
+    assert message in [e.message for e in dmarc.parse_dmarc(record).errors]
+
+
+def test_long_values_are_cut_in_warnings_too() -> None:
+    parsed = dmarc.parse_dmarc(f"v=DMARC1; p=none; rf={LONG}; {LONG}=1")
+    messages = [w.message for w in parsed.warnings]
+    assert f"rf={SHOWN}: 'afrf' is the only registered format" in messages
+    assert f"unknown tags are ignored by receivers: {SHOWN}" in messages
+    assert all(len(m) < 300 for m in messages)
+
+
+def test_a_value_of_exactly_the_shown_length_is_whole() -> None:
+    value = "y" * dmarc.SHOWN_CHARS
+    assert errors(f"v=DMARC1; p=none; t={value}") == [(SYNTAX, f"t={value}: must be y or n")]

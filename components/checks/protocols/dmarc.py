@@ -98,6 +98,14 @@ class DmarcRecord:
         return "; ".join(f"{k}={v}" for k, v in sorted(self.tags.items()))
 
 
+SHOWN_CHARS = 80
+"""How much of a value a message shows: a longer one is cut, with '…'."""
+
+
+def _cut(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…"
+
+
 def _is_number(text: str) -> bool:
     """ASCII digits only: ``str.isdigit`` also takes '²', which ``int`` refuses."""
     return text.isascii() and text.isdigit()
@@ -119,19 +127,19 @@ def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
         if "!" in uri:
             uri, size = uri.rsplit("!", 1)
             if not _SIZE_RE.match(size):
-                record.add(f"{tag}: invalid size limit '!{size}'")
+                record.add(f"{tag}: invalid size limit '!{_cut(size)}'")
             else:
                 record.warn(
-                    f"{tag}: size limit '!{size}': RFC 9989 removed report size limits, so its "
-                    "receivers may not honour it"
+                    f"{tag}: size limit '!{_cut(size)}': RFC 9989 removed report size limits, "
+                    "so its receivers may not honour it"
                 )
         if not uri.lower().startswith("mailto:"):
-            record.add(f"{tag}: '{uri}' is not a mailto: URI")
+            record.add(f"{tag}: '{_cut(uri)}' is not a mailto: URI")
             continue
         address = uri[len("mailto:") :]
         local, at, dom = address.rpartition("@")
         if not at or not local or not _LOCAL_RE.match(local) or not _valid_domain(dom):
-            record.add(f"{tag}: '{uri}' is not a valid mailto: address")
+            record.add(f"{tag}: '{_cut(uri)}' is not a valid mailto: address")
             continue
         dom = dom.lower().rstrip(".")
         if dom not in record.report_domains:
@@ -153,7 +161,7 @@ def parse_dmarc(text: str) -> DmarcRecord:
         name, eq, value = part.partition("=")
         name, value = name.strip(), value.strip()
         if not eq or not _TAG_RE.match(name):
-            record.add(f"'{part}' is not a tag=value pair")
+            record.add(f"'{_cut(part)}' is not a tag=value pair")
             continue
         # Tag names are case-insensitive: RFC 7489 6.4's ABNF writes them as quoted strings
         # ("v", "p", "sp", ...), which RFC 5234 2.3 makes case-insensitive. (6.3 points to
@@ -161,46 +169,46 @@ def parse_dmarc(text: str) -> DmarcRecord:
         # is the more specific rule.) Policy and alignment values are quoted strings too.
         key = name.lower()
         if key in record.tags:
-            record.add(f"tag '{key}' appears more than once")
+            record.add(f"tag '{_cut(key)}' appears more than once")
             continue
         if key == "v" and index != 0:
             record.add("'v=' must be the first tag")
         record.tags[key] = value
     tags = record.tags
     if "v" in tags and tags["v"] != "DMARC1":
-        record.add(f"v={tags['v']}: the version must be exactly 'DMARC1'")
+        record.add(f"v={_cut(tags['v'])}: the version must be exactly 'DMARC1'")
     if "p" not in tags:
         record.add("the required policy tag 'p' is missing", DmarcProblem.NO_POLICY)
     for key in ("p", "sp", "np"):
         if key in tags and tags[key].lower() not in _POLICIES:
             kind = DmarcProblem.NO_POLICY if key == "p" else DmarcProblem.SYNTAX
-            record.add(f"{key}={tags[key]}: must be none, quarantine or reject", kind)
+            record.add(f"{key}={_cut(tags[key])}: must be none, quarantine or reject", kind)
     for key in ("adkim", "aspf"):
         if key in tags and tags[key].lower() not in ("r", "s"):
-            record.add(f"{key}={tags[key]}: must be r (relaxed) or s (strict)")
+            record.add(f"{key}={_cut(tags[key])}: must be r (relaxed) or s (strict)")
     if "pct" in tags:
         pct = tags["pct"]
         if not _is_number(pct) or len(pct) > 3 or int(pct) > 100:  # 6.4: 1*3DIGIT
-            record.add(f"pct={pct}: must be an integer from 0 to 100")
+            record.add(f"pct={_cut(pct)}: must be an integer from 0 to 100")
     if "ri" in tags:
         ri = tags["ri"]
         if not _is_number(ri) or len(ri.lstrip("0")) > 10 or int(ri) > 0xFFFFFFFF:
-            record.add(f"ri={ri}: must be a 32-bit unsigned integer")
+            record.add(f"ri={_cut(ri)}: must be a 32-bit unsigned integer")
     if "fo" in tags:
         opts = [o.strip() for o in tags["fo"].split(":")]
         bad = [o for o in opts if o.lower() not in ("0", "1", "d", "s")]
         if bad:
-            record.add(f"fo={tags['fo']}: options must be 0, 1, d or s")
+            record.add(f"fo={_cut(tags['fo'])}: options must be 0, 1, d or s")
     if "rf" in tags:
         formats = [f.strip().lower() for f in tags["rf"].split(":")]
         if any(not f for f in formats):
-            record.add(f"rf={tags['rf']}: empty report format")
+            record.add(f"rf={_cut(tags['rf'])}: empty report format")
         elif any(f != "afrf" for f in formats):
-            record.warn(f"rf={tags['rf']}: 'afrf' is the only registered format")
+            record.warn(f"rf={_cut(tags['rf'])}: 'afrf' is the only registered format")
     if "psd" in tags and tags["psd"].lower() not in ("y", "n", "u"):
-        record.add(f"psd={tags['psd']}: must be y, n or u")
+        record.add(f"psd={_cut(tags['psd'])}: must be y, n or u")
     if "t" in tags and tags["t"].lower() not in ("y", "n"):
-        record.add(f"t={tags['t']}: must be y or n")
+        record.add(f"t={_cut(tags['t'])}: must be y or n")
     for key in ("rua", "ruf"):
         if key in tags:
             _check_uris(key, tags[key], record)
@@ -209,13 +217,14 @@ def parse_dmarc(text: str) -> DmarcRecord:
             record.warn(_obsolete(key, tags[key]), DmarcNote.OBSOLETE_TAG)
     unknown = [k for k in tags if k not in KNOWN_TAGS]
     if unknown:
-        record.warn("unknown tags are ignored by receivers: " + ", ".join(sorted(unknown)))
+        names = ", ".join(_cut(k) for k in sorted(unknown))
+        record.warn(f"unknown tags are ignored by receivers: {names}")
     return record
 
 
 def _obsolete(key: str, value: str) -> str:
     """What RFC 9989 says instead of the removed tag ``key``."""
-    shown = f"{key}={value[:200]}"
+    shown = f"{key}={_cut(value)}"
     if key != "pct":
         return f"{shown}: RFC 9989 removed '{key}' and its receivers ignore it; delete it"
     if value == "100":
