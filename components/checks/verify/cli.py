@@ -18,7 +18,6 @@ from ..exit_status import ExitStatus
 
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
     from ..dns.client import Server
-    from . import report as rep
 
 PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
@@ -109,13 +108,23 @@ def register(subparsers: Any) -> None:
         type=int,
         default=512,
         metavar="N",
-        help="queries in flight at once, 1 to 4096 (default 512)",
+        help="queries in flight at once (in each worker process), 1 to 4096 (default 512)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"processes sharing the domains, 0 to {MAX_WORKERS} (default 0: two for "
+        "200 domains or more on two or more cores, without --wait; else one); the report is "
+        "the same",
     )
     parser.set_defaults(handler=run)
 
 
 MAX_WAIT = 86400.0
 MAX_TIMEOUT = 60.0
+MAX_WORKERS = 16
 
 
 def _option_problems(args: argparse.Namespace) -> list[str]:
@@ -134,6 +143,12 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
         problems.append(f"--attempts {args.attempts}: allowed: 1 to 10")
     if not 1 <= args.max_in_flight <= 4096:
         problems.append(f"--max-in-flight {args.max_in_flight}: allowed: 1 to 4096")
+    if not 0 <= args.workers <= MAX_WORKERS:
+        problems.append(f"--workers {args.workers}: allowed: 0 (automatic) to {MAX_WORKERS}")
+    elif args.workers > 1 and args.wait > 0:
+        problems.append(
+            f"--workers {args.workers}: with --wait only 0 or 1 (--wait polls from one process)"
+        )
     if not 0 < args.ns_port < 65536:
         problems.append(f"--ns-port {args.ns_port}: allowed: a port number, 1 to 65535")
     for option, values in (("--nameserver", args.nameserver), ("--resolver", args.resolver)):
@@ -223,8 +238,9 @@ def run(args: argparse.Namespace) -> ExitStatus:
 def _run(args: argparse.Namespace) -> ExitStatus:
     import asyncio
 
-    from ..dns.client import DnsClient
+    from ..dns.client import DnsClient, Stats
     from . import report as rep
+    from . import workers
     from .engine import Options
     from .expected import (
         Expected,
@@ -235,6 +251,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         stack_output,
     )
     from .progress import display_for
+    from .wait import RunResult
     from .wait import run as run_checks
 
     problems = _option_problems(args)
@@ -258,28 +275,33 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     domains = group_by_domain(records)
     opts = Options(nameservers=nameservers, resolvers=resolvers, ns_port=args.ns_port)
 
-    async def main() -> rep.Report:
-        client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
-        start, cpu = time.monotonic(), time.process_time()
-        display = display_for(sys.stderr) if args.wait > 0 else None
-        try:
-            with display or contextlib.nullcontext():
-                result = await run_checks(
-                    domains, opts, client, wait=args.wait, strict=args.strict, progress=display
-                )
-        finally:
-            await client.close()
-        client.stats.cpu_seconds = time.process_time() - cpu
-        return rep.Report(
-            result.domains,
-            client.stats,
-            time.monotonic() - start,
-            passes=result.passes,
-            polls=result.polls,
-            strict=args.strict,
-        )
+    def work(part: dict[str, list[Expected]]) -> tuple[RunResult, Stats]:
+        async def main() -> tuple[RunResult, Stats]:
+            client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
+            display = display_for(sys.stderr) if args.wait > 0 else None
+            try:
+                with display or contextlib.nullcontext():
+                    result = await run_checks(
+                        part, opts, client, wait=args.wait, strict=args.strict, progress=display
+                    )
+            finally:
+                await client.close()
+            return result, client.stats
 
-    report = asyncio.run(main())
+        return asyncio.run(main())
+
+    start, cpu = time.monotonic(), time.process_time()
+    count = workers.worker_count(args.workers, len(domains), wait=args.wait)
+    result, stats = workers.run(domains, work, count)
+    stats.cpu_seconds += time.process_time() - cpu
+    report = rep.Report(
+        result.domains,
+        stats,
+        time.monotonic() - start,
+        passes=result.passes,
+        polls=result.polls,
+        strict=args.strict,
+    )
     if args.aws:
         from . import ses
         from .stack_context import stack_context
