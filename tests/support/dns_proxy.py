@@ -31,6 +31,13 @@ import dns.rdatatype
 from tests.support.knot_server import free_port, random_loopback
 
 FAULTS = ("drop", "servfail", "refused", "truncate", "garbage", "ok")
+MAX_UPSTREAM = 128
+"""Queries forwarded to the upstream and not yet answered, at most; the rest wait their turn.
+knotd's socket (the system's default buffer, about 200 KB) overflows when a burst of a thousand
+queries reaches it at once on a busy machine, and each lost datagram is a 2 s timeout in the
+tool measured."""
+UPSTREAM_LOST = 1.0
+"""Seconds after which an unanswered forwarded query no longer holds a place."""
 
 
 @dataclass
@@ -57,6 +64,7 @@ class DnsProxy:
         port: int | None = None,
         delay: float = 0.0,
         rules: list[Rule] | None = None,
+        max_upstream: int = MAX_UPSTREAM,
     ) -> None:
         self.upstream = upstream
         self.address = address or random_loopback()
@@ -67,7 +75,10 @@ class DnsProxy:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._closers: list[object] = []
-        self._pending: dict[int, tuple[tuple[str, int], bytes]] = {}
+        self.max_upstream = max(1, max_upstream)
+        # Forwarded, not yet answered, oldest first: id -> client, its query id, when sent.
+        self._pending: dict[int, tuple[tuple[str, int], bytes, float]] = {}
+        self._backlog: deque[tuple[bytes, tuple[str, int]]] = deque()
         self._ids = itertools.cycle(range(1, 65536))
         self._up: socket.socket | None = None
         self._down: socket.socket | None = None
@@ -139,16 +150,29 @@ class DnsProxy:
             try:
                 data = up.recv(65535)
             except OSError:
-                return
+                break
             if len(data) < 2:
                 continue
-            (pid,) = struct.unpack("!H", data[:2])
-            entry = self._pending.pop(pid, None)
+            entry = self._pending.pop((data[0] << 8) | data[1], None)
             if entry is None:
                 continue
-            client, original_id = entry
+            client, original_id, _ = entry
             with contextlib.suppress(OSError):
                 down.sendto(original_id + data[2:], client)
+        self._drain_backlog()
+
+    def _drain_backlog(self) -> None:
+        """Forward what waits for a place, dropping places held by answers never coming."""
+        backlog, pending = self._backlog, self._pending
+        if not backlog:
+            return
+        if len(pending) >= self.max_upstream and self._loop_ref is not None:
+            stale = self._loop_ref.time() - UPSTREAM_LOST
+            while pending and next(iter(pending.values()))[2] < stale:
+                del pending[next(iter(pending))]
+        while backlog and len(pending) < self.max_upstream:
+            data, addr = backlog.popleft()
+            self._send_upstream(data, addr)
 
     def _udp_query(self, data: bytes, addr: tuple[str, int]) -> None:
         if len(data) < 12:
@@ -183,13 +207,21 @@ class DnsProxy:
             if fault != "ok" and query is not None and self._down is not None:
                 self._down.sendto(self._synth(query, fault), addr)
                 return
-            if self._up is None:
-                return
-            pid = next(self._ids)
-            self._pending[pid] = (addr, data[:2])
-            self._up.send(struct.pack("!H", pid) + data[2:])
         except OSError:
-            pass  # UDP: a datagram the kernel would not take is lost, as on a network
+            return  # UDP: a datagram the kernel would not take is lost, as on a network
+        if self._backlog or len(self._pending) >= self.max_upstream:
+            self._backlog.append((data, addr))
+            self._drain_backlog()
+        else:
+            self._send_upstream(data, addr)
+
+    def _send_upstream(self, data: bytes, addr: tuple[str, int]) -> None:
+        if self._up is None:
+            return
+        pid = next(self._ids)
+        self._pending[pid] = (addr, data[:2], self._loop_ref.time() if self._loop_ref else 0.0)
+        with contextlib.suppress(OSError):
+            self._up.send(struct.pack("!H", pid) + data[2:])
 
     # ---- TCP ----
     async def _tcp_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
