@@ -327,3 +327,11 @@ def test_no_fix_is_offered_when_the_expected_record_is_itself_wrong() -> None:
     row = Expected("example.com", "_dmarc.example.com", "TXT", "v=DMARC1", "dmarc", 300)
     (found,) = dmarc.dmarc_findings(row, "v=DMARC1", "ns1.example.com")
     assert (found.code, found.fix) == (FindingCode.DMARC_NO_POLICY, None)
+
+
+def test_each_record_text_is_parsed_once() -> None:
+    # The comparison, the findings and the tree walk all read the same record: one parse.
+    text = "v=DMARC1; p=none; rua=mailto:d@example.com"
+    first = dmarc.parse_dmarc(text)
+    assert dmarc.parse_dmarc(text) is first
+    assert dmarc.parse_dmarc(text + " ") is not first
