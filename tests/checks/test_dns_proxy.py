@@ -73,3 +73,23 @@ def test_at_most_max_upstream_queries_wait_for_the_upstream(
     finally:
         client.close()
         proxy.stop()
+
+
+def test_a_delaying_proxy_forwards_every_query_and_counts_it(upstream: socket.socket) -> None:
+    proxy = DnsProxy(upstream.getsockname(), delay=0.01).start()
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        client.connect((proxy.address, proxy.port))
+        for qid in range(1, 41):
+            client.send(_query(qid))
+        client.send(b"short")  # not a DNS message: counted, never forwarded
+        forwarded = _received(upstream)
+        assert len(forwarded) == 40
+        for answer in forwarded:
+            upstream.sendto(*answer)
+        ids = sorted(struct.unpack("!H", a[:2])[0] for a, _ in _received(client))
+        assert ids == list(range(1, 41))
+        assert proxy.counters.udp == 41
+    finally:
+        client.close()
+        proxy.stop()

@@ -131,16 +131,34 @@ class DnsProxy:
     # Plain non-blocking sockets drained in a loop, and one timer for the queue of delayed
     # queries: the proxy shares the machine's CPU with the tool it measures, so it stays lean.
     def _down_readable(self) -> None:
-        sock = self._down
+        sock, loop = self._down, self._loop_ref
         if sock is None:
             return
+        if self.rules or not self.delay or loop is None:
+            for _ in range(512):
+                try:
+                    data, addr = sock.recvfrom(65535)
+                except OSError:  # nothing more (BlockingIOError) or an ICMP error: carry on
+                    return
+                self.counters.udp += 1
+                self._udp_query(data, addr)
+            return
+        # Only a delay (the benchmark): one clock reading for what is read at once (all of it
+        # arrived before, so each query is still delayed by at least ``delay``).
+        due = loop.time() + self.delay
+        delayed = self._delayed
+        received = 0
         for _ in range(512):
             try:
                 data, addr = sock.recvfrom(65535)
-            except OSError:  # nothing more (BlockingIOError) or an ICMP error: carry on
-                return
-            self.counters.udp += 1
-            self._udp_query(data, addr)
+            except OSError:
+                break
+            received += 1
+            if len(data) >= 12:
+                delayed.append((due, data, addr, "ok", None))
+        self.counters.udp += received
+        if delayed and self._timer is None:
+            self._timer = loop.call_at(delayed[0][0], self._flush)
 
     def _up_readable(self) -> None:
         up, down = self._up, self._down
@@ -194,9 +212,13 @@ class DnsProxy:
         if loop is None:
             return
         now = loop.time()
-        while self._delayed and self._delayed[0][0] <= now:
-            _, data, addr, fault, query = self._delayed.popleft()
-            self._udp_forward(data, addr, fault, query)
+        delayed, pending = self._delayed, self._pending
+        while delayed and delayed[0][0] <= now:
+            _, data, addr, fault, query = delayed.popleft()
+            if fault == "ok" and not self._backlog and len(pending) < self.max_upstream:
+                self._send_upstream(data, addr, now)
+            else:
+                self._udp_forward(data, addr, fault, query)
         if self._delayed:
             self._timer = loop.call_at(self._delayed[0][0], self._flush)
 
@@ -215,13 +237,15 @@ class DnsProxy:
         else:
             self._send_upstream(data, addr)
 
-    def _send_upstream(self, data: bytes, addr: tuple[str, int]) -> None:
+    def _send_upstream(self, data: bytes, addr: tuple[str, int], now: float | None = None) -> None:
         if self._up is None:
             return
         pid = next(self._ids)
-        self._pending[pid] = (addr, data[:2], self._loop_ref.time() if self._loop_ref else 0.0)
-        with contextlib.suppress(OSError):
-            self._up.send(struct.pack("!H", pid) + data[2:])
+        if now is None:
+            now = self._loop_ref.time() if self._loop_ref else 0.0
+        self._pending[pid] = (addr, data[:2], now)
+        with contextlib.suppress(OSError):  # lost, as on a network
+            self._up.send(pid.to_bytes(2, "big") + data[2:])
 
     # ---- TCP ----
     async def _tcp_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
