@@ -142,28 +142,30 @@ async def verify_domain(
                 row.resolvers[r.label] = check_answer(e, answer).status
     result.findings.extend(_merge(per_server, len(servers)))
 
-    # What the published values need from elsewhere (keys, include trees, report auth).
-    analyses: list[Coroutine[Any, Any, list[Finding]]] = []
+    # What the published values need from elsewhere (keys, include trees, report auth); the
+    # findings in this order. Those known at once are not wrapped in tasks.
+    analyses: list[list[Finding] | Coroutine[Any, Any, list[Finding]]] = []
     for e, values in published.items():
         for value, where in values.items():
             ns_label = _servers_label(where, len(servers))
             if e.rdtype == "CNAME" and e.purpose.startswith("dkim"):
                 analyses.append(dkim.dkim_target_findings(e, value, ns_label, view))
             elif dkim.is_dkim_txt_row(e):
-                found = dkim.dkim_findings(e, e.name, value, ns_label, view.label)
-                analyses.append(_async(found))
+                analyses.append(dkim.dkim_findings(e, e.name, value, ns_label, view.label))
             elif spf.is_spf_row(e):
                 analyses.append(spf.spf_findings(e, value, ns_label, view))
             elif dmarc.is_dmarc_row(e):
-                analyses.append(_async(dmarc.dmarc_findings(e, value, ns_label)))
+                analyses.append(dmarc.dmarc_findings(e, value, ns_label))
                 analyses.append(dmarc_walk.report_findings(e, value, ns_label, view))
             elif bimi.is_bimi_row(e):
-                analyses.append(_async(bimi.record_findings(e, value, ns_label)))
+                analyses.append(bimi.record_findings(e, value, ns_label))
     for e in rows:
         if bimi.is_bimi_row(e):
             analyses.append(bimi.enforcement_findings(e, view))
-    for found in await asyncio.gather(*analyses):
-        result.findings.extend(found)
+    waiting = [a for a in analyses if not isinstance(a, list)]
+    answers = iter(await asyncio.gather(*waiting) if waiting else ())
+    for found in analyses:
+        result.findings.extend(found if isinstance(found, list) else next(answers))
     result.findings = _dedupe(result.findings)
     return result
 
@@ -175,10 +177,6 @@ def _cannot_ask(domain: str, server: Server, errors: str, answering: list[Server
     if same_host and all(a.family is not server.family for a in same_host):
         return Finding.unreachable(domain, server, errors, same_host)
     return Finding.could_not_check(domain, server.label, errors)
-
-
-async def _async(value: list[Finding]) -> list[Finding]:
-    return value
 
 
 def _servers_label(where: list[Server], total: int) -> str | None:
