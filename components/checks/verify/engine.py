@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from ..dns.client import DnsClient, Server
+from ..dns.client import DnsClient, Server, normalize_name
 from ..dns.serial import newest, serial_lt
 from ..protocols import bimi, dkim, dmarc, dmarc_walk, spf
 from .compare import check_answer, serial_of
@@ -56,16 +56,20 @@ async def verify_domain(
 
     auth_keys = [(s, k) for s in servers for k in keys]
     res_keys = [(r, k) for r in opts.resolvers for k in keys]
-    answers = await client.query_all(
+    # The resolvers' answers go through the view: a question the lookups ask too (a DMARC
+    # record another domain's tree walk reads, ...) is asked once in the pass.
+    # (Both are sent at once: the client starts a query when it is asked, not when awaited.)
+    pending = client.query_all(
         [
             *((s, domain, "SOA", False) for s in servers),
             *((s, n, t, False) for s, (n, t) in auth_keys),
-            *((r, n, t, True) for r, (n, t) in res_keys),
         ]
     )
+    res_answers = [view.ask(r, normalize_name(n), t) for r, (n, t) in res_keys]
+    answers = await pending
+    res = {key: await answer for key, answer in zip(res_keys, res_answers, strict=True)}
     soa_answers = answers[: len(servers)]
-    auth = dict(zip(auth_keys, answers[len(servers) : len(servers) + len(auth_keys)], strict=True))
-    res = dict(zip(res_keys, answers[len(servers) + len(auth_keys) :], strict=True))
+    auth = dict(zip(auth_keys, answers[len(servers) :], strict=True))
 
     # Servers: reachable, authoritative, serials.
     usable: list[Server] = []
