@@ -8,14 +8,19 @@ the authoritative servers (ns1, ns2) and a third serves them plus a stand-in ama
 "resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/support/dns_proxy.py, in its own
 process) that delays every query by --rtt seconds (netem is not available); the proxy is kept
 lean (sockets drained in a loop, one timer for its delay queue, 1 MiB receive buffers) because it
-shares the machine's two cores with the tool measured. Each verify variant runs --repeat times;
-the run with the median time is reported, with all the times. The proxies listen
+shares the machine's two cores with the tool measured, and keeps at most 128 queries waiting on
+its knotd (a burst of a thousand overflowed knotd's socket buffer: each lost datagram is a 2 s
+retry in the tool measured). The proxies' and the knotd instances' CPU seconds during each
+verify run are reported (from /proc): they are part of what the two cores do for a run. Each
+verify variant runs --repeat times; the run with the median time is reported, with all the
+times. The proxies listen
 on port 53 of random 127.x.y.z addresses so that checkdmarc, which only speaks to port 53, can be
 pointed at the same servers.
 
 Compared:
-  * ``checks verify`` with --nameserver ns1 ns2 --resolver res (and a variant discovering the NS
-    set through the resolver);
+  * ``checks verify`` with --nameserver ns1 ns2 --resolver res (with its default --workers: two
+    processes from 200 domains on; again with --workers 1; and a variant discovering the NS set
+    through the resolver);
   * checkdmarc 6.0.4 (``check_domains`` with ``nameservers=[res]``), installed into a separate venv
     (--checkdmarc-python, default /tmp/bench-venv/bin/python; see docs/checks.md), with a socket
     guard that refuses anything outside 127.0.0.0/8;
