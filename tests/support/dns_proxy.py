@@ -175,8 +175,10 @@ class DnsProxy:
             if entry is None:
                 continue
             client, original_id, _ = entry
-            with contextlib.suppress(OSError):
+            try:  # (not contextlib.suppress: this runs for every datagram)
                 down.sendto(original_id + data[2:], client)
+            except OSError:
+                continue
         self._drain_backlog()
 
     def _drain_backlog(self) -> None:
@@ -244,8 +246,10 @@ class DnsProxy:
         if now is None:
             now = self._loop_ref.time() if self._loop_ref else 0.0
         self._pending[pid] = (addr, data[:2], now)
-        with contextlib.suppress(OSError):  # lost, as on a network
+        try:
             self._up.send(pid.to_bytes(2, "big") + data[2:])
+        except OSError:
+            return  # lost, as on a network
 
     # ---- TCP ----
     async def _tcp_client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
