@@ -355,9 +355,6 @@ def read_reply(wire: bytes, question: bytes) -> Reading:
             if echo and pos + 1 < size and wire[pos] == 0xC0 and wire[pos + 1] == 12:
                 owner = qkey
                 pos += 2
-            elif pos < size and not wire[pos]:  # the root (the OPT record's owner)
-                owner = b"\x00"
-                pos += 1
             else:
                 owner, pos = read_name(wire, pos)
             if pos + 10 > size:
