@@ -142,3 +142,24 @@ def test_a_failing_worker_is_reported_and_reaped() -> None:
         workers.run(domains, work, 2)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_without_fork_the_run_goes_on_in_one_process(
+    stack: ExitStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = _world(stack, tmp_path)
+    one = run_cli(*argv, "--json", "--workers", "1")
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def second_fork_fails() -> int:
+        forks.append(1)
+        if len(forks) > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
+    three = run_cli(*argv, "--json", "--workers", "3")
+    assert len(forks) == 2
+    assert (three.rc, three.err) == (one.rc, one.err)
+    assert json.dumps(_without_stats(three.doc)) == json.dumps(_without_stats(one.doc))

@@ -79,8 +79,12 @@ def run(domains: dict[str, list[Expected]], work: Work, workers: int) -> tuple[R
     sys.stderr.flush()
     children: list[tuple[int, int]] = []  # pid, read end of its pipe
     try:
-        for chunk in rest:
-            children.append(_fork(chunk, work))
+        try:
+            for chunk in rest:
+                children.append(_fork(chunk, work))
+        except OSError:  # no more processes or pipes: what is not forked is done here
+            for chunk in rest[len(children) :]:
+                first.update(chunk)
         result, stats = work(first)
         parts = [result]
         while children:
@@ -102,8 +106,9 @@ def run(domains: dict[str, list[Expected]], work: Work, workers: int) -> tuple[R
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+    order = {domain: index for index, domain in enumerate(domains)}
     merged = RunResult(
-        [d for part in parts for d in part.domains],
+        sorted((d for part in parts for d in part.domains), key=lambda d: order[d.domain]),
         passes=max(p.passes for p in parts),
         polls=max(p.polls for p in parts),
     )
@@ -112,7 +117,12 @@ def run(domains: dict[str, list[Expected]], work: Work, workers: int) -> tuple[R
 
 def _fork(chunk: dict[str, list[Expected]], work: Work) -> tuple[int, int]:
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
     if pid:
         os.close(write_fd)
         return pid, read_fd
