@@ -97,6 +97,12 @@ def test_bad_workers_option(tmp_path: Path, extra: list[str], message: str) -> N
     assert "Traceback" not in result.err
 
 
+def test_worker_count_without_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")
+    assert workers.worker_count(3, 1000, wait=0) == 1
+    assert workers.worker_count(0, 1000, wait=0) == 1
+
+
 def test_worker_count() -> None:
     cores = len(os.sched_getaffinity(0))
     assert workers.worker_count(3, 1000, wait=0) == 3

@@ -23,8 +23,9 @@ from .expected import Expected
 from .wait import RunResult
 
 MIN_DOMAINS = 200
-"""Below this many domains one process is as fast: a fork and the results' pickling cost more
-than the second core saves."""
+"""Below this many domains one process is as fast (measured straight to knotd, medians: 100
+domains 0.067 s in one process, 0.067 to 0.072 s in two; 200 domains 0.14 to 0.17 s against
+0.13 to 0.16 s); the gain grows from there (1000 domains: see docs/checks.md, "Benchmark")."""
 
 Work = Callable[[dict[str, list[Expected]]], tuple[RunResult, Stats]]
 """Verifies some domains in this process: their results and the client's counters."""
@@ -35,13 +36,15 @@ class WorkerError(RuntimeError):
 
 
 def worker_count(requested: int, domains: int, *, wait: float) -> int:
-    """How many processes verify ``domains`` domains: ``requested`` if given (at most one a
-    domain), else two on a machine with two or more cores when there are at least
-    ``MIN_DOMAINS`` and no ``--wait``."""
+    """How many processes verify ``domains`` domains: one where there is no ``fork``;
+    ``requested`` if given (at most one a domain); else two on a machine with two or more cores
+    when there are at least ``MIN_DOMAINS`` and no ``--wait``."""
+    if not hasattr(os, "fork"):
+        return 1  # (Windows) one process, whatever was asked
     if requested:
         return max(1, min(requested, domains))
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if wait > 0 or domains < MIN_DOMAINS or not hasattr(os, "fork") or (usable or 1) < 2:
+    if wait > 0 or domains < MIN_DOMAINS or (usable or 1) < 2:
         return 1
     return 2
 
