@@ -53,10 +53,15 @@ class Server:
     port: int = 53
     name: str | None = None
     _hash: int = field(init=False, repr=False, compare=False)
+    label: str = field(init=False, repr=False, compare=False)
+    """As shown in reports: ``NAME (ADDRESS)``, or the address."""
 
     def __post_init__(self) -> None:
-        # Servers key the answers of every pass: hashed once, not at every lookup.
+        # Servers key the answers of every pass and label every row: both computed once.
         object.__setattr__(self, "_hash", hash((self.host, self.port, self.name)))
+        object.__setattr__(
+            self, "label", f"{self.name} ({self.address})" if self.name else self.address
+        )
 
     def __hash__(self) -> int:
         return self._hash
@@ -70,10 +75,6 @@ class Server:
         if ":" in self.host:
             return f"[{self.host}]:{self.port}" if self.port != 53 else self.host
         return f"{self.host}:{self.port}" if self.port != 53 else self.host
-
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.address})" if self.name else self.address
 
 
 def parse_server(text: str, default_port: int = 53) -> Server:
