@@ -56,10 +56,12 @@ def package_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _fresh_spf_parse_cache() -> Iterator[None]:
-    """``parse_spf`` is memoised within a process; each test starts from an empty cache, so what
-    it asserts comes from parsing, not from a record an earlier test (or, under mutation testing,
-    the unmutated warm-up run) left behind."""
+    """``parse_spf`` and ``parse_dmarc`` are memoised within a process; each test starts from
+    empty caches, so what it asserts comes from parsing, not from a record an earlier test (or,
+    under mutation testing, the unmutated warm-up run) left behind."""
+    from components.checks.protocols.dmarc import parse_dmarc
     from components.checks.protocols.spf import parse_spf
 
     parse_spf.cache_clear()
+    parse_dmarc.cache_clear()
     yield

@@ -366,3 +366,11 @@ def test_long_values_are_cut_in_warnings_too() -> None:
 def test_a_value_of_exactly_the_shown_length_is_whole() -> None:
     value = "y" * dmarc.SHOWN_CHARS
     assert errors(f"v=DMARC1; p=none; t={value}") == [(SYNTAX, f"t={value}: must be y or n")]
+
+
+def test_each_record_text_is_parsed_once() -> None:
+    # The comparison, the findings and the tree walk all read the same record: one parse.
+    text = "v=DMARC1; p=none; rua=mailto:d@example.com"
+    first = dmarc.parse_dmarc(text)
+    assert dmarc.parse_dmarc(text) is first
+    assert dmarc.parse_dmarc(text + " ") is not first

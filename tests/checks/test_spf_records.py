@@ -480,6 +480,11 @@ def test_redirect_and_includes_are_read_lowercase_without_the_final_dot() -> Non
         ("v=spf1\t-all", False),
         (" v=spf1", False),
         ("", False),
+        ("V=Spf1", True),
+        ("v=spf1 ", True),
+        ("v=spf", False),
+        ("\u0130v=spf1 -all", False),  # 'İ' lowers to two characters
+        ("v=spf1 " + "x" * 400, True),
     ],
 )
 def test_is_spf(text: str, is_spf: bool) -> None:

@@ -593,3 +593,32 @@ def test_queries_per_domain_and_what_domains_share(stack: ExitStack, tmp_path: P
     result = run_cli(*argv, *(a for s in auth for a in ("--nameserver", s.spec)))
     assert result.rc == 0, result.out
     assert result.doc["stats"]["queries"] == 3 * 23 + 1
+
+
+def test_no_question_is_asked_twice_in_a_pass(
+    stack: ExitStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # example.com's DMARC reports go to reports.test: its tree walk reads _dmarc.example.com,
+    # which the record's own resolver check reads too; shop.example.com's walk reads it again.
+    from components.checks.dns.client import DnsClient, Question, normalize_name
+
+    value = "v=DMARC1; p=none; rua=mailto:r@reports.test"
+    records = [
+        *ses_records(dmarc=value),
+        *ses_records("shop.example.com", ("tok4dddd",), dmarc=value),
+    ]
+    zones = {**_TLDS, "reports.test": zone_text("reports.test", 1)}
+    world = make_world(stack, tmp_path, records, servers=1, resolver_zones=zones)
+    asked: list[tuple[object, ...]] = []
+    submit = DnsClient._submit  # pyright: ignore[reportPrivateUsage]
+
+    def recording(self: DnsClient, batch: object, questions: list[Question]) -> None:
+        asked.extend((s, normalize_name(n), t, r) for s, n, t, r in questions)
+        submit(self, batch, questions)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DnsClient, "_submit", recording)
+    result = world.verify()
+    assert result.doc["summary"]["domains"] == 2
+    walked = [q for q in asked if q[1] == "_dmarc.example.com" and q[3]]
+    assert len(walked) == 1
+    assert len(asked) == len(set(asked)) == result.doc["stats"]["queries"]

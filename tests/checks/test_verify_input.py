@@ -189,7 +189,8 @@ def test_help_gives_defaults_and_the_plans_json() -> None:
     assert result.rc == 0
     text = " ".join(result.out.split())
     for default in (
-        "queries in flight at once, 1 to 4096 (default 512)",
+        "queries in flight at once (in each worker process), 1 to 4096 (default 512)",
+        "processes sharing the domains, 0 to 16 (default 0: two for 200 domains or more",
         "tries per query, 1 to 10 (default 3)",
         "(default 2)",
         "port of discovered nameservers (default 53)",

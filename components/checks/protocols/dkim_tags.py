@@ -87,6 +87,8 @@ def show(text: str) -> str:
 def _strip_fws(text: str) -> tuple[str, bool]:
     """``text`` without surrounding whitespace, and whether that whitespace was FWS."""
     inner = text.strip(" \t\r\n")
+    if len(inner) == len(text):
+        return text, True  # nothing around it (the usual case)
     start = len(text) - len(text.lstrip(" \t\r\n"))
     around = [text[:start], text[start + len(inner) :]]
     return inner, all(not w or _FWS.fullmatch(w) for w in around)
@@ -94,8 +96,8 @@ def _strip_fws(text: str) -> tuple[str, bool]:
 
 def _value_ok(value: str) -> bool:
     """tag-value = [ tval *( 1*(WSP / FWS) tval ) ]: VALCHARs, separated by FWS only."""
-    if not value:
-        return True
+    if not value or _VALCHARS.fullmatch(value):
+        return True  # empty, or one word (the usual case)
     runs = _SPACE.findall(value)
     words = _SPACE.split(value)
     return all(_FWS.fullmatch(r) for r in runs) and all(_VALCHARS.fullmatch(w) for w in words)

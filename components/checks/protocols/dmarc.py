@@ -6,6 +6,7 @@ RFC 7489 defines them and reported as obsolete.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -146,8 +147,11 @@ def _check_uris(tag: str, value: str, record: DmarcRecord) -> None:
             record.report_domains.append(dom)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_dmarc(text: str) -> DmarcRecord:
-    """Parse one DMARC record (TXT strings already joined)."""
+    """Parse one DMARC record (TXT strings already joined). Memoised (a pure function: each
+    record is read by the comparison, the findings and the tree walk); the records are shared,
+    never changed."""
     record = DmarcRecord(text=text)
     parts = [p.strip() for p in text.split(";")]
     if parts and parts[-1] == "":

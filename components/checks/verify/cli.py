@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..exit_status import ExitStatus
 
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
-    from ..dns.client import DnsClient, Server
-    from . import report as rep
+    from ..dns.client import Server, Stats
     from .expected import Expected
     from .findings import DomainResult
     from .readiness import RuleResult
@@ -126,13 +125,23 @@ def register(subparsers: Any) -> None:
         type=int,
         default=512,
         metavar="N",
-        help="queries in flight at once, 1 to 4096 (default 512)",
+        help="queries in flight at once (in each worker process), 1 to 4096 (default 512)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"processes sharing the domains, 0 to {MAX_WORKERS} (default 0: two for "
+        "200 domains or more on two or more cores, without --wait; else one); the report is "
+        "the same",
     )
     parser.set_defaults(handler=run)
 
 
 MAX_WAIT = 86400.0
 MAX_TIMEOUT = 60.0
+MAX_WORKERS = 16
 
 
 def _option_problems(args: argparse.Namespace) -> list[str]:
@@ -151,6 +160,12 @@ def _option_problems(args: argparse.Namespace) -> list[str]:
         problems.append(f"--attempts {args.attempts}: allowed: 1 to 10")
     if not 1 <= args.max_in_flight <= 4096:
         problems.append(f"--max-in-flight {args.max_in_flight}: allowed: 1 to 4096")
+    if not 0 <= args.workers <= MAX_WORKERS:
+        problems.append(f"--workers {args.workers}: allowed: 0 (automatic) to {MAX_WORKERS}")
+    elif args.workers > 1 and args.wait > 0:
+        problems.append(
+            f"--workers {args.workers}: with --wait only 0 or 1 (--wait polls from one process)"
+        )
     if not 0 < args.ns_port < 65536:
         problems.append(f"--ns-port {args.ns_port}: allowed: a port number, 1 to 65535")
     for option, values in (("--nameserver", args.nameserver), ("--resolver", args.resolver)):
@@ -259,10 +274,12 @@ async def _readiness(
     results: list[DomainResult],
     records: list[Expected],
     text: str,
-    client: DnsClient,
     resolvers: list[Server],
-) -> dict[str, list[RuleResult]]:
-    """The mailbox providers' rules for every domain, through a resolver view of their own."""
+    args: argparse.Namespace,
+) -> tuple[dict[str, list[RuleResult]], Stats]:
+    """The mailbox providers' rules for every domain, after the checks (which may have run in
+    worker processes), through a client and resolver view of their own; with its counters."""
+    from ..dns.client import DnsClient
     from .discovery import ResolverView
     from .readiness import assess
     from .readiness_stack import stack_facts
@@ -272,11 +289,13 @@ async def _readiness(
     regions = {
         d: [r for r in found if r] for d, found in domain_regions(records, "", declared).items()
     }
+    client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
     view = ResolverView(client, resolvers)
     try:
-        return await assess(results, stack_facts(text), regions, view)
+        return await assess(results, stack_facts(text), regions, view), client.stats
     finally:
         await view.close()
+        await client.close()
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
@@ -294,6 +313,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
 
     from ..dns.client import DnsClient
     from . import report as rep
+    from . import workers
     from .engine import Options
     from .expected import (
         InputError,
@@ -303,6 +323,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         stack_output,
     )
     from .progress import display_for
+    from .wait import RunResult
     from .wait import run as run_checks
 
     problems = _option_problems(args)
@@ -329,32 +350,40 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     domains = group_by_domain(records)
     opts = Options(nameservers=nameservers, resolvers=resolvers, ns_port=args.ns_port)
 
-    async def main() -> rep.Report:
-        client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
-        start, cpu = time.monotonic(), time.process_time()
-        display = display_for(sys.stderr) if args.wait > 0 else None
-        readiness: dict[str, list[RuleResult]] | None = None
-        try:
-            with display or contextlib.nullcontext():
-                result = await run_checks(
-                    domains, opts, client, wait=args.wait, strict=args.strict, progress=display
-                )
-            if args.mailbox_providers is not None:
-                readiness = await _readiness(result.domains, records, stack_text, client, resolvers)
-        finally:
-            await client.close()
-        client.stats.cpu_seconds = time.process_time() - cpu
-        return rep.Report(
-            result.domains,
-            client.stats,
-            time.monotonic() - start,
-            passes=result.passes,
-            polls=result.polls,
-            strict=args.strict,
-            readiness=readiness,
-        )
+    def work(part: dict[str, list[Expected]]) -> tuple[RunResult, Stats]:
+        async def main() -> tuple[RunResult, Stats]:
+            client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
+            display = display_for(sys.stderr) if args.wait > 0 else None
+            try:
+                with display or contextlib.nullcontext():
+                    result = await run_checks(
+                        part, opts, client, wait=args.wait, strict=args.strict, progress=display
+                    )
+            finally:
+                await client.close()
+            return result, client.stats
 
-    report = asyncio.run(main())
+        return asyncio.run(main())
+
+    start, cpu = time.monotonic(), time.process_time()
+    count = workers.worker_count(args.workers, len(domains), wait=args.wait)
+    result, stats = workers.run(domains, work, count)
+    readiness: dict[str, list[RuleResult]] | None = None
+    if args.mailbox_providers is not None:
+        readiness, more = asyncio.run(
+            _readiness(result.domains, records, stack_text, resolvers, args)
+        )
+        workers.add_stats(stats, more)
+    stats.cpu_seconds += time.process_time() - cpu
+    report = rep.Report(
+        result.domains,
+        stats,
+        time.monotonic() - start,
+        passes=result.passes,
+        polls=result.polls,
+        strict=args.strict,
+        readiness=readiness,
+    )
     if args.aws:
         from . import ses
         from .stack_context import stack_context

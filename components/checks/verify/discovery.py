@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+from collections.abc import Awaitable
 from typing import Any
 
 from ..dns.client import Answer, DnsClient, Family, Server, normalize_name, rdata_name, txt_text
@@ -26,6 +27,7 @@ class ResolverView:
         self._client = client
         self._resolvers = resolvers
         self._tasks: dict[tuple[str, str], asyncio.Task[Answer]] = {}
+        self._asked: dict[tuple[Server, str, str], Awaitable[Answer]] = {}
         self._spf: dict[tuple[str, str], asyncio.Task[spf.SpfEvaluation]] = {}
 
     @property
@@ -40,10 +42,19 @@ class ResolverView:
             self._tasks[key] = task
         return task
 
+    def ask(self, resolver: Server, name: str, rdtype: str) -> Awaitable[Answer]:
+        """``resolver``'s answer for ``name``/``rdtype`` (a normalized name), asked once in the
+        pass: by the records' own resolver checks and by the lookups, whichever comes first."""
+        key = (resolver, name, rdtype)
+        answer = self._asked.get(key)
+        if answer is None:
+            answer = self._asked[key] = self._client.query(resolver, name, rdtype, recurse=True)
+        return answer
+
     async def _query(self, name: str, rdtype: str) -> Answer:
         errors: list[str] = []
         for resolver in self._resolvers:
-            answer = await self._client.query(resolver, name, rdtype, recurse=True)
+            answer = await self.ask(resolver, name, rdtype)
             if answer.status != "error":
                 return answer
             errors.append(f"{resolver.label}: {answer.error}")
@@ -73,6 +84,7 @@ class ResolverView:
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
         self._spf.clear()
+        self._asked.clear()
 
 
 async def discover(

@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from ..dns.client import DnsClient, Server
+from ..dns.client import DnsClient, Server, normalize_name
 from ..dns.serial import newest, serial_lt
 from ..protocols import bimi, dkim, dmarc, dmarc_walk, spf
 from .compare import check_answer, serial_of
@@ -56,16 +56,20 @@ async def verify_domain(
 
     auth_keys = [(s, k) for s in servers for k in keys]
     res_keys = [(r, k) for r in opts.resolvers for k in keys]
-    answers = await client.query_all(
+    # The resolvers' answers go through the view: a question the lookups ask too (a DMARC
+    # record another domain's tree walk reads, ...) is asked once in the pass.
+    # (Both are sent at once: the client starts a query when it is asked, not when awaited.)
+    pending = client.query_all(
         [
             *((s, domain, "SOA", False) for s in servers),
             *((s, n, t, False) for s, (n, t) in auth_keys),
-            *((r, n, t, True) for r, (n, t) in res_keys),
         ]
     )
+    res_answers = [view.ask(r, normalize_name(n), t) for r, (n, t) in res_keys]
+    answers = await pending
+    res = {key: await answer for key, answer in zip(res_keys, res_answers, strict=True)}
     soa_answers = answers[: len(servers)]
-    auth = dict(zip(auth_keys, answers[len(servers) : len(servers) + len(auth_keys)], strict=True))
-    res = dict(zip(res_keys, answers[len(servers) + len(auth_keys) :], strict=True))
+    auth = dict(zip(auth_keys, answers[len(servers) :], strict=True))
 
     # Servers: reachable, authoritative, serials.
     usable: list[Server] = []
@@ -142,28 +146,30 @@ async def verify_domain(
                 row.resolvers[r.label] = check_answer(e, answer).status
     result.findings.extend(_merge(per_server, len(servers)))
 
-    # What the published values need from elsewhere (keys, include trees, report auth).
-    analyses: list[Coroutine[Any, Any, list[Finding]]] = []
+    # What the published values need from elsewhere (keys, include trees, report auth); the
+    # findings in this order. Those known at once are not wrapped in tasks.
+    analyses: list[list[Finding] | Coroutine[Any, Any, list[Finding]]] = []
     for e, values in published.items():
         for value, where in values.items():
             ns_label = _servers_label(where, len(servers))
             if e.rdtype == "CNAME" and e.purpose.startswith("dkim"):
                 analyses.append(dkim.dkim_target_findings(e, value, ns_label, view))
             elif dkim.is_dkim_txt_row(e):
-                found = dkim.dkim_findings(e, e.name, value, ns_label, view.label)
-                analyses.append(_async(found))
+                analyses.append(dkim.dkim_findings(e, e.name, value, ns_label, view.label))
             elif spf.is_spf_row(e):
                 analyses.append(spf.spf_findings(e, value, ns_label, view))
             elif dmarc.is_dmarc_row(e):
-                analyses.append(_async(dmarc.dmarc_findings(e, value, ns_label)))
+                analyses.append(dmarc.dmarc_findings(e, value, ns_label))
                 analyses.append(dmarc_walk.report_findings(e, value, ns_label, view))
             elif bimi.is_bimi_row(e):
-                analyses.append(_async(bimi.record_findings(e, value, ns_label)))
+                analyses.append(bimi.record_findings(e, value, ns_label))
     for e in rows:
         if bimi.is_bimi_row(e):
             analyses.append(bimi.enforcement_findings(e, view))
-    for found in await asyncio.gather(*analyses):
-        result.findings.extend(found)
+    waiting = [a for a in analyses if not isinstance(a, list)]
+    answers = iter(await asyncio.gather(*waiting) if waiting else ())
+    for found in analyses:
+        result.findings.extend(found if isinstance(found, list) else next(answers))
     result.findings = _dedupe(result.findings)
     return result
 
@@ -175,10 +181,6 @@ def _cannot_ask(domain: str, server: Server, errors: str, answering: list[Server
     if same_host and all(a.family is not server.family for a in same_host):
         return Finding.unreachable(domain, server, errors, same_host)
     return Finding.could_not_check(domain, server.label, errors)
-
-
-async def _async(value: list[Finding]) -> list[Finding]:
-    return value
 
 
 def _servers_label(where: list[Server], total: int) -> str | None:

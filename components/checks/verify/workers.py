@@ -1,0 +1,174 @@
+"""Large runs on more than one core: the domains split over forked worker processes.
+
+A pass is bound by the CPU of reading answers and checking them (tens of microseconds a query),
+not by round trips, once there are hundreds of domains. Each worker verifies a contiguous slice
+of the domains with its own event loop, sockets and resolver lookups (so an answer shared by
+domains in two slices is asked once in each), and sends its results back pickled through a pipe;
+they are joined in the domains' order, so the report is the one a single process would write
+(only the query count and the times can differ). Forked before any event loop exists, and only
+for a single pass: ``--wait`` polls and shows progress from one process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable
+from dataclasses import fields
+
+from ..dns.client import Stats
+from .expected import Expected
+from .wait import RunResult
+
+MIN_DOMAINS = 200
+"""Below this many domains one process is as fast (measured straight to knotd, medians: 100
+domains 0.067 s in one process, 0.067 to 0.072 s in two; 200 domains 0.14 to 0.17 s against
+0.13 to 0.16 s); the gain grows from there (1000 domains: see docs/checks.md, "Benchmark")."""
+
+Work = Callable[[dict[str, list[Expected]]], tuple[RunResult, Stats]]
+"""Verifies some domains in this process: their results and the client's counters."""
+
+
+class WorkerError(RuntimeError):
+    """A worker process failed (its exception's type and message, or how it ended)."""
+
+
+def worker_count(requested: int, domains: int, *, wait: float) -> int:
+    """How many processes verify ``domains`` domains: one where there is no ``fork``;
+    ``requested`` if given (at most one a domain); else two on a machine with two or more cores
+    when there are at least ``MIN_DOMAINS`` and no ``--wait``."""
+    if not hasattr(os, "fork"):
+        return 1  # (Windows) one process, whatever was asked
+    if requested:
+        return max(1, min(requested, domains))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if wait > 0 or domains < MIN_DOMAINS or (usable or 1) < 2:
+        return 1
+    return 2
+
+
+def split(domains: dict[str, list[Expected]], parts: int) -> list[dict[str, list[Expected]]]:
+    """``domains`` in ``parts`` contiguous slices of about as many records each, in order
+    (``parts`` at most the number of domains)."""
+    items = list(domains.items())
+    total = sum(len(rows) for _, rows in items)
+    slices: list[dict[str, list[Expected]]] = []
+    start = done = 0
+    for part in range(1, parts):
+        goal = total * part / parts
+        end = start
+        # At least one domain in each slice (there are ``parts`` or more); a domain goes to the
+        # earlier slice if at least half of its records fit under that slice's share.
+        while end < len(items) - (parts - part) and (
+            end == start or done + len(items[end][1]) / 2 <= goal
+        ):
+            done += len(items[end][1])
+            end += 1
+        slices.append(dict(items[start:end]))
+        start = end
+    slices.append(dict(items[start:]))
+    return slices
+
+
+def run(domains: dict[str, list[Expected]], work: Work, workers: int) -> tuple[RunResult, Stats]:
+    """``work`` over all ``domains``, in ``workers`` processes; the counters are summed and
+    ``cpu_seconds`` is every process's CPU time."""
+    if workers <= 1:
+        return work(domains)
+    first, *rest = split(domains, workers)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children: list[tuple[int, int]] = []  # pid, read end of its pipe
+    try:
+        try:
+            for chunk in rest:
+                children.append(_fork(chunk, work))
+        except OSError:  # no more processes or pipes: what is not forked is done here
+            for chunk in rest[len(children) :]:
+                first.update(chunk)
+        result, stats = work(first)
+        parts = [result]
+        while children:
+            pid, fd = children[0]
+            children[0] = (pid, -1)  # closed by the read
+            data = _read_all(fd)
+            _, status, usage = os.wait4(pid, 0)
+            children.pop(0)
+            child_result, child_stats = _unpickle(data, status)
+            parts.append(child_result)
+            add_stats(stats, child_stats)
+            stats.cpu_seconds += usage.ru_utime + usage.ru_stime
+    finally:
+        for pid, fd in children:  # an interrupt or a failure: no worker outlives the run
+            if fd >= 0:
+                os.close(fd)
+            try:
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    order = {domain: index for index, domain in enumerate(domains)}
+    merged = RunResult(
+        sorted((d for part in parts for d in part.domains), key=lambda d: order[d.domain]),
+        passes=max(p.passes for p in parts),
+        polls=max(p.polls for p in parts),
+    )
+    return merged, stats
+
+
+def _fork(chunk: dict[str, list[Expected]], work: Work) -> tuple[int, int]:
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        raise
+    if pid:
+        os.close(write_fd)
+        return pid, read_fd
+    # The worker: never returns, never runs the parent's exit handlers or flushes its buffers.
+    os.close(read_fd)
+    code = 0
+    try:
+        result, stats = work(chunk)
+        stats.cpu_seconds = 0.0  # the parent reads the worker's CPU time when it ends
+        payload = pickle.dumps(("ok", result, stats), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # reported by the parent, which decides what the user sees
+        code = 1
+        payload = pickle.dumps(("error", f"{type(exc).__name__}: {exc}", None))
+    try:
+        with os.fdopen(write_fd, "wb") as pipe:
+            pipe.write(payload)
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int) -> bytes:
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
+
+
+def _unpickle(data: bytes, status: int) -> tuple[RunResult, Stats]:
+    try:
+        kind, value, stats = pickle.loads(data)
+    except Exception:
+        raise WorkerError(f"a worker process ended ({_how(status)}) without results") from None
+    if kind != "ok":
+        raise WorkerError(f"a worker process failed: {value}")
+    return value, stats
+
+
+def _how(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def add_stats(total: Stats, more: Stats) -> None:
+    """Add ``more``'s counters to ``total`` (CPU seconds are counted by the caller)."""
+    for f in fields(Stats):
+        if f.name != "cpu_seconds":
+            setattr(total, f.name, getattr(total, f.name) + getattr(more, f.name))
