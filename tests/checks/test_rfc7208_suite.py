@@ -122,7 +122,7 @@ def check(served: Served, scenario: Scenario, test: SuiteTest, tmp_path: Path) -
     path = tmp_path / "records.json"
     path.write_text(json.dumps([record]))
     args = ["verify", "--records", str(path), "--nameserver", spec, "--resolver", spec]
-    result = run_cli(*args, "--json", "--timeout", "0.3", "--attempts", "1")
+    result = run_cli(*args, "--json", "--timeout", "1", "--attempts", "2")
     assert "Traceback" not in result.err
     if result.rc == 2:
         return "refused"
