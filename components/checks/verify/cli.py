@@ -300,9 +300,11 @@ async def _readiness(
 
 def run(args: argparse.Namespace) -> ExitStatus:
     from .expected import InputError
+    from .workers import few_collections
 
     try:
-        return _run(args)
+        with few_collections():
+            return _run(args)
     except InputError as exc:
         print(f"verify: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
