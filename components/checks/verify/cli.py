@@ -311,8 +311,6 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 
 def _run(args: argparse.Namespace) -> ExitStatus:
-    import asyncio
-
     from ..dns.client import DnsClient
     from . import report as rep
     from . import workers
@@ -365,14 +363,14 @@ def _run(args: argparse.Namespace) -> ExitStatus:
                 await client.close()
             return result, client.stats
 
-        return asyncio.run(main())
+        return workers.run_loop(main())
 
     start, cpu = time.monotonic(), time.process_time()
     count = workers.worker_count(args.workers, len(domains), wait=args.wait)
     result, stats = workers.run(domains, work, count)
     readiness: dict[str, list[RuleResult]] | None = None
     if args.mailbox_providers is not None:
-        readiness, more = asyncio.run(
+        readiness, more = workers.run_loop(
             _readiness(result.domains, records, stack_text, resolvers, args)
         )
         workers.add_stats(stats, more)

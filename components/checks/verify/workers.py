@@ -11,14 +11,16 @@ for a single pass: ``--wait`` polls and shows progress from one process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import fields
+from typing import Any, TypeVar
 
 from ..dns.client import Stats
 from .expected import Expected
@@ -60,6 +62,25 @@ def few_collections() -> Generator[None]:
         gc.set_threshold(*before)
         if not frozen:
             gc.unfreeze()
+
+
+T = TypeVar("T")
+
+
+def run_loop(main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)`` with ``main``'s result kept out of the task ``asyncio.run`` makes.
+
+    When it puts the SIGINT handler back, ``signal.getsignal`` tries the handler (a
+    ``functools.partial`` naming that task) as an enum value, and the ``ValueError`` it swallows
+    formats the task's repr, result included: every domain's results, found to cost 0.05 s of
+    CPU for a thousand domains."""
+    done: list[T] = []
+
+    async def keep() -> None:
+        done.append(await main)
+
+    asyncio.run(keep())
+    return done[0]
 
 
 class WorkerError(RuntimeError):
