@@ -300,17 +300,17 @@ async def _readiness(
 
 def run(args: argparse.Namespace) -> ExitStatus:
     from .expected import InputError
+    from .workers import few_collections
 
     try:
-        return _run(args)
+        with few_collections():
+            return _run(args)
     except InputError as exc:
         print(f"verify: {exc}", file=sys.stderr)
         return ExitStatus.USAGE
 
 
 def _run(args: argparse.Namespace) -> ExitStatus:
-    import asyncio
-
     from ..dns.client import DnsClient
     from . import report as rep
     from . import workers
@@ -363,14 +363,14 @@ def _run(args: argparse.Namespace) -> ExitStatus:
                 await client.close()
             return result, client.stats
 
-        return asyncio.run(main())
+        return workers.run_loop(main())
 
     start, cpu = time.monotonic(), time.process_time()
     count = workers.worker_count(args.workers, len(domains), wait=args.wait)
     result, stats = workers.run(domains, work, count)
     readiness: dict[str, list[RuleResult]] | None = None
     if args.mailbox_providers is not None:
-        readiness, more = asyncio.run(
+        readiness, more = workers.run_loop(
             _readiness(result.domains, records, stack_text, resolvers, args)
         )
         workers.add_stats(stats, more)
