@@ -12,6 +12,7 @@ from pulumi_aws import sesv2
 
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
+from ..providers import regional_providers
 from ..tag_values import tag_outputs
 from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
@@ -176,10 +177,14 @@ class SesDomain(pulumi.ComponentResource):
             )
         set_names = {domain.region: settings.configuration_set_name, **settings.regional_sets}
         adopt = domain.adopt
+        providers = settings.providers
+        if isinstance(args, SesDomainArgs) and adopt is not None and adopt.identity:
+            aws_region = runtime_config.get_config("aws:region")
+            providers = regional_providers(domain.regions, aws_region, prefix=f"{name}-", parent=self)
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"
-            provider = settings.providers.get(region)
+            provider = providers.get(region)
             identities[region] = sesv2.EmailIdentity(
                 f"{name}-identity{suffix}",
                 email_identity=domain.name,
