@@ -180,7 +180,9 @@ class SesDomain(pulumi.ComponentResource):
         providers = settings.providers
         if isinstance(args, SesDomainArgs) and adopt is not None and adopt.identity:
             aws_region = runtime_config.get_config("aws:region")
-            providers = regional_providers(domain.regions, aws_region, prefix=f"{name}-", parent=self)
+            providers = regional_providers(
+                domain.regions, aws_region, prefix=f"{name}-", parent=self
+            )
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"

@@ -89,15 +89,10 @@ def adopt_shape(adopt: object) -> object:
     if not isinstance(adopt, AdoptArgs):
         return adopt
     records = cast(object, adopt.records)  # a program may not be type-checked
-    return {
-        "identity": adopt.identity,
-        "mailFrom": adopt.mail_from,
-        "records": (
-            [item.value if isinstance(item, AdoptedRecord) else item for item in records]
-            if isinstance(records, Sequence) and not isinstance(records, str)
-            else records
-        ),
-    }
+    if isinstance(records, Sequence) and not isinstance(records, str):
+        items = cast(Sequence[object], records)
+        records = [item.value if isinstance(item, AdoptedRecord) else item for item in items]
+    return {"identity": adopt.identity, "mailFrom": adopt.mail_from, "records": records}
 
 
 def authorization_shape(item: object) -> object:
