@@ -48,6 +48,15 @@ def regional_providers(
     }
 
 
+def component_providers(
+    component: pulumi.Resource, name: str, regions: Iterable[str]
+) -> dict[str, pulumi.ProviderResource]:
+    """The providers a component built from props adopts through: one per region other than
+    the ``aws:region`` config, named ``<name>-aws-<region>``, under the ``component``."""
+    provider_region = runtime_config.get_config("aws:region")
+    return regional_providers(regions, provider_region, prefix=f"{name}-", parent=component)
+
+
 def _stack_settings() -> dict[str, Any]:
     """The stack's ``aws:`` config as ``aws.Provider`` keyword arguments, ``region`` aside."""
     known = set(aws.ProviderArgs.__init__.__code__.co_varnames) - {"self", "region"}
