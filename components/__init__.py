@@ -33,6 +33,8 @@ _EXPORTS: dict[str, str] = {
     "ExternalDns": "domain.args",
     "GlobalEndpointArgs": "domain.extra_args",
     "PostmasterToolsArgs": "domain.extra_args",
+    "AdoptArgs": "domain.extra_args",
+    "AdoptedRecord": "domain.adopt",
     "DkimKeyLength": "domain.model",
     "DmarcAlignment": "domain.model",
     "DmarcPolicy": "domain.model",
@@ -94,6 +96,8 @@ __all__ = [  # the _EXPORTS keys; tests/integration/test_package.py keeps them e
     "AccountContext",
     "AccountVdm",
     "AccountVdmArgs",
+    "AdoptArgs",
+    "AdoptedRecord",
     "ApiSender",
     "ApiSenderArgs",
     "ApiSenderKind",
@@ -174,7 +178,9 @@ if TYPE_CHECKING:
     from .deliverability.model import ScalingMode, SubscriptionStatus
     from .deliverability.tenant import Tenant, TenantArgs
     from .deliverability.vdm import AccountVdm, AccountVdmArgs
+    from .domain.adopt import AdoptedRecord
     from .domain.args import (
+        AdoptArgs,
         BimiArgs,
         Byodkim,
         CloudflareDns,

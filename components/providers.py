@@ -30,16 +30,31 @@ _TAG_MAPS = frozenset({"tags"})
 
 
 def regional_providers(
-    regions: Iterable[str], provider_region: str | None
+    regions: Iterable[str],
+    provider_region: str | None,
+    *,
+    prefix: str = "",
+    parent: pulumi.Resource | None = None,
 ) -> dict[str, pulumi.ProviderResource]:
     """One provider per region in ``regions`` other than ``provider_region`` (every region
-    when the stack names none), named ``aws-<region>``."""
+    when the stack names none), named ``<prefix>aws-<region>``: a component built from props
+    makes its own, under ``parent``, so two components never declare the same provider."""
     settings = _stack_settings()
+    opts = pulumi.ResourceOptions(parent=parent)
     return {
-        region: aws.Provider(f"aws-{region}", region=region, **settings)
+        region: aws.Provider(f"{prefix}aws-{region}", region=region, opts=opts, **settings)
         for region in sorted(set(regions))
         if region != provider_region
     }
+
+
+def component_providers(
+    component: pulumi.Resource, name: str, regions: Iterable[str]
+) -> dict[str, pulumi.ProviderResource]:
+    """The providers a component built from props adopts through: one per region other than
+    the ``aws:region`` config, named ``<name>-aws-<region>``, under the ``component``."""
+    provider_region = runtime_config.get_config("aws:region")
+    return regional_providers(regions, provider_region, prefix=f"{name}-", parent=component)
 
 
 def _stack_settings() -> dict[str, Any]:

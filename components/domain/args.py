@@ -27,10 +27,12 @@ from ..tag_values import checkable_tags
 from ..validation import SECRET, ConfigError, ConfigProblem, Fields, Problems, props_key_path
 from .dkim_keys import ByodkimKey, load_byodkim_key
 from .extra_args import (
+    AdoptArgs,
     BimiArgs,
     GlobalEndpointArgs,
     PostmasterToolsArgs,
     SendingAuthorizationArgs,
+    adopt_shape,
     authorization_shape,
 )
 from .model import (
@@ -180,6 +182,11 @@ class SesDomainArgs:
     """The BIMI record (``None``: none); refused unless ``dmarc`` is at enforcement."""
     postmaster_tools: PostmasterToolsArgs | None = None
     """The Google Postmaster Tools verification TXT at the domain (``None``: none)."""
+    adopt: AdoptArgs | bool | None = None
+    """Take what already exists into the stack instead of creating it: ``True`` imports the
+    identity and its MAIL FROM setting (when ``mail_from`` is on) in every region, outside the
+    program's ``aws:region`` through a provider of the region; ``AdoptArgs`` chooses, and names
+    the Route 53 records to overwrite. ``None``/``False``: everything is created."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -305,6 +312,11 @@ def _config_shape(args: SesDomainArgs, problems: Problems) -> tuple[dict[str, ob
             "logoUrl": args.bimi.logo_url,
             "selector": args.bimi.selector,
         } | ({} if args.bimi.authority_url is None else {"authorityUrl": args.bimi.authority_url})
+    adopt = cast(object, args.adopt)
+    if isinstance(adopt, AdoptArgs | bool):
+        shape["adopt"] = adopt_shape(adopt)
+    elif adopt is not None:
+        problems.add(f"{PROPS}.adopt", adopt, "must be AdoptArgs(...), True, False or None")
     if args.postmaster_tools is not None:
         shape["postmasterTools"] = {"verification": args.postmaster_tools.verification}
     dns = cast(object, args.dns)  # checked at run time too: a program may not be type-checked

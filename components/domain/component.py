@@ -12,6 +12,7 @@ from pulumi_aws import sesv2
 
 from ..feedback.configuration_set import ConfigurationSet
 from ..feedback.identity_feedback import IdentityFeedback, IdentityFeedbackArgs
+from ..providers import component_providers
 from ..tag_values import tag_outputs
 from .args import CheckedDomain, SesDomainArgs, check_domain_args, load_output_key
 from .authorization import SendingAuthorization, authorization_policy_json
@@ -106,7 +107,8 @@ class SesDomain(pulumi.ComponentResource):
     FROM attributes in each of the domain's regions, one DNS record resource per required record
     (unless DNS is external), the email address identities listed for the sandbox (in each
     region), one ``EmailIdentityPolicy`` per sending authorization and region
-    (``<name>-authorization-<policy name>[-<region>]``), and the global endpoint when configured.
+    (``<name>-authorization-<policy name>[-<region>]``), the global endpoint when configured,
+    and, built from props that adopt, the AWS provider of each region other than ``aws:region``.
     Outputs: ``arn``, ``dns_records`` (contract 1), ``dkim_status``, ``verified_for_sending``,
     ``mail_from_domain`` (all of the primary region), ``email_identity_arns``,
     ``authorization_policies``; ``regions`` (per region ``arn``, ``dkim_status``,
@@ -176,10 +178,15 @@ class SesDomain(pulumi.ComponentResource):
             )
         set_names = {domain.region: settings.configuration_set_name, **settings.regional_sets}
         adopt = domain.adopt
+        providers = (
+            component_providers(self, name, domain.regions)
+            if isinstance(args, SesDomainArgs) and adopt is not None and adopt.identity
+            else settings.providers
+        )
         identities: dict[str, sesv2.EmailIdentity] = {}
         for region in domain.regions:
             suffix = "" if region == domain.region else f"-{region}"
-            provider = settings.providers.get(region)
+            provider = providers.get(region)
             identities[region] = sesv2.EmailIdentity(
                 f"{name}-identity{suffix}",
                 email_identity=domain.name,

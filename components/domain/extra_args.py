@@ -1,11 +1,14 @@
 """Props of a domain's optional parts, for ``SesDomainArgs``: BIMI, sending authorization
-policies, a global endpoint, the Postmaster Tools verification. Pure: no Pulumi."""
+policies, a global endpoint, the Postmaster Tools verification, what is adopted. Pure: no
+Pulumi."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
+from .adopt import AdoptedRecord
 from .authorization import DEFAULT_ACTIONS, SendAction
 from .model import DEFAULT_BIMI_SELECTOR
 
@@ -60,6 +63,36 @@ class GlobalEndpointArgs:
     regions: Sequence[str] = ()
     """Two of the domain's regions, the endpoint's primary first (empty: the domain's regions,
     when it has exactly two)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdoptArgs:
+    """What of the domain already exists in SES and Route 53 and is taken into the stack
+    instead of created (docs/adopt.md). ``adopt=True`` adopts the identity and, when the domain
+    has one, its MAIL FROM setting; this chooses. A configuration set is adopted where it is
+    declared (stack config's ``adopt.configurationSet``), never by the domain's props."""
+
+    identity: bool = True
+    """Import the domain identity (``aws.sesv2.EmailIdentity``, import id: the domain) in each
+    of its regions; refused with ``Byodkim`` (SES never returns the private key)."""
+    mail_from: bool = False
+    """Import its custom MAIL FROM setting (``EmailIdentityMailFromAttributes``, import id: the
+    domain) in each region; needs ``identity`` and ``mail_from`` on the domain."""
+    records: Sequence[AdoptedRecord] = ()
+    """Route 53 records that already exist and are overwritten with the stack's values
+    (``allow_overwrite`` on those only, every region's); each must be a record the domain
+    declares, and the domain's DNS must be ``Route53Dns``."""
+
+
+def adopt_shape(adopt: object) -> object:
+    """An ``adopt`` prop in config form (anything else as it is, for the parser to name)."""
+    if not isinstance(adopt, AdoptArgs):
+        return adopt
+    records = cast(object, adopt.records)  # a program may not be type-checked
+    if isinstance(records, Sequence) and not isinstance(records, str):
+        items = cast(Sequence[object], records)
+        records = [item.value if isinstance(item, AdoptedRecord) else item for item in items]
+    return {"identity": adopt.identity, "mailFrom": adopt.mail_from, "records": records}
 
 
 def authorization_shape(item: object) -> object:

@@ -1,6 +1,7 @@
 """What a dataclass's annotations and docstrings say, for the schema (``schema.py``) and the
 inputs' conversion (``props.py``): names in camelCase, unions (``T | None``, ``pulumi.Input[T]``,
-a component or its output), choices between dataclasses, attribute docstrings. Pure: no Pulumi.
+a component or its output), choices between dataclasses, a flag or a dataclass, attribute
+docstrings. Pure: no Pulumi.
 """
 
 from __future__ import annotations
@@ -54,6 +55,20 @@ def dataclass_choices(hint: object) -> tuple[type, ...]:
     if len(members) < 2 or not all(dataclasses.is_dataclass(m) for m in members):
         return ()
     return tuple(typing.cast(type, m) for m in members)
+
+
+def flag_or_dataclass(hint: object) -> type | None:
+    """The dataclass of a ``bool | D`` union (``None`` aside): a flag or the object that
+    chooses (``adopt: AdoptArgs | bool``); ``None`` for any other hint."""
+    if typing.get_origin(hint) is typing.Annotated:
+        hint = typing.get_args(hint)[0]
+    if typing.get_origin(hint) not in (typing.Union, _UnionType):
+        return None
+    members = [m for m in typing.get_args(hint) if m is not type(None)]
+    if len(members) != 2 or bool not in members:
+        return None
+    other = members[1 - members.index(bool)]
+    return other if isinstance(other, type) and dataclasses.is_dataclass(other) else None
 
 
 def is_switchable(item: dataclasses.Field[Any], optional: bool) -> bool:

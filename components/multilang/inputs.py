@@ -106,6 +106,13 @@ class InputCheck:
                 )
                 return _BAD
             return value
+        if "oneOf" in spec:  # a flag or an object (``schema.py``)
+            if isinstance(value, bool):
+                return value
+            if as_mapping(value) is None:
+                self._add(path, value, "must be true, false or an object")
+                return _BAD
+            (spec,) = [member for member in spec["oneOf"] if "$ref" in member]
         ref = spec.get("$ref")
         if isinstance(ref, str):
             target = self.types[ref.removeprefix("#/types/")]

@@ -4,6 +4,7 @@ schema by ``inputs.py``), turned into the typed props the Python component takes
 The walk mirrors the schema's (``schema.py``): a field's input is its name in camelCase; a
 choice (``dkim: EasyDkim | Byodkim``) is an object with exactly one property per choice (zero
 or two are a problem naming the input); ``enabled: false`` on a switchable type is ``None``;
+``bool | D`` takes a flag as it is and an object as ``D``;
 enums are made from their values; any other value (an Output among them) is passed as it is.
 Each props path met is recorded with its input path, so the props' own validator's problems
 (``SesDomainArgs.mail_from.subdomain``) are named as inputs (``SesDomain.mailFrom.subdomain``).
@@ -19,7 +20,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from ..validation import NOT_SHOWN, ConfigProblem
-from .hints import camel_case, choice_key, dataclass_choices, is_switchable, type_hints
+from .hints import (
+    camel_case,
+    choice_key,
+    dataclass_choices,
+    flag_or_dataclass,
+    is_switchable,
+    type_hints,
+)
 from .schema import ENABLED
 
 _MISSING = object()
@@ -105,6 +113,9 @@ class PropsFromInputs:
         choices = dataclass_choices(hint)
         if choices:
             return self._choice(item.name, choices, value, props_path, input_path)
+        flagged = flag_or_dataclass(hint)
+        if flagged is not None:  # a flag as it is, an object as the dataclass
+            return self._value(flagged, value, props_path, input_path)
         core, optional = _core(hint)
         if (
             is_switchable(item, optional)

@@ -20,6 +20,7 @@ resources are a component's inputs and outputs dataclasses walked the same way. 
 - A union of dataclasses (``dkim: EasyDkim | Byodkim``) is a type named after the field
   (``ses:index:Dkim``), one plain property per choice (:func:`choice_key`), exactly one given.
 - An optional dataclass field on by default (``None`` turns it off) gets :data:`ENABLED`.
+- ``bool | D`` (``adopt: AdoptArgs | bool``) is a union, ``oneOf`` a boolean and ``D``'s type.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from .hints import (
     camel_case,
     choice_key,
     dataclass_choices,
+    flag_or_dataclass,
     is_switchable,
     markdown,
     type_hints,
@@ -170,9 +172,14 @@ class SchemaBuilder:
             where = f"{cls.__qualname__}.{item.name}"
             metadata = {**item.metadata, **self.notes.get(where, {})}
             choices = dataclass_choices(hints[item.name])
+            flagged = flag_or_dataclass(hints[item.name])
             if choices:
                 optional, accepts_outputs = True, False
                 spec: Json = {"$ref": self._choice(item.name, choices, output=output)}
+            elif flagged is not None:
+                optional, accepts_outputs = True, False
+                ref = self._named(flagged, output=output)
+                spec = {"oneOf": [{"type": "boolean"}, {"$ref": ref}]}
             else:
                 try:
                     core, optional, accepts_outputs = unwrap(hints[item.name])

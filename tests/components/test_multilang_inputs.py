@@ -67,7 +67,7 @@ def test_a_string_where_the_dmarc_object_belongs_is_refused_not_p_none() -> None
     [
         (
             {**DOMAIN, "dmarcc": {"policy": "reject"}},
-            "SesDomain.dmarcc: is not an input of SesDomain; the inputs are bimi, "
+            "SesDomain.dmarcc: is not an input of SesDomain; the inputs are adopt, bimi, "
             "configurationSetName, dkim, dmarc, dns, emailIdentities, globalEndpoint, mailFrom, "
             "name, postmasterTools, protect, region, regions, sendingAuthorization, tags; did you "
             "mean 'dmarc'?",

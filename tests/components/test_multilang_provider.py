@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
             "sendingAuthorization": "array<#/types/ses:index:SendingAuthorization>",
             "bimi": "#/types/ses:index:Bimi",
             "postmasterTools": "#/types/ses:index:PostmasterTools",
+            "adopt": "oneOf<boolean, #/types/ses:index:Adopt>",
         },
         "outputs": {
             "arn": "string",
@@ -247,10 +248,13 @@ ENUMS = {
     "ApiSenderKind": ["role", "user"],
     "ScalingMode": ["STANDARD", "MANAGED"],
     "SubscriptionStatus": ["OPT_IN", "OPT_OUT"],
+    "AdoptedRecord": ["dkim", "mail_from_mx", "mail_from_spf", "dmarc", "bimi"],
 }
 
 
 def _type_of(prop: dict[str, Any]) -> str:
+    if "oneOf" in prop:
+        return f"oneOf<{', '.join(_type_of(member) for member in prop['oneOf'])}>"
     if "$ref" in prop:
         return str(prop["$ref"])
     if prop["type"] == "array":

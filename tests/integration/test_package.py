@@ -100,6 +100,8 @@ PUBLIC_NAMES = {
     "BimiArgs",
     "GlobalEndpointArgs",
     "PostmasterToolsArgs",
+    "AdoptArgs",
+    "AdoptedRecord",
     "Route53Dns",
     "CloudflareDns",
     "ExternalDns",
