@@ -90,8 +90,9 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="[DOMAIN=]TYPE",
         help="with --mailbox-providers: what the domains send, transactional or marketing "
-        "(repeatable; DOMAIN=TYPE for one domain); transactional mail is exempt from one-click "
-        "unsubscribe. Default: with --aws the account's production-access mail type, else unknown",
+        "(any case; repeatable; DOMAIN=TYPE for one domain); transactional mail is exempt from "
+        "one-click unsubscribe. Default: with --aws the account's production-access mail type, "
+        "else unknown",
     )
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"

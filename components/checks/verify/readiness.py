@@ -13,12 +13,13 @@ import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..account.request import MailType
 from ..dns.client import normalize_name, rdata_name
 from ..protocols.dmarc import parse_dmarc
 from ..protocols.dmarc_walk import TreeWalk, tree_walk
 from ..protocols.resolver import Resolver
 from .findings import DomainResult
-from .readiness_stack import MailType, MailTypes, StackFacts
+from .readiness_stack import MailTypes, StackFacts
 
 GMAIL = "https://support.google.com/a/answer/81126"
 GMAIL_FAQ = "https://support.google.com/a/answer/14229414"

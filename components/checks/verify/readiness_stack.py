@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import cast
+
+from ..account.request import MailType
 
 SET_TYPE = "aws:sesv2/configurationSet:ConfigurationSet"
 ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -136,14 +137,9 @@ def stack_facts(text: str) -> StackFacts:
     )
 
 
-class MailType(StrEnum):
-    """What a domain sends (``--mail-type``; GetAccount's ``Details.MailType`` in upper case)."""
-
-    TRANSACTIONAL = "transactional"
-    MARKETING = "marketing"
-
-
-MAIL_TYPE_ALLOWED = "allowed: transactional or marketing, or DOMAIN=transactional|marketing"
+MAIL_TYPE_ALLOWED = (
+    "allowed: transactional or marketing (any case), or DOMAIN=transactional|marketing"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,10 +159,10 @@ class MailTypes:
     def with_accounts(self, account: Mapping[str, Mapping[str, object] | None]) -> MailTypes:
         """These, with the mail types of ``verify --aws``'s accounts (``Report.account``)."""
         found = {
-            region: MailType(kind.lower())
+            region: MailType(kind.upper())
             for region, info in account.items()
             if isinstance(kind := (info or {}).get("mail_type"), str)
-            and kind.lower() in tuple(MailType)
+            and kind.upper() in tuple(MailType)
         }
         return MailTypes(default=self.default, domains=self.domains, accounts=found)
 
@@ -176,9 +172,9 @@ class MailTypes:
         enough for the domain to send marketing mail."""
         if domain in self.domains:
             kind = self.domains[domain]
-            return kind, f"--mail-type {domain}={kind}"
+            return kind, f"--mail-type {domain}={kind.lower()}"
         if self.default is not None:
-            return self.default, f"--mail-type {self.default}"
+            return self.default, f"--mail-type {self.default.lower()}"
         said = {region: self.accounts[region] for region in regions if region in self.accounts}
         where = "the account's production-access mail type (GetAccount) in "
         marketing = sorted(r for r, kind in said.items() if kind is MailType.MARKETING)
@@ -199,10 +195,10 @@ def parse_mail_types(values: list[str]) -> tuple[MailTypes, list[str]]:
     for value in values:
         shown = repr(value if len(value) <= 200 else value[:200] + "...")
         domain, equals, kind = value.rpartition("=")
-        if kind.strip().lower() not in tuple(MailType):
+        if kind.strip().upper() not in tuple(MailType):
             problems.append(f"--mail-type {shown}: {MAIL_TYPE_ALLOWED}")
             continue
-        mail_type = MailType(kind.strip().lower())
+        mail_type = MailType(kind.strip().upper())
         if equals:
             try:
                 domain = normalize_domain(domain.strip())
@@ -213,7 +209,8 @@ def parse_mail_types(values: list[str]) -> tuple[MailTypes, list[str]]:
         if before is not None and before is not mail_type:
             what = f"{domain} is" if equals else "every domain is"
             problems.append(
-                f"--mail-type {shown}: {what} given as {before} already; allowed: one type each"
+                f"--mail-type {shown}: {what} given as {before.lower()} already; allowed: one "
+                "type each"
             )
         elif equals:
             domains[domain] = mail_type
