@@ -6,6 +6,7 @@ the option's bad values are usage errors, all named at once."""
 from __future__ import annotations
 
 import json
+import os
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,26 @@ def test_bad_mail_types_are_named_at_once(tmp_path: Path) -> None:
     assert "other.example is not among the records' domains; allowed: one of example.com" in err
     assert "--mail-type 'marketing': every domain is given as transactional already" in err
     assert f"--mail-type '{'x' * 200}...': allowed" in err and "x" * 201 not in err
+
+
+def test_a_domain_not_in_the_stacks_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --stack the records come from the Pulumi CLI (a stand-in here), after the options
+    are checked: a domain named that the stack does not hold is still a usage error."""
+    exe = tmp_path / "pulumi"
+    exe.write_text(f"#!/bin/sh\necho '{json.dumps(records())}'\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    result = run_cli(
+        "verify", "--stack", "dev", "--resolver", "127.0.0.1:1", "--mailbox-providers",
+        "--mail-type", "news.example=marketing",
+    )  # fmt: skip
+    assert result.rc == 2 and result.out == "" and "Traceback" not in result.err
+    assert result.err == (
+        "verify: --mail-type 'news.example=marketing': news.example is not among the records' "
+        "domains; allowed: one of example.com\n"
+    )
 
 
 def test_mail_type_needs_the_mailbox_providers_option(tmp_path: Path) -> None:

@@ -249,6 +249,10 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
+def _joined(problems: list[str]) -> str:
+    return "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
+
+
 def run(args: argparse.Namespace) -> ExitStatus:
     from .expected import InputError
     from .workers import few_collections
@@ -298,13 +302,11 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     if records and args.mailbox_providers is not None:
         problems += readiness_run.unknown_domains(mail_types, [r.domain for r in records])
     if problems:
-        raise InputError(
-            "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
-        )
+        raise InputError(_joined(problems))
     if args.stack is not None:
         records = parse_records(stack_output(args.stack), f"stack {args.stack}")
         if unknown := readiness_run.unknown_domains(mail_types, [r.domain for r in records]):
-            raise InputError("\n  ".join(["invalid arguments:", *unknown]))
+            raise InputError(_joined(unknown))
     nameservers = _servers(args.nameserver)
     resolvers = _servers(args.resolver) or _system_resolvers()
     domains = group_by_domain(records)

@@ -46,12 +46,13 @@ def unknown_domains(mail_types: MailTypes, domains: list[str]) -> list[str]:
     """A problem for each ``--mail-type DOMAIN=TYPE`` whose domain is not among the records."""
     from .expected import show
 
-    listed = ", ".join(sorted(domains)[:5]) + (", ..." if len(domains) > 5 else "")
+    known = sorted(set(domains))
+    listed = ", ".join(known[:5]) + (", ..." if len(known) > 5 else "")
     return [
-        f"--mail-type {show(f'{domain}={kind}', 200)}: {domain} is not among the records' "
+        f"--mail-type {show(f'{domain}={kind.lower()}', 200)}: {domain} is not among the records' "
         f"domains; allowed: one of {listed or 'none'}"
         for domain, kind in mail_types.domains.items()
-        if domain not in domains
+        if domain not in known
     ]
 
 
