@@ -133,7 +133,10 @@ class FeedbackLoop:
         return feedback
 
     def outputs(self) -> dict[str, Any]:
-        """Stack outputs: ``configuration_sets`` and ``reputation_alarms``."""
+        """Stack outputs: ``configuration_sets`` and ``reputation_alarms``. Each set's
+        ``tls_policy`` and ``sending_pool_name`` (``None``: shared IPs) and each region's alarm
+        thresholds are plain values, so ``pulumi stack output --json`` alone lets
+        ``checks verify --mailbox-providers`` decide the TLS, pool and complaint-alarm rules."""
         sets: dict[str, Any] = {}
         for set_name, component in self.sets.items():
             set_config = self.config.set_named(set_name)
@@ -158,6 +161,8 @@ class FeedbackLoop:
                 },
                 "email_forwarding": set_config.email_forwarding,
                 "kms_key_arn": component.topics.key_arn,
+                "tls_policy": set_config.tls_policy.value,
+                "sending_pool_name": set_config.sending_pool_name,
             }
             secondary = self.config.set_regions(set_name)[1:]
             if secondary:
@@ -169,6 +174,8 @@ class FeedbackLoop:
                 "alerts_topic_arn": component.alerts_topic_arn,
                 "alarm_names": component.alarm_names,
                 "dashboard_name": component.dashboard_name,
+                "bounce_rate_threshold": float(self.config.alarms.bounce_rate_threshold),
+                "complaint_rate_threshold": float(self.config.alarms.complaint_rate_threshold),
             }
             for region, component in self.alarms.items()
         }

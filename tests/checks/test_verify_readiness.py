@@ -48,18 +48,27 @@ def document(
     alarm: float | None = 0.0008,
     tls: str | None = "REQUIRE",
     pool: str | None = None,
+    outputs_say: bool = False,
 ) -> dict[str, Any]:
     """The offline plan's document (``plan``) or ``pulumi stack output --json`` of a stack whose
-    one domain uses the set ``main`` in us-east-1."""
+    one domain uses the set ``main`` in us-east-1; ``outputs_say``: the outputs hold the set's
+    ``tls_policy`` and ``sending_pool_name`` and the alarm's threshold (else only the plan's
+    resources do, as in the outputs of a stack deployed before those outputs existed)."""
+    main: dict[str, Any] = {"name": "main", "domains": ["example.com"]}
+    if outputs_say:
+        main.update({"tls_policy": tls, "sending_pool_name": pool})
     outputs: dict[str, Any] = {
         "dns_records": dns,
         "identities": {"example.com": {"region": "us-east-1"}},
-        "configuration_sets": {"main": {"name": "main", "domains": ["example.com"]}},
+        "configuration_sets": {"main": main},
     }
     if contact_list:
         outputs["contact_lists"] = {"us-east-1": {"name": "subscribers", "topics": []}}
     if alarm is not None:
-        outputs["reputation_alarms"] = {"us-east-1": {"alarm_names": ["ses-complaint-rate"]}}
+        alarms: dict[str, Any] = {"alarm_names": ["ses-complaint-rate"]}
+        if outputs_say:
+            alarms.update({"bounce_rate_threshold": 0.04, "complaint_rate_threshold": alarm})
+        outputs["reputation_alarms"] = {"us-east-1": alarms}
     if pool is not None:
         outputs["dedicated_ip_pools"] = {
             f"us-east-1/{pool}": {"name": pool, "region": "us-east-1", "scaling_mode": "STANDARD"}
@@ -272,12 +281,31 @@ def test_complaint_thresholds(stack: ExitStack, tmp_path: Path) -> None:
     assert state == "not_met" and "no complaint-rate alarm in us-east-1" in detail
 
 
-def test_outputs_without_the_plan_are_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:
+def test_older_outputs_without_the_plan_are_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:
+    """Outputs of a stack deployed before they held TLS policies, pools and thresholds."""
     result = verify(stack, tmp_path, doc=document(records(), plan=False, pool="bulk"))
     for rule in (Rule.TLS, Rule.COMPLAINT_ALARM_MAX, Rule.FORWARD_REVERSE_DNS):
         state, detail = verdicts(result)[rule.value]
-        assert state == "cannot_tell" and "offline plan" in detail, rule
+        assert state == "cannot_tell" and "pulumi up" in detail and "offline plan" in detail, rule
     assert status(result, Rule.ONE_CLICK_UNSUBSCRIBE) == "met"
+
+
+def test_the_outputs_alone_decide_every_stack_rule(stack: ExitStack, tmp_path: Path) -> None:
+    """``pulumi stack output --json`` and no PLAN: TLS, pool and alarms decided, not guessed."""
+    good = verify(stack, tmp_path, doc=document(records(), plan=False, outputs_say=True))
+    assert {s for s, _ in verdicts(good).values()} == {"met"}, verdicts(good)
+    assert verdicts(good)[Rule.COMPLAINT_ALARM_RECOMMENDED.value][1].startswith(
+        "us-east-1 alarms at 0.08%"
+    )
+    doc = document(
+        records(), plan=False, outputs_say=True, tls="OPTIONAL", alarm=0.002, pool="bulk"
+    )
+    bad = verify(stack, tmp_path, doc=doc)
+    assert status(bad, Rule.TLS) == "not_met"
+    assert status(bad, Rule.COMPLAINT_ALARM_MAX) == "met"
+    assert status(bad, Rule.COMPLAINT_ALARM_RECOMMENDED) == "not_met"
+    state, detail = verdicts(bad)[Rule.FORWARD_REVERSE_DNS.value]
+    assert state == "cannot_tell" and "dedicated pool bulk" in detail
 
 
 def test_a_bare_list_of_records_is_cannot_tell(stack: ExitStack, tmp_path: Path) -> None:

@@ -428,6 +428,23 @@ def test_outputs(full: Evaluation) -> None:
     }
     assert example["email_forwarding"] is False
     assert example["kms_key_arn"].startswith(f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/")
+    assert example["tls_policy"] == "REQUIRE" and example["sending_pool_name"] is None
+    assert full.outputs["reputation_alarms"][REGION]["bounce_rate_threshold"] == 0.04
+    assert full.outputs["reputation_alarms"][REGION]["complaint_rate_threshold"] == 0.0008
+
+
+def test_outputs_follow_the_tls_policy_and_the_thresholds() -> None:
+    """What ``verify --mailbox-providers`` reads from the outputs alone is the config's."""
+    result = declare(
+        {
+            "domains": [{"name": "example.com", "dns": {"provider": "external"}}],
+            "feedback": {"tlsPolicy": "OPTIONAL"},
+            "alarms": {"bounceRateThreshold": 0.03, "complaintRateThreshold": 0.0015},
+        }
+    )
+    assert result.outputs["configuration_sets"]["example-com"]["tls_policy"] == "OPTIONAL"
+    alarms = result.outputs["reputation_alarms"][REGION]
+    assert (alarms["bounce_rate_threshold"], alarms["complaint_rate_threshold"]) == (0.03, 0.0015)
 
 
 def test_every_child_has_a_parent_and_regional_resources_a_region(

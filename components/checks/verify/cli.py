@@ -15,14 +15,11 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from ..exit_status import ExitStatus
+from .readiness_run import PLAN_JSON
 
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
     from ..dns.client import Server, Stats
     from .expected import Expected
-    from .findings import DomainResult
-    from .readiness import RuleResult
-
-PLAN_JSON = "'ses-domains plan --stack NAME --json' (in a checkout: 'python -m components.plan')"
 
 
 def register(subparsers: Any) -> None:
@@ -86,6 +83,16 @@ def register(subparsers: Any) -> None:
         "met, not met or cannot tell; the stack's side (contact lists, TLS policies, alarms, "
         f"pools) is read from PLAN, the offline plan's document from {PLAN_JSON}, or without "
         "PLAN from the --records document",
+    )
+    parser.add_argument(
+        "--mail-type",
+        action="append",
+        default=[],
+        metavar="[DOMAIN=]TYPE",
+        help="with --mailbox-providers: what the domains send, transactional or marketing "
+        "(any case; repeatable; DOMAIN=TYPE for one domain); transactional mail is exempt from "
+        "one-click unsubscribe. Default: with --aws the account's production-access mail type, "
+        "else unknown",
     )
     parser.add_argument(
         "--aws", action="store_true", help="also read SES identity and account status (boto3)"
@@ -242,60 +249,8 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
-MAX_PLAN_CHARS = 64 * 1024 * 1024
-"""Longest PLAN read: a plan of a thousand domains is a few megabytes."""
-
-
-def _stack_document(path: str, problems: list[str]) -> str:
-    """The text of ``--mailbox-providers PLAN`` (a problem added when it is unreadable or holds
-    no stack outputs)."""
-    from .expected import show
-    from .readiness_stack import stack_facts
-
-    where = f"--mailbox-providers {show(path)}"
-    allowed = (
-        f"allowed: the offline plan's document from {PLAN_JSON}, or 'pulumi stack output --json'"
-    )
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read(MAX_PLAN_CHARS)
-    except OSError as exc:
-        problems.append(f"{where}: cannot read it ({exc.strerror or exc}); {allowed}")
-        return ""
-    except UnicodeDecodeError:
-        problems.append(f"{where}: not UTF-8 text; {allowed}")
-        return ""
-    if not stack_facts(text).outputs:
-        problems.append(f"{where}: holds no stack outputs beside dns_records; {allowed}")
-    return text
-
-
-async def _readiness(
-    results: list[DomainResult],
-    records: list[Expected],
-    text: str,
-    resolvers: list[Server],
-    args: argparse.Namespace,
-) -> tuple[dict[str, list[RuleResult]], Stats]:
-    """The mailbox providers' rules for every domain, after the checks (which may have run in
-    worker processes), through a client and resolver view of their own; with its counters."""
-    from ..dns.client import DnsClient
-    from .discovery import ResolverView
-    from .readiness import assess
-    from .readiness_stack import stack_facts
-    from .stack_context import domain_regions, stack_context
-
-    declared = stack_context(text).regions
-    regions = {
-        d: [r for r in found if r] for d, found in domain_regions(records, "", declared).items()
-    }
-    client = DnsClient(args.timeout, args.attempts, args.max_in_flight)
-    view = ResolverView(client, resolvers)
-    try:
-        return await assess(results, stack_facts(text), regions, view), client.stats
-    finally:
-        await view.close()
-        await client.close()
+def _joined(problems: list[str]) -> str:
+    return "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
 
 
 def run(args: argparse.Namespace) -> ExitStatus:
@@ -312,8 +267,8 @@ def run(args: argparse.Namespace) -> ExitStatus:
 
 def _run(args: argparse.Namespace) -> ExitStatus:
     from ..dns.client import DnsClient
+    from . import readiness_run, workers
     from . import report as rep
-    from . import workers
     from .engine import Options
     from .expected import (
         InputError,
@@ -323,6 +278,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         stack_output,
     )
     from .progress import display_for
+    from .readiness_stack import parse_mail_types
     from .wait import RunResult
     from .wait import run as run_checks
 
@@ -338,13 +294,19 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             problems.append(str(exc))
     stack_text = text
     if args.mailbox_providers:
-        stack_text = _stack_document(args.mailbox_providers, problems)
+        stack_text = readiness_run.stack_document(args.mailbox_providers, problems)
+    mail_types, more_problems = parse_mail_types(args.mail_type)
+    problems += more_problems
+    if args.mail_type and args.mailbox_providers is None:
+        problems.append("--mail-type: only used with --mailbox-providers, which is not given")
+    if records and args.mailbox_providers is not None:
+        problems += readiness_run.unknown_domains(mail_types, [r.domain for r in records])
     if problems:
-        raise InputError(
-            "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
-        )
+        raise InputError(_joined(problems))
     if args.stack is not None:
         records = parse_records(stack_output(args.stack), f"stack {args.stack}")
+        if unknown := readiness_run.unknown_domains(mail_types, [r.domain for r in records]):
+            raise InputError(_joined(unknown))
     nameservers = _servers(args.nameserver)
     resolvers = _servers(args.resolver) or _system_resolvers()
     domains = group_by_domain(records)
@@ -368,21 +330,8 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     start, cpu = time.monotonic(), time.process_time()
     count = workers.worker_count(args.workers, len(domains), wait=args.wait)
     result, stats = workers.run(domains, work, count)
-    readiness: dict[str, list[RuleResult]] | None = None
-    if args.mailbox_providers is not None:
-        readiness, more = workers.run_loop(
-            _readiness(result.domains, records, stack_text, resolvers, args)
-        )
-        workers.add_stats(stats, more)
-    stats.cpu_seconds += time.process_time() - cpu
     report = rep.Report(
-        result.domains,
-        stats,
-        time.monotonic() - start,
-        passes=result.passes,
-        polls=result.polls,
-        strict=args.strict,
-        readiness=readiness,
+        result.domains, stats, 0.0, passes=result.passes, polls=result.polls, strict=args.strict
     )
     if args.aws:
         from . import ses
@@ -395,6 +344,17 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             endpoint=args.aws_endpoint_url,
             context=stack_context(text),
         )
+    if args.mailbox_providers is not None:
+        limits = (args.timeout, args.attempts, args.max_in_flight)
+        mail_types = mail_types.with_accounts(report.account or {})
+        report.readiness, more = workers.run_loop(
+            readiness_run.readiness(
+                result.domains, records, stack_text, resolvers, limits, mail_types
+            )
+        )
+        workers.add_stats(stats, more)
+    stats.cpu_seconds += time.process_time() - cpu
+    report.elapsed = time.monotonic() - start
     if args.json:
         print(rep.json_text(rep.to_json(report)))
     else:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from ..account.request import MailType
 from ..dns.client import normalize_name, rdata_name
 from ..protocols.dmarc import parse_dmarc
 from ..protocols.dmarc_walk import TreeWalk, tree_walk
 from ..protocols.resolver import Resolver
 from .findings import DomainResult
-from .readiness_stack import StackFacts
+from .readiness_stack import MailTypes, StackFacts
 
 GMAIL = "https://support.google.com/a/answer/81126"
 GMAIL_FAQ = "https://support.google.com/a/answer/14229414"
@@ -35,6 +35,7 @@ GMAIL_RECOMMENDED_SPAM_RATE = 0.001
 """Gmail: keep the spam rate below 0.10 %."""
 _BROKEN = ("missing", "wrong", "conflict", "cname")
 _PLAN = "the offline plan's document as --mailbox-providers PLAN"
+_OLD = "outputs of a stack deployed before they held it: run pulumi up, or pass " + _PLAN
 _NO_REGION = "the domain's SES region is not known (no identity output or MAIL FROM MX names it)"
 
 
@@ -222,8 +223,16 @@ def _easy_dkim(result: DomainResult) -> bool:
     return any(r.expected.purpose == "dkim" and r.expected.rdtype == "CNAME" for r in result.rows)
 
 
-def _unsubscribe(result: DomainResult, facts: StackFacts, regions: list[str]) -> RuleResult:
+def _unsubscribe(
+    result: DomainResult, facts: StackFacts, regions: list[str], mail: tuple[MailType, str] | None
+) -> RuleResult:
     rule = Rule.ONE_CLICK_UNSUBSCRIBE
+    if mail is not None and mail[0] is MailType.TRANSACTIONAL:
+        detail = (
+            f"transactional mail is exempt ({mail[1]}): Gmail and Yahoo ask it of marketing and "
+            "subscribed mail"
+        )
+        return RuleResult(rule=rule, status=Status.MET, detail=detail)
     if not facts.outputs:
         detail = "only the records were given: pass " + _PLAN
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
@@ -231,10 +240,15 @@ def _unsubscribe(result: DomainResult, facts: StackFacts, regions: list[str]) ->
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=_NO_REGION)
     lists = [f"{facts.contact_lists[r]} ({r})" for r in regions if r in facts.contact_lists]
     if not lists:
+        why = (
+            f"marketing mail ({mail[1]}) needs them"
+            if mail is not None
+            else "if the domain sends only transactional mail, which is exempt, say so with "
+            "--mail-type transactional"
+        )
         detail = (
-            f"no contact list in {', '.join(regions)}: SES adds no "
-            "List-Unsubscribe headers (transactional mail is exempt; mail that sets its own "
-            "RFC 8058 headers meets it)"
+            f"no contact list in {', '.join(regions)}: SES adds no List-Unsubscribe headers "
+            f"(mail that sets its own RFC 8058 headers meets the rule); {why}"
         )
         return RuleResult(rule=rule, status=Status.NOT_MET, detail=detail)
     if not _easy_dkim(result):
@@ -266,9 +280,7 @@ def _complaints(facts: StackFacts, regions: list[str]) -> list[RuleResult]:
             elif threshold is None:
                 if status is Status.MET:
                     status = Status.CANNOT_TELL
-                details.append(
-                    f"the outputs name {region}'s alarm but not its threshold: pass {_PLAN}"
-                )
+                details.append(f"the outputs name {region}'s alarm but not its threshold ({_OLD})")
             elif threshold >= level:
                 status = Status.NOT_MET
                 details.append(f"{region} alarms at {threshold:.2%}, not below {level:.1%}")
@@ -307,7 +319,8 @@ def _sending_ips(domain: str, facts: StackFacts) -> RuleResult:
         return RuleResult(rule=rule, status=Status.MET, detail=shared)
     if set_name not in facts.set_pools:
         detail = (
-            f"the stack has dedicated IP pools, but whether set {set_name} uses one needs {_PLAN}"
+            f"the stack has dedicated IP pools, but the outputs do not say whether set {set_name} "
+            f"uses one ({_OLD})"
         )
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
     pool = facts.set_pools[set_name]
@@ -332,7 +345,7 @@ def _tls(domain: str, facts: StackFacts) -> RuleResult:
         return RuleResult(rule=rule, status=Status.NOT_MET, detail=detail)
     policy = facts.set_tls.get(set_name)
     if policy is None:
-        detail = f"the outputs do not hold set {set_name}'s tlsPolicy: pass {_PLAN}"
+        detail = f"the outputs do not hold set {set_name}'s tls_policy ({_OLD})"
         return RuleResult(rule=rule, status=Status.CANNOT_TELL, detail=detail)
     if policy != "REQUIRE":
         detail = (
@@ -353,16 +366,21 @@ def _postmaster(result: DomainResult) -> RuleResult:
 
 
 async def assess_domain(
-    result: DomainResult, facts: StackFacts, regions: list[str], view: Resolver
+    result: DomainResult,
+    facts: StackFacts,
+    regions: list[str],
+    view: Resolver,
+    mail_types: MailTypes | None = None,
 ) -> list[RuleResult]:
     """Every rule for one domain, in the order of :class:`Rule`."""
     domain = normalize_name(result.domain)
+    mail = (mail_types or MailTypes()).of(domain, regions)
     walk, reply = await asyncio.gather(tree_walk(domain, view), _reply_mx(domain, view))
     return [
         _spf(result, walk),
         _dkim(result),
         _dmarc(walk, domain),
-        _unsubscribe(result, facts, regions),
+        _unsubscribe(result, facts, regions, mail),
         *_complaints(facts, regions),
         reply,
         _sending_ips(domain, facts),
@@ -377,34 +395,16 @@ def counts(readiness: dict[str, list[RuleResult]]) -> dict[str, int]:
     return {status.value: found.count(status) for status in Status}
 
 
-def rule_json(result: RuleResult) -> dict[str, Any]:
-    return {
-        "rule": result.rule.value,
-        "status": result.status.value,
-        "providers": list(result.rule.providers),
-        "requirement": result.rule.requirement,
-        "detail": result.detail,
-        "sources": list(result.rule.sources),
-    }
-
-
-def render(results: list[RuleResult]) -> list[str]:
-    """The human report's block for one domain."""
-    lines = ["  mailbox providers (Gmail, Yahoo, Outlook.com):"]
-    width = max(len(r.rule.value) for r in results)
-    for r in results:
-        lines.append(f"    {r.rule.value:<{width}}  {r.status.label:<11}  {r.detail}")
-    return lines
-
-
 async def assess(
     results: list[DomainResult],
     facts: StackFacts,
     regions: dict[str, list[str]],
     view: Resolver,
+    mail_types: MailTypes | None = None,
 ) -> dict[str, list[RuleResult]]:
-    """Every rule for every domain (its SES regions from ``regions``), DNS asked at once."""
+    """Every rule for every domain (its SES regions from ``regions``, what it sends from
+    ``mail_types``), DNS asked at once."""
     found = await asyncio.gather(
-        *(assess_domain(r, facts, regions.get(r.domain, []), view) for r in results)
+        *(assess_domain(r, facts, regions.get(r.domain, []), view, mail_types) for r in results)
     )
     return {r.domain: rules for r, rules in zip(results, found, strict=True)}

@@ -11,7 +11,7 @@ from typing import Any, cast
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
 from .findings import DomainResult, Finding
-from .readiness import RuleResult, Status, counts, render, rule_json
+from .readiness import RuleResult, Status, counts
 
 
 @dataclass
@@ -243,7 +243,7 @@ def render_human(report: Report) -> str:
         if d.ses is not None:
             lines.append("  SES: " + ", ".join(f"{k} {v}" for k, v in d.ses.items()))
         if report.readiness is not None:
-            lines.extend(render(report.readiness[d.domain]))
+            lines.extend(render_readiness(report.readiness[d.domain]))
         lines.append("")
     for name, info in sorted((report.endpoints or {}).items()):
         detail = ", ".join(f"{k} {v}" for k, v in info.items()) if info else "could not be read"
@@ -347,3 +347,24 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         out.append(float.__repr__(value))
     else:  # NaN, infinities and anything else: json.dumps decides
         raise _Unusual
+
+
+def rule_json(result: RuleResult) -> dict[str, Any]:
+    """One rule's verdict as ``mailbox_providers[i]`` of the JSON report."""
+    return {
+        "rule": result.rule.value,
+        "status": result.status.value,
+        "providers": list(result.rule.providers),
+        "requirement": result.rule.requirement,
+        "detail": result.detail,
+        "sources": list(result.rule.sources),
+    }
+
+
+def render_readiness(results: list[RuleResult]) -> list[str]:
+    """The human report's block for one domain."""
+    lines = ["  mailbox providers (Gmail, Yahoo, Outlook.com):"]
+    width = max(len(r.rule.value) for r in results)
+    for r in results:
+        lines.append(f"    {r.rule.value:<{width}}  {r.status.label:<11}  {r.detail}")
+    return lines
