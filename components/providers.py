@@ -15,7 +15,6 @@ provider and its ``region`` input.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -23,8 +22,9 @@ import pulumi
 import pulumi_aws as aws
 from pulumi.runtime import config as runtime_config
 
+from .validation import snake_case
+
 _NAMESPACE = "aws:"
-_CAMEL = re.compile(r"(?<=[a-z0-9])([A-Z])")
 _TAG_MAPS = frozenset({"tags"})
 """Maps whose keys are the user's (tag names), never renamed."""
 
@@ -65,7 +65,7 @@ def _stack_settings() -> dict[str, Any]:
     for key in sorted(keys):
         if not key.startswith(_NAMESPACE):
             continue
-        name = _snake(key.removeprefix(_NAMESPACE))
+        name = snake_case(key.removeprefix(_NAMESPACE))
         raw = runtime_config.get_config(key)
         if name not in known or raw is None:
             continue
@@ -74,10 +74,6 @@ def _stack_settings() -> dict[str, Any]:
             pulumi.Output.secret(value) if runtime_config.is_config_secret(key) else value
         )
     return settings
-
-
-def _snake(name: str) -> str:
-    return _CAMEL.sub(r"_\1", name).lower()
 
 
 def _decoded(raw: Any) -> Any:
@@ -94,7 +90,7 @@ def _snake_keys(value: Any, *, rename: bool = True) -> Any:
     if isinstance(value, dict):
         items = cast(dict[str, Any], value)
         return {
-            (_snake(key) if rename else key): _snake_keys(item, rename=key not in _TAG_MAPS)
+            (snake_case(key) if rename else key): _snake_keys(item, rename=key not in _TAG_MAPS)
             for key, item in items.items()
         }
     if isinstance(value, list):

@@ -366,6 +366,16 @@ class Fields:
                 )
 
 
+def camel_case(name: str) -> str:
+    """``behavior_on_mx_failure`` -> ``behaviorOnMxFailure``."""
+    return re.sub(r"_([a-z0-9])", lambda match: match.group(1).upper(), name)
+
+
+def snake_case(name: str) -> str:
+    """``behaviorOnMxFailure`` -> ``behavior_on_mx_failure``."""
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
 def props_key_path(
     key: str, config_prefix: str, props_prefix: str, renamed: Mapping[str, str]
 ) -> str:
@@ -385,7 +395,7 @@ def props_key_path(
             converted.append(".".join(segments[index:]))
             break
         if before != "topics" and name:
-            name = renamed.get(name, re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower())
+            name = renamed.get(name, snake_case(name))
         converted.append(name + bracket + tail)
     joined = ".".join(converted)
     return props_prefix + (joined if joined.startswith("[") or not joined else f".{joined}")

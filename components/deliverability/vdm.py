@@ -15,7 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..feedback.model import FeatureStatus
-from ..validation import Fields, Problems, props_key_path
+from ..validation import Fields, Problems, camel_case, props_key_path
 from .ip_pool import aws_region, enum_value
 from .model import AccountVdmConfig
 from .parse import parse_account_vdm
@@ -59,7 +59,7 @@ def check_vdm_args(args: AccountVdmArgs) -> AccountVdmConfig:
     for prop, section in _SECTIONS.items():
         status = getattr(args, prop)
         if status is not None:
-            shape[section] = {_camel(prop): enum_value(status)}
+            shape[section] = {camel_case(prop): enum_value(status)}
     if args.regions:
         shape["regions"] = list(args.regions) if not isinstance(args.regions, str) else args.regions
     default = aws_region()
@@ -72,11 +72,6 @@ def check_vdm_args(args: AccountVdmArgs) -> AccountVdmConfig:
     problems.raise_if_any()
     assert config is not None  # the shape is a mapping
     return config
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def _props_key(key: str) -> str:

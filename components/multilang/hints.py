@@ -17,16 +17,13 @@ import textwrap
 import typing
 from typing import Any
 
+from ..validation import camel_case
+
 _UnionType = type(int | None)
 
 
 class SchemaError(Exception):
     """A type the schema cannot express, or two types that would get the same token."""
-
-
-def camel_case(name: str) -> str:
-    """``behavior_on_mx_failure`` -> ``behaviorOnMxFailure``."""
-    return re.sub(r"_([a-z0-9])", lambda match: match.group(1).upper(), name)
 
 
 def type_name(cls: type) -> str:

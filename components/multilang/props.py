@@ -19,9 +19,8 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from ..validation import NOT_SHOWN, ConfigProblem
+from ..validation import NOT_SHOWN, ConfigProblem, camel_case
 from .hints import (
-    camel_case,
     choice_key,
     dataclass_choices,
     flag_or_dataclass,

@@ -55,9 +55,8 @@ from ..smtp.args import check_group_args, check_user_args
 from ..smtp.credentials import smtp_endpoint
 from ..smtp.group import SmtpGroupArgs
 from ..smtp.user import SmtpUserArgs
-from ..validation import ConfigError
+from ..validation import ConfigError, camel_case
 from .from_props import from_props
-from .hints import camel_case
 from .package import (
     ACCOUNT_VDM,
     API_SENDER,

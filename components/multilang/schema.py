@@ -33,10 +33,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..validation import camel_case
 from .hints import (
     SchemaError,
     attribute_docstrings,
-    camel_case,
     choice_key,
     dataclass_choices,
     flag_or_dataclass,
