@@ -11,12 +11,14 @@ the stack writes it is left out, so it reads as "not known".
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
 from ..account.request import MailType
+from .stack_context import as_mapping
 
 SET_TYPE = "aws:sesv2/configurationSet:ConfigurationSet"
 ALARM_TYPE = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -48,10 +50,6 @@ class StackFacts:
     """Region -> the complaint-rate alarm's threshold (a fraction)."""
 
 
-def _mapping(value: object) -> dict[str, object]:
-    return cast(dict[str, object], value) if isinstance(value, dict) else {}
-
-
 def _items(value: object) -> list[object]:
     return cast(list[object], value) if isinstance(value, list) else []
 
@@ -67,12 +65,12 @@ def _from_resources(
     set_tls: dict[str, str] = {}
     set_pools: dict[str, str | None] = {}
     thresholds: dict[str, float] = {}
-    for resource in map(_mapping, resources):
-        inputs = _mapping(resource.get("inputs"))
+    for resource in map(as_mapping, resources):
+        inputs = as_mapping(resource.get("inputs"))
         if resource.get("type") == SET_TYPE and isinstance(
             name := inputs.get("configurationSetName"), str
         ):
-            delivery = _mapping(inputs.get("deliveryOptions"))
+            delivery = as_mapping(inputs.get("deliveryOptions"))
             tls, pool = delivery.get("tlsPolicy"), delivery.get("sendingPoolName")
             set_tls[name] = tls if isinstance(tls, str) else "OPTIONAL"
             set_pools[name] = pool if isinstance(pool, str) else None
@@ -86,27 +84,29 @@ def _from_resources(
     return set_tls, set_pools, thresholds
 
 
+@functools.lru_cache(maxsize=1)
 def stack_facts(text: str) -> StackFacts:
     """The facts in stack outputs (``pulumi stack output --json``) or the offline plan's document;
-    nothing for a bare list of records or text that is no JSON object."""
+    nothing for a bare list of records or text that is no JSON object. The last text's answer is
+    kept: PLAN is read when the options are checked and again for the rules."""
     try:
         data: object = json.loads(text)
     except ValueError:
         return StackFacts()
-    document = _mapping(data)
-    outputs = _mapping(document.get("outputs")) if "outputs" in document else document
+    document = as_mapping(data)
+    outputs = as_mapping(document.get("outputs")) if "outputs" in document else document
     resources = _items(document.get("resources"))
     if not (set(outputs) - {"dns_records"}):
         return StackFacts()
     contact_lists = {
         region: name
-        for region, entry in _mapping(outputs.get("contact_lists")).items()
-        if isinstance(name := _mapping(entry).get("name"), str)
+        for region, entry in as_mapping(outputs.get("contact_lists")).items()
+        if isinstance(name := as_mapping(entry).get("name"), str)
     }
     set_tls, set_pools, thresholds = _from_resources(resources)
     domain_sets: dict[str, str] = {}
-    for set_name, value in _mapping(outputs.get("configuration_sets")).items():
-        entry = _mapping(value)
+    for set_name, value in as_mapping(outputs.get("configuration_sets")).items():
+        entry = as_mapping(value)
         for domain in _items(entry.get("domains")):
             if isinstance(domain, str):
                 domain_sets[domain] = set_name
@@ -115,14 +115,14 @@ def stack_facts(text: str) -> StackFacts:
         pool = entry.get("sending_pool_name", False)
         if pool is None or isinstance(pool, str):
             set_pools[set_name] = pool
-    for region, entry in _mapping(outputs.get("reputation_alarms")).items():
-        if _fraction(threshold := _mapping(entry).get("complaint_rate_threshold")):
+    for region, entry in as_mapping(outputs.get("reputation_alarms")).items():
+        if _fraction(threshold := as_mapping(entry).get("complaint_rate_threshold")):
             thresholds[region] = float(cast(float, threshold))
     pools = {
         name: mode
-        for entry in _mapping(outputs.get("dedicated_ip_pools")).values()
-        if isinstance(name := _mapping(entry).get("name"), str)
-        and isinstance(mode := _mapping(entry).get("scaling_mode"), str)
+        for entry in as_mapping(outputs.get("dedicated_ip_pools")).values()
+        if isinstance(name := as_mapping(entry).get("name"), str)
+        and isinstance(mode := as_mapping(entry).get("scaling_mode"), str)
     }
     return StackFacts(
         outputs=True,
@@ -130,7 +130,7 @@ def stack_facts(text: str) -> StackFacts:
         contact_lists=contact_lists,
         domain_sets=domain_sets,
         pools=pools,
-        alarm_regions=frozenset(_mapping(outputs.get("reputation_alarms"))),
+        alarm_regions=frozenset(as_mapping(outputs.get("reputation_alarms"))),
         set_tls=set_tls,
         set_pools=set_pools,
         complaint_thresholds=thresholds,

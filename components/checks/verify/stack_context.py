@@ -3,6 +3,7 @@ regions and the global endpoints (pure; anything not shaped as the stack writes 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -43,7 +44,8 @@ class StackContext:
     """Global endpoint name -> its two regions, the primary first (``global_endpoints``)."""
 
 
-def _mapping(value: object) -> dict[str, object]:
+def as_mapping(value: object) -> dict[str, object]:
+    """``value`` when it is a JSON object, else an empty one."""
     return cast(dict[str, object], value) if isinstance(value, dict) else {}
 
 
@@ -52,16 +54,18 @@ def _strings(value: object) -> list[str]:
     return [item for item in items if isinstance(item, str)]
 
 
+@functools.lru_cache(maxsize=1)
 def stack_context(text: str) -> StackContext:
     """The regions and global endpoints in stack outputs (``pulumi stack output --json`` or the
-    offline plan's document); anything not shaped as the stack writes it is left out."""
+    offline plan's document); anything not shaped as the stack writes it is left out. The last
+    text's answer is kept: a run reads the same document for --aws and the readiness rules."""
     try:
         data: object = json.loads(text)
     except ValueError:
         return StackContext()
-    outputs = _mapping(data)
+    outputs = as_mapping(data)
     if isinstance(outputs.get("outputs"), dict):  # the offline plan's document
-        outputs = _mapping(outputs["outputs"])
+        outputs = as_mapping(outputs["outputs"])
     regions: dict[str, list[str]] = {}
     identities = outputs.get("identities")
     for domain, entry in (
