@@ -1,21 +1,23 @@
 """Benchmark of ``checks verify`` (not a test): time, queries, CPU and memory for 1 to 1000 domains.
 
     .venv/bin/python -m bench.checks_bench [--sizes 1,10,50,1000] [--rtt 0.02] [--lag-runs 5]
-        [--repeat 5] [--compare-up-to 50] [--out bench/checks_results.json]
+        [--repeat 5] [--compare-up-to 50] [--proxy c|python] [--out bench/checks_results.json]
 
 Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
 the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
-"resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/support/dns_proxy.py, in its own
-process) that delays every query by --rtt seconds (netem is not available); the proxy is kept
-lean (sockets drained in a loop, one timer for its delay queue, 1 MiB receive buffers) because it
-shares the machine's two cores with the tool measured, and keeps at most 128 queries waiting on
-its knotd (a burst of a thousand overflowed knotd's socket buffer: each lost datagram is a 2 s
-retry in the tool measured). The proxies' and the knotd instances' CPU seconds during each
-verify run are reported (from /proc): they are part of what the two cores do for a run. Each
-verify variant runs --repeat times; the run with the median time is reported, with all the
-times. The proxies listen
-on port 53 of random 127.x.y.z addresses so that checkdmarc, which only speaks to port 53, can be
-pointed at the same servers.
+"resolver". Each knotd sits behind a userspace UDP/TCP proxy, in its own process, that delays
+every query by --rtt seconds (netem is not in this kernel) and keeps at most 128 queries waiting
+on its knotd (a burst of a thousand overflowed knotd's socket buffer: each lost datagram is a 2 s
+retry in the tool measured). The proxies share the machine's two cores with the tool measured,
+while a real network costs the client host nothing for latency, so they are kept lean:
+``--proxy c`` (the default) is bench/latency_proxy.c (epoll, recvmmsg/sendmmsg batches, one
+timer), compiled with the system's ``cc`` into a cache outside the tree by bench/latency_proxy.py;
+``--proxy python``, and the fallback when it cannot be built (said on stderr and in the JSON), is
+tests/support/dns_proxy.py. The JSON and the table name the proxy used. The proxies' and the knotd
+instances' CPU seconds during each verify run are reported (from /proc): they are part of what
+the two cores do for a run. Each verify variant runs --repeat times; the run with the median time
+is reported, with all the times. The proxies listen on port 53 of random 127.x.y.z addresses so
+that checkdmarc, which only speaks to port 53, can be pointed at the same servers.
 
 Compared:
   * ``checks verify`` with --nameserver ns1 ns2 --resolver res (with its default --workers: two
