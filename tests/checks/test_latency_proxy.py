@@ -25,8 +25,8 @@ import dns.message
 import dns.query
 import pytest
 
-from bench import latency_proxy
-from bench.latency_proxy import FLAGS, SOURCE, build_latency_proxy
+from bench import checks_bench, latency_proxy
+from bench.latency_proxy import FLAGS, SOURCE, Build, build_latency_proxy
 from tests.support.knot_server import (
     KnotServer,
     free_port,
@@ -174,6 +174,43 @@ def test_no_compiler_or_a_failing_one_gives_no_binary_and_says_why(tmp_path: Pat
     assert broken.path is None
     assert "failed (exit 1)" in broken.reason and "error: broken" in broken.reason
     assert list((tmp_path / "c").iterdir()) == []  # no half-built file left
+
+
+def test_the_bench_falls_back_to_the_python_proxy_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = Build(path=None, reason="no C compiler: 'cc' is not on PATH")
+    monkeypatch.setattr(checks_bench, "build_latency_proxy", lambda: failed)
+    choice = checks_bench.choose_proxy("c")
+    assert (choice.kind, choice.binary) == ("python", None)
+    note = (
+        "the C proxy cannot be built (no C compiler: 'cc' is not on PATH): the Python proxy is used"
+    )
+    assert choice.note == note
+    assert capsys.readouterr().err == f"checks_bench: {note}\n"
+    built = Build(path=Path("/cache/latency_proxy-x"), reason="cached /cache/latency_proxy-x")
+    monkeypatch.setattr(checks_bench, "build_latency_proxy", lambda: built)
+    assert checks_bench.choose_proxy("c") == checks_bench.ProxyChoice(
+        kind="c", binary=built.path, note=built.reason
+    )
+    assert checks_bench.choose_proxy("python").kind == "python"
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(
+    ("proxy", "named"),
+    [
+        ({"kind": "c"}, "(C (bench/latency_proxy.c) proxy)"),
+        ({"kind": "python"}, "(Python (dns_proxy.py) proxy)"),
+        (None, "(Python (dns_proxy.py) proxy)"),  # results from before --proxy
+    ],
+)
+def test_the_bench_table_names_the_proxy(
+    capsys: pytest.CaptureFixture[str], proxy: dict[str, str] | None, named: str
+) -> None:
+    doc = {"rtt_seconds": 0.02, "results": [], "load_average_at_end": [0.0, 0.0, 0.0]}
+    checks_bench.print_table({**doc, "proxy": proxy} if proxy else doc)
+    assert f"RTT 20 ms per query {named}; time = in-process work time" in capsys.readouterr().out
 
 
 @needs_cc
