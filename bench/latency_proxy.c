@@ -297,6 +297,10 @@ static void address_text(const address *a, char *out, size_t size) {
 /* The UDP socket and the TCP listener on one address and port (port 0: a free one for both). */
 static void bind_listeners(address *listen_addr, socklen_t listen_len) {
     int any_port = listen_addr->in4.sin_port == 0; /* same offset in sockaddr_in6 */
+    char where[80], udp[128], tcp[128];
+    address_text(listen_addr, where, sizeof where);
+    snprintf(udp, sizeof udp, "--listen %s: bind (UDP)", where);
+    snprintf(tcp, sizeof tcp, "--listen %s: bind (TCP)", where);
     for (int attempt = 0; attempt < 20; attempt++) {
         int one = 1;
         address bound = *listen_addr;
@@ -305,7 +309,7 @@ static void bind_listeners(address *listen_addr, socklen_t listen_len) {
         if (down_fd < 0)
             die("socket");
         if (bind(down_fd, &listen_addr->sa, listen_len) < 0)
-            die("bind (UDP)");
+            die(udp);
         getsockname(down_fd, &bound.sa, &len);
         listen_fd = socket(listen_addr->sa.sa_family,
                            SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -318,12 +322,12 @@ static void bind_listeners(address *listen_addr, socklen_t listen_len) {
             return;
         }
         if (!any_port || errno != EADDRINUSE)
-            die("bind (TCP)");
+            die(tcp);
         close(listen_fd);
         close(down_fd);
     }
     errno = EADDRINUSE;
-    die("bind (no port free for both UDP and TCP)");
+    die("--listen: no port free for both UDP and TCP");
 }
 
 /* ---- UDP: the delay ring, the pending table ---- */
