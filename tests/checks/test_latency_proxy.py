@@ -440,6 +440,22 @@ def test_addresses_off_loopback_are_refused_with_status_2(binary: Path) -> None:
     assert done.stderr.startswith("latency_proxy: no value for '--listen'")
 
 
+def test_a_taken_port_is_named_with_status_1(binary: Path, stack: ExitStack) -> None:
+    taken = _fake_upstream(stack)  # a UDP socket holding the port
+    host, port = taken.getsockname()
+    done = subprocess.run(
+        [str(binary), "--listen", f"{host}:{port}", "--upstream", "127.0.0.1:53"],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (
+        f"latency_proxy: --listen {host}:{port}: bind (UDP): Address already in use\n"
+    )
+
+
 NO_V6 = ipv6_loopback_missing()
 
 
