@@ -1,7 +1,7 @@
 /*
  * latency_proxy: the checks benchmark's delaying DNS proxy (UDP and TCP), in C.
  *
- *   latency_proxy --listen ADDR:PORT --upstream ADDR:PORT --delay SECONDS
+ *   latency_proxy --listen ADDR:PORT --upstream ADDR:PORT --delay SECONDS [--lost-after SECONDS]
  *
  * The behaviour bench/checks_bench.py relies on from tests/support/dns_proxy.py, for a fraction
  * of its CPU (the proxies share the two cores with the tool measured; a real network costs the
@@ -11,7 +11,7 @@
  *    16-bit id; the answer goes back to the client's address under the client's id;
  *  - at most MAX_UPSTREAM forwarded queries wait for an answer at once (a burst of a thousand
  *    overflowed knotd's socket buffer); the rest wait in order, and a forwarded query unanswered
- *    after UPSTREAM_LOST_NS frees its place when one is needed;
+ *    after --lost-after seconds (0.01 to 60, default 1) frees its place when one is needed;
  *  - TCP on the same address and port: bytes relayed both ways, the client's delayed by --delay;
  *  - prints one line starting with "proxy" once listening, and its counters on SIGTERM/SIGINT,
  *    then exits 0.
@@ -40,7 +40,6 @@
 #include <unistd.h>
 
 #define MAX_UPSTREAM 128          /* forwarded and unanswered UDP queries, at most */
-#define UPSTREAM_LOST_NS 1000000000LL /* after this an unanswered query frees its place */
 #define RING 4096                 /* delayed or waiting UDP queries */
 #define QUERY_MAX 1024            /* bytes of one UDP query (larger ones are dropped, counted) */
 #define BATCH 64                  /* datagrams per recvmmsg/sendmmsg call */
@@ -104,6 +103,7 @@ static struct {
 
 static int epfd, down_fd, up_fd, listen_fd, timer_fd, signal_fd;
 static int64_t delay_ns, armed_at = -1;
+static int64_t lost_ns = 1000000000LL; /* --lost-after: an unanswered query then frees its place */
 static address upstream_addr;
 static socklen_t upstream_len;
 
@@ -212,14 +212,17 @@ static int parse_address(const char *option, const char *value, int port_zero_ok
 
 static void usage(FILE *to) {
     fputs("usage: latency_proxy --listen ADDR:PORT --upstream ADDR:PORT [--delay SECONDS]\n"
+          "                     [--lost-after SECONDS]\n"
           "  ADDR: 127.0.0.0/8 or ::1 (written [::1]:PORT); --listen PORT 0 picks a free one;\n"
-          "  --delay: 0 to 60 seconds added to every query (default 0)\n",
+          "  --delay: 0 to 60 seconds added to every query (default 0);\n"
+          "  --lost-after: 0.01 to 60 seconds after which a UDP query the upstream has not\n"
+          "    answered frees its place among the 128 waiting on it (default 1)\n",
           to);
 }
 
 static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *listen_len) {
-    const char *listen_s = NULL, *upstream_s = NULL, *delay_s = NULL;
-    char problems[4][SHOWN * 2 + 256];
+    const char *listen_s = NULL, *upstream_s = NULL, *delay_s = NULL, *lost_s = NULL;
+    char problems[5][SHOWN * 2 + 256];
     int n = 0;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
@@ -233,11 +236,13 @@ static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *l
             slot = &upstream_s;
         else if (strcmp(argv[i], "--delay") == 0)
             slot = &delay_s;
+        else if (strcmp(argv[i], "--lost-after") == 0)
+            slot = &lost_s;
         if (slot == NULL || i + 1 >= argc) {
             char value[SHOWN + 64];
             shown(value, sizeof value, argv[i]);
             fprintf(stderr, "latency_proxy: %s %s (allowed: --listen, --upstream, --delay, "
-                            "each with a value)\n",
+                            "--lost-after, each with a value)\n",
                     slot ? "no value for" : "unknown argument", value);
             usage(stderr);
             exit(2);
@@ -264,6 +269,18 @@ static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *l
                      "--delay: %s is not a number of seconds from 0 to 60", value);
         } else {
             delay_ns = (int64_t)(d * 1e9 + 0.5);
+        }
+    }
+    if (lost_s != NULL) {
+        char *end;
+        double d = strtod(lost_s, &end);
+        if (end == lost_s || *end != '\0' || !isfinite(d) || d < 0.01 || d > 60) {
+            char value[SHOWN + 64];
+            shown(value, sizeof value, lost_s);
+            snprintf(problems[n++], sizeof problems[0],
+                     "--lost-after: %s is not a number of seconds from 0.01 to 60", value);
+        } else {
+            lost_ns = (int64_t)(d * 1e9 + 0.5);
         }
     }
     for (int i = 0; i < n; i++)
@@ -367,7 +384,7 @@ static void forward_due(int64_t now) {
     struct mmsghdr msgs[BATCH];
     struct iovec iov[BATCH];
     if (ring_count && pending_count >= MAX_UPSTREAM && ring[ring_head].due <= now) {
-        while (pending_count && pending[pending[0].next].sent + UPSTREAM_LOST_NS <= now) {
+        while (pending_count && pending[pending[0].next].sent + lost_ns <= now) {
             pending_unlink(pending[0].next);
             counters.lost++;
         }
@@ -696,7 +713,7 @@ static int64_t next_deadline(int64_t now) {
         if (due > now)
             next = due;
         else if (pending_count >= MAX_UPSTREAM)
-            next = pending[pending[0].next].sent + UPSTREAM_LOST_NS;
+            next = pending[pending[0].next].sent + lost_ns;
     }
     for (unsigned slot = 0; conns_open && slot < MAX_CONNS; slot++) {
         connection *c = &conns[slot];

@@ -76,12 +76,19 @@ def knotd() -> Iterator[KnotServer]:
 class Proxy:
     """One running proxy process: its address, and its last line once stopped."""
 
-    def __init__(self, binary: Path, upstream: str, delay: float, listen: str = "") -> None:
+    def __init__(
+        self,
+        binary: Path,
+        upstream: str,
+        delay: float,
+        listen: str = "",
+        lost_after: float | None = None,
+    ) -> None:
         self.listen = listen or f"{random_loopback()}:0"
-        argv = [str(binary), "--listen", self.listen, "--upstream", upstream]
-        self.proc = subprocess.Popen(
-            [*argv, "--delay", str(delay)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        argv = [str(binary), "--listen", self.listen, "--upstream", upstream, "--delay", str(delay)]
+        if lost_after is not None:
+            argv += ["--lost-after", str(lost_after)]
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.first = _line(self.proc, 10.0)
         assert self.first.startswith("proxy "), self.first
         where = self.first.split()[1]  # proxy HOST:PORT -> ... (IPv6 as [::1]:PORT)
@@ -107,8 +114,15 @@ def _line(proc: subprocess.Popen[bytes], timeout: float) -> str:
     return proc.stdout.readline().decode() if ready else ""
 
 
-def _start(stack: ExitStack, binary: Path, upstream: str, delay: float, listen: str = "") -> Proxy:
-    proxy = Proxy(binary, upstream, delay, listen)
+def _start(
+    stack: ExitStack,
+    binary: Path,
+    upstream: str,
+    delay: float,
+    listen: str = "",
+    lost_after: float | None = None,
+) -> Proxy:
+    proxy = Proxy(binary, upstream, delay, listen, lost_after)
     stack.callback(proxy.stop)
     return proxy
 
@@ -341,47 +355,82 @@ def _arrivals(sock: socket.socket, wait: float) -> list[tuple[bytes, tuple[str, 
     return out
 
 
-def _take(sock: socket.socket, count: int) -> list[tuple[bytes, tuple[str, int]]]:
-    """The next ``count`` datagrams on ``sock`` (each within 3 s)."""
-    sock.settimeout(3.0)
+def _take(
+    sock: socket.socket, count: int, wait: float = 3.0
+) -> list[tuple[bytes, tuple[str, int]]]:
+    """The next ``count`` datagrams on ``sock`` (each within ``wait`` seconds)."""
+    sock.settimeout(wait)
     return [sock.recvfrom(4096) for _ in range(count)]
 
 
-def test_at_most_128_queries_wait_on_the_upstream_and_a_lost_one_frees_its_place(
-    binary: Path, stack: ExitStack
-) -> None:
-    """The 128 go out at once; one answered frees one place at once, while the unanswered hold
-    theirs for a second (the steps between take well under that)."""
+def _name(wire: bytes) -> str:
+    return dns.message.from_wire(wire).question[0].name.to_text()
+
+
+def _queries_to_upstream(
+    stack: ExitStack, binary: Path, count: int, lost_after: float
+) -> tuple[Proxy, socket.socket, socket.socket]:
+    """A proxy (no delay) in front of a fake upstream that never answers by itself, and a
+    client connected to it that has sent queries q0..q{count-1} (ids 0..count-1)."""
     upstream = _fake_upstream(stack)
     host, port = upstream.getsockname()
-    proxy = _start(stack, binary, f"{host}:{port}", 0.0)
+    proxy = _start(stack, binary, f"{host}:{port}", 0.0, lost_after=lost_after)
     client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stack.callback(client.close)
     client.connect((proxy.host, proxy.port))
-    for qid in range(200):
+    for qid in range(count):
         client.send(dns.message.make_query(f"q{qid}.{ZONE}", "TXT", id=qid).to_wire())
+    return proxy, upstream, client
+
+
+def test_at_most_128_queries_wait_on_the_upstream_and_an_answer_frees_one_place(
+    binary: Path, stack: ExitStack
+) -> None:
+    """The 128 go out at once; one answered frees one place at once. With --lost-after 60 no
+    place expires during the test, so nothing else can be forwarded: each "nothing more
+    arrived" check holds however slowly this process runs."""
+    proxy, upstream, client = _queries_to_upstream(stack, binary, 200, lost_after=60)
     first = _take(upstream, 128)
+    assert [_name(q) for q, _ in first] == [f"q{i}.{ZONE}." for i in range(128)]
     assert _arrivals(upstream, 0.3) == []  # the other 72 wait in the proxy, in order
     fresh = [struct.unpack("!H", q[:2])[0] for q, _ in first]
     assert len(set(fresh)) == 128 and 0 not in fresh
-    # An answer (the query itself, echoed) goes back under the client's id, and frees a place.
+    # An answer (the query itself, echoed) goes back under the client's id and frees one place;
+    # a duplicate frees nothing. The answer to q6, sent after the duplicate, comes back once the
+    # proxy has read the duplicate (in order), so the counters are final then.
     upstream.sendto(*first[5])  # to the proxy's upstream socket
-    upstream.sendto(*first[5])  # a duplicate frees nothing
-    client.settimeout(3.0)
-    answer = client.recv(4096)
-    assert dns.message.from_wire(answer).id == 5
-    assert dns.message.from_wire(answer).question[0].name.to_text() == f"q5.{ZONE}."
-    (nxt, _), *more = _take(upstream, 1) + _arrivals(upstream, 0.3)
-    assert (dns.message.from_wire(nxt).question[0].name.to_text(), more) == (f"q128.{ZONE}.", [])
-    # The other 127 are never answered: after a second their places free, and the rest go.
-    rest = _arrivals(upstream, 1.5)
-    names = [dns.message.from_wire(q).question[0].name.to_text() for q, _ in rest]
-    assert names == [f"q{i}.{ZONE}." for i in range(129, 200)]
+    upstream.sendto(*first[5])
+    upstream.sendto(*first[6])
+    answers = _take(client, 2)
+    assert [dns.message.from_wire(a).id for a, _ in answers] == [5, 6]
+    assert [_name(a) for a, _ in answers] == [f"q5.{ZONE}.", f"q6.{ZONE}."]
+    nxt = _take(upstream, 2) + _arrivals(upstream, 0.3)
+    assert [_name(q) for q, _ in nxt] == [f"q128.{ZONE}.", f"q129.{ZONE}."]
     status, out = proxy.stop()
-    assert status == 0 and "unmatched=1 " in out
-    # places freed as the waiting queries needed them
+    assert status == 0
+    assert "udp=200 " in out and "answers=2 " in out and "unmatched=1 " in out
+    assert "lost=0 " in out
+
+
+def test_an_unanswered_query_frees_its_place_after_lost_after(
+    binary: Path, stack: ExitStack
+) -> None:
+    """With --lost-after 0.2 the two queries beyond the 128 go once places expire (waited for
+    up to 10 s each: no upper bound on the time is asserted); a late answer to an expired
+    place is dropped, an answer to the query that took it goes back."""
+    proxy, upstream, client = _queries_to_upstream(stack, binary, 130, lost_after=0.2)
+    first = _take(upstream, 128)
+    later = _take(upstream, 2, wait=10.0)
+    assert [_name(q) for q, _ in later] == [f"q128.{ZONE}.", f"q129.{ZONE}."]
+    upstream.sendto(*first[0])  # the first sent, so the first place freed: unmatched now
+    upstream.sendto(*later[0])
+    client.settimeout(3.0)
+    assert dns.message.from_wire(client.recv(4096)).id == 128
+    status, out = proxy.stop()
+    assert status == 0
+    assert "udp=130 " in out and "answers=1 " in out and "unmatched=1 " in out
     lost = re.search(r" lost=(\d+) ", out)
-    assert lost is not None and 71 <= int(lost.group(1)) <= 127
+    assert lost is not None and 2 <= int(lost.group(1)) <= 128, out
 
 
 # ---- the command line and signals ----
@@ -400,7 +449,7 @@ def test_addresses_off_loopback_are_refused_with_status_2(binary: Path) -> None:
     done = subprocess.run(
         [
             *(str(binary), "--listen", "10.0.0.1:53", "--upstream", "[2001:db8::1]:53"),
-            *("--delay", "soon"),
+            *("--delay", "soon", "--lost-after", "0"),
         ],
         capture_output=True,
         text=True,
@@ -409,29 +458,37 @@ def test_addresses_off_loopback_are_refused_with_status_2(binary: Path) -> None:
     )
     assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "latency_proxy: --listen: '10.0.0.1:53' is not a loopback address (allowed: "
         "127.0.0.0/8 or ::1): this proxy only binds and sends on loopback",
         "latency_proxy: --upstream: '[2001:db8::1]:53' is not a loopback address (allowed: "
         "127.0.0.0/8 or ::1): this proxy only binds and sends on loopback",
         "latency_proxy: --delay: 'soon' is not a number of seconds from 0 to 60",
+        "latency_proxy: --lost-after: '0' is not a number of seconds from 0.01 to 60",
     ]
-    assert lines[3].startswith("usage: latency_proxy --listen ADDR:PORT")
+    assert lines[4].startswith("usage: latency_proxy --listen ADDR:PORT")
     done = subprocess.run(
-        [str(binary), "--listen", f"{long_host}:53", "--upstream", "127.0.0.1:99999"],
+        [
+            *(str(binary), "--listen", f"{long_host}:53", "--upstream", "127.0.0.1:99999"),
+            *("--lost-after", "6" * 250),
+        ],
         capture_output=True,
         text=True,
         timeout=10,
         check=False,
     )
     assert done.returncode == 2
-    first, second = done.stderr.splitlines()[:2]
+    first, second, third = done.stderr.splitlines()[:3]
     assert first == (
         f"latency_proxy: --listen: '{'x' * 200}...' (303 characters) has no IP address "
         "(allowed: 127.x.y.z:PORT or [::1]:PORT)"
     )
     assert second == (
         "latency_proxy: --upstream: '127.0.0.1:99999' has no valid port (allowed: 1 to 65535)"
+    )
+    assert third == (
+        f"latency_proxy: --lost-after: '{'6' * 200}...' (250 characters) is not a number of "
+        "seconds from 0.01 to 60"
     )
     done = subprocess.run(
         [str(binary), "--listen"], capture_output=True, text=True, timeout=10, check=False
