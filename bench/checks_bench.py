@@ -1,21 +1,23 @@
 """Benchmark of ``checks verify`` (not a test): time, queries, CPU and memory for 1 to 1000 domains.
 
     .venv/bin/python -m bench.checks_bench [--sizes 1,10,50,1000] [--rtt 0.02] [--lag-runs 5]
-        [--repeat 5] [--compare-up-to 50] [--out bench/checks_results.json]
+        [--repeat 5] [--compare-up-to 50] [--proxy c|python] [--out bench/checks_results.json]
 
 Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
 the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
-"resolver". Each knotd sits behind a userspace UDP/TCP proxy (tests/support/dns_proxy.py, in its own
-process) that delays every query by --rtt seconds (netem is not available); the proxy is kept
-lean (sockets drained in a loop, one timer for its delay queue, 1 MiB receive buffers) because it
-shares the machine's two cores with the tool measured, and keeps at most 128 queries waiting on
-its knotd (a burst of a thousand overflowed knotd's socket buffer: each lost datagram is a 2 s
-retry in the tool measured). The proxies' and the knotd instances' CPU seconds during each
-verify run are reported (from /proc): they are part of what the two cores do for a run. Each
-verify variant runs --repeat times; the run with the median time is reported, with all the
-times. The proxies listen
-on port 53 of random 127.x.y.z addresses so that checkdmarc, which only speaks to port 53, can be
-pointed at the same servers.
+"resolver". Each knotd sits behind a userspace UDP/TCP proxy, in its own process, that delays
+every query by --rtt seconds (netem is not in this kernel) and keeps at most 128 queries waiting
+on its knotd (a burst of a thousand overflowed knotd's socket buffer: each lost datagram is a 2 s
+retry in the tool measured). The proxies share the machine's two cores with the tool measured,
+while a real network costs the client host nothing for latency, so they are kept lean:
+``--proxy c`` (the default) is bench/latency_proxy.c (epoll, recvmmsg/sendmmsg batches, one
+timer), compiled with the system's ``cc`` into a cache outside the tree by bench/latency_proxy.py;
+``--proxy python``, and the fallback when it cannot be built (said on stderr and in the JSON), is
+tests/support/dns_proxy.py. The JSON and the table name the proxy used. The proxies' and the knotd
+instances' CPU seconds during each verify run are reported (from /proc): they are part of what
+the two cores do for a run. Each verify variant runs --repeat times; the run with the median time
+is reported, with all the times. The proxies listen on port 53 of random 127.x.y.z addresses so
+that checkdmarc, which only speaks to port 53, can be pointed at the same servers.
 
 Compared:
   * ``checks verify`` with --nameserver ns1 ns2 --resolver res (with its default --workers: two
@@ -55,6 +57,7 @@ import dns.message
 import dns.query
 import dns.rdatatype
 
+from bench.latency_proxy import build_latency_proxy
 from tests.support.dns_world import AMAZONSES_SPF, dkim_key_txt, ses_records
 from tests.support.knot_server import KnotServer, random_loopback, record_lines, zone_text
 
@@ -101,12 +104,44 @@ def amazonses(n: int) -> str:
     return zone_text("amazonses.com", 1, lines)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProxyChoice:
+    """The latency proxy a run uses: ``c`` (the binary) or ``python`` (tests/support/dns_proxy)."""
+
+    kind: str
+    binary: Path | None
+    note: str
+    """How the binary was had (built, cached), or why the Python proxy is used instead."""
+
+
+def choose_proxy(asked: str) -> ProxyChoice:
+    """``asked`` when it can be had; the Python proxy when the C one cannot be built."""
+    if asked == "python":
+        return ProxyChoice(kind="python", binary=None, note="asked for (--proxy python)")
+    build = build_latency_proxy()
+    if build.path is not None:
+        return ProxyChoice(kind="c", binary=build.path, note=build.reason)
+    note = f"the C proxy cannot be built ({build.reason}): the Python proxy is used"
+    print(f"checks_bench: {note}", file=sys.stderr, flush=True)
+    return ProxyChoice(kind="python", binary=None, note=note)
+
+
 class ProxyProcess:
-    def __init__(self, upstream: KnotServer, rtt: float, address: str | None = None) -> None:
+    def __init__(
+        self,
+        upstream: KnotServer,
+        rtt: float,
+        address: str | None = None,
+        *,
+        binary: Path | None = None,
+    ) -> None:
         self.address = address or random_loopback()
+        program = [str(binary)] if binary else [PY, "-m", "tests.support.dns_proxy"]
+        self.counters = ""
+        """The proxy's last line once stopped (its counters)."""
         self.proc = subprocess.Popen(
             [
-                *(PY, "-m", "tests.support.dns_proxy", "--listen", f"{self.address}:53"),
+                *(*program, "--listen", f"{self.address}:53"),
                 *("--upstream", upstream.spec, "--delay", str(rtt)),
             ],
             cwd=REPO,
@@ -116,15 +151,17 @@ class ProxyProcess:
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()  # "proxy ..." once listening
         if not line.startswith("proxy"):
-            raise RuntimeError("proxy did not start")
+            self.stop()
+            raise RuntimeError(f"proxy did not start: {' '.join(program)}")
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
         try:
-            self.proc.wait(5)
+            out, _ = self.proc.communicate(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.wait(5)
+            out, _ = self.proc.communicate(timeout=5)
+        self.counters = (out or "").strip().rpartition("\n")[2]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -289,7 +326,7 @@ def run_naive(records: list[dict[str, Any]], servers: list[str], resolver: str) 
     return {"elapsed": time.monotonic() - start, "queries": queries}
 
 
-def measure_lag(rtt: float, runs: int) -> dict[str, Any]:
+def measure_lag(rtt: float, runs: int, binary: Path | None) -> dict[str, Any]:
     """verify --wait with one server lagging; it catches up after a while: how soon is it seen?"""
     records = ses_records("lag.bench.test")
     from tests.support.dns_world import amazonses_zone, domain_zone
@@ -304,7 +341,7 @@ def measure_lag(rtt: float, runs: int) -> dict[str, Any]:
         ns1 = KnotServer({"lag.bench.test": good}).start()
         ns2 = KnotServer({"lag.bench.test": lagging}).start()
         res = KnotServer({"lag.bench.test": good, "amazonses.com": amazonses_zone()}).start()
-        proxies = [ProxyProcess(s, rtt) for s in (ns1, ns2, res)]
+        proxies = [ProxyProcess(s, rtt, binary=binary) for s in (ns1, ns2, res)]
         try:
             argv = [PY, "-m", "checks", "verify", "--records", str(path), "--wait", "30"]
             argv += ["--nameserver", proxies[0].address, "--nameserver", proxies[1].address]
@@ -341,6 +378,13 @@ def main() -> int:
     parser.add_argument("--checkdmarc-python", default="/tmp/bench-venv/bin/python")
     parser.add_argument("--lag-runs", type=int, default=5)
     parser.add_argument(
+        "--proxy",
+        choices=("c", "python"),
+        default="c",
+        help="the latency proxy: c (bench/latency_proxy.c, built with cc; the Python one when "
+        "it cannot be built) or python (tests/support/dns_proxy.py)",
+    )
+    parser.add_argument(
         "--compare-up-to",
         type=int,
         default=50,
@@ -351,6 +395,7 @@ def main() -> int:
         "--repeat", type=int, default=5, help="runs of each verify variant (median reported)"
     )
     args = parser.parse_args()
+    proxy = choose_proxy(args.proxy)
     load_at_start = os.getloadavg()
     sizes = [int(s) for s in args.sizes.split(",")]
     top = max(sizes)
@@ -367,9 +412,9 @@ def main() -> int:
         res = KnotServer({**zones, "amazonses.com": amazonses(top)}).start()
         servers = [ns1, ns2, res]
         proxies = [
-            ProxyProcess(ns1, args.rtt, auth_addrs[0]),
-            ProxyProcess(ns2, args.rtt, auth_addrs[1]),
-            ProxyProcess(res, args.rtt),
+            ProxyProcess(ns1, args.rtt, auth_addrs[0], binary=proxy.binary),
+            ProxyProcess(ns2, args.rtt, auth_addrs[1], binary=proxy.binary),
+            ProxyProcess(res, args.rtt, binary=proxy.binary),
         ]
         resolver = proxies[2].address
         for n in sizes:
@@ -424,9 +469,15 @@ def main() -> int:
             p.stop()
         for s in servers:
             s.stop()
-    lag = measure_lag(args.rtt, args.lag_runs) if args.lag_runs else None
+    lag = measure_lag(args.rtt, args.lag_runs, proxy.binary) if args.lag_runs else None
     doc = {
         "rtt_seconds": args.rtt,
+        "proxy": {
+            "kind": proxy.kind,
+            "asked": args.proxy,
+            "note": proxy.note,
+            "counters_at_exit": [p.counters for p in proxies],
+        },
         "results": results,
         "lag_noticed": lag,
         "python": sys.version.split()[0],
@@ -447,7 +498,9 @@ def _line(n: int, tool: str, elapsed: float, rtt: float, queries: int, note: str
 
 def print_table(doc: dict[str, Any]) -> None:
     rtt = doc["rtt_seconds"]
-    print(f"\nRTT {rtt * 1000:.0f} ms per query (userspace proxy); time = in-process work time")
+    proxy = doc.get("proxy") or {"kind": "python"}  # results written before --proxy: Python
+    kind = "C (bench/latency_proxy.c)" if proxy["kind"] == "c" else "Python (dns_proxy.py)"
+    print(f"\nRTT {rtt * 1000:.0f} ms per query ({kind} proxy); time = in-process work time")
     start, end = doc.get("load_average_at_start"), doc["load_average_at_end"]
     if start:
         shown = [", ".join(f"{x:.2f}" for x in la) for la in (start, end)]
