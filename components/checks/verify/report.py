@@ -6,12 +6,15 @@ import json
 import math
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
 from .findings import DomainResult, Finding
-from .readiness import RuleResult, Status, counts
+
+if TYPE_CHECKING:  # the mailbox-provider rules (and the SMTP and config models they need) are
+    # imported only when a report has them: a third of the imports of a plain run
+    from .readiness import RuleResult
 
 
 @dataclass
@@ -31,7 +34,11 @@ class Report:
 
     def unmet(self, domain: str | None = None) -> bool:
         """A mailbox-provider rule not met (for ``domain``, or any)."""
-        found = self.readiness or {}
+        found = self.readiness
+        if not found:
+            return False
+        from .readiness import Status
+
         return any(
             r.status is Status.NOT_MET
             for d, results in found.items()
@@ -96,6 +103,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "domains": [domain_json(d) for d in report.domains],
     }
     if report.readiness is not None:
+        from .readiness import counts
+
         doc["mailbox_providers"] = counts(report.readiness)
         for d, entry in zip(report.domains, doc["domains"], strict=True):
             entry["mailbox_providers"] = [rule_json(r) for r in report.readiness[d.domain]]
@@ -274,6 +283,8 @@ def render_human(report: Report) -> str:
         f"{report.elapsed:.2f} s (exit status {status})"
     )
     if report.readiness is not None:
+        from .readiness import counts
+
         tally = counts(report.readiness)
         lines.append(
             f"mailbox providers: {tally['met']} met, {tally['not_met']} not met, "

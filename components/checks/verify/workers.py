@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import gc
 import os
-import pickle
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Generator
@@ -183,6 +182,8 @@ def _fork(chunk: dict[str, list[Expected]], work: Work) -> tuple[int, int]:
         return pid, read_fd
     # The worker: never returns, never runs the parent's exit handlers or flushes its buffers.
     os.close(read_fd)
+    import pickle
+
     code = 0
     try:
         result, stats = work(chunk)
@@ -204,6 +205,8 @@ def _read_all(fd: int) -> bytes:
 
 
 def _unpickle(data: bytes, status: int) -> tuple[RunResult, Stats]:
+    import pickle
+
     try:
         kind, value, stats = pickle.loads(data)
     except Exception:
