@@ -13,6 +13,7 @@ relative to this package, below.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
 import os
 import sys
@@ -101,5 +102,31 @@ def run(args: argparse.Namespace) -> ExitStatus:
         return ExitStatus.USAGE
 
 
+def exit_process(status: int) -> NoReturn:
+    """End the command's process with ``status`` without the interpreter's teardown (for the
+    command-line entry points only, never for a caller of :func:`main`).
+
+    Python's teardown frees every object still alive one by one and collects them once more
+    (measured for ``verify``: about 40 M instructions, 30 to 70 ms, whatever the run's size).
+    It is skipped only when nothing is lost by it: standard output and error are flushed
+    first, the exit handlers (``atexit``) run as they would, and no other thread runs;
+    otherwise (a flush that fails, such as on a closed pipe, or a thread still running) the
+    process ends as Python ends it, reporting what it always reported.
+    """
+    threading = sys.modules.get("threading")
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's, since 3.0
+    if run_exit_handlers is None or (threading is not None and threading.active_count() > 1):
+        sys.exit(status)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        run_exit_handlers()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # whatever it is, the interpreter reports it as it always did
+        sys.exit(status)
+    os._exit(status)
+
+
 if __name__ == "__main__":  # python -m components.checks, or ses_domains.checks installed
-    sys.exit(main(prog=f"python -m {__package__}"))
+    exit_process(main(prog=f"python -m {__package__}"))
