@@ -163,6 +163,7 @@ def test_the_report_and_exit_status_survive_a_pipe_and_a_file(
     )
     assert (piped.returncode, piped.stderr) == (1, b"")
     assert _without_stats(piped.stdout.decode()) == _without_stats(expected.out)
+    assert piped.stdout.decode() == json.dumps(json.loads(piped.stdout), indent=2) + "\n"
     out = tmp_path / "report.txt"
     with out.open("wb") as handle:
         done = subprocess.run(

@@ -299,13 +299,15 @@ def json_text(doc: Any) -> str:
 
     The standard library indents only in pure Python, through a generator per nesting level
     (every piece of text passes each level): for a thousand domains that was a tenth of the
-    run's CPU. Here each value is written once into one list. Anything but JSON's own types
-    (and ``str``/``int`` subclasses such as the enums, written as ``json`` writes them) goes
-    through ``json.dumps`` itself.
+    run's CPU. Here each value is written once into one list, and the keys of each shape of
+    object (the same keys at the same depth: every record's, every server's) are written once;
+    an object of strings alone (a record's servers and resolvers) is one ``%`` of a template.
+    Anything but JSON's own types (and ``str``/``int`` subclasses such as the enums, written
+    as ``json`` writes them) goes through ``json.dumps`` itself.
     """
     out: list[str] = []
     try:
-        _write(doc, out, "\n")
+        _write(doc, out, "\n", {})
     except _Unusual:
         return json.dumps(doc, indent=2)
     return "".join(out)
@@ -315,8 +317,62 @@ class _Unusual(Exception):
     """A value or key ``_write`` leaves to ``json.dumps``."""
 
 
-def _write(value: Any, out: list[str], newline: str) -> None:
-    if isinstance(value, str):
+class _Shape:
+    """The keys of objects at one depth, written: what precedes each value, and a template of
+    the whole object whose values are all strings (``strings``: until one is not)."""
+
+    def __init__(self, keys: tuple[str, ...], newline: str) -> None:
+        inner = newline + "  "
+        self.prefixes = [
+            f"{',' if i else '{'}{inner}{encode_basestring_ascii(k)}: " for i, k in enumerate(keys)
+        ]
+        self.template = "%s".join([*(p.replace("%", "%%") for p in self.prefixes), newline + "}"])
+        self.strings = True
+
+
+def _write(value: Any, out: list[str], newline: str, shapes: dict[Any, _Shape]) -> None:
+    kind = cast("type[object]", type(value))
+    if kind is dict:
+        items = cast("dict[Any, Any]", value)
+        if not items:
+            out.append("{}")
+            return
+        keys = tuple(items)
+        shape = shapes.get((keys, newline))
+        if shape is None:
+            if not all(type(k) is str for k in keys):
+                raise _Unusual
+            shape = shapes[keys, newline] = _Shape(keys, newline)
+        if shape.strings:
+            try:
+                out.append(shape.template % tuple(map(encode_basestring_ascii, items.values())))
+                return
+            except TypeError:  # a value that is not a string: this shape is written in full
+                shape.strings = False
+        inner = newline + "  "
+        for prefix, item in zip(shape.prefixes, items.values(), strict=True):
+            if type(item) is str:
+                out.append(prefix + encode_basestring_ascii(item))
+            else:
+                out.append(prefix)
+                _write(item, out, inner, shapes)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        elements = cast("list[Any]", value)
+        if not elements:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for element in elements:
+            if type(element) is str:
+                out.append(sep + encode_basestring_ascii(element))
+            else:
+                out.append(sep)
+                _write(element, out, inner, shapes)
+            sep = "," + inner
+        out.append(newline + "]")
+    elif isinstance(value, str):
         out.append(encode_basestring_ascii(value))
     elif value is None:
         out.append("null")
@@ -326,37 +382,9 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         out.append("false")
     elif isinstance(value, int):
         out.append(int.__repr__(value))
-    elif isinstance(value, dict):
-        items = cast("dict[Any, Any]", value)
-        if not items:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        sep = "{" + inner
-        for key, item in items.items():
-            if not isinstance(key, str):
-                raise _Unusual
-            out.append(sep)
-            out.append(encode_basestring_ascii(key))
-            out.append(": ")
-            _write(item, out, inner)
-            sep = "," + inner
-        out.append(newline + "}")
-    elif isinstance(value, (list, tuple)):
-        elements = cast("list[Any]", value)
-        if not elements:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        sep = "[" + inner
-        for element in elements:
-            out.append(sep)
-            _write(element, out, inner)
-            sep = "," + inner
-        out.append(newline + "]")
     elif isinstance(value, float) and math.isfinite(value):
         out.append(float.__repr__(value))
-    else:  # NaN, infinities and anything else: json.dumps decides
+    else:  # NaN, infinities, subclasses of dict and list, and anything else: json.dumps decides
         raise _Unusual
 
 
