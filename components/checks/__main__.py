@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import importlib
 import os
 import sys
@@ -106,16 +107,24 @@ def exit_process(status: int) -> NoReturn:
     """End the command's process with ``status`` without the interpreter's teardown (for the
     command-line entry points only, never for a caller of :func:`main`).
 
-    Python's teardown frees every object still alive one by one and collects them once more
-    (measured for ``verify``: about 40 M instructions, 30 to 70 ms, whatever the run's size).
+    Python's teardown collects every object still alive once more and frees them one by one
+    (measured for ``verify``: about 40 M instructions, 30 to 80 ms, whatever the run's size).
     It is skipped only when nothing is lost by it: standard output and error are flushed
-    first, the exit handlers (``atexit``) run as they would, and no other thread runs;
-    otherwise (a flush that fails, such as on a closed pipe, or a thread still running) the
-    process ends as Python ends it, reporting what it always reported.
+    first, the exit handlers (``atexit``) run as they would, no other thread runs and no
+    tracer or profiler (a debugger, coverage, ``python -m cProfile``) waits for the command
+    to return. Otherwise (such a tool, a thread still running, a flush that fails, such as on
+    a closed pipe) the process ends as Python ends it, reporting what it always reported,
+    with what exists frozen out of the last collection (four fifths of the time saved).
     """
+    gc.freeze()
     threading = sys.modules.get("threading")
     run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)  # CPython's, since 3.0
-    if run_exit_handlers is None or (threading is not None and threading.active_count() > 1):
+    if (
+        run_exit_handlers is None
+        or sys.gettrace() is not None
+        or sys.getprofile() is not None
+        or (threading is not None and threading.active_count() > 1)
+    ):
         sys.exit(status)
     try:
         sys.stdout.flush()

@@ -201,6 +201,24 @@ def test_a_reader_that_goes_away_early_gets_the_status_it_always_got(
     assert "Traceback" not in err
 
 
+def test_a_profiler_around_the_command_gets_its_profile(stack: ExitStack, tmp_path: Path) -> None:
+    """``python -m cProfile -m checks ...`` writes its profile when the command returns: the
+    command returns rather than end the process."""
+    argv = _world(stack, tmp_path, 2)
+    profile = tmp_path / "verify.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "checks", *argv, "--json"],
+        cwd=REPO,
+        capture_output=True,
+        timeout=60,
+        check=False,
+        env=BUFFERED,
+    )
+    assert done.stderr == b""  # (cProfile ends with status 0 whatever the command returned)
+    assert json.loads(done.stdout)["summary"]["domains"] == 2
+    assert profile.stat().st_size > 0
+
+
 def test_exit_handlers_and_threads_are_not_cut_short() -> None:
     """A thread still running, or an exit handler, gets what Python's own exit gives it."""
     code = (
