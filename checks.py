@@ -7,9 +7,7 @@ the checkout's command.
 
 from __future__ import annotations
 
-import sys
-
-from components.checks.__main__ import main
+from components.checks.__main__ import exit_process, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_process(main())

@@ -79,6 +79,24 @@ def _verify(tmp_path: Path, content: str, *argv: str) -> tuple[int, str]:
         (_record(type="SRV"), ["dns_records[1].type 'SRV' is not supported; allowed: CNAME"]),
         (_record(colour="red"), ["dns_records[1]: unknown key(s) 'colour'; allowed: domain"]),
         (_record(name="x" * 400 + ".example.com"), ["...'", "allowed: dot-separated"]),
+        (
+            _record(name="-mail.example.com"),
+            ["dns_records[1].name '-mail.example.com' has the invalid label '-mail'; allowed"],
+        ),
+        (
+            _record(domain="under_score.com", name="under_score.com"),
+            ["dns_records[1].domain 'under_score.com' has the invalid label 'under_score'"],
+        ),
+        (_record(domain="com", name="com"), ["dns_records[1].domain 'com' has fewer than two"]),
+        (
+            _record(type="MX", value="70000 feedback-smtp.example.com", purpose="mail_from_mx"),
+            ["dns_records[1].value (MX) '70000 feedback-smtp.example.com' has the priority"],
+        ),
+        (
+            _record(type="MX", value="10 smtp..example.com", purpose="mail_from_mx"),
+            ["dns_records[1].value (MX) '10 smtp..example.com' has the invalid label ''"],
+        ),
+        (_record(value="é" * 40000), ["dns_records[1].value is longer than 65000 bytes"]),
     ],
 )
 def test_a_bad_record_exits_2_naming_index_key_value_and_what_is_allowed(
@@ -89,6 +107,44 @@ def test_a_bad_record_exits_2_naming_index_key_value_and_what_is_allowed(
     for text in expected:
         assert text in err
     assert all(len(line) < 400 for line in err.splitlines())  # long values are cut
+
+
+def test_records_are_read_in_their_compared_forms() -> None:
+    """Names and targets lowercase without their trailing dot, MX priorities as numbers, the
+    type uppercase, TXT values as they are; a record given twice is kept once."""
+    from components.checks.verify.expected import Expected, group_by_domain, parse_records
+
+    given = [
+        _record(domain="Example.COM.", name="Mail.Example.com.", value=" Keep  THIS "),
+        _record(
+            name="K1._DomainKey.example.com",
+            type="cname",
+            value="K1.DKIM.AmazonSES.com.",
+            purpose="dkim",
+            ttl=None,
+        ),
+        _record(type="Mx", value=" 010   Feedback-SMTP.us-east-1.AmazonSES.com. "),
+        _record(type="MX", value="10 feedback-smtp.us-east-1.amazonses.com"),
+    ]
+    records = parse_records(json.dumps(given), "test")
+    assert records == [
+        Expected("example.com", "mail.example.com", "TXT", " Keep  THIS ", "mail_from_spf", 300),
+        Expected(
+            "example.com", "k1._domainkey.example.com", "CNAME", "k1.dkim.amazonses.com", "dkim"
+        ),
+        *[
+            Expected(
+                "example.com",
+                "mail.example.com",
+                "MX",
+                "10 feedback-smtp.us-east-1.amazonses.com",
+                "mail_from_spf",
+                300,
+            )
+        ]
+        * 2,
+    ]
+    assert len(group_by_domain(records)["example.com"]) == 3
 
 
 def test_every_problem_of_every_record_at_once(tmp_path: Path) -> None:

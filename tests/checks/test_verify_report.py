@@ -4,10 +4,12 @@ SES account lines say something. The JSON text is exactly what ``json.dumps(inde
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -107,4 +109,25 @@ json_values = st.recursive(
 @settings(max_examples=300, deadline=None)
 @given(json_values | st.dictionaries(st.integers() | st.none(), json_values, max_size=2))
 def test_json_text_is_json_dumps_indent_2(value: Any) -> None:
+    assert json_text(value) == json.dumps(value, indent=2)
+
+
+class _Names(list[str]):
+    """A list subclass: ``json`` writes it as a list."""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        # Objects of one shape (the same keys at the same depth): strings alone, then not.
+        [{"a": "x", "b": "y"}, {"a": "x", "b": 1}, {"a": None, "b": "y"}, {"a": "z", "b": "w"}],
+        # The same keys at another depth, and in another order.
+        {"a": {"a": "x", "b": "y"}, "b": [{"b": "y", "a": "x"}]},
+        {"100%": "50%s", "%s": {"%d": "%%"}},
+        {"code": FindingCode.RECORD_MISSING, "status": ExitStatus.UNCHECKED, "k": "é\u2028"},
+        [OrderedDict(a="x"), _Names(["y"])],
+        {"nan": [float("nan")], "big": 2**70, "neg": -0.0},
+    ],
+)
+def test_json_text_writes_shapes_as_json_dumps_does(value: Any) -> None:
     assert json_text(value) == json.dumps(value, indent=2)

@@ -15,6 +15,7 @@ import pytest
 from components.checks.dns.client import Stats
 from components.checks.verify import workers
 from components.checks.verify.expected import Expected
+from components.checks.verify.findings import DomainResult, RowResult
 from components.checks.verify.wait import RunResult
 from tests.support.checks_support import FAST, run_cli, start
 from tests.support.dns_world import amazonses_zone, domain_zone, parse_records_list, ses_records
@@ -232,3 +233,28 @@ def test_run_loop_returns_the_coroutines_result() -> None:
         return 42
 
     assert workers.run_loop(answer()) == 42
+
+
+def test_a_workers_records_come_back_as_the_parents_own() -> None:
+    """A worker sends its records back as their places in its slice: the parent's rows hold
+    the parent's records, and the payload is the smaller for it."""
+    import pickle
+
+    domains = _domains([3, 2])
+    records = [e for rows in domains.values() for e in rows]
+    results = [
+        DomainResult(domain, rows=[RowResult(e, servers={"ns": "ok"}) for e in rows])
+        for domain, rows in domains.items()
+    ]
+    # A record the parent does not have (made in the worker) travels as itself.
+    stranger = Expected("other.test", "other.test", "TXT", "x", "other")
+    results[1].rows.append(RowResult(stranger))
+    payload = ("ok", RunResult(results, 1, 0), Stats(queries=7))
+    data = workers._dumps(payload, records)
+    result, stats = workers._unpickle(data, 0, records)
+    assert stats == Stats(queries=7)
+    rows = [row for d in result.domains for row in d.rows]
+    assert [row.expected for row in rows] == [*records, stranger]
+    assert all(row.expected is record for row, record in zip(rows, records, strict=False))
+    assert rows[-1].expected is not stranger
+    assert len(data) < len(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL))

@@ -20,6 +20,7 @@ from .readiness_run import PLAN_JSON
 if TYPE_CHECKING:  # imported when a check runs: --help and usage errors need none of them
     from ..dns.client import Server, Stats
     from .expected import Expected
+    from .readiness_stack import MailTypes
 
 
 def register(subparsers: Any) -> None:
@@ -249,6 +250,22 @@ def _system_resolvers() -> list[Server]:
     return servers
 
 
+def _mail_types(args: argparse.Namespace, problems: list[str]) -> MailTypes | None:
+    """With ``--mailbox-providers``: what the domains send (``--mail-type``); ``None`` without
+    it, after adding to ``problems`` what is wrong with any ``--mail-type`` given anyway (the
+    rules' modules are imported only when they are used)."""
+    if not args.mail_type and args.mailbox_providers is None:
+        return None
+    from .readiness_stack import parse_mail_types
+
+    mail_types, more_problems = parse_mail_types(args.mail_type)
+    problems += more_problems
+    if args.mailbox_providers is None:
+        problems.append("--mail-type: only used with --mailbox-providers, which is not given")
+        return None
+    return mail_types
+
+
 def _joined(problems: list[str]) -> str:
     return "\n  ".join(["invalid arguments:", *problems]) if len(problems) > 1 else problems[0]
 
@@ -278,7 +295,6 @@ def _run(args: argparse.Namespace) -> ExitStatus:
         stack_output,
     )
     from .progress import display_for
-    from .readiness_stack import parse_mail_types
     from .wait import RunResult
     from .wait import run as run_checks
 
@@ -295,17 +311,16 @@ def _run(args: argparse.Namespace) -> ExitStatus:
     stack_text = text
     if args.mailbox_providers:
         stack_text = readiness_run.stack_document(args.mailbox_providers, problems)
-    mail_types, more_problems = parse_mail_types(args.mail_type)
-    problems += more_problems
-    if args.mail_type and args.mailbox_providers is None:
-        problems.append("--mail-type: only used with --mailbox-providers, which is not given")
-    if records and args.mailbox_providers is not None:
+    mail_types = _mail_types(args, problems)
+    if mail_types is not None and records:
         problems += readiness_run.unknown_domains(mail_types, [r.domain for r in records])
     if problems:
         raise InputError(_joined(problems))
     if args.stack is not None:
         records = parse_records(stack_output(args.stack), f"stack {args.stack}")
-        if unknown := readiness_run.unknown_domains(mail_types, [r.domain for r in records]):
+        if mail_types is not None and (
+            unknown := readiness_run.unknown_domains(mail_types, [r.domain for r in records])
+        ):
             raise InputError(_joined(unknown))
     nameservers = _servers(args.nameserver)
     resolvers = _servers(args.resolver) or _system_resolvers()
@@ -344,7 +359,7 @@ def _run(args: argparse.Namespace) -> ExitStatus:
             endpoint=args.aws_endpoint_url,
             context=stack_context(text),
         )
-    if args.mailbox_providers is not None:
+    if mail_types is not None:
         limits = (args.timeout, args.attempts, args.max_in_flight)
         mail_types = mail_types.with_accounts(report.account or {})
         report.readiness, more = workers.run_loop(

@@ -113,12 +113,15 @@ class _DuplicateKey(Exception):
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
             raise _DuplicateKey(key)
-        out[key] = value
-    return out
+        seen.add(key)
+    raise AssertionError("unreachable: fewer keys than pairs means a repeated key")
 
 
 def load_json(text: str, source: str) -> Any:
@@ -200,30 +203,37 @@ PURPOSES = (
 """Contract 1's purposes, BYODKIM's key record, and ``other`` (the default when none is given)."""
 
 _KEYS = ("domain", "name", "type", "value", "ttl", "purpose")
+_KEY_SET = frozenset(_KEYS)
+_STRING_KEYS = ("domain", "name", "type", "value")
 _MAX_TTL = 2**31 - 1
 _MAX_TXT_BYTES = 65000  # what fits into one record's data as 255-byte strings
 
 
 def _record(where: str, item: Any, problems: list[str]) -> Expected | None:
-    """One record, or None after adding every problem it has to ``problems``."""
+    """One record, or None after adding every problem it has to ``problems`` (each check one
+    test for a valid record, the usual case: messages are written only for what fails)."""
     if not isinstance(item, dict):
         problems.append(f"{where}: expected an object, found {type(item).__name__}")
         return None
     rec = cast("dict[str, Any]", item)
     before = len(problems)
-    unknown = [k for k in rec if k not in _KEYS]
-    if unknown:
+    if not _KEY_SET.issuperset(rec):
+        unknown = [k for k in rec if k not in _KEYS]
         problems.append(
             f"{where}: unknown key(s) {', '.join(show(k, 40) for k in unknown[:5])}; "
             f"allowed: {', '.join(_KEYS)}"
         )
-    fields: dict[str, str] = {}
-    for key in ("domain", "name", "type", "value"):
-        value = rec.get(key)
-        if not isinstance(value, str):
-            problems.append(f"{where}.{key} must be a string, got {show(value)}")
-        else:
-            fields[key] = value
+    fields = rec.get("domain"), rec.get("name"), rec.get("type"), rec.get("value")
+    domain, name, kind, value = fields
+    if not (
+        isinstance(domain, str)
+        and isinstance(name, str)
+        and isinstance(kind, str)
+        and isinstance(value, str)
+    ):
+        for key, got in zip(_STRING_KEYS, fields, strict=True):
+            if not isinstance(got, str):
+                problems.append(f"{where}.{key} must be a string, got {show(got)}")
     purpose = rec.get("purpose", "other")
     if not isinstance(purpose, str) or purpose not in PURPOSES:
         problems.append(f"{where}.purpose is {show(purpose)}; allowed: {', '.join(PURPOSES)}")
@@ -232,56 +242,69 @@ def _record(where: str, item: Any, problems: list[str]) -> Expected | None:
         isinstance(ttl, bool) or not isinstance(ttl, int) or not 0 <= ttl <= _MAX_TTL
     ):
         problems.append(f"{where}.ttl must be an integer from 0 to {_MAX_TTL}, got {show(ttl)}")
-    rdtype = fields.get("type", "").upper()
-    if "type" in fields and rdtype not in SUPPORTED_TYPES:
+    rdtype = kind.upper() if isinstance(kind, str) else ""
+    if isinstance(kind, str) and rdtype not in SUPPORTED_TYPES:
         problems.append(
-            f"{where}.type {show(fields['type'])} is not supported; allowed: "
-            + ", ".join(SUPPORTED_TYPES)
+            f"{where}.type {show(kind)} is not supported; allowed: " + ", ".join(SUPPORTED_TYPES)
         )
-    domain = fields.get("domain")
-    domain_ok = domain is not None and _check_name(f"{where}.domain", domain, problems, False)
-    name = fields.get("name")
-    name_ok = name is not None and _check_name(f"{where}.name", name, problems, True)
-    if domain_ok and name_ok and domain is not None and name is not None:
-        d, n = _canonical(domain), _canonical(name)
-        if n != d and not n.endswith("." + d):
-            problems.append(
-                f"{where}.name {show(name)} is not {show(domain)} or a name under it "
-                "(each record must belong to its domain)"
-            )
-    value = fields.get("value")
-    if value is not None and rdtype in SUPPORTED_TYPES:
-        value = _check_value(f"{where}.value", rdtype, value, problems)
-    if len(problems) > before or value is None or name is None or domain is None:
+    d = (
+        _checked_name(f"{where}.domain", domain, problems, False)
+        if isinstance(domain, str)
+        else None
+    )
+    n = _checked_name(f"{where}.name", name, problems, True) if isinstance(name, str) else None
+    if d is not None and n is not None and n != d and not n.endswith("." + d):
+        problems.append(
+            f"{where}.name {show(name)} is not {show(domain)} or a name under it "
+            "(each record must belong to its domain)"
+        )
+    if isinstance(value, str) and rdtype in SUPPORTED_TYPES:
+        value = _check_value(where, rdtype, value, problems)
+    if len(problems) > before or not isinstance(value, str) or d is None or n is None:
         return None
-    ttl_value = ttl if isinstance(ttl, int) else None
-    return Expected(_canonical(domain), _canonical(name), rdtype, value, str(purpose), ttl_value)
+    return Expected(d, n, rdtype, value, str(purpose), ttl if isinstance(ttl, int) else None)
 
 
 def _canonical(name: str) -> str:
     return name.lower().removesuffix(".")
 
 
-_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
-_HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_LABEL_TEXT = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOST_LABEL_TEXT = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_LABEL = re.compile(_LABEL_TEXT)
+_HOST_LABEL = re.compile(_HOST_LABEL_TEXT)
+_NAME = re.compile(rf"(?:{_LABEL_TEXT}\.)+{_LABEL_TEXT}")
+_HOST_NAME = re.compile(rf"(?:{_HOST_LABEL_TEXT}\.)+{_HOST_LABEL_TEXT}")
+"""Two labels or more: a valid name's lowercase text without its trailing dot, at once."""
 
 
-def _check_name(where: str, name: str, problems: list[str], underscore: bool) -> bool:
-    """Whether ``name`` is an absolute DNS name of A-labels (any case) (else a
-    problem naming ``where``, the value and what is allowed)."""
+def _checked_name(where: str, name: str, problems: list[str], underscore: bool) -> str | None:
+    """``name`` in its compared form (lowercase, no trailing dot) if it is an absolute DNS
+    name of A-labels (any case); else None, after a problem naming ``where``, the value and
+    what is allowed."""
+    text = _plain_name(name, underscore)
+    if text is not None:
+        return text
     chars = "a-z, 0-9, '-', '_'" if underscore else "a-z, 0-9, '-'"
     allowed = f"dot-separated A-labels ({chars}), at least two, at most 253 characters"
-    problem = _name_problem(name, underscore)
-    if problem is None:
-        return True
-    problems.append(f"{where} {show(name)} {problem}; allowed: {allowed}")
-    return False
+    problems.append(f"{where} {show(name)} {_name_problem(name, underscore)}; allowed: {allowed}")
+    return None
 
 
-def _name_problem(name: str, underscore: bool) -> str | None:
+def _plain_name(name: str, underscore: bool) -> str | None:
+    """``name``'s compared form if it is valid and printable ASCII (the usual case), else None."""
+    if name.isascii() and name.isprintable() and " " not in name:
+        text = name.lower().removesuffix(".")
+        if len(text) <= 253 and (_NAME if underscore else _HOST_NAME).fullmatch(text):
+            return text
+    return None
+
+
+def _name_problem(name: str, underscore: bool) -> str:
+    """What is wrong with ``name``, which ``_plain_name`` refused."""
     if not name:
         return "is empty"
-    plain = name.isascii() and name.isprintable() and " " not in name  # the usual case, at once
+    plain = name.isascii() and name.isprintable() and " " not in name
     odd = None if plain else next((c for c in name if not _plain_char(c)), None)
     if odd is not None:
         import unicodedata
@@ -304,10 +327,8 @@ def _name_problem(name: str, underscore: bool) -> str | None:
     if len(text) > 253 or len(labels) < 2:
         return "is too long" if len(text) > 253 else "has fewer than two labels"
     pattern = _LABEL if underscore else _HOST_LABEL
-    bad = next((label for label in labels if not pattern.fullmatch(label)), None)
-    if bad is not None:
-        return f"has the invalid label {show(bad, 70)}"
-    return None
+    bad = next(label for label in labels if not pattern.fullmatch(label))
+    return f"has the invalid label {show(bad, 70)}"
 
 
 def _plain_char(c: str) -> bool:
@@ -315,28 +336,36 @@ def _plain_char(c: str) -> bool:
 
 
 def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> str | None:
-    """The value in the form compared (targets lowercase, no trailing dot), or None."""
+    """The value in the form compared (targets lowercase, no trailing dot), or None after a
+    problem naming ``where``'s value."""
     if rdtype == "TXT":
-        if len(value.encode("utf-8", errors="replace")) > _MAX_TXT_BYTES:
-            problems.append(f"{where} is longer than {_MAX_TXT_BYTES} bytes (one TXT record)")
+        # At most 4 bytes a character: most values need not be encoded to be measured.
+        if len(value) * 4 > _MAX_TXT_BYTES and (
+            len(value.encode("utf-8", errors="replace")) > _MAX_TXT_BYTES
+        ):
+            problems.append(f"{where}.value is longer than {_MAX_TXT_BYTES} bytes (one TXT record)")
             return None
         return value
     if rdtype == "CNAME":
-        problem = _name_problem(value, True)
-        if problem is None:
-            return _canonical(value)
-        problems.append(f"{where} (CNAME target) {show(value)} {problem}; allowed: a host name")
-        return None
+        target = _plain_name(value, True)
+        if target is None:
+            problem = _name_problem(value, True)
+            problems.append(
+                f"{where}.value (CNAME target) {show(value)} {problem}; allowed: a host name"
+            )
+        return target
     if rdtype == "MX":
         prio, _, host = " ".join(value.split()).partition(" ")
         why = None if prio.isdigit() and int(prio) <= 65535 else f"has the priority {show(prio)}"
-        why = why or (_name_problem(host, False) if host else "has no host")
+        target = _plain_name(host, False)
+        if why is None and target is None:
+            why = _name_problem(host, False) if host else "has no host"
         if why is not None:
             problems.append(
-                f"{where} (MX) {show(value)} {why}; allowed: '<priority 0-65535> <host name>'"
+                f"{where}.value (MX) {show(value)} {why}; allowed: '<priority 0-65535> <host name>'"
             )
             return None
-        return f"{int(prio)} {_canonical(host)}"
+        return f"{int(prio)} {target}"
     value = " ".join(value.split())
     if rdtype == "NS":
         value = _canonical(value)
@@ -349,10 +378,12 @@ def _check_value(where: str, rdtype: str, value: str, problems: list[str]) -> st
         rdclass, dtype = dns.rdataclass.IN, dns.rdatatype.from_text(rdtype)
         dns.rdata.from_text(rdclass, dtype, value + _dot(rdtype))
     except (dns.exception.DNSException, ValueError) as exc:
-        problems.append(f"{where}: invalid {rdtype} value {show(value)}: {show(str(exc), 100)}")
+        problems.append(
+            f"{where}.value: invalid {rdtype} value {show(value)}: {show(str(exc), 100)}"
+        )
         return None
     if not value:
-        problems.append(f"{where}: the {rdtype} value is empty")
+        problems.append(f"{where}.value: the {rdtype} value is empty")
         return None
     return value
 

@@ -6,12 +6,15 @@ import json
 import math
 from dataclasses import dataclass
 from json.encoder import encode_basestring_ascii
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..dns.client import Stats
 from ..exit_status import ExitStatus
 from .findings import DomainResult, Finding
-from .readiness import RuleResult, Status, counts
+
+if TYPE_CHECKING:  # the mailbox-provider rules (and the SMTP and config models they need) are
+    # imported only when a report has them: a third of the imports of a plain run
+    from .readiness import RuleResult
 
 
 @dataclass
@@ -31,7 +34,11 @@ class Report:
 
     def unmet(self, domain: str | None = None) -> bool:
         """A mailbox-provider rule not met (for ``domain``, or any)."""
-        found = self.readiness or {}
+        found = self.readiness
+        if not found:
+            return False
+        from .readiness import Status
+
         return any(
             r.status is Status.NOT_MET
             for d, results in found.items()
@@ -96,6 +103,8 @@ def to_json(report: Report) -> dict[str, Any]:
         "domains": [domain_json(d) for d in report.domains],
     }
     if report.readiness is not None:
+        from .readiness import counts
+
         doc["mailbox_providers"] = counts(report.readiness)
         for d, entry in zip(report.domains, doc["domains"], strict=True):
             entry["mailbox_providers"] = [rule_json(r) for r in report.readiness[d.domain]]
@@ -274,6 +283,8 @@ def render_human(report: Report) -> str:
         f"{report.elapsed:.2f} s (exit status {status})"
     )
     if report.readiness is not None:
+        from .readiness import counts
+
         tally = counts(report.readiness)
         lines.append(
             f"mailbox providers: {tally['met']} met, {tally['not_met']} not met, "
@@ -288,13 +299,15 @@ def json_text(doc: Any) -> str:
 
     The standard library indents only in pure Python, through a generator per nesting level
     (every piece of text passes each level): for a thousand domains that was a tenth of the
-    run's CPU. Here each value is written once into one list. Anything but JSON's own types
-    (and ``str``/``int`` subclasses such as the enums, written as ``json`` writes them) goes
-    through ``json.dumps`` itself.
+    run's CPU. Here each value is written once into one list, and the keys of each shape of
+    object (the same keys at the same depth: every record's, every server's) are written once;
+    an object of strings alone (a record's servers and resolvers) is one ``%`` of a template.
+    Anything but JSON's own types (and ``str``/``int`` subclasses such as the enums, written
+    as ``json`` writes them) goes through ``json.dumps`` itself.
     """
     out: list[str] = []
     try:
-        _write(doc, out, "\n")
+        _write(doc, out, "\n", {})
     except _Unusual:
         return json.dumps(doc, indent=2)
     return "".join(out)
@@ -304,8 +317,62 @@ class _Unusual(Exception):
     """A value or key ``_write`` leaves to ``json.dumps``."""
 
 
-def _write(value: Any, out: list[str], newline: str) -> None:
-    if isinstance(value, str):
+class _Shape:
+    """The keys of objects at one depth, written: what precedes each value, and a template of
+    the whole object whose values are all strings (``strings``: until one is not)."""
+
+    def __init__(self, keys: tuple[str, ...], newline: str) -> None:
+        inner = newline + "  "
+        self.prefixes = [
+            f"{',' if i else '{'}{inner}{encode_basestring_ascii(k)}: " for i, k in enumerate(keys)
+        ]
+        self.template = "%s".join([*(p.replace("%", "%%") for p in self.prefixes), newline + "}"])
+        self.strings = True
+
+
+def _write(value: Any, out: list[str], newline: str, shapes: dict[Any, _Shape]) -> None:
+    kind = cast("type[object]", type(value))
+    if kind is dict:
+        items = cast("dict[Any, Any]", value)
+        if not items:
+            out.append("{}")
+            return
+        keys = tuple(items)
+        shape = shapes.get((keys, newline))
+        if shape is None:
+            if not all(type(k) is str for k in keys):
+                raise _Unusual
+            shape = shapes[keys, newline] = _Shape(keys, newline)
+        if shape.strings:
+            try:
+                out.append(shape.template % tuple(map(encode_basestring_ascii, items.values())))
+                return
+            except TypeError:  # a value that is not a string: this shape is written in full
+                shape.strings = False
+        inner = newline + "  "
+        for prefix, item in zip(shape.prefixes, items.values(), strict=True):
+            if type(item) is str:
+                out.append(prefix + encode_basestring_ascii(item))
+            else:
+                out.append(prefix)
+                _write(item, out, inner, shapes)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        elements = cast("list[Any]", value)
+        if not elements:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        sep = "[" + inner
+        for element in elements:
+            if type(element) is str:
+                out.append(sep + encode_basestring_ascii(element))
+            else:
+                out.append(sep)
+                _write(element, out, inner, shapes)
+            sep = "," + inner
+        out.append(newline + "]")
+    elif isinstance(value, str):
         out.append(encode_basestring_ascii(value))
     elif value is None:
         out.append("null")
@@ -315,37 +382,9 @@ def _write(value: Any, out: list[str], newline: str) -> None:
         out.append("false")
     elif isinstance(value, int):
         out.append(int.__repr__(value))
-    elif isinstance(value, dict):
-        items = cast("dict[Any, Any]", value)
-        if not items:
-            out.append("{}")
-            return
-        inner = newline + "  "
-        sep = "{" + inner
-        for key, item in items.items():
-            if not isinstance(key, str):
-                raise _Unusual
-            out.append(sep)
-            out.append(encode_basestring_ascii(key))
-            out.append(": ")
-            _write(item, out, inner)
-            sep = "," + inner
-        out.append(newline + "}")
-    elif isinstance(value, (list, tuple)):
-        elements = cast("list[Any]", value)
-        if not elements:
-            out.append("[]")
-            return
-        inner = newline + "  "
-        sep = "[" + inner
-        for element in elements:
-            out.append(sep)
-            _write(element, out, inner)
-            sep = "," + inner
-        out.append(newline + "]")
     elif isinstance(value, float) and math.isfinite(value):
         out.append(float.__repr__(value))
-    else:  # NaN, infinities and anything else: json.dumps decides
+    else:  # NaN, infinities, subclasses of dict and list, and anything else: json.dumps decides
         raise _Unusual
 
 
