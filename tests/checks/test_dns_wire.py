@@ -276,6 +276,28 @@ def test_garbage_with_the_right_id_is_a_malformed_answer() -> None:
     assert protocol.count == 2  # tried again, bounded
 
 
+def test_a_malformed_record_in_the_usual_shape_is_a_malformed_answer() -> None:
+    """The short way (``checks.dns.usual``) fails as the general reader does: the same error,
+    tried again."""
+
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        question = query.to_wire()[12:]
+        question = question[: question.index(b"\x00") + 5]
+        header = struct.pack("!HHHHHH", query.id, 0x8580, 1, 1, 0, 0)
+        record = b"\xc0\x0c" + struct.pack("!HHIH", 15, 1, 300, 1) + b"\x00"  # MX: 1 byte
+        return [header + question + record]
+
+    answers: list[Answer] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "mail.example.com", "MX", recurse=False))
+
+    protocol = asyncio.run(_with_server(handler, body))
+    assert answers[0].status == "error"
+    assert answers[0].error == "malformed answer (MX record too short)"
+    assert protocol.count == 2
+
+
 def test_servfail_is_retried_and_refused_is_final() -> None:
     def handler(query: dns.message.Message, n: int) -> list[bytes]:
         response = dns.message.make_response(query)
