@@ -391,7 +391,9 @@ class DnsClient:
         self._id_pos = pos + 2
         return (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
 
-    def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+    def query(
+        self, server: Server, name: str, rdtype: str, *, recurse: bool
+    ) -> asyncio.Future[Answer]:
         """The answer of ``server`` for ``name``/``rdtype``."""
         future: asyncio.Future[Answer] = self.loop.create_future()
         self._submit(_Batch(future, 1, one=True), [(server, name, rdtype, recurse)])

@@ -147,13 +147,19 @@ async def verify_domain(
     result.findings.extend(_merge(per_server, len(servers)))
 
     # What the published values need from elsewhere (keys, include trees, report auth); the
-    # findings in this order. Those known at once are not wrapped in tasks.
+    # findings in this order. Those known at once (the lookup answered already) are not
+    # wrapped in tasks.
     analyses: list[list[Finding] | Coroutine[Any, Any, list[Finding]]] = []
     for e, values in published.items():
         for value, where in values.items():
             ns_label = _servers_label(where, len(servers))
             if e.rdtype == "CNAME" and e.purpose.startswith("dkim"):
-                analyses.append(dkim.dkim_target_findings(e, value, ns_label, view))
+                key = view.query(value, "TXT")
+                analyses.append(
+                    dkim.target_key_findings(e, value, key.result(), ns_label, view.label)
+                    if key.done()
+                    else dkim.dkim_target_findings(e, value, ns_label, view)
+                )
             elif dkim.is_dkim_txt_row(e):
                 analyses.append(dkim.dkim_findings(e, e.name, value, ns_label, view.label))
             elif spf.is_spf_row(e):
