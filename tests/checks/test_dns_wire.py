@@ -20,6 +20,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from components.checks.dns import client as client_module
 from components.checks.dns import wire
 from components.checks.dns.client import Answer, DnsClient, Server, rdata_int, rdata_name, txt_text
 from tests.support.knot_server import free_port, random_loopback
@@ -351,6 +352,41 @@ def test_queries_in_flight_are_bounded() -> None:
     answers = asyncio.run(run())
     assert [a.status for a in answers] == ["ok"] * 10
     assert most[0] == 3
+
+
+def test_the_window_refills_once_the_answers_are_drained(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers that arrive together are all read first, then the queries waiting for the window
+    go out back to back (a server on the same host is woken once for them, not per answer)."""
+    events: list[str] = []
+    read, send = client_module.read_usual, DnsClient._send  # pyright: ignore[reportPrivateUsage]
+
+    def reading(data: bytes, question: bytes) -> wire.Reading | None:
+        events.append("read")
+        return read(data, question)
+
+    def sending(self: DnsClient, job: object) -> None:
+        events.append("send")
+        send(self, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_module, "read_usual", reading)
+    monkeypatch.setattr(DnsClient, "_send", sending)
+    held: list[dns.message.Message] = []
+
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        held.append(query)  # four at a time, answered at once
+        if len(held) < 4:
+            return []
+        answers = [_answer_for(q) for q in held]
+        held.clear()
+        return answers
+
+    async def body(client: DnsClient, server: Server) -> None:
+        client.max_in_flight = 4
+        names = [f"n{i}.example.com" for i in range(8)]
+        await client.query_all([(server, name, "MX", False) for name in names])
+
+    asyncio.run(_with_server(handler, body))
+    assert events == ["send"] * 4 + ["read"] * 4 + ["send"] * 4 + ["read"] * 4
 
 
 def test_a_closed_port_is_a_connection_error() -> None:

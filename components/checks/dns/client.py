@@ -280,6 +280,17 @@ class _Channel:
         client.loop.add_reader(self.sock.fileno(), self._readable)
 
     def _readable(self) -> None:
+        client = self.client
+        # The window refilled once the socket is drained, not after each answer: the sends go
+        # back to back, so a server on this host is woken once for them, not for each.
+        client.pumping = True
+        try:
+            self._drain()
+        finally:
+            client.pumping = False
+        client.pump()
+
+    def _drain(self) -> None:
         recv, pending, client = self.sock.recv, self.pending, self.client
         for _ in range(256):  # drain what is there, bounded; the loop calls again if more
             try:
@@ -374,7 +385,7 @@ class DnsClient:
         self.retired: set[_Channel] = set()  # sockets of past rounds with queries in flight
         self._queue: deque[_Job] = deque()
         self._in_flight = 0
-        self._pumping = False
+        self.pumping = False
         self._seq = 0
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
         self._timer: asyncio.TimerHandle | None = None
@@ -421,23 +432,27 @@ class DnsClient:
     def _start(self, job: _Job) -> None:
         if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
-        if self._in_flight < self.max_in_flight:
+        if self._in_flight < self.max_in_flight and not self._queue:
             self._send(job)
         else:
             self._queue.append(job)
 
     def _done_sending(self) -> None:
         self._in_flight -= 1
-        if self._pumping:
-            return  # a send that failed at once, inside the loop below: it goes on from there
-        self._pumping = True
+        if self.pumping:
+            return  # inside ``pump`` (a send that failed at once) or a socket's drain: later
+        self.pump()
+
+    def pump(self) -> None:
+        """Send what waits for the window, back to back."""
+        self.pumping = True
         try:
             while self._queue and self._in_flight < self.max_in_flight:
                 job = self._queue.popleft()
                 if not job.batch.done():
                     self._send(job)
         finally:
-            self._pumping = False
+            self.pumping = False
 
     def _send(self, job: _Job) -> None:
         self._in_flight += 1
