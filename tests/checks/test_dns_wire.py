@@ -129,6 +129,89 @@ def test_compression_loops_and_forward_pointers_are_errors() -> None:
             wire.parse(header + question + b"\x00\x01\x00\x01")
 
 
+def _reference_read_name(data: bytes, pos: int) -> tuple[bytes, int]:
+    """``wire.read_name`` as first written, label by label: the model the faster one must match
+    (name, position and error message)."""
+    parts: list[bytes] = []
+    size, end, limit = 1, -1, pos
+    while True:
+        if pos >= len(data):
+            raise wire.WireError("name runs past the end of the message")
+        n = data[pos]
+        if n == 0:
+            pos += 1
+            break
+        if n >= 0xC0:
+            if pos + 1 >= len(data):
+                raise wire.WireError("truncated compression pointer")
+            target = ((n & 0x3F) << 8) | data[pos + 1]
+            if target >= limit:
+                raise wire.WireError("bad compression pointer")
+            if end < 0:
+                end = pos + 2
+            limit = pos = target
+            continue
+        if n > 63:
+            raise wire.WireError("unknown label type")
+        size += n + 1
+        if size > 255:
+            raise wire.WireError("name longer than 255 bytes")
+        parts.append(data[pos : pos + n + 1])
+        pos += n + 1
+    parts.append(b"\x00")
+    return b"".join(parts).lower(), (end if end >= 0 else pos)
+
+
+def _name_outcome(read: Callable[[bytes, int], tuple[bytes, int]], data: bytes, pos: int) -> object:
+    try:
+        return read(data, pos)
+    except wire.WireError as exc:
+        return str(exc)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(min_size=1, max_size=70).map(lambda b: bytes([len(b) % 64]) + b),
+            st.integers(0, 0x3FFF).map(lambda t: (0xC000 | t).to_bytes(2, "big")),
+            st.binary(max_size=3),
+            st.just(b"\x00"),
+        ),
+        max_size=12,
+    ).map(b"".join),
+    st.integers(0, 60),
+)
+def test_the_name_reader_matches_its_model(data: bytes, pos: int) -> None:
+    """Labels, pointers (backwards or not), stray bytes: the same name, end and error."""
+    assert _name_outcome(wire.read_name, data, pos) == _name_outcome(
+        _reference_read_name, data, pos
+    )
+
+
+def test_compressed_names_and_odd_label_types() -> None:
+    data = b"\x03Foo\x07example\x03com\x00" + b"\x03bar\xc0\x04" + b"\x03baz\xc0\x11"
+    assert wire.read_name(data, 17) == (b"\x03bar\x07example\x03com\x00", 23)
+    assert wire.read_name(data, 23) == (b"\x03baz\x03bar\x07example\x03com\x00", 29)
+    for pos in (0, 4, 17, 23):
+        assert _name_outcome(wire.read_name, data, pos) == _name_outcome(
+            _reference_read_name, data, pos
+        )
+    for kind in (0x40, 0x80, 0xBF):  # the extended and reserved label types: not pointers
+        odd = b"\x00" * 4 + bytes([kind, 0])
+        assert _name_outcome(wire.read_name, odd, 4) == "unknown label type"
+
+
+def test_names_of_255_bytes_and_more() -> None:
+    label = b"\x3f" + b"a" * 63
+    for last in (61, 62, 63):  # names of 255, 256 and 257 bytes
+        data = label * 3 + bytes([last]) + b"b" * last + b"\x00"
+        assert _name_outcome(wire.read_name, data, 0) == _name_outcome(
+            _reference_read_name, data, 0
+        )
+    assert wire.read_name(label * 3 + b"\x3d" + b"B" * 61 + b"\x00", 0)[1] == 255
+
+
 _QUESTIONS = [
     wire.question_bytes(wire.encode_name("mail.example.com"), t)
     for t in (wire.MX, wire.TXT, wire.SOA, wire.CNAME, wire.A)
