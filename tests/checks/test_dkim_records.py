@@ -139,6 +139,23 @@ def test_a_key_split_into_several_strings_is_read_whole() -> None:
     assert target_findings(Resolvers({(TARGET, "TXT"): txt_answer(TARGET, long_key)})) == []
 
 
+def test_one_key_behind_many_selectors_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same key text (several selectors, two servers, every ``--wait`` poll) is parsed
+    once, and every selector still gets its own findings."""
+    loaded: list[bytes] = []
+    monkeypatch.setattr(dkim, "_load_rsa", loaded.append)  # returns None: "not a key"
+    text = dkim_key_txt(1024).replace("p=", "t=y; p=")  # a text no other test parses
+    answer = txt_answer(TARGET, text)
+    view = Resolvers({(TARGET, "TXT"): answer})
+    first = target_findings(view)
+    again = dkim.target_key_findings(CNAME_ROW, TARGET, answer, "ns1.example.com", view.label)
+    byodkim = dkim.dkim_findings(TXT_ROW, TXT_ROW.name, text, "ns2.example.com", "ns")
+    assert len(loaded) == 1
+    assert first == again
+    assert [f.code for f in first] == [FindingCode.DKIM_KEY_INVALID, FindingCode.DKIM_KEY_WARNING]
+    assert [f.name for f in byodkim] == [TXT_ROW.name, TXT_ROW.name]
+
+
 # ---- BYODKIM keys published as TXT ------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from components.checks.dns import client as client_module
 from components.checks.dns import wire
 from components.checks.dns.client import Answer, DnsClient, Server, rdata_int, rdata_name, txt_text
 from tests.support.knot_server import free_port, random_loopback
@@ -126,6 +127,89 @@ def test_compression_loops_and_forward_pointers_are_errors() -> None:
     for question in (b"\xc0\x0c", b"\xc0\x0e\x00\x00", b"\x01a\xc0\x0c"):
         with pytest.raises(wire.WireError):
             wire.parse(header + question + b"\x00\x01\x00\x01")
+
+
+def _reference_read_name(data: bytes, pos: int) -> tuple[bytes, int]:
+    """``wire.read_name`` as first written, label by label: the model the faster one must match
+    (name, position and error message)."""
+    parts: list[bytes] = []
+    size, end, limit = 1, -1, pos
+    while True:
+        if pos >= len(data):
+            raise wire.WireError("name runs past the end of the message")
+        n = data[pos]
+        if n == 0:
+            pos += 1
+            break
+        if n >= 0xC0:
+            if pos + 1 >= len(data):
+                raise wire.WireError("truncated compression pointer")
+            target = ((n & 0x3F) << 8) | data[pos + 1]
+            if target >= limit:
+                raise wire.WireError("bad compression pointer")
+            if end < 0:
+                end = pos + 2
+            limit = pos = target
+            continue
+        if n > 63:
+            raise wire.WireError("unknown label type")
+        size += n + 1
+        if size > 255:
+            raise wire.WireError("name longer than 255 bytes")
+        parts.append(data[pos : pos + n + 1])
+        pos += n + 1
+    parts.append(b"\x00")
+    return b"".join(parts).lower(), (end if end >= 0 else pos)
+
+
+def _name_outcome(read: Callable[[bytes, int], tuple[bytes, int]], data: bytes, pos: int) -> object:
+    try:
+        return read(data, pos)
+    except wire.WireError as exc:
+        return str(exc)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.binary(min_size=1, max_size=70).map(lambda b: bytes([len(b) % 64]) + b),
+            st.integers(0, 0x3FFF).map(lambda t: (0xC000 | t).to_bytes(2, "big")),
+            st.binary(max_size=3),
+            st.just(b"\x00"),
+        ),
+        max_size=12,
+    ).map(b"".join),
+    st.integers(0, 60),
+)
+def test_the_name_reader_matches_its_model(data: bytes, pos: int) -> None:
+    """Labels, pointers (backwards or not), stray bytes: the same name, end and error."""
+    assert _name_outcome(wire.read_name, data, pos) == _name_outcome(
+        _reference_read_name, data, pos
+    )
+
+
+def test_compressed_names_and_odd_label_types() -> None:
+    data = b"\x03Foo\x07example\x03com\x00" + b"\x03bar\xc0\x04" + b"\x03baz\xc0\x11"
+    assert wire.read_name(data, 17) == (b"\x03bar\x07example\x03com\x00", 23)
+    assert wire.read_name(data, 23) == (b"\x03baz\x03bar\x07example\x03com\x00", 29)
+    for pos in (0, 4, 17, 23):
+        assert _name_outcome(wire.read_name, data, pos) == _name_outcome(
+            _reference_read_name, data, pos
+        )
+    for kind in (0x40, 0x80, 0xBF):  # the extended and reserved label types: not pointers
+        odd = b"\x00" * 4 + bytes([kind, 0])
+        assert _name_outcome(wire.read_name, odd, 4) == "unknown label type"
+
+
+def test_names_of_255_bytes_and_more() -> None:
+    label = b"\x3f" + b"a" * 63
+    for last in (61, 62, 63):  # names of 255, 256 and 257 bytes
+        data = label * 3 + bytes([last]) + b"b" * last + b"\x00"
+        assert _name_outcome(wire.read_name, data, 0) == _name_outcome(
+            _reference_read_name, data, 0
+        )
+    assert wire.read_name(label * 3 + b"\x3d" + b"B" * 61 + b"\x00", 0)[1] == 255
 
 
 _QUESTIONS = [
@@ -276,6 +360,28 @@ def test_garbage_with_the_right_id_is_a_malformed_answer() -> None:
     assert protocol.count == 2  # tried again, bounded
 
 
+def test_a_malformed_record_in_the_usual_shape_is_a_malformed_answer() -> None:
+    """The short way (``checks.dns.usual``) fails as the general reader does: the same error,
+    tried again."""
+
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        question = query.to_wire()[12:]
+        question = question[: question.index(b"\x00") + 5]
+        header = struct.pack("!HHHHHH", query.id, 0x8580, 1, 1, 0, 0)
+        record = b"\xc0\x0c" + struct.pack("!HHIH", 15, 1, 300, 1) + b"\x00"  # MX: 1 byte
+        return [header + question + record]
+
+    answers: list[Answer] = []
+
+    async def body(client: DnsClient, server: Server) -> None:
+        answers.append(await client.query(server, "mail.example.com", "MX", recurse=False))
+
+    protocol = asyncio.run(_with_server(handler, body))
+    assert answers[0].status == "error"
+    assert answers[0].error == "malformed answer (MX record too short)"
+    assert protocol.count == 2
+
+
 def test_servfail_is_retried_and_refused_is_final() -> None:
     def handler(query: dns.message.Message, n: int) -> list[bytes]:
         response = dns.message.make_response(query)
@@ -329,6 +435,41 @@ def test_queries_in_flight_are_bounded() -> None:
     answers = asyncio.run(run())
     assert [a.status for a in answers] == ["ok"] * 10
     assert most[0] == 3
+
+
+def test_the_window_refills_once_the_answers_are_drained(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers that arrive together are all read first, then the queries waiting for the window
+    go out back to back (a server on the same host is woken once for them, not per answer)."""
+    events: list[str] = []
+    read, send = client_module.read_usual, DnsClient._send  # pyright: ignore[reportPrivateUsage]
+
+    def reading(data: bytes, question: bytes) -> wire.Reading | None:
+        events.append("read")
+        return read(data, question)
+
+    def sending(self: DnsClient, job: object) -> None:
+        events.append("send")
+        send(self, job)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_module, "read_usual", reading)
+    monkeypatch.setattr(DnsClient, "_send", sending)
+    held: list[dns.message.Message] = []
+
+    def handler(query: dns.message.Message, n: int) -> list[bytes]:
+        held.append(query)  # four at a time, answered at once
+        if len(held) < 4:
+            return []
+        answers = [_answer_for(q) for q in held]
+        held.clear()
+        return answers
+
+    async def body(client: DnsClient, server: Server) -> None:
+        client.max_in_flight = 4
+        names = [f"n{i}.example.com" for i in range(8)]
+        await client.query_all([(server, name, "MX", False) for name in names])
+
+    asyncio.run(_with_server(handler, body))
+    assert events == ["send"] * 4 + ["read"] * 4 + ["send"] * 4 + ["read"] * 4
 
 
 def test_a_closed_port_is_a_connection_error() -> None:

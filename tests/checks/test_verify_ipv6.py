@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import Awaitable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from enum import Enum
@@ -231,7 +230,9 @@ class RecordingClient(DnsClient):
         self.resolver = resolver
         self.asked: list[tuple[str, str]] = []
 
-    def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+    def query(
+        self, server: Server, name: str, rdtype: str, *, recurse: bool
+    ) -> asyncio.Future[Answer]:
         if server == self.resolver:
             self.asked.append((name, rdtype))
         return super().query(server, name, rdtype, recurse=recurse)

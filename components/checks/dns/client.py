@@ -22,6 +22,7 @@ from os import urandom
 from typing import Any, Literal, NamedTuple
 
 from . import wire
+from .usual import read_usual
 
 Status = Literal["ok", "nxdomain", "nodata", "error"]
 Question = tuple["Server", str, str, bool]
@@ -175,6 +176,7 @@ _RCODE_TEXT = {FORMERR: "FORMERR", SERVFAIL: "SERVFAIL", NOTIMP: "NOTIMP", REFUS
 _RDTYPES = {"A": 1, "AAAA": 28, "CNAME": 5, "MX": 15, "NS": 2, "SOA": 6, "TXT": 16}
 ID_BLOCK = 512  # query ids drawn from the system's CSPRNG at once
 PER_SOCKET = 64  # queries in flight on one UDP socket: a burst of answers fits its buffer
+_ID = struct.Struct("!H")
 
 
 def _check_reply(data: bytes, question: bytes) -> bool:
@@ -238,21 +240,16 @@ class _Job:
         "recurse",
         "seq",
         "server",
+        "tail",
     )
 
     def __init__(
-        self,
-        batch: _Batch,
-        index: int,
-        server: Server,
-        qname: str,
-        rdtype: str,
-        question: bytes,
-        recurse: bool,
+        self, batch: _Batch, index: int, server: Server, built: _Built, rdtype: str, recurse: bool
     ) -> None:
         self.batch, self.index = batch, index
-        self.server, self.qname, self.rdtype = server, qname, rdtype
-        self.question, self.recurse = question, recurse
+        self.server, self.qname, self.rdtype = server, built.qname, rdtype
+        self.question, self.recurse = built.question, recurse
+        self.tail = built.recursive if recurse else built.iterative
         self.attempt = 0
         self.last_error = "no answer"
         self.channel: _Channel | None = None
@@ -282,17 +279,22 @@ class _Channel:
         self.closed = False
         client.loop.add_reader(self.sock.fileno(), self._readable)
 
-    def new_id(self) -> int:
-        for _ in range(1000):
-            qid = self.client.random_id()
-            if qid not in self.pending:
-                return qid
-        raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
-
     def _readable(self) -> None:
+        client = self.client
+        # The window refilled once the socket is drained, not after each answer: the sends go
+        # back to back, so a server on this host is woken once for them, not for each.
+        client.pumping = True
+        try:
+            self._drain()
+        finally:
+            client.pumping = False
+        client.pump()
+
+    def _drain(self) -> None:
+        recv, pending, client = self.sock.recv, self.pending, self.client
         for _ in range(256):  # drain what is there, bounded; the loop calls again if more
             try:
-                data = self.sock.recv(65535)
+                data = recv(65535)
             except (BlockingIOError, InterruptedError):
                 return
             except OSError as exc:  # an ICMP error for this server
@@ -301,9 +303,25 @@ class _Channel:
             if len(data) < 12:
                 continue
             qid = (data[0] << 8) | data[1]
-            job = self.pending.get(qid)
+            job = pending.get(qid)
             if job is None:
                 continue  # late (timed out) or stray: ignore
+            if data[2] & 0xFA == 0x80:  # a response to a query, not truncated: the usual
+                try:
+                    reading = read_usual(data, job.question)
+                except Exception as exc:  # malformed or hostile record data: never a traceback
+                    self.forget(qid)
+                    client.attempt_failed(job, exc)
+                    if self.closed:
+                        return
+                    continue
+                if reading is not None:
+                    self.forget(qid)
+                    job.seq = 0
+                    client.answered(job, reading)
+                    if self.closed:
+                        return
+                    continue
             try:
                 if not _check_reply(data, job.question):
                     continue  # an answer to another question: keep waiting, as dnspython does
@@ -367,7 +385,7 @@ class DnsClient:
         self.retired: set[_Channel] = set()  # sockets of past rounds with queries in flight
         self._queue: deque[_Job] = deque()
         self._in_flight = 0
-        self._pumping = False
+        self.pumping = False
         self._seq = 0
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
         self._timer: asyncio.TimerHandle | None = None
@@ -384,7 +402,9 @@ class DnsClient:
         self._id_pos = pos + 2
         return (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
 
-    def query(self, server: Server, name: str, rdtype: str, *, recurse: bool) -> Awaitable[Answer]:
+    def query(
+        self, server: Server, name: str, rdtype: str, *, recurse: bool
+    ) -> asyncio.Future[Answer]:
         """The answer of ``server`` for ``name``/``rdtype``."""
         future: asyncio.Future[Answer] = self.loop.create_future()
         self._submit(_Batch(future, 1, one=True), [(server, name, rdtype, recurse)])
@@ -401,47 +421,54 @@ class DnsClient:
         return future
 
     def _submit(self, batch: _Batch, questions: Sequence[Question]) -> None:
-        built: dict[tuple[str, str], tuple[str, bytes | str]] = {}
         for index, (server, name, rdtype, recurse) in enumerate(questions):
-            entry = built.get((name, rdtype))
-            if entry is None:
-                entry = built[(name, rdtype)] = _question(name, rdtype)
-            qname, question = entry
-            if isinstance(question, str):
-                batch.put(index, Answer(qname, rdtype, "error", error=question))
+            built = _question(name, rdtype)
+            if built.error:
+                batch.put(index, Answer(built.qname, rdtype, "error", error=built.error))
             else:
-                self._start(_Job(batch, index, server, qname, rdtype, question, recurse))
+                self._start(_Job(batch, index, server, built, rdtype, recurse))
 
     # ---- the window ----
     def _start(self, job: _Job) -> None:
         if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
-        if self._in_flight < self.max_in_flight:
+        if self._in_flight < self.max_in_flight and not self._queue:
             self._send(job)
         else:
             self._queue.append(job)
 
     def _done_sending(self) -> None:
         self._in_flight -= 1
-        if self._pumping:
-            return  # a send that failed at once, inside the loop below: it goes on from there
-        self._pumping = True
+        if self.pumping:
+            return  # inside ``pump`` (a send that failed at once) or a socket's drain: later
+        self.pump()
+
+    def pump(self) -> None:
+        """Send what waits for the window, back to back."""
+        self.pumping = True
         try:
             while self._queue and self._in_flight < self.max_in_flight:
                 job = self._queue.popleft()
                 if not job.batch.done():
                     self._send(job)
         finally:
-            self._pumping = False
+            self.pumping = False
 
     def _send(self, job: _Job) -> None:
         self._in_flight += 1
-        self.stats.queries += 1
-        self.stats.udp += 1
+        stats = self.stats
+        stats.queries += 1
+        stats.udp += 1
         try:
             channel = self._channel(job.server)
-            qid = channel.new_id()
-            channel.sock.send(wire.make_query(qid, job.question, job.recurse))
+            pending = channel.pending
+            for _ in range(1000):
+                qid = self.random_id()
+                if qid not in pending:
+                    break
+            else:
+                raise OSError("no free query id")  # unreachable: at most PER_SOCKET are in use
+            channel.sock.send(_ID.pack(qid) + job.tail)
         except OSError as exc:
             self.attempt_failed(job, exc)
             return
@@ -488,6 +515,10 @@ class DnsClient:
         except Exception as exc:  # malformed or hostile: never a traceback
             self.attempt_failed(job, exc)
             return
+        self.answered(job, reading)
+
+    def answered(self, job: _Job, reading: wire.Reading) -> None:
+        """A reply to ``job``'s question, read: its answer, or what to do next."""
         if reading.rcode in (NOERROR, NXDOMAIN):
             self._done_sending()
             job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
@@ -544,7 +575,9 @@ class DnsClient:
         self._channels.clear()
 
     def _channel(self, server: Server) -> _Channel:
-        channels = self._channels.setdefault((server.host, server.port), [])
+        channels = self._channels.get((server.host, server.port))
+        if channels is None:
+            channels = self._channels[(server.host, server.port)] = []
         for channel in channels:
             if len(channel.pending) < PER_SOCKET:
                 return channel
@@ -582,15 +615,30 @@ class DnsClient:
         return data
 
 
-def _question(name: str, rdtype: str) -> tuple[str, bytes | str]:
-    """The normalized name and the question's bytes, or why there can be no such query."""
+class _Built(NamedTuple):
+    """A question as sent: the normalized name, the question's bytes and the query after its
+    id (without and with RD), or why there can be no such query (``error``)."""
+
+    qname: str
+    question: bytes = b""
+    iterative: bytes = b""
+    recursive: bytes = b""
+    error: str = ""
+
+
+@functools.lru_cache(maxsize=16384)
+def _question(name: str, rdtype: str) -> _Built:
+    """The question ``name``/``rdtype`` as sent. Memoised (a pure function of the two): a
+    pass asks each name of each server and resolver, and each poll asks again."""
     qname = normalize_name(name)
     try:
         qwire = wire.encode_name(qname)
         dtype = _RDTYPES.get(rdtype) or wire.rdtype_number(rdtype)
     except ValueError as exc:
-        return qname, f"invalid query: {exc}"
-    return qname, wire.question_bytes(qwire.lower(), dtype)
+        return _Built(qname, error=f"invalid query: {exc}")
+    question = wire.question_bytes(qwire.lower(), dtype)
+    iterative, recursive = (wire.make_query(0, question, rd)[2:] for rd in (False, True))
+    return _Built(qname, question, iterative, recursive)
 
 
 def _rcode_text(rcode: int) -> str:

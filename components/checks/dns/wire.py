@@ -106,37 +106,34 @@ def make_query(qid: int, question: bytes, recurse: bool) -> bytes:
 
 def read_name(wire: bytes, pos: int) -> tuple[bytes, int]:
     """The name at ``pos`` as a lowercase uncompressed wire key, and the position after it."""
-    parts: list[bytes] = []
+    runs: list[bytes] = []  # the stretches before each compression pointer
+    start = pos
     size = 1
     end = -1
     limit = pos  # every compression pointer must point before the previous one
-    size_max = len(wire)
-    while True:
-        if pos >= size_max:
-            raise WireError("name runs past the end of the message")
-        n = wire[pos]
-        if n == 0:
-            pos += 1
-            break
-        if n >= 0xC0:
-            if pos + 1 >= size_max:
-                raise WireError("truncated compression pointer")
-            target = ((n & 0x3F) << 8) | wire[pos + 1]
-            if target >= limit:
-                raise WireError("bad compression pointer")
-            if end < 0:
-                end = pos + 2
-            limit = pos = target
-            continue
-        if n > 63:
-            raise WireError("unknown label type")
-        size += n + 1
-        if size > 255:
-            raise WireError("name longer than 255 bytes")
-        parts.append(wire[pos : pos + n + 1])
-        pos += n + 1
-    parts.append(b"\x00")
-    return b"".join(parts).lower(), (end if end >= 0 else pos)
+    try:
+        while n := wire[pos]:
+            if n > 63:
+                if n < 0xC0:
+                    raise WireError("unknown label type")
+                if pos + 1 >= len(wire):
+                    raise WireError("truncated compression pointer")
+                target = ((n & 0x3F) << 8) | wire[pos + 1]
+                if target >= limit:
+                    raise WireError("bad compression pointer")
+                if end < 0:
+                    end = pos + 2
+                runs.append(wire[start:pos])
+                limit = pos = start = target
+                continue
+            size += n + 1
+            if size > 255:
+                raise WireError("name longer than 255 bytes")
+            pos += n + 1
+    except IndexError:
+        raise WireError("name runs past the end of the message") from None
+    name = (b"".join(runs) + wire[start : pos + 1] if runs else wire[start : pos + 1]).lower()
+    return name, (end if end >= 0 else pos + 1)
 
 
 class RR:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
-from ..dns.client import txt_text
+from ..dns.client import Answer, txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
 from .dkim_tags import (
@@ -70,8 +71,11 @@ def _rsa_bits(der: bytes) -> tuple[int, bool] | None:
     return key.key_size, der[header] == 0x30
 
 
+@functools.lru_cache(maxsize=1024)
 def parse_dkim_key(text: str) -> DkimKey:
-    """Parse a DKIM key record (TXT strings already joined)."""
+    """Parse a DKIM key record (TXT strings already joined). Memoised (a pure function of the
+    text, the RSA key loaded each time otherwise: one key record may be behind many
+    selectors); the keys are shared, never changed."""
     record = KeyTags()
     parse_tag_list(text, record)
     check_tag_values(record)
@@ -137,13 +141,16 @@ async def dkim_target_findings(
 ) -> list[Finding]:
     """The DKIM key behind the CNAME target ``target`` of ``e``, through the resolvers."""
     answer = await view.query(target, "TXT")
+    return target_key_findings(e, target, answer, ns_label, view.label)
+
+
+def target_key_findings(
+    e: Expected, target: str, answer: Answer, ns_label: str | None, via: str
+) -> list[Finding]:
+    """``dkim_target_findings`` once the resolvers' ``answer`` (through ``via``) is in."""
     where = f"{e.name} -> {target}"
     if answer.status == "error":
-        return [
-            Finding.could_not_check(
-                e.name, view.label, f"the DKIM key at {target} ({answer.error})"
-            )
-        ]
+        return [Finding.could_not_check(e.name, via, f"the DKIM key at {target} ({answer.error})")]
     _, records = answer.chase()
     parsed = [parse_dkim_key(txt_text(r)) for r in records]  # each record read once
     keys = [key for key in parsed if is_key_tags(key.tags)]
@@ -153,14 +160,14 @@ async def dkim_target_findings(
                 "error",
                 FindingCode.DKIM_KEY_MISSING,
                 e.name,
-                f"{where}: no DKIM key record at {target} through {view.label} "
+                f"{where}: no DKIM key record at {target} through {via} "
                 "(wrong token or region, or SES has not published it)",
                 nameserver=ns_label,
             )
         ]
     found: list[Finding] = []
     for key in keys:
-        found.extend(_key_findings(e, target, key, ns_label, view.label))
+        found.extend(_key_findings(e, target, key, ns_label, via))
     return found
 
 

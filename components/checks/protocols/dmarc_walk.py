@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from ..dns.client import normalize_name, txt_text
 from ..verify.expected import Expected
@@ -151,15 +153,22 @@ def lookups(text: str, domain: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-async def report_findings(
+def report_findings(
     e: Expected, text: str, ns_label: str | None, view: Resolver
-) -> list[Finding]:
+) -> list[Finding] | Coroutine[Any, Any, list[Finding]]:
     """Report destinations of the DMARC record ``text`` (published for ``e``) in another
-    organizational domain that do not authorise the reports, or whose walk could not complete."""
+    organizational domain that do not authorise the reports, or whose walk could not complete;
+    at once (no coroutine) when it has none there."""
     domain = normalize_name(e.domain)
     dests = _destinations(text, domain)
     if not dests:
         return []
+    return _walked_findings(e, domain, dests, ns_label, view)
+
+
+async def _walked_findings(
+    e: Expected, domain: str, dests: list[str], ns_label: str | None, view: Resolver
+) -> list[Finding]:
     walks = await asyncio.gather(tree_walk(domain, view), *(tree_walk(d, view) for d in dests))
     ours = walks[0]
     found: list[Finding] = []

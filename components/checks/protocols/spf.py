@@ -30,6 +30,7 @@ _MAX_NODES = 40
 
 MECHANISMS = frozenset({"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"})
 LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
+_TERM_TYPES = {"include": "TXT", "redirect": "TXT", "mx": "MX"}  # "a", "exists": A
 _QUALIFIERS = "+-?~"
 _NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9\-_.]*$")
 
@@ -360,14 +361,11 @@ def _mx_hosts(
     return [("mx host", text, name, path) for name in sorted(names - {""})]
 
 
-async def _lookup_term(kind: str, target: str, lookup: LookupFn) -> TxtLookup:
-    if kind in ("include", "redirect"):
-        return await lookup(target, "TXT")
-    if kind == "mx":
-        return await lookup(target, "MX")
-    if kind == "ptr":
-        return TxtLookup("ok")  # depends on the connecting IP: nothing to look up statically
-    return await lookup(target, "A")
+def _lookup_term(kind: str, target: str, lookup: LookupFn) -> Awaitable[TxtLookup]:
+    """The lookup's own awaitable, not a coroutine around it (each would be a task)."""
+    if kind == "ptr":  # depends on the connecting IP: nothing to look up statically
+        return asyncio.sleep(0, TxtLookup("ok"))
+    return lookup(target, _TERM_TYPES.get(kind, "A"))
 
 
 def is_spf_row(e: Expected) -> bool:

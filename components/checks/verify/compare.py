@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from ..dns.client import Answer, normalize_name, rdata_int, rdata_name, txt_text
 from ..protocols import bimi, dkim, dmarc, spf
@@ -26,48 +27,37 @@ def _mx(value: str) -> tuple[int, str]:
     return int(prio), normalize_name(host)
 
 
-@dataclass
-class Check:
-    """The verdict on one expected record from one answer."""
+class Check(NamedTuple):
+    """The verdict on one expected record from one answer (a named tuple: one is built for
+    every answer, several times cheaper than a dataclass with lists)."""
 
     status: str  # ok | missing | wrong | conflict | cname | n/a
-    findings: list[Finding] = field(default_factory=list[Finding])
-    values: list[str] = field(default_factory=list[str])  # published values of interest
+    findings: Sequence[Finding] = ()
+    values: Sequence[str] = ()  # published values of interest
 
 
-def _wrong(e: Expected, code: FindingCode, message: str, values: list[str] | None = None) -> Check:
+def _wrong(e: Expected, code: FindingCode, message: str, values: Sequence[str] = ()) -> Check:
     """A record that is published but wrong: one error with the zone line that fixes it."""
-    return Check(
-        "wrong", [Finding("error", code, e.name, message, fix=e.zone_line())], values or []
+    return Check("wrong", [Finding("error", code, e.name, message, fix=e.zone_line())], values)
+
+
+def _missing(e: Expected, status: str) -> Check:
+    """The "missing" verdict for one expected record (``status``: the answer's)."""
+    code = FindingCode.RECORD_MISSING
+    if e.purpose == "tracking":
+        code = FindingCode.TRACKING_CNAME_MISSING
+    elif e.purpose == "postmaster_tools":
+        code = FindingCode.POSTMASTER_VERIFICATION_MISSING
+    message = (
+        f"no {e.rdtype} record ({e.purpose}) at {e.name}"
+        + (" (the name does not exist)" if status == "nxdomain" else "")
+        + (
+            " (the name has other records but no CNAME)"
+            if status == "nodata" and e.rdtype == "CNAME"
+            else ""
+        )
     )
-
-
-class _Missing:
-    """The "missing" verdict for one expected record, built only when it is the verdict."""
-
-    def __init__(self, e: Expected, status: str) -> None:
-        self.e, self.status = e, status
-
-    def check(self) -> Check:
-        e = self.e
-        code = FindingCode.RECORD_MISSING
-        if e.purpose == "tracking":
-            code = FindingCode.TRACKING_CNAME_MISSING
-        elif e.purpose == "postmaster_tools":
-            code = FindingCode.POSTMASTER_VERIFICATION_MISSING
-        message = (
-            f"no {e.rdtype} record ({e.purpose}) at {e.name}"
-            + (" (the name does not exist)" if self.status == "nxdomain" else "")
-            + (
-                " (the name has other records but no CNAME)"
-                if self.status == "nodata" and e.rdtype == "CNAME"
-                else ""
-            )
-        )
-        return Check(
-            "missing",
-            [Finding("error", code, e.name, message, fix=e.zone_line())],
-        )
+    return Check("missing", [Finding("error", code, e.name, message, fix=e.zone_line())])
 
 
 @functools.lru_cache(maxsize=1024)
@@ -100,11 +90,11 @@ def check_answer(e: Expected, answer: Answer) -> Check:
                 )
             ],
         )
-    missing = _Missing(e, answer.status)
+    status = answer.status
     if e.rdtype == "CNAME":
         targets = [rdata_name(r) for r in records]
         if not targets:
-            return missing.check()
+            return _missing(e, status)
         if e.value in targets:
             return Check("ok", values=targets)
         tracking = e.purpose == "tracking"
@@ -118,7 +108,7 @@ def check_answer(e: Expected, answer: Answer) -> Check:
     if e.rdtype == "MX":
         published = [(rdata_int(r), rdata_name(r)) for r in records]
         if not published:
-            return missing.check()
+            return _missing(e, status)
         prio, host = _mx(e.value)
         if (prio, host) in published:
             extra = [x for x in published if x != (prio, host)]
@@ -147,15 +137,15 @@ def check_answer(e: Expected, answer: Answer) -> Check:
     if e.rdtype == "TXT":
         texts = [txt_text(r) for r in records]
         if spf.is_spf_row(e):
-            return _check_spf_texts(e, texts, missing)
+            return _check_spf_texts(e, texts, status)
         if dmarc.is_dmarc_row(e):
-            return _check_dmarc_texts(e, texts, missing)
+            return _check_dmarc_texts(e, texts, status)
         if bimi.is_bimi_row(e):
-            return _check_bimi_texts(e, texts, missing)
+            return _check_bimi_texts(e, texts, status)
         if e.purpose == "postmaster_tools":
-            return _check_postmaster_texts(e, texts, missing)
+            return _check_postmaster_texts(e, texts, status)
         if not texts:
-            return missing.check()
+            return _missing(e, status)
         if dkim.is_dkim_txt_row(e):
             match = _squash(e.value) in [_squash(t) for t in texts]
         else:
@@ -169,12 +159,12 @@ def check_answer(e: Expected, answer: Answer) -> Check:
                 f"TXT ({e.purpose}) differs from the expected value",
                 texts,
             )
-        return missing.check()
+        return _missing(e, status)
     wanted = expected_rdata(e)
     if wanted in [r.to_rdata() for r in records]:
         return Check("ok")
     if not records:
-        return missing.check()
+        return _missing(e, status)
     return _wrong(
         e,
         FindingCode.RECORD_WRONG,
@@ -182,10 +172,10 @@ def check_answer(e: Expected, answer: Answer) -> Check:
     )
 
 
-def _check_spf_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+def _check_spf_texts(e: Expected, texts: list[str], status: str) -> Check:
     spfs = [t for t in texts if spf.is_spf(t)]
     if not spfs:
-        return missing.check()
+        return _missing(e, status)
     expected_norm = _spf_normalized(e.value)
     match = any(_spf_normalized(t) == expected_norm for t in spfs)
     if len(spfs) > 1:
@@ -208,10 +198,10 @@ def _check_spf_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
     return _wrong(e, FindingCode.RECORD_WRONG, f"SPF is '{spfs[0]}', expected '{e.value}'", spfs)
 
 
-def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+def _check_dmarc_texts(e: Expected, texts: list[str], status: str) -> Check:
     candidates = [t for t in texts if dmarc.looks_like_dmarc(t)]
     if not candidates:
-        return missing.check()
+        return _missing(e, status)
     if len(candidates) > 1:
         return Check(
             "conflict",
@@ -234,10 +224,10 @@ def _check_dmarc_texts(e: Expected, texts: list[str], missing: _Missing) -> Chec
     )
 
 
-def _check_bimi_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+def _check_bimi_texts(e: Expected, texts: list[str], status: str) -> Check:
     candidates = [t for t in texts if bimi.is_bimi(t)]
     if not candidates:
-        return missing.check()
+        return _missing(e, status)
     if len(candidates) > 1:
         return Check(
             "conflict",
@@ -261,14 +251,14 @@ def _check_bimi_texts(e: Expected, texts: list[str], missing: _Missing) -> Check
     )
 
 
-def _check_postmaster_texts(e: Expected, texts: list[str], missing: _Missing) -> Check:
+def _check_postmaster_texts(e: Expected, texts: list[str], status: str) -> Check:
     """The verification token among the domain's TXT records (other owners' tokens may stay:
     Google verifies each owner by their own)."""
     if e.value in texts:
         return Check("ok", values=[e.value])
     others = [t for t in texts if t.startswith("google-site-verification=")]
     if not others:
-        return missing.check()
+        return _missing(e, status)
     shown = ", ".join(t[:80] for t in others[:3])
     return _wrong(
         e,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Awaitable
 from typing import Any
 
 from ..dns.client import Answer, DnsClient, Family, Server, normalize_name, rdata_name, txt_text
@@ -21,28 +20,58 @@ from .findings import Finding, FindingCode
 
 
 class ResolverView:
-    """Recursive lookups shared by everything in one pass, then thrown away (no stale cache)."""
+    """Recursive lookups shared by everything in one pass, then thrown away (no stale cache).
+
+    A lookup is a future resolved from the resolvers' answers by callbacks, not a task: there
+    are thousands in a large pass and each only waits for one answer."""
 
     def __init__(self, client: DnsClient, resolvers: list[Server]) -> None:
         self._client = client
         self._resolvers = resolvers
-        self._tasks: dict[tuple[str, str], asyncio.Task[Answer]] = {}
-        self._asked: dict[tuple[Server, str, str], Awaitable[Answer]] = {}
+        self._lookups: dict[tuple[str, str], asyncio.Future[Answer]] = {}
+        self._asked: dict[tuple[Server, str, str], asyncio.Future[Answer]] = {}
         self._spf: dict[tuple[str, str], asyncio.Task[spf.SpfEvaluation]] = {}
 
     @property
     def label(self) -> str:
         return ", ".join(r.label for r in self._resolvers) or "no resolver"
 
-    def query(self, name: str, rdtype: str) -> asyncio.Task[Answer]:
+    def query(self, name: str, rdtype: str) -> asyncio.Future[Answer]:
+        """The first answer that is no error from the resolvers in turn, or an error naming
+        each one's; asked once in the pass."""
         key = (normalize_name(name), rdtype)
-        task = self._tasks.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._query(*key))
-            self._tasks[key] = task
-        return task
+        found = self._lookups.get(key)
+        if found is None:
+            found = self._lookups[key] = self._client.loop.create_future()
+            self._through(found, *key, 0, [])
+        return found
 
-    def ask(self, resolver: Server, name: str, rdtype: str) -> Awaitable[Answer]:
+    def _through(
+        self, out: asyncio.Future[Answer], name: str, rdtype: str, index: int, errors: list[str]
+    ) -> None:
+        """Ask the resolver at ``index`` for ``out``, the next one when it fails."""
+        if index == len(self._resolvers):
+            out.set_result(Answer(name, rdtype, "error", error="; ".join(errors) or "no resolver"))
+            return
+        resolver = self._resolvers[index]
+        asked = self.ask(resolver, name, rdtype)
+
+        def done(_: object) -> None:
+            if out.done():
+                return  # cancelled with the pass
+            if asked.cancelled():
+                out.cancel()
+                return
+            answer = asked.result()
+            if answer.status != "error":
+                out.set_result(answer)
+                return
+            errors.append(f"{resolver.label}: {answer.error}")
+            self._through(out, name, rdtype, index + 1, errors)
+
+        asked.add_done_callback(done)
+
+    def ask(self, resolver: Server, name: str, rdtype: str) -> asyncio.Future[Answer]:
         """``resolver``'s answer for ``name``/``rdtype`` (a normalized name), asked once in the
         pass: by the records' own resolver checks and by the lookups, whichever comes first."""
         key = (resolver, name, rdtype)
@@ -51,22 +80,21 @@ class ResolverView:
             answer = self._asked[key] = self._client.query(resolver, name, rdtype, recurse=True)
         return answer
 
-    async def _query(self, name: str, rdtype: str) -> Answer:
-        errors: list[str] = []
-        for resolver in self._resolvers:
-            answer = await self.ask(resolver, name, rdtype)
-            if answer.status != "error":
-                return answer
-            errors.append(f"{resolver.label}: {answer.error}")
-        return Answer(name, rdtype, "error", error="; ".join(errors) or "no resolver")
+    def lookup(self, name: str, rdtype: str) -> asyncio.Future[spf.TxtLookup]:
+        """``query``'s answer as the SPF evaluation reads it."""
+        answer = self.query(name, rdtype)
+        out: asyncio.Future[spf.TxtLookup] = self._client.loop.create_future()
 
-    async def lookup(self, name: str, rdtype: str) -> spf.TxtLookup:
-        answer = await self.query(name, rdtype)
-        if answer.status == "error":
-            return spf.TxtLookup("error", error=answer.error)
-        _, records = answer.chase()
-        texts = tuple(txt_text(r) if rdtype == "TXT" else r.to_text() for r in records)
-        return spf.TxtLookup(answer.status, texts)
+        def done(_: object) -> None:
+            if out.done():
+                return
+            if answer.cancelled():
+                out.cancel()
+            else:
+                out.set_result(_txt_lookup(answer.result(), rdtype))
+
+        answer.add_done_callback(done)
+        return out
 
     def spf_tree(self, record: spf.SpfRecord, domain: str) -> asyncio.Task[spf.SpfEvaluation]:
         key = (record.normalized(), domain)
@@ -77,14 +105,23 @@ class ResolverView:
         return task
 
     async def close(self) -> None:
-        """Cancel speculative lookups nobody needed, so nothing outlives the pass."""
-        tasks: list[asyncio.Task[Any]] = [*self._tasks.values(), *self._spf.values()]
-        for task in tasks:
-            task.cancel()
+        """Cancel speculative lookups nobody needed, so nothing outlives the pass (the
+        client's queries still waiting for the window are then never sent)."""
+        tasks: list[asyncio.Future[Any]] = [*self._spf.values()]
+        for future in (*tasks, *self._lookups.values(), *self._asked.values()):
+            future.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
+        self._lookups.clear()
         self._spf.clear()
         self._asked.clear()
+
+
+def _txt_lookup(answer: Answer, rdtype: str) -> spf.TxtLookup:
+    if answer.status == "error":
+        return spf.TxtLookup("error", error=answer.error)
+    _, records = answer.chase()
+    texts = tuple(txt_text(r) if rdtype == "TXT" else r.to_text() for r in records)
+    return spf.TxtLookup(answer.status, texts)
 
 
 async def discover(

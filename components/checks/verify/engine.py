@@ -53,43 +53,43 @@ async def verify_domain(
                 discovered[domain] = (result.zone, servers)
     result.servers = [ServerState(s) for s in servers]
     keys = list(dict.fromkeys((e.name, e.rdtype) for e in rows))
-
-    auth_keys = [(s, k) for s in servers for k in keys]
-    res_keys = [(r, k) for r in opts.resolvers for k in keys]
+    # Answers by position (server or resolver, then key): no dictionary keyed by server.
+    n, width = len(servers), len(keys)
     # The resolvers' answers go through the view: a question the lookups ask too (a DMARC
     # record another domain's tree walk reads, ...) is asked once in the pass.
     # (Both are sent at once: the client starts a query when it is asked, not when awaited.)
     pending = client.query_all(
         [
             *((s, domain, "SOA", False) for s in servers),
-            *((s, n, t, False) for s, (n, t) in auth_keys),
+            *((s, name, rdtype, False) for s in servers for name, rdtype in keys),
         ]
     )
-    res_answers = [view.ask(r, normalize_name(n), t) for r, (n, t) in res_keys]
+    asked = [(normalize_name(name), rdtype) for name, rdtype in keys]
+    res_answers = [[view.ask(r, name, rdtype) for name, rdtype in asked] for r in opts.resolvers]
     answers = await pending
-    res = {key: await answer for key, answer in zip(res_keys, res_answers, strict=True)}
-    soa_answers = answers[: len(servers)]
-    auth = dict(zip(auth_keys, answers[len(servers) :], strict=True))
+    res = [[await answer for answer in row] for row in res_answers]
+    soa_answers = answers[:n]
+    auth = [answers[n + i * width : n + (i + 1) * width] for i in range(n)]
 
     # Servers: reachable, authoritative, serials.
-    usable: list[Server] = []
-    per_server: dict[Server, list[Finding]] = {s: [] for s in servers}
+    usable = [False] * n
+    per_server: list[list[Finding]] = [[] for _ in servers]
     answering = [s for s, soa in zip(servers, soa_answers, strict=True) if soa.status != "error"]
-    for state, soa in zip(result.servers, soa_answers, strict=True):
+    for i, (state, soa) in enumerate(zip(result.servers, soa_answers, strict=True)):
         s = state.server
-        failed = [a for k in keys if (a := auth[(s, k)]).status == "error"]
+        failed = [a for a in auth[i] if a.status == "error"]
         if soa.status == "error" or failed:
             errors = "; ".join(sorted({a.error for a in [soa, *failed] if a.status == "error"}))
             state.status = "could not check"
             if soa.status == "error":
-                per_server[s].append(_cannot_ask(domain, s, errors, answering))
+                per_server[i].append(_cannot_ask(domain, s, errors, answering))
                 continue
-            per_server[s].append(Finding.could_not_check(domain, s.label, errors))
+            per_server[i].append(Finding.could_not_check(domain, s.label, errors))
         if not soa.authoritative or not all(
-            auth[(s, k)].authoritative for k in keys if auth[(s, k)].status != "error"
+            a.authoritative for a in auth[i] if a.status != "error"
         ):
             state.status = "not authoritative"
-            per_server[s].append(
+            per_server[i].append(
                 Finding(
                     "error",
                     FindingCode.NOT_AUTHORITATIVE,
@@ -103,16 +103,16 @@ async def verify_domain(
         state.serial, zone = serial_of(soa)
         if result.zone is None and zone is not None:
             result.zone = zone
-        usable.append(s)
+        usable[i] = True
 
     serials = [st.serial for st in result.servers if st.serial is not None]
     top = newest(serials)
     if top is not None:
-        for st in result.servers:
+        for i, st in enumerate(result.servers):
             if st.serial is not None and serial_lt(st.serial, top):
                 if st.status == "ok":
                     st.status = "behind"
-                per_server[st.server].append(
+                per_server[i].append(
                     Finding(
                         "warning",
                         FindingCode.SERIAL_BEHIND,
@@ -124,36 +124,43 @@ async def verify_domain(
                 )
 
     # Records on each server.
+    column = {key: j for j, key in enumerate(keys)}
     published: dict[Expected, dict[str, list[Server]]] = {}
     for e in rows:
+        j = column[(e.name, e.rdtype)]
         row = RowResult(e)
         result.rows.append(row)
-        for s in servers:
-            if s not in usable:
+        for i, s in enumerate(servers):
+            if not usable[i]:
                 row.servers[s.label] = "n/a"
                 continue
-            answer = auth[(s, (e.name, e.rdtype))]
-            check = check_answer(e, answer)
+            check = check_answer(e, auth[i][j])
             row.servers[s.label] = check.status
-            per_server[s].extend(check.findings)
+            per_server[i].extend(check.findings)
             for value in check.values:
                 published.setdefault(e, {}).setdefault(value, []).append(s)
-        for r in opts.resolvers:
-            answer = res[(r, (e.name, e.rdtype))]
+        for r, answers_of_r in zip(opts.resolvers, res, strict=True):
+            answer = answers_of_r[j]
             if answer.status == "error":
                 row.resolvers[r.label] = f"n/a ({answer.error})"
             else:
                 row.resolvers[r.label] = check_answer(e, answer).status
-    result.findings.extend(_merge(per_server, len(servers)))
+    result.findings.extend(_merge(dict(zip(servers, per_server, strict=True)), n))
 
     # What the published values need from elsewhere (keys, include trees, report auth); the
-    # findings in this order. Those known at once are not wrapped in tasks.
+    # findings in this order. Those known at once (the lookup answered already) are not
+    # wrapped in tasks.
     analyses: list[list[Finding] | Coroutine[Any, Any, list[Finding]]] = []
     for e, values in published.items():
         for value, where in values.items():
             ns_label = _servers_label(where, len(servers))
             if e.rdtype == "CNAME" and e.purpose.startswith("dkim"):
-                analyses.append(dkim.dkim_target_findings(e, value, ns_label, view))
+                key = view.query(value, "TXT")
+                analyses.append(
+                    dkim.target_key_findings(e, value, key.result(), ns_label, view.label)
+                    if key.done()
+                    else dkim.dkim_target_findings(e, value, ns_label, view)
+                )
             elif dkim.is_dkim_txt_row(e):
                 analyses.append(dkim.dkim_findings(e, e.name, value, ns_label, view.label))
             elif spf.is_spf_row(e):
