@@ -219,6 +219,19 @@ def test_a_profiler_around_the_command_gets_its_profile(stack: ExitStack, tmp_pa
     assert profile.stat().st_size > 0
 
 
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in the checkout, standard output buffered as in a real run."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=BUFFERED,
+    )
+
+
 def test_exit_handlers_and_threads_are_not_cut_short() -> None:
     """A thread still running, or an exit handler, gets what Python's own exit gives it."""
     code = (
@@ -229,15 +242,7 @@ def test_exit_handlers_and_threads_are_not_cut_short() -> None:
         "print('main', end=' ')\n"
         "exit_process(3)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=BUFFERED,
-    )
+    done = _python(code)
     assert (done.returncode, done.stdout.split()) == (
         3,
         ["main", "thread", "ran", "exit", "handler", "ran"],
@@ -249,13 +254,5 @@ def test_exit_handlers_and_threads_are_not_cut_short() -> None:
         "print('x' * 100000, end='')\n"
         "exit_process(4)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env=BUFFERED,
-    )
+    done = _python(code)
     assert (done.returncode, done.stdout) == (4, "x" * 100000 + "exit handler ran\n")
