@@ -214,6 +214,9 @@ def test_the_bench_falls_back_to_the_python_proxy_and_says_so(
     assert checks_bench.choose_proxy("c") == checks_bench.ProxyChoice(
         kind="c", binary=built.path, note=built.reason
     )
+    replaying = checks_bench.choose_proxy("c-replay")
+    assert (replaying.kind, replaying.binary, replaying.replay) == ("c-replay", built.path, True)
+    assert not checks_bench.choose_proxy("c").replay
     assert checks_bench.choose_proxy("python").kind == "python"
     assert capsys.readouterr().err == ""
 
@@ -222,6 +225,10 @@ def test_the_bench_falls_back_to_the_python_proxy_and_says_so(
     ("proxy", "named"),
     [
         ({"kind": "c"}, "(C (bench/latency_proxy.c) proxy)"),
+        (
+            {"kind": "c-replay", "warm_up": checks_bench.WARM_UP},
+            "(C, replaying knotd's answers (bench/latency_proxy.c --replay) proxy)",
+        ),
         ({"kind": "python"}, "(Python (dns_proxy.py) proxy)"),
         (None, "(Python (dns_proxy.py) proxy)"),  # results from before --proxy
     ],
@@ -231,7 +238,90 @@ def test_the_bench_table_names_the_proxy(
 ) -> None:
     doc = {"rtt_seconds": 0.02, "results": [], "load_average_at_end": [0.0, 0.0, 0.0]}
     checks_bench.print_table({**doc, "proxy": proxy} if proxy else doc)
-    assert f"RTT 20 ms per query {named}; time = in-process work time" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"RTT 20 ms per query {named}; time = in-process work time" in out
+    assert (f"replay: {checks_bench.WARM_UP}\n" in out) == (named.startswith("(C, replaying"))
+
+
+def test_the_bench_warms_replaying_proxies_with_each_set_of_queries_and_shows_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[list[str], str, bool]] = []
+
+    def fake_run(
+        path: Path, servers: list[str], resolver: str, discover: bool, harness: object
+    ) -> dict[str, float | int]:
+        calls.append((servers, resolver, discover))
+        queries = 255 if discover else 231
+        return {"elapsed": 0.5, "queries": queries, "proxy_cpu": 0.25, "knotd_cpu": 0.125}
+
+    monkeypatch.setattr(checks_bench, "run_verify", fake_run)
+    harness = checks_bench.Harness(proxies=[], knotd=[])
+    runs = checks_bench.warm_proxies(10, Path("r.json"), ["ns1", "ns2"], "res", harness)
+    assert calls == [(["ns1", "ns2"], "res", False), (["ns1", "ns2"], "res", True)]
+    assert [(r["discover_ns"], r["queries"]) for r in runs] == [(False, 231), (True, 255)]
+    assert "warming the replaying proxies for 10 domains" in capsys.readouterr().err
+    timed = {
+        "elapsed": 0.5,
+        "elapsed_all": [0.5],
+        "queries": 231,
+        "checks": 60,
+        "cpu": 0.1,
+        "process_wall": 0.7,
+        "process_cpu": 0.3,
+        "peak_mb_max": 40.0,
+        "proxy_cpu": 0.0,
+        "knotd_cpu": 0.0,
+        "exit_status": 0,
+    }
+    row = {
+        "domains": 10,
+        "warm_up": runs,
+        "verify": timed,
+        "verify_discover_ns": timed,
+        "verify_no_latency": timed,
+        "verify_latency_round_trips": 0.0,
+        "naive_sequential": None,
+        "checkdmarc": None,
+    }
+    doc = {
+        "rtt_seconds": 0.02,
+        "proxy": {"kind": "c-replay", "warm_up": checks_bench.WARM_UP},
+        "results": [row],
+        "load_average_at_end": [0.0, 0.0, 0.0],
+    }
+    checks_bench.print_table(doc)
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln for ln in lines if "warm-up" in ln] == [
+        "     10  warm-up (untimed)                 0.500    25.0      231  "
+        "proxies 0.250 s, knotd 0.125 s",
+        "     10  warm-up (NS discovery)            0.500    25.0      255  "
+        "proxies 0.250 s, knotd 0.125 s",
+    ]
+
+
+def test_the_bench_starts_a_replaying_proxy_with_replay(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stack: ExitStack
+) -> None:
+    started: list[list[str]] = []
+    script = tmp_path / "proxy"
+    script.write_text("proxy 127.0.0.1:53 -> x delay 0.02\n")
+
+    real_popen = subprocess.Popen
+
+    def fake_popen(argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        started.append(argv)
+        return real_popen(["cat", str(script)], stdout=subprocess.PIPE, text=True)
+
+    monkeypatch.setattr(checks_bench.subprocess, "Popen", fake_popen)
+    upstream = KnotServer({})  # never started: only its address is used
+    stack.callback(shutil.rmtree, upstream.dir)
+    binary = Path("/cache/latency_proxy-x")
+    for replay in (True, False):
+        proxy = checks_bench.ProxyProcess(upstream, 0.02, binary=binary, replay=replay)
+        proxy.stop()
+        assert proxy.counters == ""  # cat printed nothing after the first line
+    assert [a.count("--replay") for a in started] == [1, 0]
 
 
 @needs_cc
