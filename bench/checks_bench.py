@@ -1,7 +1,8 @@
 """Benchmark of ``checks verify`` (not a test): time, queries, CPU and memory for 1 to 1000 domains.
 
     .venv/bin/python -m bench.checks_bench [--sizes 1,10,50,1000] [--rtt 0.02] [--lag-runs 5]
-        [--repeat 5] [--compare-up-to 50] [--proxy c|python] [--out bench/checks_results.json]
+        [--repeat 5] [--compare-up-to 50] [--proxy c|c-replay|python]
+        [--out bench/checks_results.json]
 
 Everything runs on loopback. Each SES domain is its own zone; two knotd instances serve them as
 the authoritative servers (ns1, ns2) and a third serves them plus a stand-in amazonses.com as the
@@ -13,7 +14,16 @@ while a real network costs the client host nothing for latency, so they are kept
 ``--proxy c`` (the default) is bench/latency_proxy.c (epoll, recvmmsg/sendmmsg batches, one
 timer), compiled with the system's ``cc`` into a cache outside the tree by bench/latency_proxy.py;
 ``--proxy python``, and the fallback when it cannot be built (said on stderr and in the JSON), is
-tests/support/dns_proxy.py. The JSON and the table name the proxy used. The proxies' and the knotd
+tests/support/dns_proxy.py. ``--proxy c-replay`` runs the C proxy with ``--replay``: it
+remembers each UDP answer knotd gave (NOERROR or NXDOMAIN, not truncated, at most 4096 bytes),
+keyed by the query's bytes after its id, and answers an identical query (another id) itself,
+after the same delay, with those bytes under the new id. Real servers are remote, their CPU is
+not on the client's cores, but on loopback each forwarded query costs the harness three
+deliveries on those cores (proxy to knotd, knotd to proxy, proxy to client) and knotd's work;
+a remembered one costs one. Before the timed runs of each size it runs one untimed verify, and
+one with NS discovery, to warm the proxies (said on stderr, kept in the JSON under
+"warm_up"); the tool's work, its queries and its answers are the same, knotd's byte for byte.
+The JSON and the table name the proxy used. The proxies' and the knotd
 instances' CPU seconds during each verify run are reported (from /proc): they are part of what
 the two cores do for a run. Each verify variant runs --repeat times; the run with the median time
 is reported, with all the times. The proxies listen on port 53 of random 127.x.y.z addresses so
@@ -33,7 +43,8 @@ Compared:
 Each verify run's whole process is measured too (``os.wait4``): wall time from start to exit,
 CPU seconds (user + system, imports included) and peak resident memory (``ru_maxrss``).
 
-Also measured: how soon ``verify --wait`` notices a lagging server that catches up.
+Also measured: how soon ``verify --wait`` notices a lagging server that catches up (always
+through forwarding proxies: a replaying one would repeat the lagging answer).
 """
 
 from __future__ import annotations
@@ -106,12 +117,18 @@ def amazonses(n: int) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class ProxyChoice:
-    """The latency proxy a run uses: ``c`` (the binary) or ``python`` (tests/support/dns_proxy)."""
+    """The latency proxy a run uses: ``c`` (the binary), ``c-replay`` (the binary with
+    ``--replay``) or ``python`` (tests/support/dns_proxy)."""
 
     kind: str
     binary: Path | None
     note: str
     """How the binary was had (built, cached), or why the Python proxy is used instead."""
+
+    @property
+    def replay(self) -> bool:
+        """Whether the proxies replay knotd's answers (and each size is warmed first)."""
+        return self.kind == "c-replay"
 
 
 def choose_proxy(asked: str) -> ProxyChoice:
@@ -120,7 +137,7 @@ def choose_proxy(asked: str) -> ProxyChoice:
         return ProxyChoice(kind="python", binary=None, note="asked for (--proxy python)")
     build = build_latency_proxy()
     if build.path is not None:
-        return ProxyChoice(kind="c", binary=build.path, note=build.reason)
+        return ProxyChoice(kind=asked, binary=build.path, note=build.reason)
     note = f"the C proxy cannot be built ({build.reason}): the Python proxy is used"
     print(f"checks_bench: {note}", file=sys.stderr, flush=True)
     return ProxyChoice(kind="python", binary=None, note=note)
@@ -134,15 +151,17 @@ class ProxyProcess:
         address: str | None = None,
         *,
         binary: Path | None = None,
+        replay: bool = False,
     ) -> None:
         self.address = address or random_loopback()
         program = [str(binary)] if binary else [PY, "-m", "tests.support.dns_proxy"]
         self.counters = ""
-        """The proxy's last line once stopped (its counters)."""
+        """What the proxy printed once stopped (its counters; lines joined by "; ")."""
         self.proc = subprocess.Popen(
             [
                 *(*program, "--listen", f"{self.address}:53"),
                 *("--upstream", upstream.spec, "--delay", str(rtt)),
+                *(["--replay"] if replay and binary else []),
             ],
             cwd=REPO,
             stdout=subprocess.PIPE,
@@ -161,7 +180,7 @@ class ProxyProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, _ = self.proc.communicate(timeout=5)
-        self.counters = (out or "").strip().rpartition("\n")[2]
+        self.counters = "; ".join((out or "").strip().splitlines())
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -273,6 +292,25 @@ def median_run(
     return middle
 
 
+WARM_UP = (
+    "before the timed runs of each size, one untimed verify and one with NS discovery: every "
+    "query of the timed runs is then answered from the proxies' memory"
+)
+
+
+def warm_proxies(
+    n: int, records_file: Path, servers: list[str], resolver: str, harness: Harness
+) -> list[dict[str, Any]]:
+    """One untimed run of each set of queries the timed runs send (``--workers 1`` sends the
+    default's), so that the replaying proxies have knotd's answer to each."""
+    print(f"checks_bench: warming the replaying proxies for {n} domains", file=sys.stderr)
+    runs = []
+    for discover in (False, True):
+        run = run_verify(records_file, servers, resolver, discover, harness)
+        runs.append({"discover_ns": discover, **run})
+    return runs
+
+
 def run_checkdmarc(python: str, resolver_ip: str, domains: list[str]) -> dict[str, Any] | None:
     if not Path(python).exists():
         return None
@@ -379,10 +417,11 @@ def main() -> int:
     parser.add_argument("--lag-runs", type=int, default=5)
     parser.add_argument(
         "--proxy",
-        choices=("c", "python"),
+        choices=("c", "c-replay", "python"),
         default="c",
         help="the latency proxy: c (bench/latency_proxy.c, built with cc; the Python one when "
-        "it cannot be built) or python (tests/support/dns_proxy.py)",
+        "it cannot be built), c-replay (the same with --replay: knotd's answers replayed, each "
+        "size warmed by untimed runs first) or python (tests/support/dns_proxy.py)",
     )
     parser.add_argument(
         "--compare-up-to",
@@ -412,9 +451,9 @@ def main() -> int:
         res = KnotServer({**zones, "amazonses.com": amazonses(top)}).start()
         servers = [ns1, ns2, res]
         proxies = [
-            ProxyProcess(ns1, args.rtt, auth_addrs[0], binary=proxy.binary),
-            ProxyProcess(ns2, args.rtt, auth_addrs[1], binary=proxy.binary),
-            ProxyProcess(res, args.rtt, binary=proxy.binary),
+            ProxyProcess(ns1, args.rtt, auth_addrs[0], binary=proxy.binary, replay=proxy.replay),
+            ProxyProcess(ns2, args.rtt, auth_addrs[1], binary=proxy.binary, replay=proxy.replay),
+            ProxyProcess(res, args.rtt, binary=proxy.binary, replay=proxy.replay),
         ]
         resolver = proxies[2].address
         for n in sizes:
@@ -426,6 +465,7 @@ def main() -> int:
                 proxies=[p.proc.pid for p in proxies],
                 knotd=[s.proc.pid for s in servers if s.proc is not None],
             )
+            warm_up = warm_proxies(n, path, auth_addrs, resolver, harness) if proxy.replay else None
             verify, one, discover, direct = (
                 median_run(
                     args.repeat, path, *where, discover=d, harness=harness, workers=w, window=k
@@ -445,6 +485,7 @@ def main() -> int:
             cdm = run_checkdmarc(args.checkdmarc_python, resolver, domains) if compare else None
             row = {
                 "domains": n,
+                "warm_up": warm_up,
                 "verify": verify,
                 "verify_one_worker": one,
                 "verify_discover_ns": discover,
@@ -476,10 +517,13 @@ def main() -> int:
             "kind": proxy.kind,
             "asked": args.proxy,
             "note": proxy.note,
+            "replay": proxy.replay,
+            "warm_up": WARM_UP if proxy.replay else None,
             "counters_at_exit": [p.counters for p in proxies],
         },
         "results": results,
         "lag_noticed": lag,
+        "lag_proxy": "forwarding" if proxy.binary else "python",
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
         "load_average_at_start": load_at_start,
@@ -496,11 +540,20 @@ def _line(n: int, tool: str, elapsed: float, rtt: float, queries: int, note: str
     return f"{n:>7}  {tool:<30} {elapsed:>8.3f} {elapsed / rtt:>7.1f} {queries:>8}  {note}"
 
 
+PROXY_NAMES = {
+    "c": "C (bench/latency_proxy.c)",
+    "c-replay": "C, replaying knotd's answers (bench/latency_proxy.c --replay)",
+    "python": "Python (dns_proxy.py)",
+}
+
+
 def print_table(doc: dict[str, Any]) -> None:
     rtt = doc["rtt_seconds"]
     proxy = doc.get("proxy") or {"kind": "python"}  # results written before --proxy: Python
-    kind = "C (bench/latency_proxy.c)" if proxy["kind"] == "c" else "Python (dns_proxy.py)"
+    kind = PROXY_NAMES.get(proxy["kind"], PROXY_NAMES["python"])
     print(f"\nRTT {rtt * 1000:.0f} ms per query ({kind} proxy); time = in-process work time")
+    if proxy["kind"] == "c-replay":
+        print(f"replay: {proxy['warm_up']}")
     start, end = doc.get("load_average_at_start"), doc["load_average_at_end"]
     if start:
         shown = [", ".join(f"{x:.2f}" for x in la) for la in (start, end)]
@@ -512,6 +565,10 @@ def print_table(doc: dict[str, Any]) -> None:
         n = row["domains"]
         v, d = row["verify"], row["verify_discover_ns"]
         nv, c = row["naive_sequential"], row["checkdmarc"]
+        for w in row.get("warm_up") or []:
+            tool = "warm-up (NS discovery)" if w["discover_ns"] else "warm-up (untimed)"
+            note = f"proxies {w['proxy_cpu']:.3f} s, knotd {w['knotd_cpu']:.3f} s"
+            print(_line(n, tool, w["elapsed"], rtt, w["queries"], note))
         times = "/".join(f"{t:.3f}" for t in v.get("elapsed_all", []))
         note = f"{v['checks']} records x 2 servers + resolver, CPU {v['cpu']:.3f} s; runs {times}"
         print(_line(n, "checks verify", v["elapsed"], rtt, v["queries"], note))

@@ -2,6 +2,7 @@
  * latency_proxy: the checks benchmark's delaying DNS proxy (UDP and TCP), in C.
  *
  *   latency_proxy --listen ADDR:PORT --upstream ADDR:PORT --delay SECONDS [--lost-after SECONDS]
+ *                 [--replay [--replay-entries N]]
  *
  * The behaviour bench/checks_bench.py relies on from tests/support/dns_proxy.py, for a fraction
  * of its CPU (the proxies share the two cores with the tool measured; a real network costs the
@@ -13,6 +14,11 @@
  *    overflowed knotd's socket buffer); the rest wait in order, and a forwarded query unanswered
  *    after --lost-after seconds (0.01 to 60, default 1) frees its place when one is needed;
  *  - TCP on the same address and port: bytes relayed both ways, the client's delayed by --delay;
+ *  - with --replay, a UDP answer the upstream gave (NOERROR or NXDOMAIN, not truncated, at most
+ *    REPLAY_ANSWER_MAX bytes) is remembered, keyed by its query's bytes after the id (flags,
+ *    question, EDNS: all the answer can depend on); a later identical query is answered from it
+ *    after the same --delay, under its own id, without reaching the upstream. The remote
+ *    servers' CPU is not the client host's: this keeps the harness's off the tool's cores;
  *  - prints one line starting with "proxy" once listening, and its counters on SIGTERM/SIGINT,
  *    then exits 0.
  *
@@ -49,6 +55,10 @@
 #define TCP_BUF 65536             /* bytes buffered each way per connection */
 #define TCP_MARKS 64              /* delayed chunks per connection not yet due */
 #define SHOWN 200                 /* characters of a bad value shown in a message */
+#define REPLAY_SLOTS 65536        /* --replay: the open-addressing table's slots (a power of 2) */
+#define REPLAY_ENTRIES 49152      /* answers remembered at most: 3/4 of the slots, short probes */
+#define REPLAY_ANSWER_MAX 4096    /* bytes of a remembered answer (larger: forwarded each time) */
+#define REPLAY_STORE (64 << 20)   /* bytes for the keys and answers remembered */
 
 enum tag { T_DOWN, T_UP, T_LISTEN, T_TIMER, T_SIGNAL, T_CLIENT, T_UPSTREAM };
 
@@ -73,7 +83,20 @@ typedef struct {
     unsigned char client_id[2];
     uint16_t prev, next; /* the send-order list of pending ids; 0 is its head and end */
     unsigned char used;
+    unsigned char key;   /* --replay: the query's key, in keys[key] */
 } pending_query;
+
+typedef struct { /* --replay: one remembered answer; keylen 0: the slot is free */
+    uint64_t hash;
+    uint32_t at;     /* in store: the key, then the answer without its id */
+    uint16_t keylen, answerlen;
+} replay_entry;
+
+typedef struct { /* --replay: a forwarded query's key, until its answer comes or it is lost */
+    uint64_t hash;
+    uint16_t len;
+    unsigned char data[QUERY_MAX - 2];
+} replay_key;
 
 typedef struct {
     int64_t due;
@@ -99,6 +122,9 @@ typedef struct {
 
 static struct {
     unsigned long long udp, tcp, answers, ring_full, too_large, unmatched, lost, send_failed;
+    /* --replay: queries answered from memory, forwarded, answers remembered, and answers not
+       remembered for their RCODE or TC bit, their size, a full table or store */
+    unsigned long long hits, misses, remembered, not_rcode_tc, not_large, not_full;
 } counters;
 
 static int epfd, down_fd, up_fd, listen_fd, timer_fd, signal_fd;
@@ -115,6 +141,14 @@ static uint16_t next_id;
 static unsigned char answers[BATCH][ANSWER_MAX];
 static connection conns[MAX_CONNS];
 static unsigned conns_open;
+static int replay;
+static unsigned replay_limit = REPLAY_ENTRIES, replay_count;
+static replay_entry table[REPLAY_SLOTS];
+static unsigned char store[REPLAY_STORE];
+static uint32_t store_used;
+static replay_key keys[MAX_UPSTREAM];
+static unsigned char free_keys[MAX_UPSTREAM];
+static unsigned free_key_count;
 
 static int64_t now_ns(void) {
     struct timespec ts;
@@ -212,23 +246,31 @@ static int parse_address(const char *option, const char *value, int port_zero_ok
 
 static void usage(FILE *to) {
     fputs("usage: latency_proxy --listen ADDR:PORT --upstream ADDR:PORT [--delay SECONDS]\n"
-          "                     [--lost-after SECONDS]\n"
+          "                     [--lost-after SECONDS] [--replay [--replay-entries N]]\n"
           "  ADDR: 127.0.0.0/8 or ::1 (written [::1]:PORT); --listen PORT 0 picks a free one;\n"
           "  --delay: 0 to 60 seconds added to every query (default 0);\n"
           "  --lost-after: 0.01 to 60 seconds after which a UDP query the upstream has not\n"
-          "    answered frees its place among the 128 waiting on it (default 1)\n",
+          "    answered frees its place among the 128 waiting on it (default 1);\n"
+          "  --replay: answer a UDP query identical to one answered before (but for its id)\n"
+          "    with the upstream's remembered answer, after the same delay;\n"
+          "  --replay-entries: 1 to 49152 answers remembered at most (default 49152)\n",
           to);
 }
 
 static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *listen_len) {
     const char *listen_s = NULL, *upstream_s = NULL, *delay_s = NULL, *lost_s = NULL;
-    char problems[5][SHOWN * 2 + 256];
+    const char *entries_s = NULL;
+    char problems[6][SHOWN * 2 + 256];
     int n = 0;
     for (int i = 1; i < argc; i++) {
         const char **slot = NULL;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (strcmp(argv[i], "--replay") == 0) {
+            replay = 1;
+            continue;
         }
         if (strcmp(argv[i], "--listen") == 0)
             slot = &listen_s;
@@ -238,11 +280,13 @@ static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *l
             slot = &delay_s;
         else if (strcmp(argv[i], "--lost-after") == 0)
             slot = &lost_s;
+        else if (strcmp(argv[i], "--replay-entries") == 0)
+            slot = &entries_s;
         if (slot == NULL || i + 1 >= argc) {
             char value[SHOWN + 64];
             shown(value, sizeof value, argv[i]);
             fprintf(stderr, "latency_proxy: %s %s (allowed: --listen, --upstream, --delay, "
-                            "--lost-after, each with a value)\n",
+                            "--lost-after, --replay-entries, each with a value; --replay)\n",
                     slot ? "no value for" : "unknown argument", value);
             usage(stderr);
             exit(2);
@@ -282,6 +326,22 @@ static void parse_args(int argc, char **argv, address *listen_addr, socklen_t *l
         } else {
             lost_ns = (int64_t)(d * 1e9 + 0.5);
         }
+    }
+    if (entries_s != NULL) {
+        char *end, value[SHOWN + 64];
+        long v;
+        errno = 0;
+        v = strtol(entries_s, &end, 10);
+        shown(value, sizeof value, entries_s);
+        if (end == entries_s || *end != '\0' || errno || v < 1 || v > REPLAY_ENTRIES)
+            snprintf(problems[n++], sizeof problems[0],
+                     "--replay-entries: %s is not a whole number from 1 to %d", value,
+                     REPLAY_ENTRIES);
+        else if (!replay)
+            snprintf(problems[n++], sizeof problems[0],
+                     "--replay-entries: %s given without --replay (allowed only with it)", value);
+        else
+            replay_limit = (unsigned)v;
     }
     for (int i = 0; i < n; i++)
         fprintf(stderr, "latency_proxy: %s\n", problems[i]);
@@ -355,6 +415,8 @@ static void pending_unlink(uint16_t id) {
     pending[p->next].prev = p->prev;
     p->used = 0;
     pending_count--;
+    if (replay)
+        free_keys[free_key_count++] = p->key;
 }
 
 static uint16_t fresh_id(void) {
@@ -379,23 +441,149 @@ static void send_all(int fd, struct mmsghdr *msgs, unsigned n) {
     }
 }
 
-/* Forward the due queries at the head of the ring while places are free. */
+/* ---- --replay: the remembered answers ---- */
+
+static uint64_t key_hash(const unsigned char *key, size_t len) {
+    uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ key[i]) * 0x100000001b3ULL;
+    return h ^ h >> 32; /* the slot is taken from the low bits */
+}
+
+/* The slot remembering this key, or the free slot where it would go (one is always free: at
+   most REPLAY_ENTRIES of the REPLAY_SLOTS are used). */
+static replay_entry *replay_slot(uint64_t hash, const unsigned char *key, uint16_t len) {
+    for (uint32_t i = (uint32_t)hash;; i++) {
+        replay_entry *e = &table[i & (REPLAY_SLOTS - 1)];
+        if (e->keylen == 0 ||
+            (e->hash == hash && e->keylen == len && memcmp(store + e->at, key, len) == 0))
+            return e;
+    }
+}
+
+/* Where the name at offset at of m (len bytes) ends, or 0 when it runs past the end. */
+static size_t skip_name(const unsigned char *m, size_t len, size_t at) {
+    while (at < len) {
+        unsigned c = m[at];
+        if (c == 0)
+            return at + 1;
+        if ((c & 0xc0) == 0xc0)
+            return at + 2 <= len ? at + 2 : 0;
+        if (c & 0xc0)
+            return 0;
+        at += 1 + c;
+    }
+    return 0;
+}
+
+/* The answer's RCODE with its OPT record's upper bits (BADVERS has 0 in the header's four);
+   -1 when the message cannot be read. */
+static int answer_rcode(const unsigned char *m, size_t len) {
+    unsigned rcode, questions, records, additional;
+    size_t at = 12;
+    if (len < 12)
+        return -1;
+    rcode = m[3] & 0x0fu;
+    questions = (unsigned)(m[4] << 8 | m[5]);
+    records = (unsigned)(m[6] << 8 | m[7]) + (unsigned)(m[8] << 8 | m[9]);
+    additional = (unsigned)(m[10] << 8 | m[11]);
+    for (unsigned i = 0; i < questions; i++) {
+        at = skip_name(m, len, at);
+        if (at == 0 || at + 4 > len)
+            return -1;
+        at += 4;
+    }
+    for (unsigned i = 0; i < records + additional; i++) {
+        at = skip_name(m, len, at);
+        if (at == 0 || at + 10 > len)
+            return -1;
+        if (i >= records && (m[at] << 8 | m[at + 1]) == 41) /* OPT: its TTL's first byte */
+            rcode |= (unsigned)m[at + 4] << 4;
+        at += 10 + (size_t)(m[at + 8] << 8 | m[at + 9]);
+        if (at > len)
+            return -1;
+    }
+    return (int)rcode;
+}
+
+/* Remember answer a (len bytes) to the forwarded query whose key is k, when it may be. */
+static void replay_remember(const replay_key *k, const unsigned char *a, size_t len) {
+    replay_entry *e;
+    int rcode = answer_rcode(a, len);
+    if ((rcode != 0 && rcode != 3) || a[2] & 0x02) { /* not NOERROR or NXDOMAIN, or TC */
+        counters.not_rcode_tc++;
+        return;
+    }
+    if (len > REPLAY_ANSWER_MAX) {
+        counters.not_large++;
+        return;
+    }
+    e = replay_slot(k->hash, k->data, k->len);
+    if (e->keylen)
+        return; /* remembered since this one was forwarded: the same query twice in flight */
+    if (replay_count >= replay_limit || REPLAY_STORE - store_used < k->len + len - 2) {
+        counters.not_full++;
+        return;
+    }
+    e->hash = k->hash;
+    e->at = store_used;
+    e->keylen = k->len;
+    e->answerlen = (uint16_t)(len - 2);
+    memcpy(store + store_used, k->data, k->len);
+    memcpy(store + store_used + k->len, a + 2, len - 2);
+    store_used += (uint32_t)(k->len + len - 2);
+    replay_count++;
+    counters.remembered++;
+}
+
+/* Forward the due queries at the head of the ring while places are free; with --replay, answer
+   those remembered (they need no place). */
 static void forward_due(int64_t now) {
-    struct mmsghdr msgs[BATCH];
-    struct iovec iov[BATCH];
+    struct mmsghdr msgs[BATCH], hit_msgs[BATCH];
+    struct iovec iov[BATCH], hit_iov[BATCH][2];
+    unsigned n = BATCH, hits = 0;
     if (ring_count && pending_count >= MAX_UPSTREAM && ring[ring_head].due <= now) {
         while (pending_count && pending[pending[0].next].sent + lost_ns <= now) {
             pending_unlink(pending[0].next);
             counters.lost++;
         }
     }
-    while (ring_count && ring[ring_head].due <= now && pending_count < MAX_UPSTREAM) {
-        unsigned n = 0;
-        while (n < BATCH && ring_count && ring[ring_head].due <= now &&
-               pending_count < MAX_UPSTREAM) {
+    while (n == BATCH || hits == BATCH) { /* again while a batch was filled */
+        n = hits = 0;
+        while (n < BATCH && hits < BATCH && ring_count && ring[ring_head].due <= now) {
             delayed_query *q = &ring[ring_head];
-            uint16_t id = fresh_id();
-            pending_query *p = &pending[id];
+            uint16_t id, keylen = (uint16_t)(q->len - 2);
+            uint64_t hash = 0;
+            pending_query *p;
+            if (replay) {
+                replay_entry *e;
+                hash = key_hash(q->data + 2, keylen);
+                e = replay_slot(hash, q->data + 2, keylen);
+                if (e->keylen) { /* the remembered answer under the client's id */
+                    unsigned char *answer = store + e->at + e->keylen;
+                    hit_iov[hits][0] = (struct iovec){.iov_base = q->data, .iov_len = 2};
+                    hit_iov[hits][1] = (struct iovec){.iov_base = answer, .iov_len = e->answerlen};
+                    hit_msgs[hits] = (struct mmsghdr){.msg_hdr = {.msg_name = &q->from,
+                                                                  .msg_namelen = q->fromlen,
+                                                                  .msg_iov = hit_iov[hits],
+                                                                  .msg_iovlen = 2}};
+                    hits++;
+                    ring_head = (ring_head + 1) % RING;
+                    ring_count--;
+                    continue;
+                }
+            }
+            if (pending_count >= MAX_UPSTREAM)
+                break;
+            id = fresh_id();
+            p = &pending[id];
+            if (replay) {
+                replay_key *k = &keys[p->key = free_keys[--free_key_count]];
+                k->hash = hash;
+                k->len = keylen;
+                memcpy(k->data, q->data + 2, keylen);
+                counters.misses++;
+            }
             p->sent = now;
             p->client = q->from;
             p->clientlen = q->fromlen;
@@ -414,7 +602,9 @@ static void forward_due(int64_t now) {
             ring_head = (ring_head + 1) % RING;
             ring_count--;
         }
-        send_all(up_fd, msgs, n); /* the slots sent are not reused before this returns */
+        counters.hits += hits;
+        send_all(down_fd, hit_msgs, hits);
+        send_all(up_fd, msgs, n); /* the slots sent are not reused before these return */
     }
 }
 
@@ -497,6 +687,8 @@ static void read_answers(void) {
                 counters.unmatched++;
                 continue;
             }
+            if (replay)
+                replay_remember(&keys[p->key], a, in[i].msg_len);
             memcpy(a, p->client_id, 2);
             iov_out[n] = (struct iovec){.iov_base = a, .iov_len = in[i].msg_len};
             out[n] = (struct mmsghdr){.msg_hdr = {.msg_name = &p->client,
@@ -763,6 +955,8 @@ int main(int argc, char **argv) {
     parse_args(argc, argv, &listen_addr, &listen_len);
     for (unsigned slot = 0; slot < MAX_CONNS; slot++)
         conns[slot].client = conns[slot].upstream = -1;
+    for (unsigned k = 0; k < MAX_UPSTREAM; k++)
+        free_keys[free_key_count++] = (unsigned char)k;
 
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
@@ -791,7 +985,8 @@ int main(int argc, char **argv) {
 
     address_text(&listen_addr, listen_text, sizeof listen_text);
     address_text(&upstream_addr, upstream_text, sizeof upstream_text);
-    printf("proxy %s -> %s delay %g\n", listen_text, upstream_text, (double)delay_ns / 1e9);
+    printf("proxy %s -> %s delay %g%s\n", listen_text, upstream_text, (double)delay_ns / 1e9,
+           replay ? " replay" : "");
     fflush(stdout);
 
     for (;;) {
@@ -830,6 +1025,11 @@ int main(int argc, char **argv) {
            "unmatched=%llu lost=%llu send_failed=%llu\n",
            counters.udp, counters.tcp, counters.answers, counters.ring_full, counters.too_large,
            counters.unmatched, counters.lost, counters.send_failed);
+    if (replay)
+        printf("replay hits=%llu misses=%llu remembered=%llu other_rcode_or_tc=%llu "
+               "answer_too_large=%llu table_full=%llu\n",
+               counters.hits, counters.misses, counters.remembered, counters.not_rcode_tc,
+               counters.not_large, counters.not_full);
     fflush(stdout);
     return 0;
 }

@@ -2,7 +2,9 @@
 
 In front of a real knotd it answers as knotd does, never sooner than its delay, keeps at most 128
 queries on the upstream, takes bursts larger than that, refuses addresses off loopback and ends
-cleanly on SIGTERM. Every wait is bounded.
+cleanly on SIGTERM. With ``--replay`` it answers a repeated query (another id) with the answer the
+upstream gave, byte for byte under the new id, without asking the upstream again. Every wait is
+bounded.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 import dns.flags
 import dns.message
 import dns.query
+import dns.rcode
+import dns.rrset
 import pytest
 
 from bench import checks_bench, latency_proxy
@@ -83,11 +87,13 @@ class Proxy:
         delay: float,
         listen: str = "",
         lost_after: float | None = None,
+        more: tuple[str, ...] = (),
     ) -> None:
         self.listen = listen or f"{random_loopback()}:0"
         argv = [str(binary), "--listen", self.listen, "--upstream", upstream, "--delay", str(delay)]
         if lost_after is not None:
             argv += ["--lost-after", str(lost_after)]
+        argv += more
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.first = _line(self.proc, 10.0)
         assert self.first.startswith("proxy "), self.first
@@ -121,8 +127,9 @@ def _start(
     delay: float,
     listen: str = "",
     lost_after: float | None = None,
+    more: tuple[str, ...] = (),
 ) -> Proxy:
-    proxy = Proxy(binary, upstream, delay, listen, lost_after)
+    proxy = Proxy(binary, upstream, delay, listen, lost_after, more)
     stack.callback(proxy.stop)
     return proxy
 
@@ -207,6 +214,9 @@ def test_the_bench_falls_back_to_the_python_proxy_and_says_so(
     assert checks_bench.choose_proxy("c") == checks_bench.ProxyChoice(
         kind="c", binary=built.path, note=built.reason
     )
+    replaying = checks_bench.choose_proxy("c-replay")
+    assert (replaying.kind, replaying.binary, replaying.replay) == ("c-replay", built.path, True)
+    assert not checks_bench.choose_proxy("c").replay
     assert checks_bench.choose_proxy("python").kind == "python"
     assert capsys.readouterr().err == ""
 
@@ -215,6 +225,10 @@ def test_the_bench_falls_back_to_the_python_proxy_and_says_so(
     ("proxy", "named"),
     [
         ({"kind": "c"}, "(C (bench/latency_proxy.c) proxy)"),
+        (
+            {"kind": "c-replay", "warm_up": checks_bench.WARM_UP},
+            "(C, replaying knotd's answers (bench/latency_proxy.c --replay) proxy)",
+        ),
         ({"kind": "python"}, "(Python (dns_proxy.py) proxy)"),
         (None, "(Python (dns_proxy.py) proxy)"),  # results from before --proxy
     ],
@@ -224,7 +238,90 @@ def test_the_bench_table_names_the_proxy(
 ) -> None:
     doc = {"rtt_seconds": 0.02, "results": [], "load_average_at_end": [0.0, 0.0, 0.0]}
     checks_bench.print_table({**doc, "proxy": proxy} if proxy else doc)
-    assert f"RTT 20 ms per query {named}; time = in-process work time" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"RTT 20 ms per query {named}; time = in-process work time" in out
+    assert (f"replay: {checks_bench.WARM_UP}\n" in out) == (named.startswith("(C, replaying"))
+
+
+def test_the_bench_warms_replaying_proxies_with_each_set_of_queries_and_shows_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[tuple[list[str], str, bool]] = []
+
+    def fake_run(
+        path: Path, servers: list[str], resolver: str, discover: bool, harness: object
+    ) -> dict[str, float | int]:
+        calls.append((servers, resolver, discover))
+        queries = 255 if discover else 231
+        return {"elapsed": 0.5, "queries": queries, "proxy_cpu": 0.25, "knotd_cpu": 0.125}
+
+    monkeypatch.setattr(checks_bench, "run_verify", fake_run)
+    harness = checks_bench.Harness(proxies=[], knotd=[])
+    runs = checks_bench.warm_proxies(10, Path("r.json"), ["ns1", "ns2"], "res", harness)
+    assert calls == [(["ns1", "ns2"], "res", False), (["ns1", "ns2"], "res", True)]
+    assert [(r["discover_ns"], r["queries"]) for r in runs] == [(False, 231), (True, 255)]
+    assert "warming the replaying proxies for 10 domains" in capsys.readouterr().err
+    timed = {
+        "elapsed": 0.5,
+        "elapsed_all": [0.5],
+        "queries": 231,
+        "checks": 60,
+        "cpu": 0.1,
+        "process_wall": 0.7,
+        "process_cpu": 0.3,
+        "peak_mb_max": 40.0,
+        "proxy_cpu": 0.0,
+        "knotd_cpu": 0.0,
+        "exit_status": 0,
+    }
+    row = {
+        "domains": 10,
+        "warm_up": runs,
+        "verify": timed,
+        "verify_discover_ns": timed,
+        "verify_no_latency": timed,
+        "verify_latency_round_trips": 0.0,
+        "naive_sequential": None,
+        "checkdmarc": None,
+    }
+    doc = {
+        "rtt_seconds": 0.02,
+        "proxy": {"kind": "c-replay", "warm_up": checks_bench.WARM_UP},
+        "results": [row],
+        "load_average_at_end": [0.0, 0.0, 0.0],
+    }
+    checks_bench.print_table(doc)
+    lines = capsys.readouterr().out.splitlines()
+    assert [ln for ln in lines if "warm-up" in ln] == [
+        "     10  warm-up (untimed)                 0.500    25.0      231  "
+        "proxies 0.250 s, knotd 0.125 s",
+        "     10  warm-up (NS discovery)            0.500    25.0      255  "
+        "proxies 0.250 s, knotd 0.125 s",
+    ]
+
+
+def test_the_bench_starts_a_replaying_proxy_with_replay(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, stack: ExitStack
+) -> None:
+    started: list[list[str]] = []
+    script = tmp_path / "proxy"
+    script.write_text("proxy 127.0.0.1:53 -> x delay 0.02\n")
+
+    real_popen = subprocess.Popen
+
+    def fake_popen(argv: list[str], **kwargs: object) -> subprocess.Popen[str]:
+        started.append(argv)
+        return real_popen(["cat", str(script)], stdout=subprocess.PIPE, text=True)
+
+    monkeypatch.setattr(checks_bench.subprocess, "Popen", fake_popen)
+    upstream = KnotServer({})  # never started: only its address is used
+    stack.callback(shutil.rmtree, upstream.dir)
+    binary = Path("/cache/latency_proxy-x")
+    for replay in (True, False):
+        proxy = checks_bench.ProxyProcess(upstream, 0.02, binary=binary, replay=replay)
+        proxy.stop()
+        assert proxy.counters == ""  # cat printed nothing after the first line
+    assert [a.count("--replay") for a in started] == [1, 0]
 
 
 @needs_cc
@@ -431,6 +528,209 @@ def test_an_unanswered_query_frees_its_place_after_lost_after(
     assert "udp=130 " in out and "answers=1 " in out and "unmatched=1 " in out
     lost = re.search(r" lost=(\d+) ", out)
     assert lost is not None and 2 <= int(lost.group(1)) <= 128, out
+
+
+# ---- --replay ----
+
+
+def _counters(out: str) -> dict[str, int]:
+    """The ``name=number`` counters the proxy printed when stopped."""
+    return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", out)}
+
+
+def _raw(udp: socket.socket, wire: bytes, where: tuple[str, int]) -> tuple[bytes, float]:
+    """The datagram answering ``wire`` sent to ``where``, and the seconds it took."""
+    sent = time.monotonic()
+    udp.sendto(wire, where)
+    answer = udp.recv(65536)
+    return answer, time.monotonic() - sent
+
+
+def test_replay_answers_a_repeated_query_with_knotds_bytes_under_its_id(
+    binary: Path, knotd: KnotServer, stack: ExitStack
+) -> None:
+    """Every question twice, under other ids: the second is knotd's answer byte for byte under
+    its own id, no sooner than the delay, and only the answers knotd gave first (and the
+    truncated ones, forwarded each time) reached knotd; TCP is still relayed."""
+    delay = 0.1
+    proxy = _start(stack, binary, knotd.spec, delay, more=("--replay",))
+    assert proxy.first.split()[-1] == "replay"
+    asked = [(n, t, edns) for n, t in QUESTIONS for edns in (-1, 0)]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(3.0)
+        for turn in (1, 2):
+            for i, (name, rdtype, edns) in enumerate(asked):
+                wire = dns.message.make_query(name, rdtype, use_edns=edns, id=turn * 100 + i)
+                direct, _ = _raw(udp, wire.to_wire(), (knotd.address, knotd.port))
+                proxied, took = _raw(udp, wire.to_wire(), (proxy.host, proxy.port))
+                assert proxied == direct, (turn, name, rdtype, edns)
+                assert took >= delay
+    query = dns.message.make_query(f"txt.{ZONE}", "TXT")
+    direct_tcp = dns.query.tcp(query, knotd.address, port=knotd.port, timeout=3.0).to_wire()
+    for _ in range(2):
+        proxied_tcp = dns.query.tcp(query, proxy.host, port=proxy.port, timeout=3.0)
+        assert proxied_tcp.to_wire() == direct_tcp
+    status, out = proxy.stop()
+    assert status == 0
+    # The big TXT is truncated without EDNS and at EDNS's 1232 bytes: TC, never remembered.
+    truncated = 2
+    remembered = len(asked) - truncated
+    wanted = {
+        "udp": 2 * len(asked),
+        "tcp": 2,
+        "answers": len(asked) + truncated,  # all that reached knotd over UDP
+        "hits": remembered,
+        "misses": len(asked) + truncated,
+        "remembered": remembered,
+        "other_rcode_or_tc": 2 * truncated,
+        "answer_too_large": 0,
+        "table_full": 0,
+    }
+    counters = _counters(out)
+    assert {name: counters[name] for name in wanted} == wanted
+
+
+def test_replay_a_repeat_never_reaches_the_upstream(binary: Path, stack: ExitStack) -> None:
+    upstream = _fake_upstream(stack)
+    host, port = upstream.getsockname()
+    proxy = _start(stack, binary, f"{host}:{port}", 0.0, more=("--replay",))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        client.settimeout(3.0)
+        client.connect((proxy.host, proxy.port))
+        query = dns.message.make_query(f"a.{ZONE}", "TXT", id=7)
+        client.send(query.to_wire())
+        ((forwarded, proxy_addr),) = _take(upstream, 1)
+        response = dns.message.make_response(dns.message.from_wire(forwarded))
+        response.answer.append(dns.rrset.from_text(f"a.{ZONE}.", 300, "IN", "TXT", '"x"'))
+        answer = response.to_wire()
+        upstream.sendto(answer, proxy_addr)
+        assert client.recv(65536) == b"\0\7" + answer[2:]
+        for qid in (8, 0xFFFF):
+            query.id = qid
+            client.send(query.to_wire())
+            assert client.recv(65536) == struct.pack("!H", qid) + answer[2:]
+    assert _arrivals(upstream, 0.3) == []
+
+
+def test_replay_a_query_differing_in_rd_or_edns_is_a_miss(
+    binary: Path, knotd: KnotServer, stack: ExitStack
+) -> None:
+    proxy = _start(stack, binary, knotd.spec, 0.0, more=("--replay",))
+    plain = dns.message.make_query(f"txt.{ZONE}", "TXT")
+    no_rd = dns.message.make_query(f"txt.{ZONE}", "TXT")
+    no_rd.flags &= ~dns.flags.RD
+    variants = [
+        plain,
+        no_rd,
+        dns.message.make_query(f"txt.{ZONE}", "TXT", use_edns=0),
+        dns.message.make_query(f"txt.{ZONE}", "TXT", use_edns=0, payload=4096),
+        dns.message.make_query(f"txt.{ZONE}", "TXT", want_dnssec=True),
+    ]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(3.0)
+        for _ in range(2):
+            for query in variants:
+                query.id = (query.id + 1) % 65536
+                wire = query.to_wire()
+                direct, _ = _raw(udp, wire, (knotd.address, knotd.port))
+                assert _raw(udp, wire, (proxy.host, proxy.port))[0] == direct
+    status, out = proxy.stop()
+    assert status == 0
+    counters = _counters(out)
+    assert (counters["misses"], counters["hits"], counters["remembered"]) == (5, 5, 5)
+
+
+def _bad_answer(query: dns.message.Message, kind: str) -> bytes:
+    """An answer to ``query`` that must not be remembered."""
+    response = dns.message.make_response(query)
+    if kind == "too large":  # NOERROR, 5000 bytes: over REPLAY_ANSWER_MAX
+        text = " ".join(f'"{c * 250}"' for c in "abcdefghijklmnopqrst")
+        response.answer.append(dns.rrset.from_text(query.question[0].name, 300, "IN", "TXT", text))
+    elif kind == "TC":
+        response.flags |= dns.flags.TC
+    else:  # BADVERS is 16: 0 in the header's four bits, 1 in the OPT record's
+        response.set_rcode(dns.rcode.from_text(kind))
+    return response.to_wire(max_size=65535)
+
+
+@pytest.mark.parametrize(
+    ("kind", "counter"),
+    [
+        ("SERVFAIL", "other_rcode_or_tc"),
+        ("REFUSED", "other_rcode_or_tc"),
+        ("BADVERS", "other_rcode_or_tc"),
+        ("TC", "other_rcode_or_tc"),
+        ("too large", "answer_too_large"),
+    ],
+)
+def test_replay_does_not_remember_a_failure_a_truncated_or_a_large_answer(
+    binary: Path, stack: ExitStack, kind: str, counter: str
+) -> None:
+    """Each time the query is forwarded, and the upstream's answer goes back as it was."""
+    upstream = _fake_upstream(stack)
+    host, port = upstream.getsockname()
+    proxy = _start(stack, binary, f"{host}:{port}", 0.0, more=("--replay",))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as client:
+        client.settimeout(3.0)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 16)
+        client.connect((proxy.host, proxy.port))
+        query = dns.message.make_query(f"a.{ZONE}", "TXT", use_edns=0, id=1)
+        for qid in (1, 2):
+            query.id = qid
+            client.send(query.to_wire())
+            ((forwarded, proxy_addr),) = _take(upstream, 1)
+            answer = _bad_answer(dns.message.from_wire(forwarded), kind)
+            upstream.sendto(answer, proxy_addr)
+            assert client.recv(65536) == struct.pack("!H", qid) + answer[2:]
+    status, out = proxy.stop()
+    assert status == 0
+    counters = _counters(out)
+    assert (counters["misses"], counters["hits"], counters["remembered"]) == (2, 0, 0)
+    assert counters[counter] == 2
+
+
+def test_replay_with_a_full_table_still_forwards(
+    binary: Path, knotd: KnotServer, stack: ExitStack
+) -> None:
+    """One answer remembered at most: the second question is forwarded each time, answered as
+    knotd answers it; the first is still answered from memory."""
+    proxy = _start(stack, binary, knotd.spec, 0.0, more=("--replay", "--replay-entries", "1"))
+    first = dns.message.make_query(f"txt.{ZONE}", "TXT")
+    second = dns.message.make_query(f"mail.{ZONE}", "MX")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(3.0)
+        for query in (first, second, second, first, second):
+            query.id = (query.id + 1) % 65536
+            direct, _ = _raw(udp, query.to_wire(), (knotd.address, knotd.port))
+            assert _raw(udp, query.to_wire(), (proxy.host, proxy.port))[0] == direct
+    status, out = proxy.stop()
+    assert status == 0
+    counters = _counters(out)
+    assert (counters["misses"], counters["hits"], counters["remembered"]) == (4, 1, 1)
+    assert counters["table_full"] == 3
+
+
+def test_replay_entries_is_checked(binary: Path) -> None:
+    argv = [str(binary), "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:53"]
+    for more, message in [
+        (
+            ["--replay", "--replay-entries", "0"],
+            "--replay-entries: '0' is not a whole number from 1 to 49152",
+        ),
+        (
+            ["--replay", "--replay-entries", "49153"],
+            "--replay-entries: '49153' is not a whole number from 1 to 49152",
+        ),
+        (
+            ["--replay-entries", "5"],
+            "--replay-entries: '5' given without --replay (allowed only with it)",
+        ),
+    ]:
+        done = subprocess.run(
+            [*argv, *more], capture_output=True, text=True, timeout=10, check=False
+        )
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.splitlines()[0] == f"latency_proxy: {message}"
 
 
 # ---- the command line and signals ----
