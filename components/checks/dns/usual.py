@@ -10,7 +10,7 @@ arbitrary bytes.
 
 from __future__ import annotations
 
-from .wire import SOA, Reading, Rec, decode_at
+from .wire import SOA, TXT, Reading, Rec, decode_at
 
 _OPT_AT_ROOT = b"\x00\x00\x29"  # the root name, then type 41
 
@@ -44,7 +44,16 @@ def read_usual(wire: bytes, question: bytes) -> Reading | None:
     if pos != size:
         return None
     dtype = (question[-4] << 8) | question[-3]
-    records = [decode_at(wire, dtype, start, length) for start, length in spans]
+    if dtype == TXT:
+        # A TXT record of one string (the usual) read here; any other through ``decode_at``.
+        records = [
+            Rec(wire, TXT, start, length, (wire[start + 1 : start + length],))
+            if length and wire[start] + 1 == length
+            else decode_at(wire, TXT, start, length)
+            for start, length in spans
+        ]
+    else:
+        records = [decode_at(wire, dtype, start, length) for start, length in spans]
     if len(records) > 1:
         records = _once(records)
     soa = (question[:-4], records[0].number) if dtype == SOA and records else None
