@@ -480,7 +480,11 @@ class DnsClient:
                 channel = self._channel(job.server)
             pending = channel.pending
             for _ in range(1000):
-                qid = self.random_id()
+                pos = self._id_pos  # ``random_id`` inlined
+                if pos >= len(self._id_pool):
+                    self._id_pool, pos = urandom(2 * ID_BLOCK), 0
+                self._id_pos = pos + 2
+                qid = (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
                 if qid not in pending:
                     break
             else:

@@ -54,7 +54,12 @@ def encode_name(text: str) -> bytes:
     if not text:
         return b"\x00"
     if len(text) <= 253 and _SIMPLE_NAME.match(text):
-        return b"".join(bytes((len(label),)) + label.encode() for label in text.split(".")) + b"\0"
+        out = bytearray()
+        for label in text.encode().split(b"."):
+            out.append(len(label))
+            out += label
+        out.append(0)
+        return bytes(out)
     import dns.exception
     import dns.name
 
