@@ -296,6 +296,7 @@ class _Channel:
         client.pump()
 
     def _drain(self) -> None:
+        """Read what the socket holds; called by ``_readable`` with ``client.pumping`` set."""
         recv, pending, client = self.sock.recv, self.pending, self.client
         for _ in range(256):  # drain what is there, bounded; the loop calls again if more
             try:
@@ -325,7 +326,11 @@ class _Channel:
                     if self.retired and not pending:
                         self.close()
                     job.seq = 0
-                    client.answered(job, reading)
+                    if reading.rcode in (NOERROR, NXDOMAIN):  # ``answered`` inlined:
+                        client.in_flight -= 1  # ``_done_sending``, the pump comes after the drain
+                        job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
+                    else:
+                        client.answered(job, reading)
                     if self.closed:
                         return
                     continue
@@ -391,7 +396,7 @@ class DnsClient:
         self._channels: dict[tuple[str, int], list[_Channel]] = {}
         self.retired: set[_Channel] = set()  # sockets of past rounds with queries in flight
         self._queue: deque[_Job] = deque()
-        self._in_flight = 0
+        self.in_flight = 0  # queries sent and not yet answered or given up (the window)
         self.pumping = False
         self._seq = 0
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
@@ -436,7 +441,7 @@ class DnsClient:
                 batch.put(index, Answer(built.qname, rdtype, "error", error=built.error))
                 continue
             job = _Job(batch, index, server, built, rdtype, recurse)
-            if self._in_flight < self.max_in_flight and not queue:
+            if self.in_flight < self.max_in_flight and not queue:
                 send(job)
             else:
                 queue.append(job)
@@ -445,13 +450,13 @@ class DnsClient:
     def _start(self, job: _Job) -> None:
         if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
-        if self._in_flight < self.max_in_flight and not self._queue:
+        if self.in_flight < self.max_in_flight and not self._queue:
             self._send(job)
         else:
             self._queue.append(job)
 
     def _done_sending(self) -> None:
-        self._in_flight -= 1
+        self.in_flight -= 1
         if self.pumping:
             return  # inside ``pump`` (a send that failed at once) or a socket's drain: later
         self.pump()
@@ -460,7 +465,7 @@ class DnsClient:
         """Send what waits for the window, back to back."""
         self.pumping = True
         try:
-            while self._queue and self._in_flight < self.max_in_flight:
+            while self._queue and self.in_flight < self.max_in_flight:
                 job = self._queue.popleft()
                 if not job.batch.done():
                     self._send(job)
@@ -468,7 +473,7 @@ class DnsClient:
             self.pumping = False
 
     def _send(self, job: _Job) -> None:
-        self._in_flight += 1
+        self.in_flight += 1
         stats = self.stats
         stats.queries += 1
         stats.udp += 1
