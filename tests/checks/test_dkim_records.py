@@ -143,7 +143,7 @@ def test_one_key_behind_many_selectors_is_parsed_once(monkeypatch: pytest.Monkey
     """The same key text (several selectors, two servers, every ``--wait`` poll) is parsed
     once, and every selector still gets its own findings."""
     loaded: list[bytes] = []
-    monkeypatch.setattr(dkim, "_load_rsa", loaded.append)  # returns None: "not a key"
+    monkeypatch.setattr(dkim, "_rsa_bits", loaded.append)  # returns None: "not a key"
     text = dkim_key_txt(1024).replace("p=", "t=y; p=")  # a text no other test parses
     answer = txt_answer(TARGET, text)
     view = Resolvers({(TARGET, "TXT"): answer})

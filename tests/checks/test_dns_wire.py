@@ -486,3 +486,28 @@ def test_a_closed_port_is_a_connection_error() -> None:
     answer = asyncio.run(run())
     assert answer.status == "error"
     assert answer.error.startswith("connection error")
+
+
+@pytest.mark.parametrize(
+    ("name", "rdtype"),
+    [("Example.COM.", "TXT"), ("_dmarc.example.com", "TXT"), ("", "SOA"), ("a.b", "CAA")],
+)
+def test_a_question_is_sent_as_make_query_builds_it(name: str, rdtype: str) -> None:
+    built = client_module._question(name, rdtype)  # pyright: ignore[reportPrivateUsage]
+    assert built.qname == name.lower().rstrip(".")
+    for recurse, tail in ((False, built.iterative), (True, built.recursive)):
+        query = wire.make_query(0x1234, built.question, recurse)
+        assert b"\x12\x34" + tail == query
+        message = dns.message.from_wire(query)
+        assert message.question[0].name == dns.name.from_text(name or ".")
+        assert dns.rdatatype.to_text(message.question[0].rdtype) == rdtype
+        assert bool(message.flags & dns.flags.RD) is recurse
+        assert message.edns == 0 and message.payload == 1232
+
+
+@pytest.mark.parametrize(
+    ("name", "normal"),
+    [(" Mail.Example.com. ", "mail.example.com"), ("EXAMPLE.COM.", "example.com"), (".", "")],
+)
+def test_normalize_name_strips_lowercases_and_drops_the_final_dot(name: str, normal: str) -> None:
+    assert client_module.normalize_name(name) == normal

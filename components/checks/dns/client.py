@@ -137,7 +137,10 @@ class Answer(NamedTuple):
         return list(self.chain), list(self.records)
 
 
+@functools.lru_cache(maxsize=16384)
 def normalize_name(name: str) -> str:
+    """``name`` stripped, lowercased, without its final dot. Memoised (a pure function of the
+    text; every record's name is normalised by the checks, the lookups and the client)."""
     return name.strip().lower().rstrip(".")
 
 
@@ -240,6 +243,7 @@ class _Job:
         "recurse",
         "seq",
         "server",
+        "server_key",
         "tail",
     )
 
@@ -248,6 +252,7 @@ class _Job:
     ) -> None:
         self.batch, self.index = batch, index
         self.server, self.qname, self.rdtype = server, built.qname, rdtype
+        self.server_key = (server.host, server.port)  # its sockets' key in ``_channels``
         self.question, self.recurse = built.question, recurse
         self.tail = built.recursive if recurse else built.iterative
         self.attempt = 0
@@ -291,6 +296,7 @@ class _Channel:
         client.pump()
 
     def _drain(self) -> None:
+        """Read what the socket holds; called by ``_readable`` with ``client.pumping`` set."""
         recv, pending, client = self.sock.recv, self.pending, self.client
         for _ in range(256):  # drain what is there, bounded; the loop calls again if more
             try:
@@ -316,9 +322,15 @@ class _Channel:
                         return
                     continue
                 if reading is not None:
-                    self.forget(qid)
+                    del pending[qid]  # ``forget`` inlined
+                    if self.retired and not pending:
+                        self.close()
                     job.seq = 0
-                    client.answered(job, reading)
+                    if reading.rcode in (NOERROR, NXDOMAIN):  # ``answered`` inlined:
+                        client.in_flight -= 1  # ``_done_sending``, the pump comes after the drain
+                        job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
+                    else:
+                        client.answered(job, reading)
                     if self.closed:
                         return
                     continue
@@ -384,7 +396,7 @@ class DnsClient:
         self._channels: dict[tuple[str, int], list[_Channel]] = {}
         self.retired: set[_Channel] = set()  # sockets of past rounds with queries in flight
         self._queue: deque[_Job] = deque()
-        self._in_flight = 0
+        self.in_flight = 0  # queries sent and not yet answered or given up (the window)
         self.pumping = False
         self._seq = 0
         self._deadlines: deque[tuple[float, int, _Job]] = deque()
@@ -421,24 +433,30 @@ class DnsClient:
         return future
 
     def _submit(self, batch: _Batch, questions: Sequence[Question]) -> None:
+        # ``_start`` inlined: the batch is new, so not done (cancelled) yet.
+        queue, send = self._queue, self._send
         for index, (server, name, rdtype, recurse) in enumerate(questions):
             built = _question(name, rdtype)
             if built.error:
                 batch.put(index, Answer(built.qname, rdtype, "error", error=built.error))
+                continue
+            job = _Job(batch, index, server, built, rdtype, recurse)
+            if self.in_flight < self.max_in_flight and not queue:
+                send(job)
             else:
-                self._start(_Job(batch, index, server, built, rdtype, recurse))
+                queue.append(job)
 
     # ---- the window ----
     def _start(self, job: _Job) -> None:
         if job.batch.done():
             return  # cancelled while it waited (a lookup nobody needs any more)
-        if self._in_flight < self.max_in_flight and not self._queue:
+        if self.in_flight < self.max_in_flight and not self._queue:
             self._send(job)
         else:
             self._queue.append(job)
 
     def _done_sending(self) -> None:
-        self._in_flight -= 1
+        self.in_flight -= 1
         if self.pumping:
             return  # inside ``pump`` (a send that failed at once) or a socket's drain: later
         self.pump()
@@ -447,7 +465,7 @@ class DnsClient:
         """Send what waits for the window, back to back."""
         self.pumping = True
         try:
-            while self._queue and self._in_flight < self.max_in_flight:
+            while self._queue and self.in_flight < self.max_in_flight:
                 job = self._queue.popleft()
                 if not job.batch.done():
                     self._send(job)
@@ -455,15 +473,23 @@ class DnsClient:
             self.pumping = False
 
     def _send(self, job: _Job) -> None:
-        self._in_flight += 1
+        self.in_flight += 1
         stats = self.stats
         stats.queries += 1
         stats.udp += 1
         try:
-            channel = self._channel(job.server)
+            channels = self._channels.get(job.server_key)
+            if channels is not None and len(channels[-1].pending) < PER_SOCKET:
+                channel = channels[-1]  # the newest socket, the one still filling (usually)
+            else:
+                channel = self._channel(job.server)
             pending = channel.pending
             for _ in range(1000):
-                qid = self.random_id()
+                pos = self._id_pos  # ``random_id`` inlined
+                if pos >= len(self._id_pool):
+                    self._id_pool, pos = urandom(2 * ID_BLOCK), 0
+                self._id_pos = pos + 2
+                qid = (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
                 if qid not in pending:
                     break
             else:
@@ -473,11 +499,11 @@ class DnsClient:
             self.attempt_failed(job, exc)
             return
         job.channel, job.qid = channel, qid
-        channel.pending[qid] = job
+        pending[qid] = job
         # One timer for all: sent in order with the same timeout, deadlines come in order.
-        self._seq += 1
-        job.seq = self._seq
-        self._deadlines.append((self.loop.time() + self.timeout, job.seq, job))
+        self._seq = seq = self._seq + 1
+        job.seq = seq
+        self._deadlines.append((self.loop.time() + self.timeout, seq, job))
         if self._timer is None:
             self._timer = self.loop.call_at(self._deadlines[0][0], self._expire_due)
 
@@ -575,6 +601,7 @@ class DnsClient:
         self._channels.clear()
 
     def _channel(self, server: Server) -> _Channel:
+        """A socket to ``server`` with room for a query: an open one, else a new one."""
         channels = self._channels.get((server.host, server.port))
         if channels is None:
             channels = self._channels[(server.host, server.port)] = []
@@ -626,6 +653,11 @@ class _Built(NamedTuple):
     error: str = ""
 
 
+# A query's header after its id: the flags (RD or not), one question, one additional record.
+_COUNTS_ITERATIVE = wire.make_query(0, b"", False)[2:12]
+_COUNTS_RECURSIVE = wire.make_query(0, b"", True)[2:12]
+
+
 @functools.lru_cache(maxsize=16384)
 def _question(name: str, rdtype: str) -> _Built:
     """The question ``name``/``rdtype`` as sent. Memoised (a pure function of the two): a
@@ -637,7 +669,8 @@ def _question(name: str, rdtype: str) -> _Built:
     except ValueError as exc:
         return _Built(qname, error=f"invalid query: {exc}")
     question = wire.question_bytes(qwire.lower(), dtype)
-    iterative, recursive = (wire.make_query(0, question, rd)[2:] for rd in (False, True))
+    body = question + wire.OPT_RR  # what ``wire.make_query`` puts after the header
+    iterative, recursive = _COUNTS_ITERATIVE + body, _COUNTS_RECURSIVE + body
     return _Built(qname, question, iterative, recursive)
 
 
@@ -652,7 +685,9 @@ def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:
     status: Status = "nxdomain" if reading.rcode == NXDOMAIN else "ok"
     if status == "ok" and not reading.records:
         status = "nodata"
-    soa = reading.soa
+    soa, chain, glue = reading.soa, reading.chain, reading.glue
+    if soa is None and not chain and not glue:  # the usual answer
+        return Answer(qname, rdtype, status, "", True, reading.flags, (), reading.records)
     return Answer(
         qname,
         rdtype,
@@ -660,12 +695,10 @@ def _answer(qname: str, rdtype: str, reading: wire.Reading) -> Answer:
         "",
         True,
         reading.flags,
-        tuple(map(_name, reading.chain)) if reading.chain else (),
+        tuple(map(_name, chain)) if chain else (),
         reading.records,
         (_name(soa[0]), soa[1]) if soa is not None else None,
-        tuple(dict.fromkeys((_name(owner), address) for owner, address in reading.glue))
-        if reading.glue
-        else (),
+        tuple(dict.fromkeys((_name(owner), address) for owner, address in glue)) if glue else (),
     )
 
 

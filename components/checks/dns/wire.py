@@ -38,6 +38,7 @@ _HEADER = struct.Struct("!HHHHHH")
 _RR_FIXED = struct.Struct("!HHIH")
 _SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63})*\Z")
 _SIMPLE_TEXT = re.compile(rb"[a-z0-9_.-]*\Z")
+_LENGTH = [bytes((n,)) for n in range(64)]  # a label's length byte
 
 
 class WireError(Exception):
@@ -54,7 +55,8 @@ def encode_name(text: str) -> bytes:
     if not text:
         return b"\x00"
     if len(text) <= 253 and _SIMPLE_NAME.match(text):
-        return b"".join(bytes((len(label),)) + label.encode() for label in text.split(".")) + b"\0"
+        labels = text.encode().split(b".")  # one encode; a list, not a generator, joined
+        return b"".join([_LENGTH[len(label)] + label for label in labels]) + b"\0"
     import dns.exception
     import dns.name
 

@@ -7,9 +7,6 @@ import binascii
 import functools
 from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import load_der_public_key
-
 from ..dns.client import Answer, txt_text
 from ..verify.expected import Expected
 from ..verify.findings import Finding, FindingCode
@@ -49,12 +46,55 @@ class DkimKey:
         return any(e.kind is DkimProblem.REVOKED for e in self.errors)
 
 
-def _load_rsa(der: bytes) -> rsa.RSAPublicKey | None:
+# The usual key, SubjectPublicKeyInfo of an RSA key: the AlgorithmIdentifier of
+# rsaEncryption with NULL parameters, and (after the modulus) the exponent 65537.
+_RSA_ALGORITHM = bytes.fromhex("300d06092a864886f70d0101010500")
+_EXPONENT_65537 = bytes.fromhex("0203010001")
+
+
+def _der_length(der: bytes, pos: int) -> tuple[int, int] | None:
+    """The length at ``pos`` in its minimal DER form, and where its content starts."""
+    first = der[pos]
+    if first < 0x80:
+        return first, pos + 1
+    if first == 0x81 and der[pos + 1] >= 0x80:
+        return der[pos + 1], pos + 2
+    if first == 0x82 and der[pos + 1]:
+        return (der[pos + 1] << 8) | der[pos + 2], pos + 3
+    return None
+
+
+def _usual_rsa_bits(der: bytes) -> int | None:
+    """The modulus size of the usual key (SubjectPublicKeyInfo, exponent 65537, an odd modulus
+    of 1024 to 8192 bits, strict DER), which ``load_der_public_key`` reads as such; None for
+    anything else, left to it. Spares a run importing ``cryptography`` for what SES publishes."""
     try:
-        key = load_der_public_key(der)
-    except Exception:  # malformed input raises various errors; any of them means "not a key"
+        outer = _der_length(der, 1)
+        if der[0] != 0x30 or outer is None or sum(outer) != len(der):
+            return None
+        pos = outer[1]
+        if der[pos : pos + 15] != _RSA_ALGORITHM or der[pos + 15] != 0x03:
+            return None
+        bits = _der_length(der, pos + 16)
+        if bits is None or sum(bits) != len(der) or der[bits[1]] != 0 or der[bits[1] + 1] != 0x30:
+            return None
+        inner = _der_length(der, bits[1] + 2)
+        if inner is None or sum(inner) != len(der) or der[inner[1]] != 0x02:
+            return None
+        modulus = _der_length(der, inner[1] + 1)
+        if modulus is None or sum(modulus) + len(_EXPONENT_65537) != len(der):
+            return None
+        size, start = modulus
+        if der[start + size :] != _EXPONENT_65537 or not der[start + size - 1] & 1:
+            return None
+        if der[start] == 0 and der[start + 1] >= 0x80:  # a leading zero keeps it positive
+            start, size = start + 1, size - 1
+        elif not 0 < der[start] < 0x80:
+            return None
+        found = 8 * size - 8 + der[start].bit_length()
+    except IndexError:
         return None
-    return key if isinstance(key, rsa.RSAPublicKey) else None
+    return found if 1024 <= found <= 8192 else None
 
 
 def _rsa_bits(der: bytes) -> tuple[int, bool] | None:
@@ -62,10 +102,19 @@ def _rsa_bits(der: bytes) -> tuple[int, bool] | None:
 
     ``load_der_public_key`` reads both; the element after the outer SEQUENCE's header tells
     them apart: SubjectPublicKeyInfo starts with the algorithm SEQUENCE, RSAPublicKey with the
-    modulus INTEGER.
+    modulus INTEGER. The usual key is read without it (``_usual_rsa_bits``).
     """
-    key = _load_rsa(der)
-    if key is None:
+    usual = _usual_rsa_bits(der)
+    if usual is not None:
+        return usual, True
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+    try:
+        key = load_der_public_key(der)
+    except Exception:  # malformed input raises various errors; any of them means "not a key"
+        return None
+    if not isinstance(key, rsa.RSAPublicKey):
         return None
     header = 2 + (der[1] & 0x7F if der[1] >= 0x80 else 0)
     return key.key_size, der[header] == 0x30
