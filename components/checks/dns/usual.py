@@ -10,7 +10,7 @@ arbitrary bytes.
 
 from __future__ import annotations
 
-from .wire import SOA, TXT, Reading, Rec, decode_at
+from .wire import SOA, TXT, Reading, Rec, decode_at, unique_records
 
 _OPT_AT_ROOT = b"\x00\x00\x29"  # the root name, then type 41
 
@@ -59,18 +59,6 @@ def read_usual(wire: bytes, question: bytes) -> Reading | None:
     else:
         records = [decode_at(wire, dtype, start, length) for start, length in spans]
     if len(records) > 1:
-        records = _once(records)
+        records = unique_records(records)
     soa = (question[:-4], records[0].number) if dtype == SOA and records else None
     return Reading((wire[2] << 8) | wire[3], rcode, (), tuple(records), soa, ())
-
-
-def _once(records: list[Rec]) -> list[Rec]:
-    """Duplicates once, the first kept (as the general reader does)."""
-    seen: set[object] = set()
-    unique: list[Rec] = []
-    for rec in records:
-        key = rec.identity()
-        if key not in seen:
-            seen.add(key)
-            unique.append(rec)
-    return unique

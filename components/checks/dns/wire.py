@@ -407,13 +407,12 @@ def _records(
 ) -> list[Rec]:
     """The records of ``rdtype`` owned by ``owner``, duplicates once."""
     out = [decode_at(wire, t, start, n) for o, t, start, n in answer if t == rdtype and o == owner]
-    if len(out) < 2:
-        return out
-    seen: set[object] = set()
-    unique: list[Rec] = []
-    for rec in out:
-        key = rec.identity()
-        if key not in seen:
-            seen.add(key)
-            unique.append(rec)
-    return unique
+    return out if len(out) < 2 else unique_records(out)
+
+
+def unique_records(records: list[Rec]) -> list[Rec]:
+    """``records`` with duplicates once, the first kept, in order."""
+    first: dict[object, Rec] = {}
+    for rec in records:
+        first.setdefault(rec.identity(), rec)
+    return list(first.values())
