@@ -55,13 +55,17 @@ def package_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_spf_parse_cache() -> Iterator[None]:
-    """``parse_spf`` and ``parse_dmarc`` are memoised within a process; each test starts from
-    empty caches, so what it asserts comes from parsing, not from a record an earlier test (or,
-    under mutation testing, the unmutated warm-up run) left behind."""
+def _fresh_parse_caches() -> Iterator[None]:
+    """The record parsers (SPF, DMARC and its ``psd``, DKIM keys, BIMI) are memoised within a
+    process; each test starts from empty caches, so what it asserts comes from parsing, not
+    from a record an earlier test (or, under mutation testing, the unmutated warm-up run) left
+    behind."""
+    from components.checks.protocols import dmarc_walk
+    from components.checks.protocols.bimi import parse_bimi
+    from components.checks.protocols.dkim import parse_dkim_key
     from components.checks.protocols.dmarc import parse_dmarc
     from components.checks.protocols.spf import parse_spf
 
-    parse_spf.cache_clear()
-    parse_dmarc.cache_clear()
+    for parse in (parse_spf, parse_dmarc, parse_dkim_key, parse_bimi, dmarc_walk._psd):  # pyright: ignore[reportPrivateUsage]
+        parse.cache_clear()
     yield

@@ -144,7 +144,6 @@ def test_one_key_behind_many_selectors_is_parsed_once(monkeypatch: pytest.Monkey
     once, and every selector still gets its own findings."""
     loaded: list[bytes] = []
     monkeypatch.setattr(dkim, "_rsa_bits", loaded.append)  # returns None: "not a key"
-    dkim.parse_dkim_key.cache_clear()  # the memo is the process's: other tests fill it
     text = dkim_key_txt(1024).replace("p=", "t=y; p=")  # a text no other test parses
     answer = txt_answer(TARGET, text)
     view = Resolvers({(TARGET, "TXT"): answer})
