@@ -322,15 +322,9 @@ class _Channel:
                         return
                     continue
                 if reading is not None:
-                    del pending[qid]  # ``forget`` inlined
-                    if self.retired and not pending:
-                        self.close()
+                    self.forget(qid)
                     job.seq = 0
-                    if reading.rcode in (NOERROR, NXDOMAIN):  # ``answered`` inlined:
-                        client.in_flight -= 1  # ``_done_sending``, the pump comes after the drain
-                        job.batch.put(job.index, _answer(job.qname, job.rdtype, reading))
-                    else:
-                        client.answered(job, reading)
+                    client.answered(job, reading)  # the pump comes after the drain
                     if self.closed:
                         return
                     continue
@@ -433,18 +427,12 @@ class DnsClient:
         return future
 
     def _submit(self, batch: _Batch, questions: Sequence[Question]) -> None:
-        # ``_start`` inlined: the batch is new, so not done (cancelled) yet.
-        queue, send = self._queue, self._send
         for index, (server, name, rdtype, recurse) in enumerate(questions):
             built = _question(name, rdtype)
             if built.error:
                 batch.put(index, Answer(built.qname, rdtype, "error", error=built.error))
                 continue
-            job = _Job(batch, index, server, built, rdtype, recurse)
-            if self.in_flight < self.max_in_flight and not queue:
-                send(job)
-            else:
-                queue.append(job)
+            self._start(_Job(batch, index, server, built, rdtype, recurse))
 
     # ---- the window ----
     def _start(self, job: _Job) -> None:
@@ -485,11 +473,7 @@ class DnsClient:
                 channel = self._channel(job.server)
             pending = channel.pending
             for _ in range(1000):
-                pos = self._id_pos  # ``random_id`` inlined
-                if pos >= len(self._id_pool):
-                    self._id_pool, pos = urandom(2 * ID_BLOCK), 0
-                self._id_pos = pos + 2
-                qid = (self._id_pool[pos] << 8) | self._id_pool[pos + 1]
+                qid = self.random_id()
                 if qid not in pending:
                     break
             else:
