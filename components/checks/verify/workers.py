@@ -207,24 +207,18 @@ def _records(chunk: dict[str, list[Expected]]) -> list[Expected]:
     return [record for records in chunk.values() for record in records]
 
 
-def _record_at(index: int) -> Expected:
-    """What a worker's payload names in place of its ``index``-th record (``_records``): the
-    parent, which has the same records, reads it as its own (``_unpickle``), never calls it."""
-    raise WorkerError(f"record {index} of a worker's payload read outside the parent")
-
-
 def _dumps(payload: object, records: list[Expected]) -> bytes:
-    """``payload`` pickled, each of ``records`` as its index: the parent has them already
-    (pickling them and building them again was a third of the payload's bytes and time)."""
+    """``payload`` pickled, each of ``records`` as its index (a persistent id): the parent has
+    them already (pickling them and building them again was a third of the payload's bytes and
+    time)."""
     import io
     import pickle
 
     where = {id(record): index for index, record in enumerate(records)}
 
     class Pickler(pickle.Pickler):
-        def reducer_override(self, obj: Any) -> Any:
-            index = where.get(id(obj)) if type(obj) is Expected else None
-            return NotImplemented if index is None else (_record_at, (index,))
+        def persistent_id(self, obj: Any) -> int | None:
+            return where.get(id(obj)) if type(obj) is Expected else None
 
     buffer = io.BytesIO()
     Pickler(buffer, pickle.HIGHEST_PROTOCOL).dump(payload)
@@ -237,10 +231,8 @@ def _unpickle(data: bytes, status: int, records: list[Expected]) -> tuple[RunRes
     import pickle
 
     class Unpickler(pickle.Unpickler):
-        def find_class(self, module: str, name: str, /) -> Any:
-            if module == __name__ and name == _record_at.__name__:
-                return records.__getitem__
-            return super().find_class(module, name)
+        def persistent_load(self, pid: Any) -> Expected:
+            return records[int(pid)]
 
     try:
         kind, value, stats = Unpickler(io.BytesIO(data)).load()
