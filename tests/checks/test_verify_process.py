@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 from components.checks.__main__ import SUBCOMMANDS, build_parser
-from tests.support.checks_support import FAST, run_cli, start
+from tests.support.checks_support import run_cli, verify_argv
 from tests.support.dns_world import amazonses_zone, domain_zone, ses_records
-from tests.support.knot_server import KnotServer
 from tests.support.paths import REPO
 
 TOKENS = ("tok1aaaa", "tok2bbbb", "tok3cccc")
@@ -38,14 +37,8 @@ def _world(stack: ExitStack, tmp_path: Path, domains: int) -> list[str]:
     records = [r for d in names for r in ses_records(d, TOKENS)]
     good = {d: domain_zone(records, d) for d in names}
     second = {**good, names[1]: domain_zone(records, names[1], drop=[(f"mail.{names[1]}", "MX")])}
-    auth = [start(stack, KnotServer(zones)) for zones in (good, second)]
-    resolver = start(stack, KnotServer({**good, "amazonses.com": amazonses_zone(TOKENS)}))
-    path = tmp_path / "records.json"
-    path.write_text(json.dumps(records))
-    argv = ["verify", "--records", str(path), "--resolver", resolver.spec, *FAST]
-    for server in auth:
-        argv += ["--nameserver", server.spec]
-    return argv
+    resolver = {**good, "amazonses.com": amazonses_zone(TOKENS)}
+    return verify_argv(stack, tmp_path, records, [good, second], resolver)
 
 
 def _without_stats(text: str) -> dict[str, Any]:

@@ -17,9 +17,8 @@ from components.checks.verify import workers
 from components.checks.verify.expected import Expected
 from components.checks.verify.findings import DomainResult, RowResult
 from components.checks.verify.wait import RunResult
-from tests.support.checks_support import FAST, run_cli, start
+from tests.support.checks_support import run_cli, verify_argv
 from tests.support.dns_world import amazonses_zone, domain_zone, parse_records_list, ses_records
-from tests.support.knot_server import KnotServer
 
 TOKENS = ("tok1aaaa", "tok2bbbb", "tok3cccc")
 
@@ -37,14 +36,8 @@ def _world(stack: ExitStack, tmp_path: Path) -> list[str]:
     del second[names[4]]  # not served there: REFUSED, could not check
     first = dict(good)
     first[names[5]] = domain_zone(records, names[5], drop=[(f"_dmarc.{names[5]}", "TXT")])
-    auth = [start(stack, KnotServer(zones)) for zones in (first, second)]
-    resolver = start(stack, KnotServer({**good, "amazonses.com": amazonses_zone(TOKENS)}))
-    path = tmp_path / "records.json"
-    path.write_text(json.dumps(records))
-    argv = ["verify", "--records", str(path), "--resolver", resolver.spec, *FAST]
-    for server in auth:
-        argv += ["--nameserver", server.spec]
-    return argv
+    resolver = {**good, "amazonses.com": amazonses_zone(TOKENS)}
+    return verify_argv(stack, tmp_path, records, [first, second], resolver)
 
 
 def _without_stats(doc: dict[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,26 @@ def start(stack: ExitStack, server: KnotServer) -> KnotServer:
     return server
 
 
+def verify_argv(
+    stack: ExitStack,
+    tmp_path: Path,
+    records: list[dict[str, Any]],
+    auth_zones: list[dict[str, str]],
+    resolver_zones: dict[str, str],
+) -> list[str]:
+    """``verify``'s arguments for ``records`` against a knotd per map of ``auth_zones`` (origin
+    to zone text) as the nameservers and one serving ``resolver_zones`` as the resolver, all
+    started for the test (``FAST`` timeouts)."""
+    auth = [start(stack, KnotServer(zones)) for zones in auth_zones]
+    resolver = start(stack, KnotServer(resolver_zones))
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records))
+    argv = ["verify", "--records", str(path), "--resolver", resolver.spec, *FAST]
+    for server in auth:
+        argv += ["--nameserver", server.spec]
+    return argv
+
+
 def make_world(
     stack: ExitStack,
     tmp_path: Path,
