@@ -114,14 +114,13 @@ class _DuplicateKey(Exception):
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)
-    if len(out) == len(pairs):
-        return out
-    seen: set[str] = set()
-    for key, _ in pairs:
-        if key in seen:
-            raise _DuplicateKey(key)
-        seen.add(key)
-    raise AssertionError("unreachable: fewer keys than pairs means a repeated key")
+    if len(out) < len(pairs):  # a key repeated: the first one named
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return out
 
 
 def load_json(text: str, source: str) -> Any:
