@@ -8,25 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.checks_support import Result, make_world
-from tests.support.dns_world import domain_zone, ses_records
+from tests.support.dns_world import POSTMASTER_TOKEN as TOKEN
+from tests.support.dns_world import domain_zone, postmaster_record, ses_records
 
-TOKEN = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
 OTHER = "google-site-verification=someoneElsesTokenAAAAAAAAAAAAAAAAAAAAAAAAAA"
 SPF = "v=spf1 include:_spf.example.net -all"
 
 
 def records() -> list[dict[str, Any]]:
-    return [
-        *ses_records(),
-        {
-            "domain": "example.com",
-            "name": "example.com",
-            "type": "TXT",
-            "value": TOKEN,
-            "ttl": 300,
-            "purpose": "postmaster_tools",
-        },
-    ]
+    return [*ses_records(), postmaster_record()]
 
 
 def verify(stack: ExitStack, tmp_path: Path, *, published: tuple[str, ...]) -> Result:

@@ -15,7 +15,7 @@ import jsonschema
 from components.checks.dns.client import Answer
 from components.checks.verify.readiness import Rule, Status, _reply_mx
 from tests.support.checks_support import Result, make_world, run_cli
-from tests.support.dns_world import domain_zone, ses_records
+from tests.support.dns_world import domain_zone, postmaster_record, ses_records
 from tests.support.knot_server import zone_text
 from tests.support.paths import REPO, load_schema
 
@@ -23,21 +23,12 @@ DOC = REPO / "docs" / "deliverability.md"
 START = "<!-- mailbox-rules: generated from Rule (components/checks/verify/readiness.py) -->"
 END = "<!-- /mailbox-rules -->"
 SCHEMA = jsonschema.Draft202012Validator(load_schema("checks_report.schema.json"))
-TOKEN = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
 MX = "example.com. 300 IN MX 10 inbound.example.net."
 COM = zone_text("com", 1)
-POSTMASTER = {
-    "domain": "example.com",
-    "name": "example.com",
-    "type": "TXT",
-    "value": TOKEN,
-    "ttl": 300,
-    "purpose": "postmaster_tools",
-}
 
 
 def records(**changes: Any) -> list[dict[str, Any]]:
-    return [*ses_records(**changes), dict(POSTMASTER)]
+    return [*ses_records(**changes), postmaster_record()]
 
 
 def document(

@@ -39,6 +39,22 @@ def dkim_key_txt(bits: int = 2048, *, revoked: bool = False) -> str:
     return f"v=DKIM1; k=rsa; p={p}"
 
 
+POSTMASTER_TOKEN = "google-site-verification=rXOxyZounnZasA8Z7oaD3c14JdjS9aKSWvsR1EbUSIQ"
+"""A Postmaster Tools verification token of the shape Google gives."""
+
+
+def postmaster_record(domain: str = "example.com") -> dict[str, Any]:
+    """The expected Postmaster Tools TXT record at ``domain``'s apex, in contract 1's form."""
+    return {
+        "domain": domain,
+        "name": domain,
+        "type": "TXT",
+        "value": POSTMASTER_TOKEN,
+        "ttl": 300,
+        "purpose": "postmaster_tools",
+    }
+
+
 def ses_records(
     domain: str = "example.com",
     tokens: Iterable[str] = ("tok1aaaa", "tok2bbbb", "tok3cccc"),
