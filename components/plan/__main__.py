@@ -22,7 +22,6 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from ..checks.__main__ import BoundedParser
 from ..checks.aws_api import url_problem
@@ -125,24 +124,15 @@ def run(args: argparse.Namespace) -> int:
             )
             for r in records
         )
-        if zone_path is None:
-            sys.stdout.write(text)
-        else:
-            try:
-                zone_path.write_text(text, encoding="utf-8")
-            except OSError as error:
-                print(
-                    f"plan: --zone-file {bounded_text(str(zone_path))}: cannot be written: "
-                    f"{error.strerror or error}",
-                    file=sys.stderr,
-                )
-                return 2
-            print(
-                f"plan: wrote {len(records)} records to {bounded_text(str(zone_path))}",
-                file=sys.stderr,
-            )
-    if args.import_file and not _write_import_file(plan.import_file, import_path):
-        return 2
+        if not _write_output(text, zone_path, "--zone-file", f"{len(records)} records"):
+            return 2
+    if args.import_file:
+        document = plan.import_file
+        count = sum(1 for entry in document["resources"] if "id" in entry)
+        what = f"{count} resources to adopt" if count else "nothing to adopt (no domain sets adopt)"
+        text = json.dumps(document, indent=2) + "\n"
+        if not _write_output(text, import_path, "--import-file", what):
+            return 2
     if args.json:
         print(json.dumps(plan.to_json(), indent=2, sort_keys=True))
     elif "-" not in (args.zone_file, args.import_file):
@@ -187,11 +177,9 @@ def _check_adopted(plan: Plan, endpoint: str | None) -> int:
     return 0
 
 
-def _write_import_file(document: dict[str, Any], path: Path | None) -> bool:
-    """Write the import document to ``path`` (``None``: stdout) and say so on stderr; ``False``
-    when it cannot be written (the reason printed)."""
-    text = json.dumps(document, indent=2) + "\n"
-    count = sum(1 for entry in document["resources"] if "id" in entry)
+def _write_output(text: str, path: Path | None, option: str, what: str) -> bool:
+    """Write ``text`` to ``path`` (``None``: stdout) and say that ``what`` was written on
+    stderr; ``False`` when it cannot be written (the reason printed, naming ``option``)."""
     if path is None:
         sys.stdout.write(text)
         return True
@@ -199,12 +187,11 @@ def _write_import_file(document: dict[str, Any], path: Path | None) -> bool:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         print(
-            f"plan: --import-file {bounded_text(str(path))}: cannot be written: "
+            f"plan: {option} {bounded_text(str(path))}: cannot be written: "
             f"{error.strerror or error}",
             file=sys.stderr,
         )
         return False
-    what = f"{count} resources to adopt" if count else "nothing to adopt (no domain sets adopt)"
     print(f"plan: wrote {what} to {bounded_text(str(path))}", file=sys.stderr)
     return True
 
