@@ -236,6 +236,13 @@ def _lambda_permission(call: Call) -> Created:
 # --- SES v2 ----------------------------------------------------------------------------------
 
 
+def ses_resource(call: Call, kind: str, name: str) -> Created:
+    """An SES resource made or read in moto (``kind``: ``identity``, ``configuration-set``,
+    ...): its ARN as the physical id and an output, its name as the id."""
+    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:{kind}/{name}"
+    return Created(physical=arn, outputs={"id": name, "arn": arn})
+
+
 def account_id(call: Call) -> str:
     """The account moto answers for (GetCallerIdentity once, counted as the replay's own)."""
     account = call.account
@@ -266,8 +273,7 @@ def _configuration_set(call: Call) -> Created:
         Tags=tag_list(call.get("tags")),
         **options,
     )
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:configuration-set/{name}"
-    return Created(physical=arn, outputs={"id": name, "arn": arn})
+    return ses_resource(call, "configuration-set", name)
 
 
 def _event_destination(call: Call) -> Created:
@@ -292,8 +298,7 @@ def _email_identity(call: Call) -> Created:
         DkimSigningAttributes=pascal(call.get("dkimSigningAttributes")),
         Tags=tag_list(call.get("tags")),
     )
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:identity/{identity}"
-    return Created(physical=arn, outputs={"id": identity, "arn": arn})
+    return ses_resource(call, "identity", identity)
 
 
 def _mail_from(call: Call) -> Created:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.support.moto_calls import Call, Created, account_id, pascal, tag_list
+from tests.support.moto_calls import Call, Created, pascal, ses_resource, tag_list
 
 
 def _contact_list(call: Call) -> Created:
@@ -23,8 +23,7 @@ def _contact_list(call: Call) -> Created:
         Topics=pascal(call.get("topics")),
         Tags=tag_list(call.get("tags")),
     )
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:contact-list/{name}"
-    return Created(physical=arn, outputs={"id": name, "arn": arn})
+    return ses_resource(call, "contact-list", name)
 
 
 def _dedicated_ip_pool(call: Call) -> Created:
@@ -36,8 +35,7 @@ def _dedicated_ip_pool(call: Call) -> Created:
         ScalingMode=call.get("scalingMode"),
         Tags=tag_list(call.get("tags")),
     )
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:dedicated-ip-pool/{name}"
-    return Created(physical=arn, outputs={"id": name, "arn": arn})
+    return ses_resource(call, "dedicated-ip-pool", name)
 
 
 def _tenant(call: Call) -> Created:

@@ -26,7 +26,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from components.plan.mocks import COMPUTED_OUTPUTS, SECRET_PLACEHOLDER, stable_hex
-from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed, account_id
+from tests.support.moto_calls import HANDLERS, Call, Created, NotReplayed, ses_resource
 from tests.support.moto_deliverability_calls import DELIVERABILITY_HANDLERS
 from tests.support.moto_sender_calls import SENDER_HANDLERS
 
@@ -75,8 +75,7 @@ ORDER = (
 
 def _read_identity(call: Call, import_id: str) -> Created:
     call.api("sesv2", "get_email_identity", EmailIdentity=import_id)
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:identity/{import_id}"
-    return Created(physical=arn, outputs={"id": import_id, "arn": arn})
+    return ses_resource(call, "identity", import_id)
 
 
 def _read_mail_from(call: Call, import_id: str) -> Created:
@@ -86,8 +85,7 @@ def _read_mail_from(call: Call, import_id: str) -> Created:
 
 def _read_configuration_set(call: Call, import_id: str) -> Created:
     call.api("sesv2", "get_configuration_set", ConfigurationSetName=import_id)
-    arn = f"arn:aws:ses:{call.region}:{account_id(call)}:configuration-set/{import_id}"
-    return Created(physical=arn, outputs={"id": import_id, "arn": arn})
+    return ses_resource(call, "configuration-set", import_id)
 
 
 IMPORTS: dict[str, Callable[[Call, str], Created]] = {
