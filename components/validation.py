@@ -172,6 +172,13 @@ def as_list(value: object) -> list[object] | None:
     return cast(list[object], value) if isinstance(value, list) else None
 
 
+def as_boolean(value: object) -> bool | None:
+    """``value`` as a config boolean: true/false, or those words as text in any case; else None."""
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return value if isinstance(value, bool) else None
+
+
 class Fields:
     """Typed, path-aware access to one configuration object (a JSON/YAML mapping).
 
@@ -223,12 +230,11 @@ class Fields:
         value = self._get(key)
         if value is _MISSING:
             return default
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        self.problems.add(self.key_path(key), value, "must be true or false")
-        return default
+        found = as_boolean(value)
+        if found is None:
+            self.problems.add(self.key_path(key), value, "must be true or false")
+            return default
+        return found
 
     def integer(self, key: str, default: int, *, minimum: int, maximum: int) -> int:
         value = self._get(key)

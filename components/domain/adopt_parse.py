@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..validation import Fields, Problems, as_mapping, did_you_mean
+from ..validation import Fields, Problems, as_boolean, as_mapping, did_you_mean
 from .adopt import AdoptConfig, AdoptedRecord
 from .model import DkimMode, DnsProviderKind, DomainConfig
 
@@ -49,10 +49,9 @@ def _set_choice(fields: Fields, problems: Problems) -> bool | str:
     value = fields.raw("configurationSet")
     if value is None:
         return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
+    found = as_boolean(value)
+    if found is not None:
+        return found
     if isinstance(value, str) and value:
         return value
     problems.add(
